@@ -1,0 +1,142 @@
+/**
+ * The only module that reads the environment. `loadConfig()` parses it once,
+ * validates every variable and fails fast with a message naming the bad one;
+ * everything else receives values from the frozen object it returns.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogBackend = 'sqlite' | 'redis';
+
+export interface Config {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly redisUrl: string | null;
+  readonly redisPrefix: string;
+  readonly logBackend: LogBackend;
+  readonly mediaIn: string;
+  readonly mediaOut: string;
+  readonly s3EndpointUrl: string | null;
+  readonly s3BucketIn: string | null;
+  readonly s3BucketOut: string | null;
+  readonly inferenceUrl: string | null;
+  readonly logLevel: LogLevel;
+  readonly maxEventBytes: number;
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Every variable MPR reads, with its default and meaning (the README table is made from this). */
+export const CONFIG_VARIABLES = [
+  ['MPR_DATA', './data', 'Data folder: the SQLite log and read models (mpr.db), media folders.'],
+  ['PORT', '8080', 'HTTP port (0 picks a free one).'],
+  ['HOST', '127.0.0.1 (0.0.0.0 in Docker)', 'Address the HTTP server binds to.'],
+  ['REDIS_URL', '(unset)', 'redis:// URL. When set, the event log and live bus use Redis.'],
+  ['MPR_REDIS_PREFIX', 'mpr:', 'Prefix of every Redis key, so several installations share one Redis.'],
+  ['MPR_LOG_BACKEND', 'redis if REDIS_URL is set, else sqlite', 'Event log implementation: sqlite | redis.'],
+  ['MEDIA_IN', '$MPR_DATA/media/in', 'Input media folder (folder storage).'],
+  ['MEDIA_OUT', '$MPR_DATA/media/out', 'Output media folder (folder storage).'],
+  ['S3_ENDPOINT_URL', '(unset)', 'S3-compatible endpoint (MinIO, R2); unset means AWS.'],
+  ['S3_BUCKET_IN', '(unset)', 'Input bucket; set both buckets to use S3 instead of folders.'],
+  ['S3_BUCKET_OUT', '(unset)', 'Output bucket.'],
+  ['INFERENCE_URL', '(unset)', 'URL of an `mpr inference` GPU host; unset runs models in-process.'],
+  ['LOG_LEVEL', 'info', 'debug | info | warn | error.'],
+  ['MPR_MAX_EVENT_BYTES', '1048576', 'Largest event payload (JSON bytes) an append accepts.'],
+  ['MPR_SQLITE_SYNC', 'NORMAL', 'SQLite synchronous mode for the log: NORMAL (WAL-safe) | FULL (fsync every commit).'],
+] as const;
+
+type Env = Record<string, string | undefined>;
+
+const text = (env: Env, name: string): string | null => {
+  const v = env[name]?.trim();
+  return v ? v : null;
+};
+
+const int = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const v = text(env, name);
+  if (v === null) return fallback;
+  if (!/^\d+$/.test(v)) throw new ConfigError(name, `expected a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(name, `expected ${min}..${max}, got ${n}`);
+  return n;
+};
+
+const url = (env: Env, name: string, protocols: string[]): string | null => {
+  const v = text(env, name);
+  if (v === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(name, `not a URL: "${v}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
+  }
+  return v;
+};
+
+const oneOf = <T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T => {
+  const v = text(env, name);
+  if (v === null) return fallback;
+  const match = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+  if (!match) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${v}"`);
+  return match;
+};
+
+const bucket = (env: Env, name: string): string | null => {
+  const v = text(env, name);
+  if (v !== null && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v)) {
+    throw new ConfigError(name, `not a valid bucket name (3-63 lower-case letters, digits, dots, dashes): "${v}"`);
+  }
+  return v;
+};
+
+/** Pure: parses an environment into a validated, frozen Config (throws ConfigError). */
+export const parseConfig = (env: Env, opts: { inDocker?: boolean; cwd?: string } = {}): Config => {
+  const cwd = opts.cwd ?? process.cwd();
+  const dataDir = resolve(cwd, text(env, 'MPR_DATA') ?? './data');
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisPrefix = text(env, 'MPR_REDIS_PREFIX') ?? 'mpr:';
+  if (/\s/.test(redisPrefix)) throw new ConfigError('MPR_REDIS_PREFIX', 'must not contain spaces');
+  const logBackend = oneOf<LogBackend>(env, 'MPR_LOG_BACKEND', ['sqlite', 'redis'], redisUrl ? 'redis' : 'sqlite');
+  if (logBackend === 'redis' && !redisUrl) {
+    throw new ConfigError('MPR_LOG_BACKEND', 'is "redis" but REDIS_URL is not set');
+  }
+  const s3BucketIn = bucket(env, 'S3_BUCKET_IN');
+  const s3BucketOut = bucket(env, 'S3_BUCKET_OUT');
+  if ((s3BucketIn === null) !== (s3BucketOut === null)) {
+    throw new ConfigError(s3BucketIn ? 'S3_BUCKET_OUT' : 'S3_BUCKET_IN', 'set both S3_BUCKET_IN and S3_BUCKET_OUT, or neither');
+  }
+  return Object.freeze({
+    dataDir,
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: text(env, 'HOST') ?? (opts.inDocker ? '0.0.0.0' : '127.0.0.1'),
+    redisUrl,
+    redisPrefix,
+    logBackend,
+    mediaIn: resolve(cwd, text(env, 'MEDIA_IN') ?? resolve(dataDir, 'media/in')),
+    mediaOut: resolve(cwd, text(env, 'MEDIA_OUT') ?? resolve(dataDir, 'media/out')),
+    s3EndpointUrl: url(env, 'S3_ENDPOINT_URL', ['http:', 'https:']),
+    s3BucketIn,
+    s3BucketOut,
+    inferenceUrl: url(env, 'INFERENCE_URL', ['http:', 'https:']),
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    maxEventBytes: int(env, 'MPR_MAX_EVENT_BYTES', 1024 * 1024, 1024, 512 * 1024 * 1024),
+    sqliteSynchronous: oneOf(env, 'MPR_SQLITE_SYNC', ['NORMAL', 'FULL'] as const, 'NORMAL'),
+  });
+};
+
+/** Reads the process environment once. */
+export const loadConfig = (): Config => parseConfig(Bun.env, { inDocker: existsSync('/.dockerenv') });

@@ -1,0 +1,42 @@
+/**
+ * One error class for everything MPR raises on purpose. The code decides the
+ * HTTP status (src/http/errors.ts) and whether a worker retries
+ * (everything but `unrecoverable`).
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'invalid_state'
+  | 'conflict'
+  | 'too_large'
+  | 'corrupt'
+  | 'unavailable'
+  | 'unrecoverable';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    opts?: ErrorOptions,
+  ) {
+    super(message, opts);
+    this.name = 'AppError';
+  }
+}
+
+/** Raised by an append whose expected version is stale; nothing was written. */
+export class VersionConflict extends AppError {
+  constructor(
+    readonly stream: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super('conflict', `stream ${stream} is at version ${actual}, append expected ${expected}`);
+    this.name = 'VersionConflict';
+  }
+}
+
+export const isAppError = (e: unknown, code?: ErrorCode): e is AppError =>
+  e instanceof AppError && (code === undefined || e.code === code);
+
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

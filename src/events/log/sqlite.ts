@@ -1,0 +1,147 @@
+/**
+ * The embedded event log: one table in a bun:sqlite file in WAL mode.
+ * Positions are rowids: a single writer commits them in order, so a reader
+ * never sees position n+1 before n.
+ *
+ * Durability: WAL with synchronous=NORMAL by default (a commit survives a
+ * process crash; a power loss may drop the last commits but never corrupts
+ * the file). MPR_SQLITE_SYNC=FULL fsyncs every commit.
+ */
+import { Database, type Statement } from 'bun:sqlite';
+import { VersionConflict } from '../../errors.ts';
+import type { NewEvent, StoredEvent } from '../types.ts';
+import { decodeEvent, encodeEvents, type CorruptReporter } from './codec.ts';
+import type { AppendResult, EventLog } from './index.ts';
+
+export interface SqliteLogOptions {
+  /** An open database (shared with the read models) or a file path. */
+  db: Database | string;
+  maxEventBytes: number;
+  now: () => string;
+  onCorrupt: CorruptReporter;
+  synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * How often a live subscriber looks for appends made by another process on
+   * the same file. Appends from this process wake subscribers at once.
+   */
+  pollMs?: number;
+}
+
+type Row = { position: number; stream: string; version: number; type: string; data: string; meta: string };
+
+export const openDatabase = (path: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Database => {
+  const db = new Database(path, { create: true, strict: true });
+  db.run('PRAGMA journal_mode = WAL');
+  db.run(`PRAGMA synchronous = ${synchronous}`);
+  // Another process (the CLI beside a running server) may hold the write lock briefly.
+  db.run('PRAGMA busy_timeout = 5000');
+  return db;
+};
+
+export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
+  const ownsDb = typeof opts.db === 'string';
+  const db = typeof opts.db === 'string' ? openDatabase(opts.db, opts.synchronous) : opts.db;
+  const pollMs = opts.pollMs ?? 100;
+  db.run(`CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY,
+    stream   TEXT    NOT NULL,
+    version  INTEGER NOT NULL,
+    type     TEXT    NOT NULL,
+    data     TEXT    NOT NULL,
+    meta     TEXT    NOT NULL,
+    UNIQUE (stream, version)
+  )`);
+
+  const qVersion: Statement<{ v: number | null }, [string]> = db.query('SELECT max(version) AS v FROM events WHERE stream = ?');
+  const qInsert = db.query<{ position: number }, [string, number, string, string, string]>(
+    'INSERT INTO events (stream, version, type, data, meta) VALUES (?, ?, ?, ?, ?) RETURNING position',
+  );
+  const qStream = db.query<Row, [string, number]>(
+    'SELECT position, stream, version, type, data, meta FROM events WHERE stream = ? AND version >= ? ORDER BY version',
+  );
+  const qAll = db.query<Row, [number, number]>(
+    'SELECT position, stream, version, type, data, meta FROM events WHERE position > ? ORDER BY position LIMIT ?',
+  );
+  const qHead = db.query<{ p: number | null }, []>('SELECT max(position) AS p FROM events');
+
+  const appendTx = db.transaction((stream: string, encoded: ReturnType<typeof encodeEvents>, expected: number): AppendResult => {
+    const actual = qVersion.get(stream)?.v ?? 0;
+    if (actual !== expected) throw new VersionConflict(stream, expected, actual);
+    let version = actual;
+    let position = 0;
+    for (const e of encoded) {
+      version += 1;
+      position = qInsert.get(stream, version, e.type, e.data, e.meta)!.position;
+    }
+    return { version, position };
+  });
+
+  // Local appends wake live subscribers immediately; foreign ones are polled.
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of waiters) w();
+    waiters.clear();
+  };
+  const waitForAppend = (signal: AbortSignal): Promise<void> =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, pollMs);
+      signal.addEventListener('abort', done, { once: true });
+      waiters.add(done);
+    });
+
+  const decode = (r: Row) => decodeEvent(r, opts.onCorrupt);
+  const readAllSync = (after: number, limit: number) => qAll.all(after, limit).map(decode);
+
+  let closed = false;
+  return {
+    backend: 'sqlite',
+    async append(stream: string, events: readonly NewEvent[], expectedVersion: number) {
+      const encoded = encodeEvents(stream, events, opts.now(), opts.maxEventBytes);
+      // BEGIN IMMEDIATE takes the write lock before the version check, so two
+      // processes on one file cannot both pass it.
+      const result = appendTx.immediate(stream, encoded, expectedVersion);
+      wake();
+      return result;
+    },
+    async readStream(stream: string, fromVersion = 1) {
+      return qStream.all(stream, fromVersion).map(decode);
+    },
+    async readAll(afterPosition: number, limit: number) {
+      return readAllSync(afterPosition, limit);
+    },
+    async *subscribe(afterPosition: number, signal: AbortSignal) {
+      let last = afterPosition;
+      while (!signal.aborted && !closed) {
+        // Read and register the waiter in one synchronous step: an append
+        // from this process cannot slip in between and be missed.
+        const page = readAllSync(last, 512);
+        if (page.length > 0) {
+          for (const e of page) {
+            if (signal.aborted) return;
+            yield e;
+            last = e.position;
+          }
+          continue;
+        }
+        await waitForAppend(signal);
+      }
+    },
+    async version(stream: string) {
+      return qVersion.get(stream)?.v ?? 0;
+    },
+    async head() {
+      return qHead.get()?.p ?? 0;
+    },
+    async close() {
+      closed = true;
+      wake();
+      if (ownsDb) db.close();
+    },
+  };
+};
