@@ -1,0 +1,98 @@
+/**
+ * Replay: the state of any actor as of any log position (time travel), and
+ * forking a job from a position into a new job that reuses the work
+ * recorded before it and runs the rest again.
+ */
+import { nanoid } from 'nanoid';
+import { AppError } from '../errors.ts';
+import { jobStream } from '../events/job.ts';
+import { streamKind } from '../events/index.ts';
+import type { EventLog } from '../events/log/index.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { chunkDecider } from './chunk.ts';
+import type { Evolver } from './decider.ts';
+import { jobDecider, type JobState } from './job.ts';
+import type { Runtime } from './runtime.ts';
+
+
+/** Stream kinds whose state can be folded, by the prefix of their stream name. */
+export const DECIDERS: Readonly<Record<string, Evolver<unknown>>> = {
+  job: jobDecider as Evolver<unknown>,
+  chunk: chunkDecider as Evolver<unknown>,
+};
+
+export interface StateAt {
+  stream: string;
+  /** The position asked for. */
+  position: number;
+  /** The stream's version as of that position. */
+  version: number;
+  /** The last event folded, or null when the stream had none yet. */
+  last: StoredEvent | null;
+  state: unknown;
+}
+
+/** Folds `stream` up to and including `position`. Streams of unknown kinds fold to their event list. */
+export const stateAt = async (log: EventLog, stream: string, position: number): Promise<StateAt> => {
+  const events = (await log.readStream(stream)).filter((e) => e.position <= position);
+  const decider = DECIDERS[streamKind(stream)];
+  const state = decider
+    ? events.reduce(decider.evolve, decider.initial())
+    : events.map((e) => ({ type: e.type, version: e.version, data: e.data }));
+  return { stream, position, version: events.length, last: events.at(-1) ?? null, state };
+};
+
+export interface ForkRequest {
+  jobId: string;
+  fromPosition: number;
+  overrides?: Record<string, unknown>;
+  /** For tests and idempotent clients; a fresh id otherwise. */
+  newJobId?: string;
+  at: string;
+}
+
+/** What a fork would start from, without writing anything (`--dry-run`). */
+export const planFork = async (log: EventLog, req: Omit<ForkRequest, 'at' | 'newJobId'>) => {
+  const stream = jobStream(req.jobId);
+  const all = await log.readStream(stream);
+  if (all.length === 0) throw new AppError('not_found', `no job ${req.jobId}`);
+  if (!Number.isInteger(req.fromPosition) || req.fromPosition < all[0]!.position) {
+    throw new AppError('validation', `position ${req.fromPosition} is before job ${req.jobId} began (its first event is at ${all[0]!.position})`);
+  }
+  const at = await stateAt(log, stream, req.fromPosition);
+  const state = at.state as JobState;
+  const overrides = req.overrides ?? {};
+  return {
+    at,
+    state,
+    params: { ...state.params, ...overrides },
+    reused: Object.keys(state.done).length,
+    rerun: state.plan ? state.plan.length - Object.keys(state.done).length : null,
+  };
+};
+
+/** Appends `JobForked` to a new job stream; the routers take it from there. Returns the new job id. */
+export const forkJob = async (runtime: Runtime, req: ForkRequest): Promise<string> => {
+  const plan = await planFork(runtime.log, req);
+  const newJobId = req.newJobId ?? nanoid(12);
+  await runtime.execute(
+    jobStream(newJobId),
+    jobDecider,
+    {
+      type: 'ForkJob',
+      data: {
+        jobId: newJobId,
+        parent: req.jobId,
+        fromPosition: req.fromPosition,
+        overrides: req.overrides ?? {},
+        kind: plan.state.kind,
+        params: plan.params,
+        plan: plan.state.plan,
+        done: plan.state.done,
+        at: req.at,
+      },
+    },
+    { actor: 'replay', causationId: String(req.fromPosition), correlationId: newJobId },
+  );
+  return newJobId;
+};

@@ -1,0 +1,14 @@
+import { checkpointsProjection } from './checkpoints.ts';
+import { jobsProjection } from './jobs.ts';
+import type { AnyProjection } from './projection.ts';
+import { stageOutputsProjection } from './stage-outputs.ts';
+
+export { createProjectionRunner, type ProjectionRunner, type ProjectionStatus } from './runner.ts';
+export { DELETE, type Projection, type AnyProjection } from './projection.ts';
+export { defineTable, type Table, type TableSpec } from './table.ts';
+export { jobsProjection, jobsTable, foldJob, type JobView, type JobStatusView } from './jobs.ts';
+export { checkpointsProjection, checkpointsTable, type CheckpointView } from './checkpoints.ts';
+export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from './stage-outputs.ts';
+
+/** Every read model MPR keeps, in the order the runner applies them. */
+export const allProjections = (): AnyProjection[] => [jobsProjection, checkpointsProjection, stageOutputsProjection];

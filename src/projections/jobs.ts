@@ -1,0 +1,106 @@
+/** The Job read model: one row per job, as lists and the API show it. */
+import type { JobEvent } from '../events/job.ts';
+import { streamId, streamKind } from '../events/index.ts';
+import type { StoredEvent } from '../events/types.ts';
+import type { Projection } from './projection.ts';
+import { defineTable } from './table.ts';
+
+export type JobStatusView = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+export interface JobView {
+  id: string;
+  kind: string;
+  status: JobStatusView;
+  /** 0–100, from chunks reported. */
+  progress: number;
+  parent: string | null;
+  attempts: number;
+  error: string | null;
+  params: Record<string, unknown>;
+  result: unknown;
+  chunks_total: number;
+  chunks_done: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export const jobsTable = defineTable<JobView>({
+  name: 'jobs',
+  key: ['id'],
+  columns: {
+    id: 'TEXT',
+    kind: 'TEXT',
+    status: 'TEXT',
+    progress: 'REAL',
+    parent: 'TEXT',
+    attempts: 'INTEGER',
+    error: 'TEXT',
+    params: 'JSON',
+    result: 'JSON',
+    chunks_total: 'INTEGER',
+    chunks_done: 'INTEGER',
+    created_at: 'TEXT',
+    updated_at: 'TEXT',
+    completed_at: 'TEXT',
+  },
+  indexes: [['status'], ['parent'], ['created_at']],
+});
+
+const progressOf = (done: number, total: number) => (total > 0 ? Math.round((done / total) * 1000) / 10 : 0);
+
+export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
+  const e = ev as StoredEvent<JobEvent>;
+  const base = (jobId: string, kind: string, params: Record<string, unknown>, parent: string | null, at: string): JobView => ({
+    id: jobId,
+    kind,
+    status: 'PENDING',
+    progress: 0,
+    parent,
+    attempts: 1,
+    error: null,
+    params,
+    result: null,
+    chunks_total: 0,
+    chunks_done: 0,
+    created_at: at,
+    updated_at: at,
+    completed_at: null,
+  });
+  switch (e.type) {
+    case 'JobCreated':
+      return base(e.data.jobId, e.data.kind, e.data.params, null, e.data.at);
+    case 'JobForked': {
+      const job = base(e.data.jobId, e.data.kind, e.data.params, e.data.parent, e.data.at);
+      if (!e.data.plan) return job;
+      const done = Object.keys(e.data.done).length;
+      const total = e.data.plan.length;
+      return { ...job, status: 'PROCESSING', chunks_total: total, chunks_done: done, progress: progressOf(done, total) };
+    }
+  }
+  if (!v) return null;
+  switch (e.type) {
+    case 'JobPlanned':
+      return { ...v, status: 'PROCESSING', chunks_total: e.data.chunks.length, updated_at: e.data.at };
+    case 'ChunkReported': {
+      const done = v.chunks_done + 1;
+      return { ...v, chunks_done: done, progress: progressOf(done, v.chunks_total), updated_at: e.data.at };
+    }
+    case 'JobCompleted':
+      return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
+    case 'JobFailed':
+      return { ...v, status: 'FAILED', error: e.data.reason, updated_at: e.data.at, completed_at: e.data.at };
+    case 'JobCancelled':
+      return { ...v, status: 'CANCELLED', error: e.data.reason, updated_at: e.data.at, completed_at: e.data.at };
+    default:
+      return null;
+  }
+};
+
+export const jobsProjection: Projection<JobView> = {
+  name: 'jobs',
+  version: 1,
+  table: jobsTable,
+  keyOf: (e) => (streamKind(e.stream) === 'job' ? [streamId(e.stream)] : null),
+  fold: foldJob,
+};

@@ -1,0 +1,22 @@
+/**
+ * A projection is a pure fold over events into rows of one table:
+ * `fold(view, event) → view | null | DELETE` (null: nothing to change).
+ * The runner (runner.ts) owns the SQL, the transaction and the position.
+ */
+import type { StoredEvent } from '../events/types.ts';
+import type { Table } from './table.ts';
+
+export const DELETE = Symbol('delete');
+
+export interface Projection<V> {
+  name: string;
+  /** Bump when the fold or table changes: the runner then rebuilds it from the log. */
+  version: number;
+  table: Table<V>;
+  /** The key of the row an event touches, or null when the event is not for this projection. */
+  keyOf(e: StoredEvent): readonly unknown[] | null;
+  fold(view: V | null, e: StoredEvent): V | null | typeof DELETE;
+}
+
+// Erases the view type so one runner can hold projections of every read model.
+export type AnyProjection = Projection<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

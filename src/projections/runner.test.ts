@@ -1,0 +1,130 @@
+import { describe, expect, test } from 'bun:test';
+import { Database } from 'bun:sqlite';
+import { createSqliteLog } from '../events/log/sqlite.ts';
+import type { NewEvent } from '../events/types.ts';
+import { silentLogger } from '../logger.ts';
+import { allProjections, checkpointsTable, createProjectionRunner, jobsTable, stageOutputsTable, type AnyProjection } from './index.ts';
+
+const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+
+const setup = () => {
+  const db = new Database(':memory:', { strict: true });
+  const log = createSqliteLog({ db, maxEventBytes: 1 << 20, now: () => at(0), onCorrupt: () => {} });
+  const make = (projections: AnyProjection[] = allProjections()) => createProjectionRunner({ db, log, projections, logger: silentLogger });
+  return { db, log, make };
+};
+
+/** A realistic mix: jobs that complete, fail and get cancelled, stage checkpoints with a replayed branch. */
+const writeHistory = async (log: ReturnType<typeof setup>['log']) => {
+  for (let j = 0; j < 20; j++) {
+    const s = `job:j${j}`;
+    const ev: NewEvent[] = [
+      { type: 'JobCreated', data: { jobId: `j${j}`, kind: 'checksum', params: { j }, at: at(j) } },
+      { type: 'JobPlanned', data: { chunks: [0, 1, 2].map((n) => ({ n, spec: {} })), at: at(j + 1) } },
+      { type: 'ChunkReported', data: { n: 0, result: 'a', at: at(j + 2) } },
+    ];
+    await log.append(s, ev, 0);
+    if (j % 3 === 0) await log.append(s, [{ type: 'JobFailed', data: { reason: `boom ${j}`, at: at(j + 3) } }], 3);
+    else if (j % 3 === 1) await log.append(s, [{ type: 'JobCancelled', data: { reason: 'user', at: at(j + 3) } }], 3);
+    else {
+      await log.append(s, [1, 2].map((n) => ({ type: 'ChunkReported', data: { n, result: n, at: at(j + 3) } })), 3);
+      await log.append(s, [{ type: 'JobCompleted', data: { result: { ok: j }, at: at(j + 4) } }], 5);
+    }
+  }
+  const stage = (id: string, parent: string | null, stageName: string, v: number, output: unknown) =>
+    log.append(`stage:p1:${stageName}`, [{ type: 'StageCompleted', data: { jobId: 'p1', stage: stageName, checkpointId: id, parentCheckpointId: parent, overrides: { v }, stats: { frames: v }, output, at: at(v) } }], v - 1);
+  await stage('c1', null, 'ocr', 1, { text: ['first'] });
+  await stage('c2', 'c1', 'ocr', 2, { text: ['second'] });
+  await log.append('job:j2', [{ type: 'SomethingFromTheFuture', data: { x: 1 } }], 6);
+};
+
+const dump = (db: Database) => ({ jobs: jobsTable.dump(db), checkpoints: checkpointsTable.dump(db), outputs: stageOutputsTable.dump(db) });
+
+describe('projections', () => {
+  test('fold jobs, checkpoints and stage outputs into read models', async () => {
+    const { db, log, make } = setup();
+    const runner = make();
+    runner.init();
+    await writeHistory(log);
+    await runner.catchUp();
+    const jobs = jobsTable.dump(db);
+    expect(jobs).toHaveLength(20);
+    expect(jobsTable.load(db, ['j0'])).toMatchObject({ status: 'FAILED', error: 'boom 0', progress: 33.3, chunks_done: 1, chunks_total: 3 });
+    expect(jobsTable.load(db, ['j1'])).toMatchObject({ status: 'CANCELLED', error: 'user' });
+    expect(jobsTable.load(db, ['j2'])).toMatchObject({ status: 'COMPLETED', progress: 100, result: { ok: 2 }, attempts: 1, completed_at: at(6) });
+    expect(checkpointsTable.dump(db)).toEqual([
+      { id: 'c1', parent: null, job_id: 'p1', stage: 'ocr', overrides: { v: 1 }, stats: { frames: 1 }, created_at: at(1) },
+      { id: 'c2', parent: 'c1', job_id: 'p1', stage: 'ocr', overrides: { v: 2 }, stats: { frames: 2 }, created_at: at(2) },
+    ]);
+    expect(stageOutputsTable.dump(db)).toEqual([{ job_id: 'p1', stage: 'ocr', output: { text: ['second'] }, checkpoint_id: 'c2', updated_at: at(2) }]);
+    expect(runner.position()).toBe(await log.head());
+  });
+
+  test('a rebuild gives byte-identical read models to the live ones', async () => {
+    const { db, log, make } = setup();
+    const runner = make();
+    runner.init();
+    const ctl = new AbortController();
+    const live = runner.run(ctl.signal);
+    await writeHistory(log); // folded live, event by event as they arrive
+    await runner.waitFor(await log.head());
+    const liveDump = JSON.stringify(dump(db));
+    const applied = await runner.rebuild();
+    expect(applied).toBe(await log.head());
+    expect(JSON.stringify(dump(db))).toBe(liveDump);
+    ctl.abort();
+    await live;
+  });
+
+  test('applying is idempotent: a second runner over the same database applies nothing twice', async () => {
+    const { db, log, make } = setup();
+    const a = make();
+    a.init();
+    await writeHistory(log);
+    await a.catchUp();
+    const before = JSON.stringify(dump(db));
+    const b = make();
+    b.init();
+    expect(await b.catchUp()).toBe(0);
+    expect(JSON.stringify(dump(db))).toBe(before);
+  });
+
+  test('corrupt and unknown events are passed over; a throwing fold is counted, not fatal', async () => {
+    const { db, log, make } = setup();
+    const exploding: AnyProjection = {
+      ...allProjections()[0]!,
+      name: 'exploding',
+      table: allProjections()[1]!.table,
+      keyOf: (e) => (e.type === 'JobCreated' ? ['x'] : null),
+      fold: () => {
+        throw new Error('bug in fold');
+      },
+    };
+    const runner = make([...allProjections(), exploding]);
+    runner.init();
+    await log.append('job:q', [{ type: 'JobCreated', data: { jobId: 'q', kind: 'k', params: {}, at: at(1) } }, { type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }], at: at(2) } }], 0);
+    db.run(`UPDATE events SET data = '{broken' WHERE type = 'JobPlanned'`);
+    await log.append('job:q', [{ type: 'Mystery', data: {} }, { type: 'JobFailed', data: { reason: 'r', at: at(3) } }], 2);
+    await runner.catchUp();
+    expect(jobsTable.load(db, ['q'])).toMatchObject({ status: 'FAILED', chunks_total: 0 });
+    const status = runner.status().find((s) => s.name === 'exploding')!;
+    expect(status.errors).toBe(1);
+    expect(status.lastError).toContain('position 1 (JobCreated): bug in fold');
+    expect(runner.position()).toBe(4);
+  });
+
+  test('a projection whose version changed is rebuilt at start', async () => {
+    const { db, log, make } = setup();
+    const v1 = make();
+    v1.init();
+    await writeHistory(log);
+    await v1.catchUp();
+    db.run("UPDATE jobs SET status = 'TAMPERED'");
+    const bumped = allProjections().map((p) => (p.name === 'jobs' ? { ...p, version: p.version + 1 } : p));
+    const v2 = make(bumped);
+    v2.init();
+    await v2.catchUp();
+    expect(jobsTable.dump(db).some((j) => j.status === 'TAMPERED')).toBe(false);
+    expect(jobsTable.dump(db)).toHaveLength(20);
+  });
+});
