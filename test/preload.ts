@@ -4,8 +4,11 @@
  * the run ends. A missing redis-server fails the whole run: integration
  * tests never skip because a service is absent.
  */
-import { afterAll } from 'bun:test';
+import { afterAll, setDefaultTimeout } from 'bun:test';
 import { startRedisServer } from './redis-server.ts';
+
+// Integration tests run real work; their own waits fail with a message first.
+setDefaultTimeout(30_000);
 
 if (!process.env.MPR_TEST_REDIS_URL) {
   const server = await startRedisServer();

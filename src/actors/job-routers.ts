@@ -3,8 +3,9 @@
  * - `jobs`: JobCreated/JobForked → plan; JobPlanned/JobForked → spawn chunk
  *   actors; ChunkReported → complete when every chunk reported; JobCancelled
  *   or JobFailed → abort the job's running chunks.
- * - `chunks`: ChunkCreated → run the work (the effect) → ChunkSucceeded or
- *   ChunkFailed; those → ReportChunk / FailJob on the job.
+ * - `chunk-work`: ChunkCreated → run the work (the effect) → ChunkSucceeded
+ *   or ChunkFailed.
+ * - `chunk-reports`: ChunkSucceeded / ChunkFailed → ReportChunk / FailJob.
  * Every step checks state first, so a re-delivered event has no second effect.
  */
 import { errorMessage, isAppError } from '../errors.ts';
@@ -93,7 +94,7 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
 
   const runChunk = async (e: StoredEvent<ChunkEvent>, signal: AbortSignal) => {
     const { jobId, n } = e.data;
-    const meta = metaFor(e, 'router:chunks', jobId);
+    const meta = metaFor(e, 'router:chunk-work', jobId);
     const stream = chunkStream(jobId, n);
     const chunk = (await runtime.load(stream, chunkDecider)).state;
     if (chunk.status !== 'created') return; // already finished: a re-delivery
@@ -102,6 +103,7 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     const kind = kinds.get(chunk.kind);
     if (!kind) return void (await runtime.execute(stream, chunkDecider, { type: 'FailChunk', data: { reason: `unknown job kind "${chunk.kind}"`, at: now() } }, meta));
 
+    if (signal.aborted) return; // shutting down: the next start re-delivers this chunk
     const ctl = new AbortController();
     const onStop = () => ctl.abort();
     signal.addEventListener('abort', onStop, { once: true });
@@ -132,25 +134,29 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     }
   };
 
-  const chunks: Router = {
-    name: 'chunks',
-    types: new Set<ChunkEvent['type']>(['ChunkCreated', 'ChunkSucceeded', 'ChunkFailed']),
+  // Work and reporting are separate routers so that a report never queues
+  // behind long-running work for other chunks.
+  const work: Router = {
+    name: 'chunk-work',
+    types: new Set<ChunkEvent['type']>(['ChunkCreated']),
     concurrency: Math.max(1, d.workConcurrency),
-    async handle(ev, signal) {
+    handle: (e, signal) => runChunk(e as StoredEvent<ChunkEvent>, signal),
+  };
+
+  const reports: Router = {
+    name: 'chunk-reports',
+    types: new Set<ChunkEvent['type']>(['ChunkSucceeded', 'ChunkFailed']),
+    concurrency: 8,
+    async handle(ev) {
       const e = ev as StoredEvent<ChunkEvent>;
-      const meta = metaFor(e, 'router:chunks', e.data.jobId);
-      switch (e.type) {
-        case 'ChunkCreated':
-          return runChunk(e, signal);
-        case 'ChunkSucceeded':
-          await runtime.execute(jobStream(e.data.jobId), jobDecider, { type: 'ReportChunk', data: { n: e.data.n, result: e.data.result, at: now() } }, meta);
-          return;
-        case 'ChunkFailed':
-          await failJob(e.data.jobId, `chunk ${e.data.n} failed: ${e.data.reason}`, meta);
-          return;
+      const meta = metaFor(e, 'router:chunk-reports', e.data.jobId);
+      if (e.type === 'ChunkSucceeded') {
+        await runtime.execute(jobStream(e.data.jobId), jobDecider, { type: 'ReportChunk', data: { n: e.data.n, result: e.data.result, at: now() } }, meta);
+      } else if (e.type === 'ChunkFailed') {
+        await failJob(e.data.jobId, `chunk ${e.data.n} failed: ${e.data.reason}`, meta);
       }
     },
   };
 
-  return [jobs, chunks];
+  return [jobs, work, reports];
 };

@@ -114,13 +114,19 @@ export const startRouter = async (router: Router, deps: RouterDeps): Promise<Run
         // Resume after the last event seen, not the last committed: events
         // still in flight in this process must not be delivered twice.
         for await (const event of log.subscribe(lastSeen, signal)) {
-          lastSeen = event.position;
           if (!router.types.has(event.type)) {
+            lastSeen = event.position;
             if (inFlight.size === 0) advance();
             continue;
           }
-          while (inFlight.size >= concurrency) await Promise.race(inFlight.values());
+          while (inFlight.size >= concurrency && !signal.aborted) await Promise.race(inFlight.values());
+          // Stopped while waiting for room: leave the event for the next start.
+          if (signal.aborted) break;
+          lastSeen = event.position;
           const p = handle(event).finally(() => {
+            // A handler cut short by shutdown did not finish: its event stays
+            // in flight so the stored position stays below it.
+            if (signal.aborted) return;
             inFlight.delete(event.position);
             advance();
           });

@@ -1,0 +1,19 @@
+/** The HTTP app: every route group under /api, errors mapped once, OpenAPI at /api/openapi. */
+import { Elysia } from 'elysia';
+import { openapi } from '@elysiajs/openapi';
+import type { System } from '../system.ts';
+import { toErrorResponse } from './errors.ts';
+import { systemRoutes } from './system-routes.ts';
+
+export const createApp = (s: System) =>
+  new Elysia()
+    .use(openapi({ path: '/api/openapi', documentation: { info: { title: 'MPR API', version: '0.1.0' } } }))
+    .onError(({ code, error, set }) => {
+      const { status, body } = toErrorResponse(error, code);
+      if (status >= 500) s.logger.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
+      set.status = status;
+      return body;
+    })
+    .group('/api', (api) => api.use(systemRoutes(s)));
+
+export type App = ReturnType<typeof createApp>;

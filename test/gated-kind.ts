@@ -1,0 +1,38 @@
+/**
+ * A job kind for runtime tests whose chunks wait for a gate, so a test can
+ * stop the system with work in flight. It counts effects started and
+ * finished per chunk to prove nothing runs twice that should not.
+ */
+import type { JobKind } from '../src/work/kinds.ts';
+import { AppError } from '../src/errors.ts';
+
+export const gatedKind = (chunks: number) => {
+  const gates = new Map<number, { open: Promise<void>; release: () => void }>();
+  const gate = (n: number) => {
+    if (!gates.has(n)) {
+      let release!: () => void;
+      const open = new Promise<void>((r) => (release = r));
+      gates.set(n, { open, release });
+    }
+    return gates.get(n)!;
+  };
+  const started = new Map<number, number>();
+  const finished = new Map<number, number>();
+  const bump = (m: Map<number, number>, n: number) => m.set(n, (m.get(n) ?? 0) + 1);
+  const kind: JobKind = {
+    name: 'gated',
+    validate: (p) => p,
+    plan: async () => Array.from({ length: chunks }, (_, n) => ({ n, spec: { n } })),
+    async run(chunk, _params, signal) {
+      bump(started, chunk.n);
+      await Promise.race([
+        gate(chunk.n).open,
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new AppError('invalid_state', 'aborted')), { once: true })),
+      ]);
+      bump(finished, chunk.n);
+      return { n: chunk.n, value: chunk.n * 10 };
+    },
+    combine: (results) => ({ sum: (results as { value: number }[]).reduce((a, r) => a + r.value, 0) }),
+  };
+  return { kind, open: (n: number) => gate(n).release(), openAll: () => Array.from({ length: chunks }, (_, n) => gate(n).release()), started, finished };
+};
