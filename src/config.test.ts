@@ -33,8 +33,8 @@ describe('config', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
-  test('Docker binds every interface; REDIS_URL switches the log to Redis', () => {
-    expect(parseConfig({}, { inDocker: true }).host).toBe('0.0.0.0');
+  test('HOST is honoured; REDIS_URL switches the log to Redis', () => {
+    expect(parseConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     const c = parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', MPR_REDIS_PREFIX: 'test:1:', MPR_DATA: '/data', LOG_LEVEL: 'DEBUG' }, { cwd: '/' });
     expect(c).toMatchObject({ logBackend: 'redis', redisPrefix: 'test:1:', dataDir: '/data', mediaIn: '/data/media/in', logLevel: 'debug' });
     expect(parseConfig({ REDIS_URL: 'redis://h', MPR_LOG_BACKEND: 'sqlite' }).logBackend).toBe('sqlite');

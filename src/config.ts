@@ -3,7 +3,6 @@
  * validates every variable and fails fast with a message naming the bad one;
  * everything else receives values from the frozen object it returns.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -41,7 +40,7 @@ export class ConfigError extends Error {
 export const CONFIG_VARIABLES = [
   ['MPR_DATA', './data', 'Data folder: the SQLite log and read models (mpr.db), media folders.'],
   ['PORT', '8080', 'HTTP port (0 picks a free one).'],
-  ['HOST', '127.0.0.1 (0.0.0.0 in Docker)', 'Address the HTTP server binds to.'],
+  ['HOST', '127.0.0.1', 'Address the HTTP server binds to (the Docker image sets 0.0.0.0).'],
   ['REDIS_URL', '(unset)', 'redis:// URL. When set, the event log and live bus use Redis.'],
   ['MPR_REDIS_PREFIX', 'mpr:', 'Prefix of every Redis key, so several installations share one Redis.'],
   ['MPR_LOG_BACKEND', 'redis if REDIS_URL is set, else sqlite', 'Event log implementation: sqlite | redis.'],
@@ -104,7 +103,7 @@ const bucket = (env: Env, name: string): string | null => {
 };
 
 /** Pure: parses an environment into a validated, frozen Config (throws ConfigError). */
-export const parseConfig = (env: Env, opts: { inDocker?: boolean; cwd?: string } = {}): Config => {
+export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
   const cwd = opts.cwd ?? process.cwd();
   const dataDir = resolve(cwd, text(env, 'MPR_DATA') ?? './data');
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
@@ -122,7 +121,8 @@ export const parseConfig = (env: Env, opts: { inDocker?: boolean; cwd?: string }
   return Object.freeze({
     dataDir,
     port: int(env, 'PORT', 8080, 0, 65535),
-    host: text(env, 'HOST') ?? (opts.inDocker ? '0.0.0.0' : '127.0.0.1'),
+    // Loopback unless asked: the Docker image sets HOST=0.0.0.0 itself.
+    host: text(env, 'HOST') ?? '127.0.0.1',
     redisUrl,
     redisPrefix,
     logBackend,
@@ -139,4 +139,4 @@ export const parseConfig = (env: Env, opts: { inDocker?: boolean; cwd?: string }
 };
 
 /** Reads the process environment once. */
-export const loadConfig = (): Config => parseConfig(Bun.env, { inDocker: existsSync('/.dockerenv') });
+export const loadConfig = (): Config => parseConfig(Bun.env);

@@ -124,7 +124,7 @@ describe('projections', () => {
     const v2 = make(bumped);
     v2.init();
     await v2.catchUp();
-    expect(jobsTable.dump(db).some((j) => j.status === 'TAMPERED')).toBe(false);
+    expect(jobsTable.dump(db).some((j) => (j.status as string) === 'TAMPERED')).toBe(false);
     expect(jobsTable.dump(db)).toHaveLength(20);
   });
 });

@@ -31,6 +31,17 @@ export const encodeEvents = (
 ): EncodedEvent[] => {
   validateStream(stream);
   if (events.length === 0) throw new AppError('validation', `append to ${stream} with no events`);
+  // The events of one append usually share one meta object: encode it once.
+  const seen = new Map<NewEvent['meta'], string>();
+  const metaText = (m: NewEvent['meta']): string => {
+    let text = seen.get(m);
+    if (text === undefined) {
+      const meta: EventMeta = { at, actor: m?.actor ?? 'unknown', causationId: m?.causationId ?? null, correlationId: m?.correlationId ?? null };
+      text = JSON.stringify(meta);
+      seen.set(m, text);
+    }
+    return text;
+  };
   return events.map((e, i) => {
     if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > 200) {
       throw new AppError('validation', `event ${i} for ${stream} has no valid type`);
@@ -42,20 +53,15 @@ export const encodeEvents = (
       throw new AppError('validation', `event ${e.type} for ${stream} is not JSON: ${errorMessage(err)}`);
     }
     if (data === undefined) throw new AppError('validation', `event ${e.type} for ${stream} is not JSON`);
-    const size = Buffer.byteLength(data);
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: most payloads skip the exact count.
+    const size = data.length * 3 <= maxBytes ? 0 : Buffer.byteLength(data);
     if (size > maxBytes) {
       throw new AppError(
         'too_large',
         `event ${e.type} for ${stream} is ${size} bytes of JSON, over the ${maxBytes}-byte limit (MPR_MAX_EVENT_BYTES); store large payloads in media storage and put the key in the event`,
       );
     }
-    const meta: EventMeta = {
-      at,
-      actor: e.meta?.actor ?? 'unknown',
-      causationId: e.meta?.causationId ?? null,
-      correlationId: e.meta?.correlationId ?? null,
-    };
-    return { type: e.type, data, meta: JSON.stringify(meta) };
+    return { type: e.type, data, meta: metaText(e.meta) };
   });
 };
 

@@ -53,9 +53,7 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
   )`);
 
   const qVersion: Statement<{ v: number | null }, [string]> = db.query('SELECT max(version) AS v FROM events WHERE stream = ?');
-  const qInsert = db.query<{ position: number }, [string, number, string, string, string]>(
-    'INSERT INTO events (stream, version, type, data, meta) VALUES (?, ?, ?, ?, ?) RETURNING position',
-  );
+  const qInsert = db.query<never, [string, number, string, string, string]>('INSERT INTO events (stream, version, type, data, meta) VALUES (?, ?, ?, ?, ?)');
   const qStream = db.query<Row, [string, number]>(
     'SELECT position, stream, version, type, data, meta FROM events WHERE stream = ? AND version >= ? ORDER BY version',
   );
@@ -71,7 +69,7 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
     let position = 0;
     for (const e of encoded) {
       version += 1;
-      position = qInsert.get(stream, version, e.type, e.data, e.meta)!.position;
+      position = Number(qInsert.run(stream, version, e.type, e.data, e.meta).lastInsertRowid);
     }
     return { version, position };
   });
