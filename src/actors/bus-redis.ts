@@ -80,22 +80,3 @@ export const createRedisBus = (opts: { redis: Redis; prefix: string }): RedisBus
     },
   };
 };
-
-/**
- * Resolves with the bus once it listens, failing after `timeoutMs`, so a
- * test can publish right after. The second argument is ignored: it is left
- * from a helper that polled PUBSUB NUMSUB, which another bus on the same
- * channel could satisfy early.
- */
-export const busReady = async (bus: RedisBus, _probe?: unknown, timeoutMs = 2000): Promise<RedisBus> => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the Redis bus did not subscribe in time')), timeoutMs);
-  });
-  try {
-    await Promise.race([bus.ready, timeout]);
-    return bus;
-  } finally {
-    clearTimeout(timer);
-  }
-};

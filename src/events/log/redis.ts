@@ -189,8 +189,10 @@ export const createRedisLog = (opts: RedisLogOptions): EventLog => {
       // ...then block on a connection of our own (a blocked XREAD would stall
       // every other command queued on a shared one). XREAD returns exactly
       // the entries after the last delivered id, so the seam has no gap and
-      // no duplicate. commandTimeout is dropped: a block outlasts it.
-      const conn = redis.duplicate({ commandTimeout: undefined });
+      // no duplicate. A caller's commandTimeout would cut every block short,
+      // and without the offline queue the first XREAD would fail while the
+      // new connection is still being made.
+      const conn = redis.duplicate({ commandTimeout: undefined, enableOfflineQueue: true });
       // Failures reach us as rejected commands; without a listener ioredis
       // would also print every reconnect attempt.
       conn.on('error', () => {});
