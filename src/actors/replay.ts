@@ -10,7 +10,7 @@ import { streamKind } from '../events/index.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { chunkDecider } from './chunk.ts';
-import type { Evolver } from './decider.ts';
+import { fold, type Evolver } from './decider.ts';
 import { jobDecider, type JobState } from './job.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -37,7 +37,7 @@ export const stateAt = async (log: EventLog, stream: string, position: number): 
   const events = (await log.readStream(stream)).filter((e) => e.position <= position);
   const decider = DECIDERS[streamKind(stream)];
   const state = decider
-    ? events.reduce(decider.evolve, decider.initial())
+    ? fold(decider, events)
     : events.map((e) => ({ type: e.type, version: e.version, data: e.data }));
   return { stream, position, version: events.length, last: events.at(-1) ?? null, state };
 };

@@ -7,7 +7,7 @@
 import { VersionConflict } from '../errors.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { EventMeta, EventShape, StoredEvent } from '../events/types.ts';
-import type { Decider, Evolver } from './decider.ts';
+import { fold, type Decider, type Evolver } from './decider.ts';
 
 export interface Loaded<S> {
   state: S;
@@ -52,12 +52,7 @@ export const createRuntime = (opts: { log: EventLog; cacheSize?: number; maxConf
     const base = hit && hit.decider === decider ? (hit.loaded as Loaded<S>) : { state: decider.initial(), version: 0, position: 0 };
     const newer = await log.readStream(stream, base.version + 1);
     if (newer.length === 0 && hit) return base;
-    let { state, position } = base;
-    for (const e of newer) {
-      state = decider.evolve(state, e);
-      position = e.position;
-    }
-    const loaded = { state, version: base.version + newer.length, position };
+    const loaded = { state: fold(decider, newer, base.state), version: base.version + newer.length, position: newer.at(-1)?.position ?? base.position };
     remember(stream, decider, loaded);
     return loaded;
   };
@@ -89,9 +84,11 @@ export const createRuntime = (opts: { log: EventLog; cacheSize?: number; maxConf
           throw e;
         }
         const appended = await log.readStream(stream, current.version + 1);
-        let { state } = current;
-        for (const ev of appended) state = decider.evolve(state, ev);
-        const loaded = { state, version: current.version + appended.length, position: appended.at(-1)?.position ?? current.position };
+        const loaded = {
+          state: fold(decider, appended, current.state),
+          version: current.version + appended.length,
+          position: appended.at(-1)?.position ?? current.position,
+        };
         remember(stream, decider, loaded);
         // Anything past our own events was appended by another writer since.
         return { ...loaded, events: appended.slice(0, events.length) };

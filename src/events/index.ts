@@ -9,6 +9,6 @@ export { stageStream } from './stage.ts';
 export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
 
 /** `job:abc` → `job`; `chunk:abc:3` → `chunk`. */
-export const streamKind = (stream: string): string => stream.slice(0, stream.indexOf(':') >>> 0);
-/** `job:abc` → `abc`; `chunk:abc:3` → `abc:3`. */
+export const streamKind = (stream: string): string => stream.split(':', 1)[0]!;
+/** `job:abc` → `abc`; `chunk:abc:3` → `abc:3`; a name without a kind is its own id. */
 export const streamId = (stream: string): string => stream.slice(stream.indexOf(':') + 1);
