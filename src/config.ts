@@ -24,6 +24,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly maxEventBytes: number;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Work items (ffmpeg processes) run at once by this process. */
+  readonly workers: number;
+  readonly maxAttempts: number;
+  readonly ffmpegPath: string | null;
+  readonly ffprobePath: string | null;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +58,10 @@ export const CONFIG_VARIABLES = [
   ['LOG_LEVEL', 'info', 'debug | info | warn | error.'],
   ['MPR_MAX_EVENT_BYTES', '1048576', 'Largest event payload (JSON bytes) an append accepts.'],
   ['MPR_SQLITE_SYNC', 'NORMAL', 'SQLite synchronous mode for the log: NORMAL (WAL-safe) | FULL (fsync every commit).'],
+  ['MPR_WORKERS', 'number of CPU cores', 'Size of the worker pool: work items (ffmpeg processes) run at once.'],
+  ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
+  ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
+  ['FFPROBE_PATH', 'next to ffmpeg, else on PATH', 'The ffprobe binary to run.'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -135,6 +144,10 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     maxEventBytes: int(env, 'MPR_MAX_EVENT_BYTES', 1024 * 1024, 1024, 512 * 1024 * 1024),
     sqliteSynchronous: oneOf(env, 'MPR_SQLITE_SYNC', ['NORMAL', 'FULL'] as const, 'NORMAL'),
+    workers: int(env, 'MPR_WORKERS', Math.max(1, navigator.hardwareConcurrency), 1, 256),
+    maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
+    ffmpegPath: text(env, 'FFMPEG_PATH'),
+    ffprobePath: text(env, 'FFPROBE_PATH'),
   });
 };
 

@@ -21,8 +21,13 @@ import { createRedisLog } from './events/log/redis.ts';
 import { createSqliteLog, openDatabase } from './events/log/sqlite.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from './projections/index.ts';
+import { resolveBinaries, type Binaries } from './media/binaries.ts';
+import { storageFromConfig } from './storage/factory.ts';
+import type { Storage } from './storage/index.ts';
 import { checksumKind } from './work/checksum.ts';
 import { kindsOf, type JobKinds } from './work/kinds.ts';
+import { createProgressTracker } from './work/progress.ts';
+import { createTranscodeKind } from './work/transcode.ts';
 
 export interface System {
   config: Config;
@@ -34,6 +39,9 @@ export interface System {
   runtime: Runtime;
   projections: ProjectionRunner;
   kinds: JobKinds;
+  storage: { input: Storage; output: Storage };
+  /** ffmpeg and ffprobe, resolved on first use (AppError 'unavailable' when missing). */
+  bins: () => Binaries;
   now: () => string;
   /** Starts the routers (actors' process managers) and the live projections. */
   start(parts?: { routers?: boolean; projections?: boolean }): Promise<void>;
@@ -46,7 +54,9 @@ export interface SystemOptions {
   logger?: Logger;
   now?: () => string;
   kinds?: JobKinds;
+  /** Overrides config.workers. */
   workConcurrency?: number;
+  storage?: { input: Storage; output: Storage };
 }
 
 export const createSystem = async (config: Config, opts: SystemOptions = {}): Promise<System> => {
@@ -75,7 +85,14 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const bus = redis ? createRedisBus({ redis, prefix: config.redisPrefix }) : createMemoryBus();
   const positions = config.logBackend === 'redis' ? createRedisPositions(redis!, config.redisPrefix) : createSqlitePositions(db);
   const runtime = createRuntime({ log });
-  const kinds = opts.kinds ?? kindsOf(checksumKind);
+  const storage = opts.storage ?? storageFromConfig(config);
+  const binEnv = { FFMPEG_PATH: config.ffmpegPath ?? undefined, FFPROBE_PATH: config.ffprobePath ?? undefined, PATH: process.env.PATH };
+  const bins = () => resolveBinaries(binEnv);
+  const workers = opts.workConcurrency ?? config.workers;
+  const kinds =
+    opts.kinds ??
+    kindsOf(checksumKind, createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: join(config.dataDir, 'work'), workers }));
+  const progress = createProgressTracker({ bus, now });
   const projections = createProjectionRunner({ db, log, projections: allProjections(), logger });
   projections.init();
 
@@ -93,11 +110,13 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     runtime,
     projections,
     kinds,
+    storage,
+    bins,
     now,
     async start(parts = {}) {
       if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
       if (parts.routers ?? true) {
-        const routers = createJobRouters({ runtime, kinds, now, workConcurrency: opts.workConcurrency ?? navigator.hardwareConcurrency, chunkAttempts: 3 });
+        const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, chunkAttempts: 3, progress });
         for (const r of routers) {
           const rr = await startRouter(r, { log, positions, logger, signal: stop.signal });
           running.push(rr);

@@ -23,7 +23,7 @@ export const gatedKind = (chunks: number) => {
     name: 'gated',
     validate: (p) => p,
     plan: async () => Array.from({ length: chunks }, (_, n) => ({ n, spec: { n } })),
-    async run(chunk, _params, signal) {
+    async run(chunk, _params, { signal }) {
       bump(started, chunk.n);
       await Promise.race([
         gate(chunk.n).open,

@@ -18,7 +18,7 @@ export interface ChunkState {
 export type ChunkCommand =
   | { type: 'CreateChunk'; data: Extract<ChunkEvent, { type: 'ChunkCreated' }>['data'] }
   | { type: 'CompleteChunk'; data: { result: unknown; at: string } }
-  | { type: 'FailChunk'; data: { reason: string; at: string } };
+  | { type: 'FailChunk'; data: { reason: string; detail?: string | null; at: string } };
 
 export const initialChunk = (): ChunkState => ({
   status: 'none',

@@ -6,6 +6,8 @@
  * - `chunk-work`: ChunkCreated → run the work (the effect) → ChunkSucceeded
  *   or ChunkFailed.
  * - `chunk-reports`: ChunkSucceeded / ChunkFailed → ReportChunk / FailJob.
+ * - `job-cleanup`: JobFailed / JobCancelled → the kind discards that
+ *   attempt's partial outputs.
  * Every step checks state first, so a re-delivered event has no second effect.
  */
 import { errorMessage, isAppError } from '../errors.ts';
@@ -14,6 +16,7 @@ import { jobStream, type JobEvent } from '../events/job.ts';
 import { streamId } from '../events/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { JobKinds } from '../work/kinds.ts';
+import type { ProgressTracker } from '../work/progress.ts';
 import { chunkDecider } from './chunk.ts';
 import { jobDecider, missingChunks, TERMINAL } from './job.ts';
 import type { Router } from './router.ts';
@@ -27,7 +30,14 @@ export interface JobRouterDeps {
   workConcurrency: number;
   /** Tries per chunk before a retryable error fails it (unrecoverable ones fail at once). */
   chunkAttempts: number;
+  progress: ProgressTracker;
 }
+
+/** The tool output an error carries (ffmpeg's stderr tail), if any. */
+const detailOf = (err: unknown): string | null => {
+  const d = (err as { stderrTail?: unknown } | null)?.stderrTail;
+  return typeof d === 'string' && d.length > 0 ? d : null;
+};
 
 export const createJobRouters = (d: JobRouterDeps): Router[] => {
   const { runtime, kinds, now } = d;
@@ -36,8 +46,8 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
 
   const metaFor = (e: StoredEvent, actor: string, jobId: string): CommandMeta => ({ actor, causationId: String(e.position), correlationId: jobId });
 
-  const failJob = (jobId: string, reason: string, meta: CommandMeta) =>
-    runtime.execute(jobStream(jobId), jobDecider, { type: 'FailJob', data: { reason, at: now() } }, meta);
+  const failJob = (jobId: string, reason: string, meta: CommandMeta, extra: { detail?: string | null; attempt?: number } = {}) =>
+    runtime.execute(jobStream(jobId), jobDecider, { type: 'FailJob', data: { reason, ...extra, at: now() } }, meta);
 
   const advance = async (jobId: string, e: StoredEvent, spawn: boolean, signal: AbortSignal) => {
     const meta = metaFor(e, 'router:jobs', jobId);
@@ -46,14 +56,16 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     if (TERMINAL.has(state.status) || state.status === 'none') return;
     if (!kind) return void (await failJob(jobId, `unknown job kind "${state.kind}"`, meta));
 
+    const ctx = { jobId, attempt: state.attempt, signal };
+    const attempt = state.attempt;
     if (state.status === 'created') {
       let chunks;
       try {
-        chunks = await kind.plan(state.params, signal);
+        chunks = await kind.plan(state.params, ctx);
       } catch (err) {
         if (signal.aborted) return;
-        if (!isAppError(err, 'validation') && !isAppError(err, 'unrecoverable')) throw err;
-        return void (await failJob(jobId, `planning failed: ${errorMessage(err)}`, meta));
+        if (isAppError(err, 'unavailable')) throw err; // storage or a service is down: the router retries
+        return void (await failJob(jobId, `planning failed: ${errorMessage(err)}`, meta, { detail: detailOf(err), attempt }));
       }
       await runtime.execute(jobStream(jobId), jobDecider, { type: 'PlanJob', data: { chunks, at: now() } }, meta);
       return; // JobPlanned comes back through this router and spawns the chunks
@@ -62,15 +74,23 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     const missing = missingChunks(state);
     if (missing.length === 0) {
       const results = [...state.plan!].sort((a, b) => a.n - b.n).map((c) => state.done[String(c.n)]);
-      const result = kind.combine(results, state.params);
+      let result: unknown;
+      try {
+        result = kind.combine(results, state.params);
+        if (kind.finish) result = await kind.finish(result, state.params, ctx);
+      } catch (err) {
+        if (signal.aborted) return;
+        if (isAppError(err, 'unavailable')) throw err;
+        return void (await failJob(jobId, `finishing failed: ${errorMessage(err)}`, meta, { detail: detailOf(err), attempt }));
+      }
       await runtime.execute(jobStream(jobId), jobDecider, { type: 'CompleteJob', data: { result, at: now() } }, meta);
     } else if (spawn) {
       await Promise.all(
         missing.map((c) =>
           runtime.execute(
-            chunkStream(jobId, c.n),
+            chunkStream(jobId, c.n, attempt),
             chunkDecider,
-            { type: 'CreateChunk', data: { jobId, n: c.n, kind: state.kind, spec: c.spec, params: state.params, at: now() } },
+            { type: 'CreateChunk', data: { jobId, n: c.n, attempt, kind: state.kind, spec: c.spec, params: state.params, at: now() } },
             meta,
           ),
         ),
@@ -80,7 +100,7 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
 
   const jobs: Router = {
     name: 'jobs',
-    types: new Set<JobEvent['type']>(['JobCreated', 'JobForked', 'JobPlanned', 'ChunkReported', 'JobCancelled', 'JobFailed']),
+    types: new Set<JobEvent['type']>(['JobCreated', 'JobForked', 'JobPlanned', 'ChunkReported', 'JobCancelled', 'JobFailed', 'JobRetried']),
     concurrency: 8,
     async handle(e, signal) {
       const jobId = streamId(e.stream);
@@ -94,12 +114,13 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
 
   const runChunk = async (e: StoredEvent<ChunkEvent>, signal: AbortSignal) => {
     const { jobId, n } = e.data;
+    const attempt = e.data.attempt ?? 1;
     const meta = metaFor(e, 'router:chunk-work', jobId);
-    const stream = chunkStream(jobId, n);
+    const stream = chunkStream(jobId, n, attempt);
     const chunk = (await runtime.load(stream, chunkDecider)).state;
     if (chunk.status !== 'created') return; // already finished: a re-delivery
     const job = (await runtime.load(jobStream(jobId), jobDecider)).state;
-    if (TERMINAL.has(job.status)) return;
+    if (TERMINAL.has(job.status) || job.attempt !== attempt) return;
     const kind = kinds.get(chunk.kind);
     if (!kind) return void (await runtime.execute(stream, chunkDecider, { type: 'FailChunk', data: { reason: `unknown job kind "${chunk.kind}"`, at: now() } }, meta));
 
@@ -109,25 +130,31 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     signal.addEventListener('abort', onStop, { once: true });
     const mine = running.get(jobId) ?? new Set();
     running.set(jobId, mine.add(ctl));
+    const done = Object.keys(job.done).map(Number);
+    d.progress.start(jobId, attempt, job.plan ?? [], done, n);
+    let succeeded = false;
+    const ctx = { jobId, attempt, signal: ctl.signal, progress: (p: Parameters<ProgressTracker['tick']>[2]) => d.progress.tick(jobId, n, p) };
     try {
-      for (let attempt = 1; ; attempt++) {
+      for (let tries = 1; ; tries++) {
         try {
-          const result = await kind.run({ n, spec: chunk.spec }, chunk.params, ctl.signal);
+          const result = await kind.run({ n, spec: chunk.spec }, chunk.params, ctx);
           await runtime.execute(stream, chunkDecider, { type: 'CompleteChunk', data: { result, at: now() } }, meta);
+          succeeded = true;
           return;
         } catch (err) {
           // Stopped (shutdown or cancel): record nothing; a restart re-delivers the chunk.
           if (ctl.signal.aborted) return;
-          const final = isAppError(err, 'unrecoverable') || isAppError(err, 'validation') || attempt >= d.chunkAttempts;
+          const final = isAppError(err, 'unrecoverable') || isAppError(err, 'validation') || isAppError(err, 'corrupt') || tries >= d.chunkAttempts;
           if (final) {
-            const reason = attempt > 1 ? `${errorMessage(err)} (after ${attempt} tries)` : errorMessage(err);
-            await runtime.execute(stream, chunkDecider, { type: 'FailChunk', data: { reason, at: now() } }, meta);
+            const reason = tries > 1 ? `${errorMessage(err)} (after ${tries} tries)` : errorMessage(err);
+            await runtime.execute(stream, chunkDecider, { type: 'FailChunk', data: { reason, detail: detailOf(err), at: now() } }, meta);
             return;
           }
-          await Bun.sleep(100 * 2 ** (attempt - 1));
+          await Bun.sleep(100 * 2 ** (tries - 1));
         }
       }
     } finally {
+      d.progress.end(jobId, n, succeeded);
       signal.removeEventListener('abort', onStop);
       mine.delete(ctl);
       if (mine.size === 0) running.delete(jobId);
@@ -150,13 +177,30 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     async handle(ev) {
       const e = ev as StoredEvent<ChunkEvent>;
       const meta = metaFor(e, 'router:chunk-reports', e.data.jobId);
+      const attempt = e.data.attempt ?? 1;
       if (e.type === 'ChunkSucceeded') {
-        await runtime.execute(jobStream(e.data.jobId), jobDecider, { type: 'ReportChunk', data: { n: e.data.n, result: e.data.result, at: now() } }, meta);
+        await runtime.execute(jobStream(e.data.jobId), jobDecider, { type: 'ReportChunk', data: { n: e.data.n, result: e.data.result, attempt, at: now() } }, meta);
       } else if (e.type === 'ChunkFailed') {
-        await failJob(e.data.jobId, `chunk ${e.data.n} failed: ${e.data.reason}`, meta);
+        await failJob(e.data.jobId, e.data.reason, meta, { detail: e.data.detail ?? null, attempt });
       }
     },
   };
 
-  return [jobs, work, reports];
+  const cleanup: Router = {
+    name: 'job-cleanup',
+    types: new Set<JobEvent['type']>(['JobFailed', 'JobCancelled']),
+    concurrency: 4,
+    async handle(e) {
+      const jobId = streamId(e.stream);
+      // The state as of this event: a later retry must not lose the new attempt's outputs.
+      const events = (await runtime.log.readStream(e.stream)).filter((x) => x.position <= e.position);
+      const state = events.reduce(jobDecider.evolve, jobDecider.initial());
+      const kind = kinds.get(state.kind);
+      // Running chunks stop first (the jobs router aborts them); wait for them so no upload lands after the cleanup.
+      for (let i = 0; i < 50 && running.has(jobId); i++) await Bun.sleep(20);
+      await kind?.discard?.(state.params, { jobId, attempt: state.attempt });
+    },
+  };
+
+  return [jobs, work, reports, cleanup];
 };

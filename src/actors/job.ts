@@ -21,16 +21,20 @@ export interface JobState {
   done: Record<string, unknown>;
   result: unknown;
   reason: string | null;
+  /** 1 for the first run; each retry adds one. */
+  attempt: number;
 }
 
 export type JobCommand =
   | { type: 'CreateJob'; data: { jobId: string; kind: string; params: Record<string, unknown>; at: string } }
   | { type: 'ForkJob'; data: Extract<JobEvent, { type: 'JobForked' }>['data'] }
   | { type: 'PlanJob'; data: { chunks: ChunkSpec[]; at: string } }
-  | { type: 'ReportChunk'; data: { n: number; result: unknown; at: string } }
+  | { type: 'ReportChunk'; data: { n: number; result: unknown; attempt?: number; at: string } }
   | { type: 'CompleteJob'; data: { result: unknown; at: string } }
-  | { type: 'FailJob'; data: { reason: string; at: string } }
-  | { type: 'CancelJob'; data: { reason: string; at: string } };
+  /** With `attempt`, a failure reported for another attempt than the current one is ignored. */
+  | { type: 'FailJob'; data: { reason: string; detail?: string | null; attempt?: number; at: string } }
+  | { type: 'CancelJob'; data: { reason: string; at: string } }
+  | { type: 'RetryJob'; data: { maxAttempts: number; at: string } };
 
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
 
@@ -44,6 +48,7 @@ export const initialJob = (): JobState => ({
   done: {},
   result: null,
   reason: null,
+  attempt: 1,
 });
 
 export const evolveJob = (s: JobState, e: StoredEvent<JobEvent> | StoredEvent): JobState => {
@@ -72,6 +77,8 @@ export const evolveJob = (s: JobState, e: StoredEvent<JobEvent> | StoredEvent): 
       return { ...s, status: 'failed', reason: ev.data.reason };
     case 'JobCancelled':
       return { ...s, status: 'cancelled', reason: ev.data.reason };
+    case 'JobRetried':
+      return { ...s, status: 'created', plan: null, done: {}, result: null, reason: null, attempt: ev.data.attempt };
     default:
       return s;
   }
@@ -99,6 +106,8 @@ export const decideJob = (cmd: JobCommand, s: JobState): JobEvent[] => {
     }
     case 'ReportChunk': {
       if (s.status === 'none') throw new AppError('not_found', 'no such job');
+      // A late report from an earlier attempt is not this attempt's work.
+      if ((cmd.data.attempt ?? 1) !== s.attempt) return [];
       if (s.status !== 'planned' || String(cmd.data.n) in s.done) return [];
       if (!s.plan?.some((c) => c.n === cmd.data.n)) throw new AppError('validation', `chunk ${cmd.data.n} is not in the plan of job ${s.id}`);
       return [{ type: 'ChunkReported', data: cmd.data }];
@@ -111,12 +120,23 @@ export const decideJob = (cmd: JobCommand, s: JobState): JobEvent[] => {
     case 'FailJob':
       if (s.status === 'none') throw new AppError('not_found', 'no such job');
       if (TERMINAL.has(s.status)) return [];
-      return [{ type: 'JobFailed', data: cmd.data }];
+      if (cmd.data.attempt !== undefined && cmd.data.attempt !== s.attempt) return [];
+      return [{ type: 'JobFailed', data: { reason: cmd.data.reason, detail: cmd.data.detail ?? null, at: cmd.data.at } }];
     case 'CancelJob':
       if (s.status === 'none') throw new AppError('not_found', 'no such job');
       if (s.status === 'cancelled') return [];
       if (TERMINAL.has(s.status)) throw new AppError('invalid_state', `job ${s.id} is already ${s.status}`);
       return [{ type: 'JobCancelled', data: cmd.data }];
+    case 'RetryJob': {
+      if (s.status === 'none') throw new AppError('not_found', 'no such job');
+      if (s.status !== 'failed' && s.status !== 'cancelled') {
+        throw new AppError('invalid_state', `job ${s.id} is ${s.status}: only a failed or cancelled job can be retried`);
+      }
+      if (s.attempt >= cmd.data.maxAttempts) {
+        throw new AppError('invalid_state', `job ${s.id} has had ${s.attempt} attempts, the most allowed (MPR_MAX_ATTEMPTS=${cmd.data.maxAttempts})`);
+      }
+      return [{ type: 'JobRetried', data: { attempt: s.attempt + 1, at: cmd.data.at } }];
+    }
     default: {
       const exhaustive: never = cmd;
       return exhaustive;

@@ -9,9 +9,11 @@ import { jobStream } from '../events/job.ts';
 import { streamKind } from '../events/index.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
+import { assetDecider } from './asset.ts';
 import { chunkDecider } from './chunk.ts';
 import { fold, type Evolver } from './decider.ts';
 import { jobDecider, type JobState } from './job.ts';
+import { presetDecider } from './preset.ts';
 import type { Runtime } from './runtime.ts';
 
 
@@ -19,6 +21,8 @@ import type { Runtime } from './runtime.ts';
 export const DECIDERS: Readonly<Record<string, Evolver<unknown>>> = {
   job: jobDecider as Evolver<unknown>,
   chunk: chunkDecider as Evolver<unknown>,
+  asset: assetDecider as Evolver<unknown>,
+  preset: presetDecider as Evolver<unknown>,
 };
 
 export interface StateAt {

@@ -2,7 +2,10 @@
 import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
 import { jobStream } from '../events/job.ts';
+import type { Database } from 'bun:sqlite';
+import { assetsTable, findPreset } from '../projections/index.ts';
 import type { JobKinds } from '../work/kinds.ts';
+import { sourceFromProbe } from '../work/transcode-params.ts';
 import { jobDecider } from './job.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -26,4 +29,24 @@ export const submitJob = async (
 export const cancelJob = async (d: { runtime: Runtime; now: () => string }, jobId: string, reason = 'cancelled by user') => {
   const r = await d.runtime.execute(jobStream(jobId), jobDecider, { type: 'CancelJob', data: { reason, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
+};
+
+/** A transcode of an asset with a preset: the asset's facts and a snapshot of the preset become the job's params. */
+export const submitTranscode = async (
+  d: { runtime: Runtime; kinds: JobKinds; now: () => string; db: Database },
+  req: { assetId: string; presetId: string; jobId?: string; actor?: string },
+) => {
+  if (typeof req.assetId !== 'string' || !req.assetId) throw new AppError('validation', 'assetId: required');
+  if (typeof req.presetId !== 'string' || !req.presetId) throw new AppError('validation', 'presetId: required');
+  const asset = assetsTable.load(d.db, [req.assetId]);
+  if (!asset) throw new AppError('not_found', `no asset ${req.assetId}`);
+  if (asset.status !== 'ready' || !asset.probe) throw new AppError('invalid_state', `asset ${asset.key} is not transcodable: ${asset.reason ?? 'it is not ready'}`);
+  const preset = findPreset(d.db, req.presetId);
+  if (!preset) throw new AppError('not_found', `no preset ${req.presetId}`);
+  return submitJob(d, {
+    kind: 'transcode',
+    jobId: req.jobId,
+    actor: req.actor,
+    params: { assetId: asset.id, inputKey: asset.key, presetId: preset.id, preset, source: sourceFromProbe(asset.probe, asset.verdict) },
+  });
 };

@@ -25,10 +25,13 @@ export type JobEvent =
       };
     }
   | { type: 'JobPlanned'; data: { chunks: ChunkSpec[]; at: string } }
-  | { type: 'ChunkReported'; data: { n: number; result: unknown; at: string } }
+  | { type: 'ChunkReported'; data: { n: number; result: unknown; attempt?: number; at: string } }
   | { type: 'JobCompleted'; data: { result: unknown; at: string } }
-  | { type: 'JobFailed'; data: { reason: string; at: string } }
-  | { type: 'JobCancelled'; data: { reason: string; at: string } };
+  /** `detail`: the tool's own words (an ffmpeg stderr tail) when there are any. */
+  | { type: 'JobFailed'; data: { reason: string; detail?: string | null; at: string } }
+  | { type: 'JobCancelled'; data: { reason: string; at: string } }
+  /** A failed or cancelled job runs again from planning, as attempt `attempt` (the first is 1). */
+  | { type: 'JobRetried'; data: { attempt: number; at: string } };
 
 export type JobEventType = JobEvent['type'];
 

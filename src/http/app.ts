@@ -3,6 +3,7 @@ import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import type { System } from '../system.ts';
 import { toErrorResponse } from './errors.ts';
+import { eventsRoutes } from './events-routes.ts';
 import { systemRoutes } from './system-routes.ts';
 
 export const createApp = (s: System) =>
@@ -14,6 +15,6 @@ export const createApp = (s: System) =>
       set.status = status;
       return body;
     })
-    .group('/api', (api) => api.use(systemRoutes(s)));
+    .group('/api', (api) => api.use(systemRoutes(s)).use(eventsRoutes(s)));
 
 export type App = ReturnType<typeof createApp>;

@@ -36,6 +36,11 @@ export interface ProbeStream {
   hdr: boolean;
   /** A still picture attached to an audio file (cover art), not a video. */
   attachedPic: boolean;
+  /**
+   * disposition.default: the track a player picks first among several.
+   * parseProbe always sets it; optional only so hand-written probes may omit it.
+   */
+  isDefault?: boolean;
   // Audio (null for other types)
   channels: number | null;
   channelLayout: string | null;

@@ -1,5 +1,7 @@
+import { assetsProjection } from './assets.ts';
 import { checkpointsProjection } from './checkpoints.ts';
 import { jobsProjection } from './jobs.ts';
+import { presetsProjection } from './presets.ts';
 import type { AnyProjection } from './projection.ts';
 import { stageOutputsProjection } from './stage-outputs.ts';
 
@@ -8,7 +10,9 @@ export { DELETE, type Projection, type AnyProjection } from './projection.ts';
 export { defineTable, type Table, type TableSpec } from './table.ts';
 export { jobsProjection, jobsTable, foldJob, type JobView, type JobStatusView } from './jobs.ts';
 export { checkpointsProjection, checkpointsTable, type CheckpointView } from './checkpoints.ts';
+export { assetsProjection, assetsTable, foldAsset, type AssetView } from './assets.ts';
+export { findPreset, listPresets, presetsProjection, presetsTable, type PresetView } from './presets.ts';
 export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from './stage-outputs.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them. */
-export const allProjections = (): AnyProjection[] => [jobsProjection, checkpointsProjection, stageOutputsProjection];
+export const allProjections = (): AnyProjection[] => [jobsProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];

@@ -14,8 +14,14 @@ export interface JobView {
   /** 0–100, from chunks reported. */
   progress: number;
   parent: string | null;
+  /** The current attempt: 1, then one more per retry. */
   attempts: number;
   error: string | null;
+  /** The tool's own words for a failure (ffmpeg's stderr tail). */
+  error_detail: string | null;
+  /** Transcode jobs: their asset and preset (null for other kinds). */
+  asset_id: string | null;
+  preset_id: string | null;
   params: Record<string, unknown>;
   result: unknown;
   chunks_total: number;
@@ -36,6 +42,9 @@ export const jobsTable = defineTable<JobView>({
     parent: 'TEXT',
     attempts: 'INTEGER',
     error: 'TEXT',
+    error_detail: 'TEXT',
+    asset_id: 'TEXT',
+    preset_id: 'TEXT',
     params: 'JSON',
     result: 'JSON',
     chunks_total: 'INTEGER',
@@ -44,7 +53,7 @@ export const jobsTable = defineTable<JobView>({
     updated_at: 'TEXT',
     completed_at: 'TEXT',
   },
-  indexes: [['status'], ['parent'], ['created_at']],
+  indexes: [['status'], ['parent'], ['created_at'], ['asset_id']],
 });
 
 const progressOf = (done: number, total: number) => (total > 0 ? Math.round((done / total) * 1000) / 10 : 0);
@@ -59,6 +68,9 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     parent,
     attempts: 1,
     error: null,
+    error_detail: null,
+    asset_id: typeof params.assetId === 'string' ? params.assetId : null,
+    preset_id: typeof params.presetId === 'string' ? params.presetId : null,
     params,
     result: null,
     chunks_total: 0,
@@ -89,9 +101,23 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     case 'JobCompleted':
       return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
     case 'JobFailed':
-      return { ...v, status: 'FAILED', error: e.data.reason, updated_at: e.data.at, completed_at: e.data.at };
+      return { ...v, status: 'FAILED', error: e.data.reason, error_detail: e.data.detail ?? null, updated_at: e.data.at, completed_at: e.data.at };
     case 'JobCancelled':
       return { ...v, status: 'CANCELLED', error: e.data.reason, updated_at: e.data.at, completed_at: e.data.at };
+    case 'JobRetried':
+      return {
+        ...v,
+        status: 'PENDING',
+        attempts: e.data.attempt,
+        progress: 0,
+        error: null,
+        error_detail: null,
+        result: null,
+        chunks_total: 0,
+        chunks_done: 0,
+        updated_at: e.data.at,
+        completed_at: null,
+      };
     default:
       return null;
   }
@@ -99,7 +125,7 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
 
 export const jobsProjection: Projection<JobView> = {
   name: 'jobs',
-  version: 1,
+  version: 2,
   table: jobsTable,
   keyOf: (e) => (streamKind(e.stream) === 'job' ? [streamId(e.stream)] : null),
   fold: foldJob,

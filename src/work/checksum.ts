@@ -52,7 +52,7 @@ export const checksumKind: JobKind = {
     }
     return planRanges(size, chunkBytes);
   },
-  async run(chunk, p, signal) {
+  async run(chunk, p, { signal, progress }) {
     const { start, end } = chunk.spec as { start: number; end: number };
     const hasher = new Bun.CryptoHasher('sha256');
     // Streamed, so a large range never sits in memory whole.
@@ -67,6 +67,7 @@ export const checksumKind: JobKind = {
       if (done) break;
       hasher.update(value);
       bytes += value.byteLength;
+      progress({ percent: end > start ? (bytes / (end - start)) * 100 : 100 });
     }
     if (bytes !== end - start) throw new AppError('unrecoverable', `file changed while hashing: read ${bytes} of ${end - start} bytes`);
     return { sha256: hasher.digest('hex'), bytes };

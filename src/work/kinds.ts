@@ -5,16 +5,40 @@
  */
 import type { ChunkSpec } from '../events/job.ts';
 
+/** Which job and attempt a kind's effect works for: output keys derive from it. */
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+/** A progress tick from running work (telemetry: shown live, never stored). */
+export interface WorkProgress {
+  /** 0–100, or null when the work cannot tell. */
+  percent: number | null;
+  fps?: number | null;
+  speed?: number | null;
+  etaSeconds?: number | null;
+}
+
+export interface WorkContext extends JobContext {
+  progress(p: WorkProgress): void;
+}
+
 export interface JobKind {
   name: string;
   /** Checks and normalises params; throws AppError('validation') with a human message. */
   validate(params: Record<string, unknown>): Record<string, unknown>;
-  /** The effectful planning step (may look at the input). */
-  plan(params: Record<string, unknown>, signal: AbortSignal): Promise<ChunkSpec[]>;
-  /** Runs one chunk; its result must be plain JSON. */
-  run(chunk: ChunkSpec, params: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  /** The effectful planning step (may look at the input). A chunk's spec may carry `weight` (its share of the work). */
+  plan(params: Record<string, unknown>, ctx: JobContext): Promise<ChunkSpec[]>;
+  /** Runs one chunk; its result must be plain JSON. Runs again if a worker dies, so outputs go to deterministic keys. */
+  run(chunk: ChunkSpec, params: Record<string, unknown>, ctx: WorkContext): Promise<unknown>;
   /** Pure: the job's result from its chunks' results, ordered by chunk number. */
   combine(results: unknown[], params: Record<string, unknown>): unknown;
+  /** Optional effect after every chunk succeeded (packaging); returns the job's final result. Idempotent. */
+  finish?(combined: unknown, params: Record<string, unknown>, ctx: JobContext): Promise<unknown>;
+  /** Optional effect when an attempt fails or is cancelled: remove its partial outputs. Idempotent. */
+  discard?(params: Record<string, unknown>, ctx: Omit<JobContext, 'signal'>): Promise<void>;
 }
 
 export type JobKinds = ReadonlyMap<string, JobKind>;

@@ -1,0 +1,69 @@
+/** The asset actor's decider: registered once per key, re-probed, commented, deleted (and registered again by a later scan). */
+import { AppError } from '../errors.ts';
+import type { AssetEvent, AssetFacts } from '../events/asset.ts';
+import type { StoredEvent } from '../events/types.ts';
+import type { Decider } from './decider.ts';
+
+export interface AssetState {
+  status: 'none' | 'active' | 'deleted';
+  id: string;
+  key: string;
+  comment: string;
+  facts: AssetFacts | null;
+}
+
+export const MAX_COMMENT = 4000;
+
+export type AssetCommand =
+  | { type: 'RegisterAsset'; data: Extract<AssetEvent, { type: 'AssetRegistered' }>['data'] }
+  | { type: 'ReprobeAsset'; data: Extract<AssetEvent, { type: 'AssetProbed' }>['data'] }
+  | { type: 'CommentAsset'; data: { comment: string; at: string } }
+  | { type: 'DeleteAsset'; data: { deleteOutputs: boolean; at: string } };
+
+export const initialAsset = (): AssetState => ({ status: 'none', id: '', key: '', comment: '', facts: null });
+
+export const evolveAsset = (s: AssetState, e: StoredEvent<AssetEvent> | StoredEvent): AssetState => {
+  const ev = e as StoredEvent<AssetEvent>;
+  switch (ev.type) {
+    case 'AssetRegistered': {
+      const { assetId, key, at: _at, ...facts } = ev.data;
+      return { status: 'active', id: assetId, key, comment: '', facts };
+    }
+    case 'AssetProbed': {
+      const { at: _at, ...facts } = ev.data;
+      return { ...s, facts };
+    }
+    case 'AssetCommented':
+      return { ...s, comment: ev.data.comment };
+    case 'AssetDeleted':
+      return { ...s, status: 'deleted' };
+    default:
+      return s;
+  }
+};
+
+export const decideAsset = (cmd: AssetCommand, s: AssetState): AssetEvent[] => {
+  const mustExist = () => {
+    if (s.status !== 'active') throw new AppError('not_found', `no asset ${s.id || ''}`.trim());
+  };
+  switch (cmd.type) {
+    case 'RegisterAsset':
+      return s.status === 'active' ? [] : [{ type: 'AssetRegistered', data: cmd.data }];
+    case 'ReprobeAsset':
+      mustExist();
+      return [{ type: 'AssetProbed', data: cmd.data }];
+    case 'CommentAsset':
+      mustExist();
+      if (cmd.data.comment.length > MAX_COMMENT) throw new AppError('validation', `comment: at most ${MAX_COMMENT} characters, got ${cmd.data.comment.length}`);
+      return cmd.data.comment === s.comment ? [] : [{ type: 'AssetCommented', data: cmd.data }];
+    case 'DeleteAsset':
+      mustExist();
+      return [{ type: 'AssetDeleted', data: cmd.data }];
+    default: {
+      const exhaustive: never = cmd;
+      return exhaustive;
+    }
+  }
+};
+
+export const assetDecider: Decider<AssetState, AssetCommand, AssetEvent> = { initial: initialAsset, evolve: evolveAsset, decide: decideAsset };

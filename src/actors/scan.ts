@@ -1,0 +1,85 @@
+/**
+ * Scanning the input store: every file with a media extension is probed and
+ * registered as an asset (ready or invalid, decided by its content). A file
+ * already registered with the same size and time is skipped; a changed one
+ * is probed again. Idempotent: the asset id comes from the key and the
+ * asset decider registers a stream once.
+ */
+import { assetIdFor, assetStream, type AssetFacts } from '../events/asset.ts';
+import type { Binaries } from '../media/binaries.ts';
+import { probeAndClassify } from '../media/probe.ts';
+import type { Storage, StoredObject } from '../storage/index.ts';
+import { assetDecider } from './asset.ts';
+import type { Runtime } from './runtime.ts';
+
+export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'webm', 'flv', 'wmv', 'm4v', 'ts', '3gp'] as const;
+export const AUDIO_EXTENSIONS = ['mp3', 'wav', 'flac', 'aac', 'ogg', 'opus', 'm4a'] as const;
+const MEDIA = new Set<string>([...VIDEO_EXTENSIONS, ...AUDIO_EXTENSIONS]);
+
+/** Pure: whether a key names a file the scan looks at (by extension; the content decides the rest). */
+export const isMediaKey = (key: string): boolean => {
+  const name = key.split('/').at(-1) ?? '';
+  if (name.startsWith('.')) return false;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && MEDIA.has(name.slice(dot + 1).toLowerCase());
+};
+
+export interface ScanResult {
+  found: number;
+  registered: number;
+  skipped: number;
+  /** Changed files probed again. */
+  updated: number;
+  /** Keys registered or updated by this scan. */
+  keys: string[];
+}
+
+export interface ScanDeps {
+  runtime: Runtime;
+  input: Storage;
+  bins: () => Binaries;
+  now: () => string;
+}
+
+/** Probes one stored file into the facts its asset events carry. Never throws for bad media. */
+export const probeObject = async (d: Pick<ScanDeps, 'input' | 'bins'>, o: StoredObject, signal?: AbortSignal): Promise<AssetFacts> => {
+  const input = d.input.localPath(o.key) ?? (await d.input.url(o.key, 3600));
+  const { probe, verdict } = await probeAndClassify(input, { signal, bins: d.bins() });
+  return { size: o.size, modifiedAt: o.modifiedAt, kind: verdict.kind, status: verdict.status, reason: verdict.reason, probe, verdict };
+};
+
+export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurrency?: number; signal?: AbortSignal; actor?: string } = {}): Promise<ScanResult> => {
+  const objects = (await d.input.list(opts.prefix ?? '')).filter((o) => isMediaKey(o.key));
+  const result: ScanResult = { found: objects.length, registered: 0, skipped: 0, updated: 0, keys: [] };
+  const meta = { actor: opts.actor ?? 'scan' };
+  let next = 0;
+  const worker = async () => {
+    while (next < objects.length) {
+      opts.signal?.throwIfAborted();
+      const o = objects[next++]!;
+      const assetId = assetIdFor(o.key);
+      const stream = assetStream(assetId);
+      const { state } = await d.runtime.load(stream, assetDecider);
+      if (state.status === 'active' && state.facts?.size === o.size && state.facts.modifiedAt === o.modifiedAt) {
+        result.skipped++;
+        continue;
+      }
+      const facts = await probeObject(d, o, opts.signal);
+      if (state.status === 'active') {
+        await d.runtime.execute(stream, assetDecider, { type: 'ReprobeAsset', data: { ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
+        result.updated++;
+        result.keys.push(o.key);
+        continue;
+      }
+      const r = await d.runtime.execute(stream, assetDecider, { type: 'RegisterAsset', data: { assetId, key: o.key, ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
+      // Another scan may have registered it a moment ago: then this one skipped it.
+      if (r.events.length > 0) {
+        result.registered++;
+        result.keys.push(o.key);
+      } else result.skipped++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  result.keys.sort();
+  return result;
+};

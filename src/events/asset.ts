@@ -1,0 +1,28 @@
+/**
+ * Events of an asset stream, `asset:<id>`: a media file in the input store.
+ * The id derives from the key, so scanning the same store twice (or from
+ * two nodes at once) meets the same stream and registers nothing twice.
+ */
+import type { Probe, ProbeVerdict } from '../media/types.ts';
+
+export interface AssetFacts {
+  size: number;
+  modifiedAt: string;
+  kind: 'video' | 'audio' | null;
+  status: 'ready' | 'invalid';
+  /** Why the asset is invalid, as a sentence; null when ready. */
+  reason: string | null;
+  probe: Probe | null;
+  verdict: ProbeVerdict;
+}
+
+export type AssetEvent =
+  | { type: 'AssetRegistered'; data: AssetFacts & { assetId: string; key: string; at: string } }
+  | { type: 'AssetProbed'; data: AssetFacts & { at: string } }
+  | { type: 'AssetCommented'; data: { comment: string; at: string } }
+  | { type: 'AssetDeleted'; data: { deleteOutputs: boolean; at: string } };
+
+export const assetStream = (assetId: string) => `asset:${assetId}`;
+
+/** A stable id for a key in the input store (16 hex chars of its SHA-256). */
+export const assetIdFor = (key: string): string => new Bun.CryptoHasher('sha256').update(key).digest('hex').slice(0, 16);

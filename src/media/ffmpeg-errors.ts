@@ -1,0 +1,130 @@
+/**
+ * Turns the tail of ffmpeg/ffprobe stderr into one sentence a person can act
+ * on. Pure. The patterns are ffmpeg's own wording (checked against 5.1); the
+ * most specific ones come first because one failure often prints several
+ * (a text file gives "low score", then "moov atom not found", then
+ * "Invalid data found").
+ */
+
+type Rule = { test: RegExp; reason: (m: RegExpMatchArray, tail: string) => string };
+
+/** Lines ffmpeg prints after the real error, or that carry no cause. */
+const NOISE = [
+  /^Conversion failed!?$/,
+  /^Error initializing output stream/,
+  /^Consider increasing the value for the 'analyzeduration'/,
+  /^To ignore this, add a trailing '\?' to the map/,
+  /^frame=\s*\d+/,
+  /^size=/,
+  /^video:\d+kB audio:/,
+  /^\s*(Stream|Metadata|Duration|Input|Output|encoder|handler_name|vendor_id|major_brand|Side data|Press \[q\])\b/,
+  /Qavg: /,
+  /^Exiting normally/,
+];
+
+/** "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d2...] moov atom not found" → "moov atom not found". */
+const stripContext = (line: string): string => line.replace(/^(\[[^\]]+ @ 0x[0-9a-f]+\]\s*)+/i, '').trim();
+
+const count = (tail: string, re: RegExp): number => tail.match(new RegExp(re.source, 'gi'))?.length ?? 0;
+
+/** The subject of "path: message" lines, shortened for a sentence. */
+const subject = (path: string): string => {
+  const p = path.trim();
+  if (/^https?:\/\//i.test(p)) return p.length > 120 ? `${p.slice(0, 117)}...` : p;
+  const parts = p.split('/');
+  return parts.at(-1) || p;
+};
+
+const RULES: Rule[] = [
+  { test: /No space left on device/i, reason: () => 'disk full while writing output' },
+  { test: /Cannot allocate memory|Out of memory/i, reason: () => 'ffmpeg ran out of memory' },
+  {
+    test: /^(.*): Permission denied$/im,
+    reason: (m) => `permission denied: ffmpeg may not read or write ${subject(stripContext(m[1]!))}`,
+  },
+  { test: /Server returned (\d{3}[^\r\n]*)/i, reason: (m) => `the media server answered ${m[1]!.trim()}` },
+  {
+    test: /^(https?:\/\/.*): (Connection refused|Connection timed out|Network is unreachable|Name or service not known|Connection reset by peer|I\/O error)/im,
+    reason: (m) => `cannot download ${subject(m[1]!)}: ${m[2]!.toLowerCase()}`,
+  },
+  {
+    test: /^(.*): No such file or directory$/im,
+    reason: (m) => `the file or folder does not exist: ${subject(stripContext(m[1]!))}`,
+  },
+  // Low score means ffmpeg only guessed the format (from the name); the
+  // moov/invalid-data lines that follow are symptoms, not the cause.
+  {
+    test: /detected only with low score of \d+, misdetection possible/i,
+    reason: () => 'ffmpeg cannot read this file: it is not a supported media file or it is damaged',
+  },
+  {
+    test: /moov atom not found/i,
+    reason: () => 'the file is not a complete MP4/MOV (moov atom not found): a truncated or failed upload?',
+  },
+  {
+    test: /Decoder \(codec (\S+)\) not found for input stream #?(\d+:\d+)/i,
+    reason: (m) =>
+      m[1] === 'none'
+        ? `stream #${m[2]} has no codec description (a broken track): leave it out`
+        : `this ffmpeg cannot decode the ${m[1]} codec (stream #${m[2]})`,
+  },
+  { test: /Decoder \(codec (\S+)\) not found/i, reason: (m) => `this ffmpeg cannot decode the ${m[1]} codec` },
+  { test: /Unknown encoder '([^']+)'/i, reason: (m) => `this ffmpeg has no ${m[1]} encoder` },
+  { test: /Encoder \(codec (\S+)\) not found/i, reason: (m) => `this ffmpeg has no encoder for ${m[1]}` },
+  {
+    test: /Output file #\d+ does not contain any stream/i,
+    reason: () => 'the output would be empty: the input has none of the streams asked for',
+  },
+  { test: /Stream map '([^']*)' matches no streams/i, reason: (m) => `the input has no stream matching ${m[1]} (no such track)` },
+  { test: /does not contain any stream/i, reason: () => 'the file contains no audio or video stream' },
+  {
+    test: /Output file is empty, nothing was encoded/i,
+    reason: () => 'nothing was encoded: the input ended before any frame could be read (truncated, or a seek past the end?)',
+  },
+  { test: /partial file|File ended prematurely|Truncating packet|Truncated (?:packet|file)|Unexpected end of file/i, reason: () => 'the file is truncated' },
+  {
+    test: /Error while decoding|error while decoding MB|corrupt decoded frame|Invalid NAL unit size|Packet corrupt/i,
+    reason: (_m, tail) =>
+      count(tail, /Error while decoding|error while decoding MB|corrupt decoded frame/) >= 3
+        ? 'the file is damaged: ffmpeg hit many errors while decoding it'
+        : 'the file is damaged: ffmpeg hit an error while decoding it',
+  },
+  {
+    test: /Invalid data found when processing input/i,
+    reason: () => 'ffmpeg cannot read this file: it is not a supported media file or it is damaged',
+  },
+  { test: /Unrecognized option '([^']+)'/i, reason: (m) => `this ffmpeg does not know the option -${m[1]} (too old a version?)` },
+  { test: /No such filter: '([^']+)'/i, reason: (m) => `this ffmpeg has no ${m[1]} filter` },
+];
+
+/** Exit codes a shell reports for deaths by signal (128 + n). */
+const SIGNALS: Record<number, string> = { 137: 'SIGKILL', 143: 'SIGTERM', 134: 'SIGABRT', 139: 'SIGSEGV' };
+
+/** The last stderr line that says something, without its [demuxer @ 0x...] prefix. */
+export const lastMeaningfulLine = (stderrTail: string): string | null => {
+  const lines = stderrTail.split(/\r?\n|\r/).map(stripContext);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.length > 0 && !NOISE.some((re) => re.test(l))) return l.length > 300 ? `${l.slice(0, 297)}...` : l;
+  }
+  return null;
+};
+
+/**
+ * A sentence for why ffmpeg (or ffprobe: pass tool) failed. exitCode 137
+ * and friends (killed by a signal) are reported as such when stderr names
+ * no other cause.
+ */
+export const ffmpegReason = (stderrTail: string, exitCode: number, tool = 'ffmpeg'): string => {
+  for (const rule of RULES) {
+    const m = stderrTail.match(rule.test);
+    if (m) return rule.reason(m, stderrTail).replace(/\bffmpeg\b/, tool);
+  }
+  const signal = SIGNALS[exitCode];
+  if (signal) {
+    const hint = signal === 'SIGKILL' ? ' (out of memory?)' : '';
+    return `${tool} was killed by ${signal}${hint}`;
+  }
+  const last = lastMeaningfulLine(stderrTail);
+  return last ? `${tool} failed (exit ${exitCode}): ${last}` : `${tool} failed (exit ${exitCode}) without an error message`;
+};

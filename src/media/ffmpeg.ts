@@ -1,0 +1,231 @@
+/**
+ * Running ffmpeg and ffprobe as subprocesses: progress, bounded stderr,
+ * cancellation, timeouts. Every run awaits the process's exit, so no zombie
+ * or orphan outlives a call, whatever way it ends.
+ */
+import { AppError, errorMessage } from '../errors.ts';
+import { resolveBinaries } from './binaries.ts';
+import { ffmpegReason } from './ffmpeg-errors.ts';
+import { createProgressParser, type FfmpegProgress } from './ffmpeg-progress.ts';
+import { createTail, pumpLines } from './output-lines.ts';
+
+export type { FfmpegProgress } from './ffmpeg-progress.ts';
+
+/** An AppError from a failed ffmpeg/ffprobe run, carrying what stderr said last. */
+export type FfmpegError = AppError & { stderrTail: string; exitCode: number | null };
+
+export const isFfmpegError = (e: unknown): e is FfmpegError => e instanceof AppError && typeof (e as Partial<FfmpegError>).stderrTail === 'string';
+
+const toolError = (code: AppError['code'], reason: string, stderrTail: string, exitCode: number | null): FfmpegError =>
+  Object.assign(new AppError(code, reason), { stderrTail, exitCode });
+
+const cancelled = () => new AppError('invalid_state', 'cancelled');
+
+type Stop = 'aborted' | 'timeout' | 'callback' | 'overflow';
+
+interface SpawnSpec {
+  bin: string;
+  args: string[];
+  cwd?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Called for each stdout line; the run stops if it throws. */
+  onStdoutLine?: (line: string) => void;
+  /** Otherwise stdout is collected, up to this many bytes (the run stops beyond). */
+  maxStdoutBytes?: number;
+  onSpawn?: (pid: number) => void;
+}
+
+interface Finished {
+  exitCode: number;
+  stderrTail: string;
+  stdout: string;
+  wallMs: number;
+  stop: Stop | null;
+  callbackError: unknown;
+}
+
+const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
+  if (s.signal?.aborted) throw cancelled();
+  const started = performance.now();
+  let proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  try {
+    proc = Bun.spawn([s.bin, ...s.args], { cwd: s.cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  } catch (e) {
+    throw new AppError('unavailable', `cannot start ${s.bin}: ${errorMessage(e)}`, { cause: e });
+  }
+  s.onSpawn?.(proc.pid);
+
+  let stop: Stop | null = null;
+  let callbackError: unknown;
+  // SIGKILL straight away rather than SIGTERM first: the output of a stopped
+  // run is thrown away, so letting ffmpeg finish its frame, flush the encoder
+  // lookahead and write a trailer (which takes over a second for 4K x264)
+  // buys nothing, while "cancel stops ffmpeg within 1 s" must hold.
+  const kill = (why: Stop) => {
+    if (stop) return;
+    stop = why;
+    proc.kill('SIGKILL');
+  };
+  const onAbort = () => kill('aborted');
+  s.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = s.timeoutMs ? setTimeout(() => kill('timeout'), s.timeoutMs) : null;
+
+  const tail = createTail(30, 4096);
+  const chunks: Uint8Array[] = [];
+  let stdoutBytes = 0;
+  const readStdout = async () => {
+    if (s.onStdoutLine) {
+      const onLine = s.onStdoutLine;
+      return pumpLines(proc.stdout, (line) => {
+        if (stop) return;
+        try {
+          onLine(line);
+        } catch (e) {
+          callbackError = e;
+          kill('callback');
+        }
+      });
+    }
+    const max = s.maxStdoutBytes ?? 64 * 1024 * 1024;
+    for await (const chunk of proc.stdout) {
+      if (stop) continue; // keep draining so the process is never blocked on a full pipe
+      stdoutBytes += chunk.byteLength;
+      if (stdoutBytes > max) kill('overflow');
+      else chunks.push(chunk);
+    }
+  };
+  try {
+    const [exitCode] = await Promise.all([
+      proc.exited,
+      // A broken pipe must not leave the process running; the exit code tells the story.
+      readStdout().catch(() => {}),
+      pumpLines(proc.stderr, (l) => tail.add(l), 2048).catch(() => {}),
+    ]);
+    const stdout = s.onStdoutLine ? '' : Buffer.concat(chunks).toString('utf8');
+    return { exitCode, stderrTail: tail.text(), stdout, wallMs: performance.now() - started, stop, callbackError };
+  } finally {
+    if (timer) clearTimeout(timer);
+    s.signal?.removeEventListener('abort', onAbort);
+    // Only reached early if awaiting threw; make sure nothing outlives us.
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await proc.exited;
+    }
+  }
+};
+
+export interface RunFfmpegOptions {
+  signal?: AbortSignal;
+  /** Expected output duration in seconds: gives percent and eta. */
+  durationSeconds?: number | null;
+  /** Called for every progress block (about 4 a second); callers throttle. */
+  onProgress?: (p: FfmpegProgress) => void;
+  cwd?: string;
+  /** ffmpeg binary; resolveBinaries() when absent. */
+  bin?: string;
+  /** The child's pid, for tests and diagnostics. */
+  onSpawn?: (pid: number) => void;
+}
+
+/**
+ * Runs ffmpeg with `args` (inputs, filters, outputs). Global options come
+ * first so the caller's own -loglevel etc. override them. stdout carries the
+ * progress blocks, so outputs must not be written to `-`/pipe:1 (`-f null -`
+ * is fine: the null muxer writes nothing).
+ *
+ * Rejects with AppError('invalid_state', 'cancelled') on abort and with an
+ * FfmpegError ('unrecoverable', a sentence from ffmpegReason) on a non-zero exit.
+ */
+export const runFfmpeg = async (args: string[], opts: RunFfmpegOptions = {}): Promise<{ stderrTail: string; wallMs: number }> => {
+  const parse = createProgressParser(opts.durationSeconds);
+  const onProgress = opts.onProgress;
+  const r = await spawnTool({
+    bin: opts.bin ?? resolveBinaries().ffmpeg,
+    // -nostats: progress comes from -progress; the \r stats line would only
+    // crowd real messages out of the stderr tail, as would the info-level
+    // stream listing that -loglevel warning hides.
+    args: ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-y', '-progress', 'pipe:1', '-stats_period', '0.25', ...args],
+    cwd: opts.cwd,
+    signal: opts.signal,
+    onSpawn: opts.onSpawn,
+    onStdoutLine: (line) => {
+      const p = parse(line);
+      if (p && onProgress) onProgress(p);
+    },
+  });
+  if (r.stop === 'aborted') throw cancelled();
+  if (r.stop === 'callback') throw r.callbackError;
+  if (r.exitCode !== 0) throw toolError('unrecoverable', ffmpegReason(r.stderrTail, r.exitCode), r.stderrTail, r.exitCode);
+  return { stderrTail: r.stderrTail, wallMs: r.wallMs };
+};
+
+export interface FfprobeOptions {
+  signal?: AbortSignal;
+  /** The process is killed after this long (default 60 s): a probe must never hang. */
+  timeoutMs?: number;
+  /** ffprobe binary; resolveBinaries() when absent. */
+  bin?: string;
+}
+
+const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs `ffprobe -v error -of json <args>` and returns the parsed JSON.
+ * Rejects with FfmpegError 'corrupt' when ffprobe cannot read the input,
+ * 'unrecoverable' on a timeout, a kill or output that is not JSON, and
+ * 'invalid_state' (cancelled) on abort.
+ */
+export const runFfprobeJson = async (args: string[], opts: FfprobeOptions = {}): Promise<unknown> => {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const r = await spawnTool({
+    bin: opts.bin ?? resolveBinaries().ffprobe,
+    args: ['-hide_banner', '-v', 'error', '-of', 'json', ...args],
+    signal: opts.signal,
+    timeoutMs,
+  });
+  if (r.stop === 'aborted') throw cancelled();
+  if (r.stop === 'timeout') throw toolError('unrecoverable', `ffprobe did not finish within ${timeoutMs / 1000} s`, r.stderrTail, null);
+  if (r.stop === 'overflow') throw toolError('unrecoverable', 'ffprobe printed more output than expected', r.stderrTail, null);
+  if (r.exitCode !== 0) {
+    // 128+n is a death by signal (OOM killer, an operator): not the file's fault.
+    const code = r.exitCode > 128 ? 'unrecoverable' : 'corrupt';
+    throw toolError(code, ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe'), r.stderrTail, r.exitCode);
+  }
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw toolError('unrecoverable', 'ffprobe printed output that is not JSON', r.stderrTail, r.exitCode);
+  }
+};
+
+export interface FfprobeLinesResult {
+  exitCode: number;
+  stderrTail: string;
+  timedOut: boolean;
+  wallMs: number;
+}
+
+/**
+ * Runs `ffprobe -v error <args>` and hands each stdout line to onLine as it
+ * arrives, so a scan of every packet of a two-hour file never holds its
+ * output in memory. A non-zero exit or a timeout is returned, not thrown:
+ * a packet scan of a damaged file still says something. Throws only on
+ * abort (cancelled), when ffprobe cannot start, or when onLine throws.
+ */
+export const runFfprobeLines = async (
+  args: string[],
+  onLine: (line: string) => void,
+  opts: FfprobeOptions = {},
+): Promise<FfprobeLinesResult> => {
+  const r = await spawnTool({
+    bin: opts.bin ?? resolveBinaries().ffprobe,
+    args: ['-hide_banner', '-v', 'error', ...args],
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    onStdoutLine: onLine,
+  });
+  if (r.stop === 'aborted') throw cancelled();
+  if (r.stop === 'callback') throw r.callbackError;
+  return { exitCode: r.exitCode, stderrTail: r.stderrTail, timedOut: r.stop === 'timeout', wallMs: r.wallMs };
+};

@@ -1,0 +1,217 @@
+/**
+ * Probing a file or http(s) URL with ffprobe: streams and format, how much
+ * media is really there (a packet scan, no decoding), keyframe times, and a
+ * verdict on whether the file can be used at all.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AppError, isAppError } from '../errors.ts';
+import { resolveBinaries } from './binaries.ts';
+import { classifyProbe, isTruncated } from './classify.ts';
+import { runFfprobeJson, runFfprobeLines, type FfmpegError } from './ffmpeg.ts';
+import { ffmpegReason } from './ffmpeg-errors.ts';
+import { formatStartTime, parseProbe } from './probe-parse.ts';
+import type { Probe, ProbeVerdict } from './types.ts';
+
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  bins?: { ffprobe: string };
+  /** Per ffprobe run (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Files at least this long get the cheap tail scan first. */
+const TAIL_SCAN_MIN_SECONDS = 60;
+/** How far before the stated end the tail scan starts (it begins at the keyframe before). */
+const TAIL_SCAN_SECONDS = 30;
+
+const isUrl = (input: string): boolean => /^https?:\/\//i.test(input);
+
+/**
+ * The input as ffprobe should see it. A local path is made absolute so a
+ * name like "-i" or "concat:a|b" is never read as an option or protocol; a
+ * URL may only pull in http(s), so a playlist cannot make ffprobe open
+ * local files.
+ */
+const inputArgs = (input: string): string[] =>
+  isUrl(input) ? ['-protocol_whitelist', 'http,https,tcp,tls', input] : [resolve(input)];
+
+const ffprobeOf = (opts: ProbeOptions): string => opts.bins?.ffprobe ?? resolveBinaries().ffprobe;
+
+const localSize = async (input: string): Promise<number> => {
+  try {
+    return (await stat(input)).size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('not_found', 'the file does not exist', { cause: e });
+    if (code === 'EACCES') throw new AppError('unrecoverable', 'permission denied: the file cannot be read', { cause: e });
+    throw e;
+  }
+};
+
+interface PacketSpan {
+  packets: number;
+  /** Smallest timestamp and largest end (timestamp + duration) seen, over the streams asked for. */
+  minStart: number | null;
+  maxEnd: number | null;
+  exitCode: number;
+  timedOut: boolean;
+}
+
+/**
+ * The value of `key` in a compact line "stream_index=0|pts_time=1.000|dts_time=N/A|...",
+ * found without splitting: a two-hour file has half a million such lines.
+ */
+const field = (line: string, key: string): string | undefined => {
+  let from: number;
+  if (line.startsWith(`${key}=`)) from = key.length + 1;
+  else {
+    const at = line.indexOf(`|${key}=`);
+    if (at < 0) return undefined;
+    from = at + key.length + 2;
+  }
+  const to = line.indexOf('|', from);
+  return line.slice(from, to < 0 ? undefined : to);
+};
+
+const time = (v: string | undefined): number | null => {
+  if (v === undefined || v === 'N/A') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+/**
+ * Reads packet headers without decoding, from `fromSeconds` (a seek) or the
+ * start, keeping two numbers whatever the file's length.
+ */
+const scanPackets = async (
+  input: string,
+  streams: ReadonlySet<number>,
+  opts: ProbeOptions & { fromSeconds?: number },
+): Promise<PacketSpan> => {
+  let packets = 0;
+  let minStart = Infinity;
+  let maxEnd = -Infinity;
+  const r = await runFfprobeLines(
+    [
+      ...(opts.fromSeconds !== undefined ? ['-read_intervals', `${opts.fromSeconds.toFixed(3)}%`] : []),
+      '-show_entries',
+      'packet=stream_index,pts_time,dts_time,duration_time',
+      '-of',
+      'compact=p=0',
+      ...inputArgs(input),
+    ],
+    (line) => {
+      if (!streams.has(Number(field(line, 'stream_index')))) return;
+      const t = time(field(line, 'pts_time')) ?? time(field(line, 'dts_time'));
+      if (t === null) return;
+      packets++;
+      if (t < minStart) minStart = t;
+      const end = t + (time(field(line, 'duration_time')) ?? 0);
+      if (end > maxEnd) maxEnd = end;
+    },
+    { signal: opts.signal, timeoutMs: opts.timeoutMs, bin: ffprobeOf(opts) },
+  );
+  return {
+    packets,
+    minStart: packets > 0 ? minStart : null,
+    maxEnd: packets > 0 ? maxEnd : null,
+    exitCode: r.exitCode,
+    timedOut: r.timedOut,
+  };
+};
+
+/**
+ * Seconds of media present: the end of the last audio/video packet minus
+ * where the timeline starts (format.start_time, else the first packet).
+ * A file whose stated duration is long is first checked near its end only;
+ * when that shows the end is there, the whole file need not be read (a 2 h
+ * upload costs one seek). Null when the scan could not tell (timeout, ffprobe
+ * error), 0 when the file holds no packets at all.
+ */
+export const measurePresentDuration = async (input: string, probe: Probe, startTime: number | null, opts: ProbeOptions = {}): Promise<number | null> => {
+  const streams = new Set(probe.streams.filter((s) => (s.type === 'video' && !s.attachedPic) || s.type === 'audio').map((s) => s.index));
+  if (streams.size === 0) return null;
+  const measured = (span: PacketSpan, start: number | null): number | null => {
+    if (span.timedOut) return null;
+    if (span.packets === 0) return span.exitCode === 0 ? 0 : null;
+    // Rounded to the microsecond ffprobe prints, so sums read 362.766666, not 362.76666600000004.
+    return Math.round(Math.max(0, span.maxEnd! - (start ?? span.minStart!)) * 1e6) / 1e6;
+  };
+  const duration = probe.duration;
+  if (duration !== null && duration >= TAIL_SCAN_MIN_SECONDS && startTime !== null) {
+    const tail = measured(await scanPackets(input, streams, { ...opts, fromSeconds: startTime + duration - TAIL_SCAN_SECONDS }), startTime);
+    if (tail !== null && !isTruncated(tail, duration)) return tail;
+  }
+  const full = await scanPackets(input, streams, opts);
+  return measured(full, startTime === null || full.minStart === null ? startTime : Math.min(startTime, full.minStart));
+};
+
+/**
+ * ffprobe -show_format -show_streams, parsed, plus presentDuration.
+ * Throws: AppError not_found (no such file), corrupt (empty, or ffprobe
+ * cannot read it; an FfmpegError with the stderr tail), unrecoverable
+ * (timeout), unavailable (no ffprobe), invalid_state (aborted).
+ */
+export const probeFile = async (input: string, opts: ProbeOptions = {}): Promise<Probe> => {
+  const size = isUrl(input) ? Number.NaN : await localSize(input);
+  if (size === 0) throw new AppError('corrupt', 'the file is empty (0 bytes)');
+  // -v warning: on failure stderr then also says "detected only with low
+  // score", which tells a non-media file from a truncated MP4.
+  const json = await runFfprobeJson(['-v', 'warning', '-show_format', '-show_streams', ...inputArgs(input)], {
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    bin: ffprobeOf(opts),
+  });
+  const probe = parseProbe(json, size);
+  return { ...probe, presentDuration: await measurePresentDuration(input, probe, formatStartTime(json), opts) };
+};
+
+/**
+ * probeFile then classifyProbe. Anything wrong with the input becomes an
+ * invalid verdict with a sentence; only a cancel (invalid_state) and a
+ * missing ffprobe (unavailable) are thrown.
+ */
+export const probeAndClassify = async (input: string, opts: ProbeOptions = {}): Promise<{ probe: Probe | null; verdict: ProbeVerdict }> => {
+  try {
+    const probe = await probeFile(input, opts);
+    return { probe, verdict: classifyProbe(probe) };
+  } catch (e) {
+    if (isAppError(e, 'invalid_state') || isAppError(e, 'unavailable')) throw e;
+    if (e instanceof AppError) return { probe: null, verdict: classifyProbe(null, e.message) };
+    const message = e instanceof Error ? e.message : String(e);
+    return { probe: null, verdict: classifyProbe(null, `the file cannot be read: ${message}`) };
+  }
+};
+
+/**
+ * Presentation times (seconds, ascending, as ffprobe reports them: not
+ * shifted by the container's start time) of the keyframes of one video
+ * stream: `streamIndex` (the ffprobe index) or the first video stream.
+ */
+export const keyframeTimes = async (input: string, opts: ProbeOptions & { streamIndex?: number } = {}): Promise<number[]> => {
+  const times: number[] = [];
+  const r = await runFfprobeLines(
+    [
+      '-select_streams',
+      opts.streamIndex === undefined ? 'v:0' : String(opts.streamIndex),
+      '-show_entries',
+      'packet=pts_time,flags',
+      '-of',
+      'compact=p=0',
+      ...inputArgs(input),
+    ],
+    (line) => {
+      if (!field(line, 'flags')?.includes('K')) return;
+      const t = time(field(line, 'pts_time'));
+      if (t !== null) times.push(t);
+    },
+    { signal: opts.signal, timeoutMs: opts.timeoutMs, bin: ffprobeOf(opts) },
+  );
+  if (r.timedOut) throw Object.assign(new AppError('unrecoverable', 'the keyframe scan did not finish in time'), { stderrTail: r.stderrTail, exitCode: null }) as FfmpegError;
+  if (r.exitCode !== 0) {
+    throw Object.assign(new AppError('corrupt', ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe')), { stderrTail: r.stderrTail, exitCode: r.exitCode }) as FfmpegError;
+  }
+  times.sort((a, b) => a - b);
+  return times.filter((t, i) => i === 0 || t !== times[i - 1]);
+};

@@ -1,0 +1,233 @@
+/**
+ * Packaging, once every chunk of a transcode has succeeded: media playlists
+ * joined from the chunks' segments (timestamps already continue across
+ * chunks), the master playlist, sprite sheets with their WebVTT and JSON
+ * indexes and a poster, or the MP4 joined without re-encoding. Writes only
+ * deterministic keys, so running it twice is harmless.
+ */
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../errors.ts';
+import { joinMp4Args, posterArgs, spriteSheetArgs } from '../media/encode-args.ts';
+import { runFfmpeg } from '../media/ffmpeg.ts';
+import { measureBandwidth, writeMasterPlaylist, writeMediaPlaylist } from '../media/hls.ts';
+import { audioCodecs } from '../media/ladder.ts';
+import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../media/sprites.ts';
+import type { JobContext } from './kinds.ts';
+import type { ChunkResult, SegmentRef, TranscodeDeps } from './transcode.ts';
+import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf } from './transcode.ts';
+import { outputPrefix, relativeKey, type TranscodeParams } from './transcode-params.ts';
+
+export interface Rendition {
+  name: string;
+  type: 'video' | 'audio';
+  /** The rendition's playlist (HLS) or file (MP4, M4A). */
+  key: string;
+  codec: string;
+  width: number | null;
+  height: number | null;
+  /** Peak and average bits per second, measured on the output. */
+  bitrate: number;
+  averageBitrate: number;
+  bytes: number;
+  duration: number;
+}
+
+export interface TranscodeResult {
+  prefix: string;
+  duration: number;
+  outputs: {
+    master: string | null;
+    playlists: string[];
+    mp4: string[];
+    audio: string | null;
+    sprites: string[];
+    thumbnailsVtt: string | null;
+    thumbnailsJson: string | null;
+    poster: string | null;
+  };
+  renditions: Rendition[];
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+const writeText = (d: TranscodeDeps, key: string, text: string, contentType: string) => d.output.put(key, text, { contentType });
+
+const mediaPlaylist = async (d: TranscodeDeps, key: string, segments: SegmentRef[]) => {
+  await writeText(d, key, writeMediaPlaylist(segments.map((s) => ({ uri: relativeKey(key, s.key), duration: s.duration }))), 'application/vnd.apple.mpegurl');
+};
+
+const packageHls = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], prefix: string, out: TranscodeResult) => {
+  const rungs = ladderOf(p);
+  const videos = results.filter((r): r is Extract<ChunkResult, { type: 'video' }> => r.type === 'video').sort((a, b) => a.start - b.start);
+  const audio = results.find((r): r is Extract<ChunkResult, { type: 'audio' }> => r.type === 'audio') ?? null;
+  let audioBw = { peak: 0, average: 0 };
+  if (audio) {
+    const key = `${prefix}/hls/audio/index.m3u8`;
+    await mediaPlaylist(d, key, audio.segments);
+    audioBw = measureBandwidth(audio.segments);
+    out.outputs.playlists.push(key);
+    out.renditions.push({
+      name: 'audio',
+      type: 'audio',
+      key,
+      codec: audioCodecs(),
+      width: null,
+      height: null,
+      bitrate: audioBw.peak,
+      averageBitrate: audioBw.average,
+      bytes: sum(audio.segments.map((s) => s.bytes)),
+      duration: sum(audio.segments.map((s) => s.duration)),
+    });
+  }
+  const master = `${prefix}/hls/master.m3u8`;
+  const variants = [];
+  for (const r of rungs) {
+    const segments = videos.flatMap((v) => v.rungs.find((x) => x.name === r.name)?.segments ?? []);
+    if (segments.length === 0) throw new AppError('unrecoverable', `rung ${r.name} produced no segments`);
+    const key = `${prefix}/hls/${r.name}/index.m3u8`;
+    await mediaPlaylist(d, key, segments);
+    const bw = measureBandwidth(segments);
+    out.outputs.playlists.push(key);
+    out.renditions.push({
+      name: r.name,
+      type: 'video',
+      key,
+      codec: r.codecs,
+      width: r.width,
+      height: r.height,
+      bitrate: bw.peak,
+      averageBitrate: bw.average,
+      bytes: sum(segments.map((s) => s.bytes)),
+      duration: sum(segments.map((s) => s.duration)),
+    });
+    variants.push({
+      uri: relativeKey(master, key),
+      bandwidth: bw.peak + audioBw.peak,
+      averageBandwidth: bw.average + audioBw.average,
+      width: r.width,
+      height: r.height,
+      codecs: r.codecs,
+      frameRate: fpsOf(p),
+    });
+  }
+  let text: string;
+  if (variants.length > 0) {
+    const a = audio ? { uri: relativeKey(master, `${prefix}/hls/audio/index.m3u8`), groupId: 'aud', name: 'audio', channels: p.preset.audio!.channels, codecs: audioCodecs() } : null;
+    text = writeMasterPlaylist({ variants, audio: a });
+  } else if (audio) {
+    // An audio-only source: the audio playlist is the one variant.
+    text = [
+      '#EXTM3U',
+      '#EXT-X-VERSION:3',
+      '#EXT-X-INDEPENDENT-SEGMENTS',
+      `#EXT-X-STREAM-INF:BANDWIDTH=${audioBw.peak},AVERAGE-BANDWIDTH=${audioBw.average},CODECS="${audioCodecs()}"`,
+      'audio/index.m3u8',
+      '',
+    ].join('\n');
+  } else {
+    throw new AppError('unrecoverable', 'nothing to put in the master playlist');
+  }
+  await writeText(d, master, text, 'application/vnd.apple.mpegurl');
+  out.outputs.master = master;
+};
+
+const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], prefix: string, dir: string, out: TranscodeResult) => {
+  const rung = ladderOf(p)[0]!;
+  const parts = results
+    .filter((r): r is Extract<ChunkResult, { type: 'video' }> => r.type === 'video')
+    .sort((a, b) => a.start - b.start)
+    .flatMap((v) => v.rungs[0]?.segments ?? []);
+  const lines: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    const local = join(dir, `part_${i}.ts`);
+    await d.output.getToFile(part.key, local);
+    lines.push(`file '${local.replaceAll("'", "'\\''")}'`);
+  }
+  await Bun.write(join(dir, 'parts.txt'), lines.join('\n') + '\n');
+  const audio = results.find((r): r is Extract<ChunkResult, { type: 'audio-file' }> => r.type === 'audio-file') ?? null;
+  if (audio) await d.output.getToFile(audio.key, join(dir, 'audio.m4a'));
+  const file = join(dir, `${rung.name}.mp4`);
+  await runFfmpeg(joinMp4Args({ list: join(dir, 'parts.txt'), audio: audio ? join(dir, 'audio.m4a') : null, output: file }), { bin: d.bins().ffmpeg });
+  const key = `${prefix}/mp4/${rung.name}.mp4`;
+  const s = await d.output.putFile(key, file);
+  const duration = p.source.duration;
+  const bitrate = Math.round((s.size * 8) / Math.max(duration, 0.001));
+  out.outputs.mp4.push(key);
+  out.renditions.push({ name: rung.name, type: 'video', key, codec: audio ? `${rung.codecs},${audioCodecs()}` : rung.codecs, width: rung.width, height: rung.height, bitrate, averageBitrate: bitrate, bytes: s.size, duration });
+  await d.output.deletePrefix(`${prefix}/parts/`);
+};
+
+const packageAudio = (p: TranscodeParams, results: ChunkResult[], out: TranscodeResult) => {
+  const a = results.find((r): r is Extract<ChunkResult, { type: 'audio-file' }> => r.type === 'audio-file');
+  if (!a) throw new AppError('unrecoverable', 'the audio chunk left no file');
+  const bitrate = Math.round((a.bytes * 8) / Math.max(p.source.duration, 0.001));
+  out.outputs.audio = a.key;
+  out.renditions.push({ name: 'audio', type: 'audio', key: a.key, codec: audioCodecs(), width: null, height: null, bitrate, averageBitrate: bitrate, bytes: a.bytes, duration: p.source.duration });
+};
+
+const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, prefix: string, dir: string, out: TranscodeResult, signal: AbortSignal) => {
+  const plan = thumbnailsOf(p)!;
+  const thumbs = join(dir, 'thumbs');
+  await mkdir(thumbs, { recursive: true });
+  for (const o of await d.output.list(`${prefix}/thumbs/t/`)) await d.output.getToFile(o.key, join(thumbs, o.key.split('/').at(-1)!));
+  const have = new Set((await readdir(thumbs)).map((f) => Number(/^t_(\d+)\.jpg$/.exec(f)?.[1] ?? -1)));
+  if (have.size === 0) throw new AppError('unrecoverable', 'no thumbnails were extracted (the video decodes to no frames?)');
+  // A sparse source can skip a grid time: show the nearest earlier thumbnail there.
+  const name = (i: number) => join(thumbs, `t_${String(i).padStart(5, '0')}.jpg`);
+  let lastHave = [...have].filter((i) => i >= 0).sort((a, b) => a - b)[0]!;
+  for (let i = 0; i < plan.count; i++) {
+    if (have.has(i)) lastHave = i;
+    else await copyFile(name(lastHave), name(i));
+  }
+  for (const sheet of plan.sheets) {
+    const file = join(dir, sheet.file);
+    await runFfmpeg(spriteSheetArgs({ pattern: join(thumbs, 't_%05d.jpg'), first: sheet.first, count: sheet.count, columns: sheet.columns, rows: sheet.rows, output: file }), {
+      bin: d.bins().ffmpeg,
+      signal,
+    });
+    const key = `${prefix}/thumbs/${sheet.file}`;
+    await d.output.putFile(key, file);
+    out.outputs.sprites.push(key);
+  }
+  const duration = p.source.duration;
+  const vtt = `${prefix}/thumbs/thumbnails.vtt`;
+  await writeText(d, vtt, writeThumbnailsVtt(plan, { duration }), 'text/vtt');
+  const json = `${prefix}/thumbs/thumbnails.json`;
+  await writeText(d, json, JSON.stringify(thumbnailsIndex(plan, { duration }), null, 1), 'application/json');
+  const poster = join(dir, 'poster.jpg');
+  const input = d.input.localPath(p.inputKey) ?? (await d.input.url(p.inputKey, 3600));
+  await runFfmpeg(posterArgs({ input, streamIndex: p.source.videoStream!, time: posterTime(duration), output: poster, hdr: p.source.hdr }), { bin: d.bins().ffmpeg, signal });
+  const posterKey = `${prefix}/thumbs/poster.jpg`;
+  await d.output.putFile(posterKey, poster);
+  Object.assign(out.outputs, { thumbnailsVtt: vtt, thumbnailsJson: json, poster: posterKey });
+  await d.output.deletePrefix(`${prefix}/thumbs/t/`);
+};
+
+export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], ctx: JobContext): Promise<TranscodeResult> => {
+  const prefix = outputPrefix(ctx.jobId, ctx.attempt);
+  const dir = join(d.workDir, ctx.jobId, `a${ctx.attempt}`, 'package');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const out: TranscodeResult = {
+    prefix,
+    duration: p.source.duration,
+    outputs: { master: null, playlists: [], mp4: [], audio: null, sprites: [], thumbnailsVtt: null, thumbnailsJson: null, poster: null },
+    renditions: [],
+  };
+  try {
+    if (p.preset.output === 'hls') await packageHls(d, p, results, prefix, out);
+    else if (p.preset.output === 'mp4') await packageMp4(d, p, results, prefix, dir, out);
+    else if (p.preset.output === 'audio' && audioOutputOf(p)) packageAudio(p, results, out);
+    if (thumbnailsOf(p)) await packageThumbnails(d, p, prefix, dir, out, ctx.signal);
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+/** Removes an attempt's outputs and scratch files (a failed or cancelled attempt leaves nothing behind). */
+export const discardOutputs = async (d: TranscodeDeps, ctx: { jobId: string; attempt: number }) => {
+  await d.output.deletePrefix(`${outputPrefix(ctx.jobId, ctx.attempt)}/`);
+  await rm(join(d.workDir, ctx.jobId, `a${ctx.attempt}`), { recursive: true, force: true });
+};
