@@ -10,7 +10,7 @@ import type { Database } from 'bun:sqlite';
 import { Redis } from 'ioredis';
 import { createMemoryBus, type LiveBus } from './actors/bus.ts';
 import { createRedisBus } from './actors/bus-redis.ts';
-import { createJobRouters } from './actors/job-routers.ts';
+import { createJobRouters, type WorkStats } from './actors/job-routers.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
 import { startRouter, type RunningRouter } from './actors/router.ts';
@@ -46,6 +46,8 @@ export interface System {
   /** Starts the routers (actors' process managers) and the live projections. */
   start(parts?: { routers?: boolean; projections?: boolean }): Promise<void>;
   routers(): RunningRouter[];
+  /** The worker pool of this process: its size and how many work items run now. */
+  work(): WorkStats;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
 
   const stop = new AbortController();
   const running: RunningRouter[] = [];
+  let workStats = (): WorkStats => ({ busy: 0, size: workers });
   const tasks: Promise<void>[] = [];
 
   return {
@@ -117,6 +120,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
       if (parts.routers ?? true) {
         const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, chunkAttempts: 3, progress });
+        workStats = routers.stats;
         for (const r of routers) {
           const rr = await startRouter(r, { log, positions, logger, signal: stop.signal });
           running.push(rr);
@@ -125,6 +129,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       }
     },
     routers: () => [...running],
+    work: () => workStats(),
     async close() {
       stop.abort();
       await Promise.allSettled(tasks);

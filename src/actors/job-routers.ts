@@ -39,7 +39,14 @@ const detailOf = (err: unknown): string | null => {
   return typeof d === 'string' && d.length > 0 ? d : null;
 };
 
-export const createJobRouters = (d: JobRouterDeps): Router[] => {
+export interface WorkStats {
+  /** Chunks running in this process now. */
+  busy: number;
+  /** The pool's size (MPR_WORKERS). */
+  size: number;
+}
+
+export const createJobRouters = (d: JobRouterDeps): Router[] & { stats(): WorkStats } => {
   const { runtime, kinds, now } = d;
   /** Abort controllers of the chunks this process is running, by job. */
   const running = new Map<string, Set<AbortController>>();
@@ -202,5 +209,6 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     },
   };
 
-  return [jobs, work, reports, cleanup];
+  const stats = (): WorkStats => ({ busy: [...running.values()].reduce((a, set) => a + set.size, 0), size: Math.max(1, d.workConcurrency) });
+  return Object.assign([jobs, work, reports, cleanup], { stats });
 };

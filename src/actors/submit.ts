@@ -50,3 +50,9 @@ export const submitTranscode = async (
     params: { assetId: asset.id, inputKey: asset.key, presetId: preset.id, preset, source: sourceFromProbe(asset.probe, asset.verdict) },
   });
 };
+
+/** A failed or cancelled job runs again as its next attempt (refused past maxAttempts). */
+export const retryJob = async (d: { runtime: Runtime; now: () => string }, jobId: string, maxAttempts: number) => {
+  const r = await d.runtime.execute(jobStream(jobId), jobDecider, { type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
+  return { position: r.position };
+};

@@ -1,5 +1,6 @@
 import { assetsProjection } from './assets.ts';
 import { checkpointsProjection } from './checkpoints.ts';
+import { chunksProjection } from './chunks.ts';
 import { jobsProjection } from './jobs.ts';
 import { presetsProjection } from './presets.ts';
 import type { AnyProjection } from './projection.ts';
@@ -9,10 +10,11 @@ export { createProjectionRunner, type ProjectionRunner, type ProjectionStatus } 
 export { DELETE, type Projection, type AnyProjection } from './projection.ts';
 export { defineTable, type Table, type TableSpec } from './table.ts';
 export { jobsProjection, jobsTable, foldJob, type JobView, type JobStatusView } from './jobs.ts';
+export { chunksProjection, chunksTable, type ChunkView } from './chunks.ts';
 export { checkpointsProjection, checkpointsTable, type CheckpointView } from './checkpoints.ts';
 export { assetsProjection, assetsTable, foldAsset, type AssetView } from './assets.ts';
 export { findPreset, listPresets, presetsProjection, presetsTable, type PresetView } from './presets.ts';
 export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from './stage-outputs.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them. */
-export const allProjections = (): AnyProjection[] => [jobsProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];
+export const allProjections = (): AnyProjection[] => [jobsProjection, chunksProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];

@@ -34,6 +34,12 @@ export interface S3StorageOptions {
   /** TCP connect timeout per attempt (default 2000 ms). */
   connectTimeoutMs?: number;
   /**
+   * A request fails when its socket is silent this long (default 60 000 ms):
+   * an endpoint that accepts connections but never answers would otherwise
+   * hang forever. It also ends a download whose reader stops reading that long.
+   */
+  idleTimeoutMs?: number;
+  /**
    * SDK attempts per request (default 2). Kept small so a dead endpoint fails
    * in seconds: workers already retry whole steps on 'unavailable'.
    */
@@ -108,7 +114,7 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
     forcePathStyle: opts.forcePathStyle ?? endpoint !== null,
     credentials: opts.credentials,
     maxAttempts: opts.maxAttempts ?? 2,
-    requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 2000 },
+    requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 2000, socketTimeout: opts.idleTimeoutMs ?? 60_000 },
     // Since 3.729 the SDK adds CRC32 checksums to every upload and asks for
     // them on downloads (x-amz-checksum-mode in presigned URLs); several
     // S3-compatibles reject or mangle those, so only send what an API requires.
@@ -132,7 +138,10 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
     if (name === 'CredentialsProviderError') {
       return unavailable('no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an AWS profile)');
     }
-    if (NETWORK_CODES.has(code) || name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNREFUSED|timed? ?out/i.test(err.message ?? '')) {
+    if (name === 'TimeoutError' || name === 'RequestTimeout') {
+      return unavailable(`the endpoint did not answer in time${detail}`);
+    }
+    if (NETWORK_CODES.has(code) || /ECONNREFUSED/.test(err.message ?? '')) {
       return unavailable(`cannot reach the endpoint (${code || name}${detail})`);
     }
     if (status !== undefined) return unavailable(`${name || 'error'} (HTTP ${status})${detail}`);
