@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import { createSystem } from '../system.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
+import { scanCommand, transcodeCommand } from './media-commands.ts';
 import { parseOverrides } from './overrides.ts';
 import { startCommand } from './start.ts';
 
@@ -20,6 +21,10 @@ Commands:
   replay JOB --from POS [--dry-run] [--set key=value ...] [--overrides JSON]
                                 fork JOB from a log position and run the fork here
   projections rebuild           drop the read models and refold them from the log
+  scan [PREFIX] [--json]        register the media files of the input store (MEDIA_IN or S3_BUCKET_IN)
+  transcode FILE [--preset ID] [--out DIR]
+                                transcode one file here, no server needed (preset hls-abr,
+                                mp4-720p, audio-aac or thumbnails; outputs to DIR, default ./out)
   checksum FILE [--chunk-bytes N]
                                 hash a file in parallel chunks as a job, with a progress bar
   help                          this text
@@ -46,6 +51,8 @@ export const main = async (argv: string[]): Promise<void> => {
       set: { type: 'string', multiple: true },
       overrides: { type: 'string' },
       'chunk-bytes': { type: 'string' },
+      preset: { type: 'string', short: 'p' },
+      out: { type: 'string', short: 'o' },
     },
   });
   const [command, ...rest] = positionals;
@@ -73,6 +80,11 @@ export const main = async (argv: string[]): Promise<void> => {
     case 'projections':
       if (rest[0] !== 'rebuild') throw new AppError('validation', 'usage: mpr projections rebuild');
       return rebuildCommand(boot, out);
+    case 'scan':
+      return scanCommand(boot, out, { prefix: rest[0], json: !!values.json });
+    case 'transcode':
+      if (!rest[0]) throw new AppError('validation', 'usage: mpr transcode FILE [--preset hls-abr] [--out DIR]');
+      return transcodeCommand(Bun.env, out, { file: rest[0], preset: values.preset ?? 'hls-abr', out: values.out ?? 'out' });
     case 'checksum':
       if (!rest[0]) throw new AppError('validation', 'usage: mpr checksum FILE [--chunk-bytes N]');
       return checksumCommand(boot, out, { file: rest[0], chunkBytes: int('chunk-bytes', values['chunk-bytes']) });

@@ -1,26 +1,51 @@
 /**
  * Runs the system in this process until one job ends, drawing a progress
- * bar: how `mpr replay` and one-shot commands work without a server.
+ * bar from the live telemetry (percent, fps, ETA) and the read model: how
+ * `mpr transcode`, `mpr replay` and other one-shot commands work without a
+ * server.
  */
+import type { BusMessage } from '../actors/bus.ts';
 import { jobsTable, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { progressBar } from './format.ts';
 
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
+interface Live {
+  percent: number;
+  fps: number | null;
+  etaSeconds: number | null;
+}
+
+/** Pure: the progress line for a job and its latest telemetry. */
+export const progressLine = (job: JobView, live: Live | null): string => {
+  const running = job.status === 'PROCESSING' || job.status === 'PENDING';
+  const percent = job.status === 'COMPLETED' ? 100 : running && live ? Math.max(live.percent, job.progress) : job.progress;
+  const extra = running && live ? [live.fps ? `${live.fps.toFixed(0)} fps` : '', live.etaSeconds !== null ? `ETA ${live.etaSeconds}s` : ''].filter(Boolean).join(' ') : '';
+  return `${job.id} ${job.status.padEnd(10)} ${progressBar(percent)} ${job.chunks_done}/${job.chunks_total} chunks${extra ? ` ${extra}` : ''}`;
+};
+
 export const followJob = async (s: System, jobId: string, out: (line: string, final: boolean) => void): Promise<JobView> => {
   let last = '';
-  for (;;) {
-    await s.projections.catchUp();
-    const job = jobsTable.load(s.db, [jobId]);
-    if (job) {
-      const line = `${jobId} ${job.status.padEnd(10)} ${progressBar(job.progress)} ${job.chunks_done}/${job.chunks_total} chunks`;
-      const ended = ENDED.has(job.status);
-      if (line !== last || ended) out(line, ended);
-      last = line;
-      if (ended) return job;
+  let live: Live | null = null;
+  const off = s.bus.subscribe((m: BusMessage) => {
+    if (m.topic === `job:${jobId}` && m.kind === 'job-progress') live = m.data as Live;
+  });
+  try {
+    for (;;) {
+      await s.projections.catchUp();
+      const job = jobsTable.load(s.db, [jobId]);
+      if (job) {
+        const line = progressLine(job, live);
+        const ended = ENDED.has(job.status);
+        if (line !== last || ended) out(line, ended);
+        last = line;
+        if (ended) return job;
+      }
+      await Bun.sleep(100);
     }
-    await Bun.sleep(100);
+  } finally {
+    off();
   }
 };
 

@@ -87,6 +87,16 @@ describe('ffmpegReason', () => {
     );
   });
 
+  test('a 5XX from the media server (real ffprobe wording)', () => {
+    expect(ffmpegReason('http://127.0.0.1:44241/nope.mp4: Server returned 5XX Server Error reply', 1)).toBe(
+      'the media server answered 5XX Server Error',
+    );
+  });
+
+  test('a folder instead of a file', () => {
+    expect(ffmpegReason('/work/shared/corpus: Is a directory', 1)).toBe('this is a folder, not a file');
+  });
+
   test('one decoding error is "an error", many are "many"', () => {
     expect(ffmpegReason('Error while decoding stream #0:0: Invalid data found when processing input', 1)).toBe(
       'the file is damaged: ffmpeg hit an error while decoding it',

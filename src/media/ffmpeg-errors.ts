@@ -42,11 +42,13 @@ const RULES: Rule[] = [
     test: /^(.*): Permission denied$/im,
     reason: (m) => `permission denied: ffmpeg may not read or write ${subject(stripContext(m[1]!))}`,
   },
-  { test: /Server returned (\d{3}[^\r\n]*)/i, reason: (m) => `the media server answered ${m[1]!.trim()}` },
+  // "Server returned 404 Not Found", "Server returned 5XX Server Error reply".
+  { test: /Server returned ([^\r\n]+?)(?: reply)?$/im, reason: (m) => `the media server answered ${m[1]!.trim()}` },
   {
     test: /^(https?:\/\/.*): (Connection refused|Connection timed out|Network is unreachable|Name or service not known|Connection reset by peer|I\/O error)/im,
     reason: (m) => `cannot download ${subject(m[1]!)}: ${m[2]!.toLowerCase()}`,
   },
+  { test: /: Is a directory$/im, reason: () => 'this is a folder, not a file' },
   {
     test: /^(.*): No such file or directory$/im,
     reason: (m) => `the file or folder does not exist: ${subject(stripContext(m[1]!))}`,

@@ -16,7 +16,8 @@ export type FfmpegError = AppError & { stderrTail: string; exitCode: number | nu
 
 export const isFfmpegError = (e: unknown): e is FfmpegError => e instanceof AppError && typeof (e as Partial<FfmpegError>).stderrTail === 'string';
 
-const toolError = (code: AppError['code'], reason: string, stderrTail: string, exitCode: number | null): FfmpegError =>
+/** An AppError carrying a run's stderr tail (and exit code, null when it was stopped). */
+export const ffmpegError = (code: AppError['code'], reason: string, stderrTail: string, exitCode: number | null): FfmpegError =>
   Object.assign(new AppError(code, reason), { stderrTail, exitCode });
 
 const cancelled = () => new AppError('invalid_state', 'cancelled');
@@ -156,7 +157,7 @@ export const runFfmpeg = async (args: string[], opts: RunFfmpegOptions = {}): Pr
   });
   if (r.stop === 'aborted') throw cancelled();
   if (r.stop === 'callback') throw r.callbackError;
-  if (r.exitCode !== 0) throw toolError('unrecoverable', ffmpegReason(r.stderrTail, r.exitCode), r.stderrTail, r.exitCode);
+  if (r.exitCode !== 0) throw ffmpegError('unrecoverable', ffmpegReason(r.stderrTail, r.exitCode), r.stderrTail, r.exitCode);
   return { stderrTail: r.stderrTail, wallMs: r.wallMs };
 };
 
@@ -185,17 +186,17 @@ export const runFfprobeJson = async (args: string[], opts: FfprobeOptions = {}):
     timeoutMs,
   });
   if (r.stop === 'aborted') throw cancelled();
-  if (r.stop === 'timeout') throw toolError('unrecoverable', `ffprobe did not finish within ${timeoutMs / 1000} s`, r.stderrTail, null);
-  if (r.stop === 'overflow') throw toolError('unrecoverable', 'ffprobe printed more output than expected', r.stderrTail, null);
+  if (r.stop === 'timeout') throw ffmpegError('unrecoverable', `ffprobe did not finish within ${timeoutMs / 1000} s`, r.stderrTail, null);
+  if (r.stop === 'overflow') throw ffmpegError('unrecoverable', 'ffprobe printed more output than expected', r.stderrTail, null);
   if (r.exitCode !== 0) {
     // 128+n is a death by signal (OOM killer, an operator): not the file's fault.
     const code = r.exitCode > 128 ? 'unrecoverable' : 'corrupt';
-    throw toolError(code, ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe'), r.stderrTail, r.exitCode);
+    throw ffmpegError(code, ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe'), r.stderrTail, r.exitCode);
   }
   try {
     return JSON.parse(r.stdout);
   } catch {
-    throw toolError('unrecoverable', 'ffprobe printed output that is not JSON', r.stderrTail, r.exitCode);
+    throw ffmpegError('unrecoverable', 'ffprobe printed output that is not JSON', r.stderrTail, r.exitCode);
   }
 };
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { AppError, isAppError } from '../errors.ts';
 import { resolveBinaries } from './binaries.ts';
 import { classifyProbe, isTruncated } from './classify.ts';
-import { runFfprobeJson, runFfprobeLines, type FfmpegError } from './ffmpeg.ts';
+import { ffmpegError, runFfprobeJson, runFfprobeLines } from './ffmpeg.ts';
 import { ffmpegReason } from './ffmpeg-errors.ts';
 import { formatStartTime, parseProbe } from './probe-parse.ts';
 import type { Probe, ProbeVerdict } from './types.ts';
@@ -208,10 +208,8 @@ export const keyframeTimes = async (input: string, opts: ProbeOptions & { stream
     },
     { signal: opts.signal, timeoutMs: opts.timeoutMs, bin: ffprobeOf(opts) },
   );
-  if (r.timedOut) throw Object.assign(new AppError('unrecoverable', 'the keyframe scan did not finish in time'), { stderrTail: r.stderrTail, exitCode: null }) as FfmpegError;
-  if (r.exitCode !== 0) {
-    throw Object.assign(new AppError('corrupt', ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe')), { stderrTail: r.stderrTail, exitCode: r.exitCode }) as FfmpegError;
-  }
+  if (r.timedOut) throw ffmpegError('unrecoverable', 'the keyframe scan did not finish in time', r.stderrTail, null);
+  if (r.exitCode !== 0) throw ffmpegError('corrupt', ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe'), r.stderrTail, r.exitCode);
   times.sort((a, b) => a - b);
   return times.filter((t, i) => i === 0 || t !== times[i - 1]);
 };

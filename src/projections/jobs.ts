@@ -1,5 +1,6 @@
 /** The Job read model: one row per job, as lists and the API show it. */
-import type { JobEvent } from '../events/job.ts';
+import type { ChunkSpec, JobEvent } from '../events/job.ts';
+import { chunkWeight } from '../work/progress.ts';
 import { streamId, streamKind } from '../events/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
@@ -26,6 +27,9 @@ export interface JobView {
   result: unknown;
   chunks_total: number;
   chunks_done: number;
+  /** Each planned chunk's share of the work (`spec.weight`), by chunk number, and the share done: progress is weighted. */
+  weights: Record<string, number>;
+  done_weight: number;
   created_at: string;
   updated_at: string;
   completed_at: string | null;
@@ -49,6 +53,8 @@ export const jobsTable = defineTable<JobView>({
     result: 'JSON',
     chunks_total: 'INTEGER',
     chunks_done: 'INTEGER',
+    weights: 'JSON',
+    done_weight: 'REAL',
     created_at: 'TEXT',
     updated_at: 'TEXT',
     completed_at: 'TEXT',
@@ -57,6 +63,8 @@ export const jobsTable = defineTable<JobView>({
 });
 
 const progressOf = (done: number, total: number) => (total > 0 ? Math.round((done / total) * 1000) / 10 : 0);
+const weightsOf = (chunks: ChunkSpec[]): Record<string, number> => Object.fromEntries(chunks.map((c) => [String(c.n), chunkWeight(c)]));
+const totalOf = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
 
 export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
   const e = ev as StoredEvent<JobEvent>;
@@ -75,6 +83,8 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     result: null,
     chunks_total: 0,
     chunks_done: 0,
+    weights: {},
+    done_weight: 0,
     created_at: at,
     updated_at: at,
     completed_at: null,
@@ -85,18 +95,27 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     case 'JobForked': {
       const job = base(e.data.jobId, e.data.kind, e.data.params, e.data.parent, e.data.at);
       if (!e.data.plan) return job;
-      const done = Object.keys(e.data.done).length;
-      const total = e.data.plan.length;
-      return { ...job, status: 'PROCESSING', chunks_total: total, chunks_done: done, progress: progressOf(done, total) };
+      const weights = weightsOf(e.data.plan);
+      const doneWeight = Object.keys(e.data.done).reduce((a, n) => a + (weights[n] ?? 0), 0);
+      return {
+        ...job,
+        status: 'PROCESSING',
+        chunks_total: e.data.plan.length,
+        chunks_done: Object.keys(e.data.done).length,
+        weights,
+        done_weight: doneWeight,
+        progress: progressOf(doneWeight, totalOf(weights)),
+      };
     }
   }
   if (!v) return null;
   switch (e.type) {
     case 'JobPlanned':
-      return { ...v, status: 'PROCESSING', chunks_total: e.data.chunks.length, updated_at: e.data.at };
+      return { ...v, status: 'PROCESSING', chunks_total: e.data.chunks.length, weights: weightsOf(e.data.chunks), done_weight: 0, updated_at: e.data.at };
     case 'ChunkReported': {
-      const done = v.chunks_done + 1;
-      return { ...v, chunks_done: done, progress: progressOf(done, v.chunks_total), updated_at: e.data.at };
+      const doneWeight = v.done_weight + (v.weights[String(e.data.n)] ?? 0);
+      // Packaging follows the last chunk: stay below 100 until the job completes.
+      return { ...v, chunks_done: v.chunks_done + 1, done_weight: doneWeight, progress: Math.min(99, progressOf(doneWeight, totalOf(v.weights))), updated_at: e.data.at };
     }
     case 'JobCompleted':
       return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
@@ -115,6 +134,8 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
         result: null,
         chunks_total: 0,
         chunks_done: 0,
+        weights: {},
+        done_weight: 0,
         updated_at: e.data.at,
         completed_at: null,
       };
@@ -125,7 +146,7 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
 
 export const jobsProjection: Projection<JobView> = {
   name: 'jobs',
-  version: 2,
+  version: 3,
   table: jobsTable,
   keyOf: (e) => (streamKind(e.stream) === 'job' ? [streamId(e.stream)] : null),
   fold: foldJob,

@@ -94,7 +94,7 @@ describe('projections', () => {
     const exploding: AnyProjection = {
       ...allProjections()[0]!,
       name: 'exploding',
-      table: allProjections()[1]!.table,
+      table: allProjections().find((p) => p.name === 'checkpoints')!.table,
       keyOf: (e) => (e.type === 'JobCreated' ? ['x'] : null),
       fold: () => {
         throw new Error('bug in fold');

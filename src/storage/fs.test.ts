@@ -95,22 +95,19 @@ describe('fs storage specifics', () => {
   test('the stream is written as it arrives, not gathered first', async () => {
     // The producer waits until the first chunk is on disk: a put that
     // buffered the whole body before writing would never finish.
-    let release!: () => void;
-    const onDisk = new Promise<void>((r) => (release = r));
+    const firstChunkOnDisk = async (): Promise<void> => {
+      for (let i = 0; i < 400; i++) {
+        const names = await readdir(join(root, 'live')).catch(() => []);
+        const tmp = names.find((n) => n.endsWith('.part'));
+        if (tmp && Bun.file(join(root, 'live', tmp)).size > 0) return;
+        await Bun.sleep(5);
+      }
+      throw new Error('the first chunk never reached the disk: put gathers the stream before writing');
+    };
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       async pull(ctl) {
-        if (sent === 1) {
-          const watch = setInterval(async () => {
-            const names = await readdir(join(root, 'live'));
-            const tmp = names.find((n) => n.endsWith('.part'));
-            if (tmp && Bun.file(join(root, 'live', tmp)).size > 0) {
-              clearInterval(watch);
-              release();
-            }
-          }, 5);
-          await onDisk;
-        }
+        if (sent === 1) await firstChunkOnDisk();
         if (sent === 2) return ctl.close();
         sent++;
         ctl.enqueue(new Uint8Array(256 * 1024).fill(sent));
@@ -126,6 +123,16 @@ describe('fs storage specifics', () => {
     await s.put('jobs/j2/out.mp4', 'c');
     expect(await s.deletePrefix('jobs/j1/')).toBe(2);
     expect(await readdir(join(root, 'jobs'))).toEqual(['j2']);
+  });
+
+  test('a put racing a delete that prunes the same folder still lands', async () => {
+    for (let i = 0; i < 100; i++) {
+      await s.put('race/d/b.ts', 'b');
+      const body = i % 2 ? 'a' : new Blob(['a']).stream();
+      await Promise.all([s.delete('race/d/b.ts'), s.put('race/d/a.ts', body)]);
+      expect(await textOf(await s.get('race/d/a.ts'))).toBe('a');
+      await s.delete('race/d/a.ts');
+    }
   });
 
   test('a root that vanished is unavailable, not recreated', async () => {

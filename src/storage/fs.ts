@@ -68,9 +68,24 @@ export const writeFileAtomic = async (dest: string, body: Body, where: string): 
   }
 };
 
+/**
+ * Opens the temp file, making its folder again if it is missing: a delete
+ * beside us prunes folders it emptied, and may race a put into the same one.
+ * (Bun.write makes missing folders by itself.)
+ */
+const openTemp = async (tmp: string) => {
+  try {
+    return await open(tmp, 'wx');
+  } catch (e) {
+    if (errnoOf(e) !== 'ENOENT') throw e;
+    await mkdir(dirname(tmp), { recursive: true });
+    return open(tmp, 'wx');
+  }
+};
+
 const writeStream = async (tmp: string, stream: ReadableStream<Uint8Array>, where: string): Promise<void> => {
   const reader = stream.getReader();
-  const fh = await open(tmp, 'wx').catch((e) => {
+  const fh = await openTemp(tmp).catch((e) => {
     void reader.cancel(e).catch(() => {});
     return Promise.reject(fsError(e, where));
   });
