@@ -19,11 +19,12 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export const testEnv = (backend: Backend, label = 'sys'): TestEnv => {
+export const testEnv = (backend: Backend, label = 'sys', extraEnv: Record<string, string> = {}): TestEnv => {
   const dataDir = mkdtempSync(join(tmpdir(), `mpr-${label}-`));
   const prefix = uniquePrefix(label);
   const env: Record<string, string> = { MPR_DATA: dataDir, LOG_LEVEL: 'error' };
   if (backend === 'redis') Object.assign(env, { REDIS_URL: testRedisUrl(), MPR_REDIS_PREFIX: prefix });
+  Object.assign(env, extraEnv);
   const systems: System[] = [];
   return {
     dataDir,

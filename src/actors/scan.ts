@@ -13,7 +13,7 @@ import { assetDecider } from './asset.ts';
 import type { Runtime } from './runtime.ts';
 
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'webm', 'flv', 'wmv', 'm4v', 'ts', '3gp'] as const;
-export const AUDIO_EXTENSIONS = ['mp3', 'wav', 'flac', 'aac', 'ogg', 'opus', 'm4a'] as const;
+export const AUDIO_EXTENSIONS = ['mp3', 'wav', 'flac', 'aac', 'ogg', 'opus', 'm4a', 'm4b'] as const;
 const MEDIA = new Set<string>([...VIDEO_EXTENSIONS, ...AUDIO_EXTENSIONS]);
 
 /** Pure: whether a key names a file the scan looks at (by extension; the content decides the rest). */

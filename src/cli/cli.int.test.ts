@@ -56,7 +56,7 @@ describe('mpr CLI', () => {
     expect(forked).toMatchObject({ status: 'COMPLETED', result: { sha256List: result.sha256List } });
 
     const rebuilt = await mpr('projections', 'rebuild');
-    expect(rebuilt.stdout).toMatch(/rebuilt 3 read models from \d+ events/);
+    expect(rebuilt.stdout).toMatch(/rebuilt 6 read models from \d+ events/);
 
     const bad = await mpr('replay', 'nope', '--from', '1');
     expect(bad.code).toBe(2);

@@ -16,7 +16,7 @@ describe('HTTP app', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { projections: { name: string }[] };
     expect(body).toMatchObject({ version: pkg.version, log: { backend: 'sqlite', position: 1 } });
-    expect(body.projections.map((p: { name: string }) => p.name)).toEqual(['jobs', 'checkpoints', 'stage_outputs']);
+    expect(body.projections.map((p: { name: string }) => p.name)).toEqual(['jobs', 'chunks', 'assets', 'presets', 'checkpoints', 'stage_outputs']);
   });
 
   test('unknown routes answer a JSON error', async () => {

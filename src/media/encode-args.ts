@@ -170,10 +170,9 @@ export const spriteSheetArgs = (a: { pattern: string; first: number; count: numb
   a.output,
 ];
 
-/** A poster: one frame at `time`, at most 1280 wide, upright. */
-export const posterArgs = (a: { input: string; streamIndex: number; time: number; output: string; hdr: boolean }): string[] => [
-  '-ss', num(a.time),
-  '-i', a.input,
+/** A poster: one frame at `time`, at most 1280 wide, upright. Output seeking decodes from the start (a fallback for unseekable inputs). */
+export const posterArgs = (a: { input: string; streamIndex: number; time: number; output: string; hdr: boolean; seek?: 'input' | 'output' }): string[] => [
+  ...(a.seek === 'output' ? ['-i', a.input, '-ss', num(a.time)] : ['-ss', num(a.time), '-i', a.input]),
   '-map', `0:${a.streamIndex}`,
   '-frames:v', '1',
   '-vf', `${toSdrFilter(a.hdr)},scale='min(1280,iw)':-2`,

@@ -117,7 +117,7 @@ beforeAll(async () => {
   );
   corpusMs = performance.now() - t0;
   console.log(`probed ${cases.length} corpus files in ${corpusMs.toFixed(0)} ms`);
-});
+}, 120_000);
 
 describe('probeAndClassify over the corpus', () => {
   test.each(cases.map((c) => [c.file, c] as const))('%s', (_name, c) => {
@@ -128,8 +128,10 @@ describe('probeAndClassify over the corpus', () => {
     if (r.verdict.reason !== null) expect(r.verdict.reason).toMatch(/^[a-z][^\n@]{15,300}[a-z0-9?)]$/);
   });
 
-  test('the whole corpus probes in a few seconds', () => {
-    expect(corpusMs).toBeLessThan(15_000);
+  test('the whole corpus probes in seconds, not minutes', () => {
+    // A few seconds on an idle 2-core box; the bound is loose because test
+    // runs share the machine. It catches a probe that decodes or hangs.
+    expect(corpusMs).toBeLessThan(60_000);
   });
 });
 
@@ -141,7 +143,7 @@ describe('probeFile', () => {
     console.log(`probeFile on the 6-minute file: ${ms.toFixed(0)} ms`);
     expect(p.duration).toBe(362.767);
     expect(p.presentDuration).toBeCloseTo(362.767, 1);
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(10_000); // ~150 ms idle; loose for shared machines
   });
 
   test('a TS file is measured from its start time, not from 0', async () => {
@@ -217,6 +219,13 @@ describe('keyframeTimes', () => {
   test('by ffprobe stream index: friday.mp4 has its video at index 1', async () => {
     const k = await keyframeTimes(join(CORPUS, 'video/mdn_friday.mp4'), { bins, streamIndex: 1 });
     expect(k.slice(0, 2)).toEqual([0, 1.166667]);
+  });
+
+  test('times count from the container start, like -ss: MPEG-TS starting at 1.514 s', async () => {
+    const k = await keyframeTimes(join(CORPUS, 'video/androidx_bbb_2500ms.ts'), { bins });
+    // First video keyframe pts 1.525000, format start_time 1.514089.
+    expect(k[0]).toBeCloseTo(0.010911, 6);
+    expect(k.at(-1)!).toBeLessThan(2.6);
   });
 
   test('an audio file has no keyframes to report', async () => {

@@ -123,7 +123,9 @@ const scanPackets = async (
 
 /**
  * Seconds of media present: the end of the last audio/video packet minus
- * where the timeline starts (format.start_time, else the first packet).
+ * where the timeline starts (the earlier of format.start_time and the first
+ * packet: an MPEG-TS starts at 1.4 s, an M4A's priming packets before its
+ * start_time). Cover art and data tracks do not count.
  * A file whose stated duration is long is first checked near its end only;
  * when that shows the end is there, the whole file need not be read (a 2 h
  * upload costs one seek). Null when the scan could not tell (timeout, ffprobe
@@ -185,31 +187,38 @@ export const probeAndClassify = async (input: string, opts: ProbeOptions = {}): 
 };
 
 /**
- * Presentation times (seconds, ascending, as ffprobe reports them: not
- * shifted by the container's start time) of the keyframes of one video
- * stream: `streamIndex` (the ffprobe index) or the first video stream.
+ * Keyframe times of one video stream (`streamIndex`, the ffprobe index, or
+ * the first video stream), in seconds, ascending, on the timeline that
+ * ffmpeg's input `-ss` and Probe.duration use: the packet pts minus the
+ * container's start_time. Raw pts would be off by that start (1.5 s in a
+ * typical MPEG-TS), and `-ss` counts from the start. Empty for no video.
  */
 export const keyframeTimes = async (input: string, opts: ProbeOptions & { streamIndex?: number } = {}): Promise<number[]> => {
-  const times: number[] = [];
+  const pts: number[] = [];
+  let start = 0;
   const r = await runFfprobeLines(
     [
       '-select_streams',
       opts.streamIndex === undefined ? 'v:0' : String(opts.streamIndex),
+      // The format section is printed after the packets, as its own line.
       '-show_entries',
-      'packet=pts_time,flags',
+      'packet=pts_time,flags:format=start_time',
       '-of',
       'compact=p=0',
       ...inputArgs(input),
     ],
     (line) => {
-      if (!field(line, 'flags')?.includes('K')) return;
-      const t = time(field(line, 'pts_time'));
-      if (t !== null) times.push(t);
+      const formatStart = field(line, 'start_time');
+      if (formatStart !== undefined) start = time(formatStart) ?? 0;
+      else if (field(line, 'flags')?.includes('K')) {
+        const t = time(field(line, 'pts_time'));
+        if (t !== null) pts.push(t);
+      }
     },
     { signal: opts.signal, timeoutMs: opts.timeoutMs, bin: ffprobeOf(opts) },
   );
   if (r.timedOut) throw ffmpegError('unrecoverable', 'the keyframe scan did not finish in time', r.stderrTail, null);
   if (r.exitCode !== 0) throw ffmpegError('corrupt', ffmpegReason(r.stderrTail, r.exitCode, 'ffprobe'), r.stderrTail, r.exitCode);
-  times.sort((a, b) => a - b);
+  const times = pts.map((t) => Math.round((t - start) * 1e6) / 1e6).sort((a, b) => a - b);
   return times.filter((t, i) => i === 0 || t !== times[i - 1]);
 };

@@ -197,7 +197,12 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, prefix: s
   await writeText(d, json, JSON.stringify(thumbnailsIndex(plan, { duration }), null, 1), 'application/json');
   const poster = join(dir, 'poster.jpg');
   const input = d.input.localPath(p.inputKey) ?? (await d.input.url(p.inputKey, 3600));
-  await runFfmpeg(posterArgs({ input, streamIndex: p.source.videoStream!, time: posterTime(duration), output: poster, hdr: p.source.hdr }), { bin: d.bins().ffmpeg, signal });
+  const posterAt = { input, streamIndex: p.source.videoStream!, time: posterTime(duration), output: poster, hdr: p.source.hdr };
+  await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal });
+  // Seeking can land past the only keyframe of a stream cut mid-GOP (an HLS
+  // TS segment): then decode from the start instead, at most a few seconds.
+  if (!(await Bun.file(poster).exists())) await runFfmpeg(posterArgs({ ...posterAt, seek: 'output' }), { bin: d.bins().ffmpeg, signal });
+  if (!(await Bun.file(poster).exists())) throw new AppError('unrecoverable', 'no frame could be decoded for the poster');
   const posterKey = `${prefix}/thumbs/poster.jpg`;
   await d.output.putFile(posterKey, poster);
   Object.assign(out.outputs, { thumbnailsVtt: vtt, thumbnailsJson: json, poster: posterKey });
