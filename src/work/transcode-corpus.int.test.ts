@@ -89,7 +89,7 @@ describe('the whole corpus through hls-abr', () => {
       const master = join(env.dataDir, 'media/out', result.outputs.master!);
       const probe = (await runFfprobeJson(['-show_format', '-show_streams', master])) as {
         format: { duration: string };
-        streams: { codec_type: string; height?: number; width?: number }[];
+        streams: { codec_type: string; codec_name: string; height?: number; width?: number; pix_fmt?: string; channels?: number }[];
       };
       const what = `${a.key} → ${result.outputs.master}`;
       const duration = Number(probe.format.duration);
@@ -99,6 +99,11 @@ describe('the whole corpus through hls-abr', () => {
       expect({ what, heights }).toEqual({ what, heights: planned });
       const hasAudio = probe.streams.some((x) => x.codec_type === 'audio');
       expect({ what, hasAudio }).toEqual({ what, hasAudio: a.verdict.audioStream !== null });
+      // Whatever came in (10-bit, yuvj, PCM, AC-3, Vorbis 5.1, mono): 8-bit H.264 and stereo AAC out.
+      for (const x of probe.streams) {
+        if (x.codec_type === 'video') expect({ what, codec: x.codec_name, pix: x.pix_fmt }).toEqual({ what, codec: 'h264', pix: 'yuv420p' });
+        if (x.codec_type === 'audio') expect({ what, codec: x.codec_name, channels: x.channels }).toEqual({ what, codec: 'aac', channels: 2 });
+      }
       if (a.kind === 'video') {
         expect(result.outputs.sprites.length).toBeGreaterThan(0);
         expect(result.outputs.poster).not.toBeNull();
