@@ -1,6 +1,6 @@
 /** The mpr command as a user runs it: separate processes over one data folder. */
 import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,5 +61,31 @@ describe('mpr CLI', () => {
     const bad = await mpr('replay', 'nope', '--from', '1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('no job nope');
+  });
+
+  test('mpr scan registers the input folder; mpr transcode writes a ladder to --out with no server', async () => {
+    const input = join(data, 'media/in');
+    mkdirSync(join(input, 'sub'), { recursive: true });
+    await Bun.write(join(input, 'sub/clip.mp4'), Bun.file(new URL('../../../shared/corpus/video/androidx_sample.mp4', import.meta.url).pathname));
+    await Bun.write(join(input, 'broken.mp4'), 'not a video');
+    const scan = await mpr('scan');
+    expect(scan.code).toBe(0);
+    expect(scan.stdout).toContain('found 2, registered 2, updated 0, skipped 0');
+    expect(scan.stdout).toMatch(/broken\.mp4 +INVALID: /);
+    expect(scan.stdout).toMatch(/sub\/clip\.mp4 +video 1080x720 1\.0 s/);
+    expect((await mpr('scan', '--json')).stdout).toContain('"skipped":2');
+
+    const out = join(data, 'ladder');
+    const t = await mpr('transcode', join(input, 'sub/clip.mp4'), '--preset', 'hls-abr', '--out', out);
+    expect(t.code).toBe(0);
+    expect(t.stderr).toContain('COMPLETED');
+    const result = JSON.parse(t.stdout);
+    expect(result.master).toBe(join(out, 'hls/master.m3u8'));
+    expect(await Bun.file(result.master).text()).toContain('RESOLUTION=1080x720');
+    expect(result.renditions.map((r: { name: string }) => r.name)).toEqual(['audio', '360p', '720p']);
+
+    const bad = await mpr('transcode', join(input, 'broken.mp4'), '--out', out);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('broken.mp4: ');
   });
 });
