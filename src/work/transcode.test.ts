@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'bun:test';
+import { BUILTIN_PRESETS } from '../media/presets.ts';
+import type { Preset } from '../media/types.ts';
+import { encoderThreads, ladderOf, planTranscode, type AudioChunkSpec, type VideoChunkSpec } from './transcode.ts';
+import { checkPresetFitsSource, relativeKey, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
+
+const preset = (id: string): Preset => structuredClone(BUILTIN_PRESETS.find((p) => p.id === id)!);
+const params = (over: Partial<TranscodeParams['source']> = {}, presetId = 'hls-abr'): TranscodeParams => ({
+  assetId: 'a1',
+  inputKey: 'in/clip.mp4',
+  presetId,
+  preset: preset(presetId),
+  source: { duration: 30, videoStream: 0, audioStream: 1, displayWidth: 1920, displayHeight: 1080, fps: 30, avgFps: 30, hdr: false, ...over },
+});
+const every = (step: number, until: number) => Array.from({ length: Math.floor(until / step) + 1 }, (_, i) => i * step);
+
+describe('planTranscode', () => {
+  test('a 30 s 1080p source: one keyframe-aligned video chunk per worker, then the audio track', () => {
+    const chunks = planTranscode(params(), every(2, 30), 2, 2);
+    expect(chunks.map((c) => c.n)).toEqual([0, 1, 2]);
+    const [a, b, audio] = chunks.map((c) => c.spec) as [VideoChunkSpec, VideoChunkSpec, AudioChunkSpec];
+    expect([a.start, a.end, b.start, b.end]).toEqual([0, 14, 14, 30]);
+    expect([a.threads, b.threads]).toEqual([1, 1]);
+    expect(audio.type).toBe('audio');
+    // Thumbnails every 2 s, each in the chunk whose range holds its time.
+    expect(a.thumbs).toEqual({ first: 0, count: 7 });
+    expect(b.thumbs).toEqual({ first: 7, count: 8 });
+    expect(b.weight).toBeGreaterThan(a.weight);
+  });
+
+  test('a short source is one chunk with every core; no audio stream, no audio chunk', () => {
+    const chunks = planTranscode(params({ duration: 5, audioStream: null }), every(2, 5), 2, 2);
+    expect(chunks).toHaveLength(1);
+    expect((chunks[0]!.spec as VideoChunkSpec).threads).toBeNull();
+  });
+
+  test('an audio-only source with hls-abr is an audio rendition only; audio-aac is one audio chunk', () => {
+    expect(planTranscode(params({ videoStream: null, displayWidth: null, displayHeight: null }), [], 2, 2).map((c) => c.spec.type)).toEqual(['audio']);
+    expect(planTranscode(params({}, 'audio-aac'), [], 2, 2).map((c) => c.spec.type)).toEqual(['audio']);
+  });
+
+  test('the ladder never upscales: a 960x540 source gets 360p and a 540p top rung', () => {
+    expect(ladderOf(params({ displayWidth: 960, displayHeight: 540 })).map((r) => `${r.width}x${r.height}`)).toEqual(['640x360', '960x540']);
+  });
+
+  test('encoder threads share the cores among parallel chunks', () => {
+    expect(encoderThreads(1, 8)).toBeNull();
+    expect(encoderThreads(2, 2)).toBe(1);
+    expect(encoderThreads(4, 16)).toBe(4);
+    expect(encoderThreads(8, 2)).toBe(1);
+  });
+});
+
+describe('transcode params', () => {
+  test('validation names the field; presets are validated again (a fork may override them)', () => {
+    expect(() => validateTranscodeParams({ ...params(), inputKey: '' } as never)).toThrow('params.inputKey');
+    expect(() => validateTranscodeParams({ ...params(), source: { ...params().source, duration: 0 } } as never)).toThrow('params.source.duration');
+    const p = params();
+    p.preset.video!.rungs[0]!.height = 361;
+    expect(() => validateTranscodeParams(p as never)).toThrow(/rungs\[0\]\.height/);
+    expect(validateTranscodeParams(params() as never).preset.builtin).toBe(true);
+  });
+
+  test('a preset the source cannot feed is refused with what would work', () => {
+    const audioOnly = params({ videoStream: null, displayWidth: null, displayHeight: null }, 'mp4-720p');
+    expect(() => checkPresetFitsSource(audioOnly)).toThrow('try audio-aac');
+    expect(() => checkPresetFitsSource(params({ audioStream: null }, 'audio-aac'))).toThrow('no usable audio');
+  });
+
+  test('relative keys between a playlist and its segments', () => {
+    expect(relativeKey('jobs/j/a1/hls/720p/index.m3u8', 'jobs/j/a1/hls/720p/c0_000.ts')).toBe('c0_000.ts');
+    expect(relativeKey('jobs/j/a1/hls/master.m3u8', 'jobs/j/a1/hls/720p/index.m3u8')).toBe('720p/index.m3u8');
+    expect(relativeKey('jobs/k/a1/hls/720p/index.m3u8', 'jobs/j/a2/hls/720p/c0_000.ts')).toBe('../../../../j/a2/hls/720p/c0_000.ts');
+  });
+});
