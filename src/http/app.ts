@@ -3,7 +3,11 @@ import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import type { System } from '../system.ts';
 import { toErrorResponse } from './errors.ts';
+import { assetsRoutes } from './assets-routes.ts';
 import { eventsRoutes } from './events-routes.ts';
+import { jobsRoutes } from './jobs-routes.ts';
+import { outputsRoutes } from './outputs-routes.ts';
+import { presetsRoutes } from './presets-routes.ts';
 import { systemRoutes } from './system-routes.ts';
 
 export const createApp = (s: System) =>
@@ -15,6 +19,8 @@ export const createApp = (s: System) =>
       set.status = status;
       return body;
     })
-    .group('/api', (api) => api.use(systemRoutes(s)).use(eventsRoutes(s)));
+    .group('/api', (api) =>
+      api.use(systemRoutes(s)).use(eventsRoutes(s)).use(assetsRoutes(s)).use(presetsRoutes(s)).use(jobsRoutes(s)).use(outputsRoutes(s)),
+    );
 
 export type App = ReturnType<typeof createApp>;

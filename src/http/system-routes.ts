@@ -1,16 +1,32 @@
-/** `/api/system`: what this MPR is and where its log stands. */
+/** `/api/system`: what this MPR is, where its log stands, and how busy its worker pool is. */
 import { Elysia } from 'elysia';
 import pkg from '../../package.json' with { type: 'json' };
+import { errorMessage } from '../errors.ts';
 import type { System } from '../system.ts';
 
+const ffmpegStatus = (s: System) => {
+  try {
+    return s.bins();
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
+};
+
 export const systemRoutes = (s: System) =>
-  new Elysia({ prefix: '/system' }).get(
+  new Elysia({ prefix: '/system', detail: { tags: ['system'] } }).get(
     '/status',
-    async () => ({
-      version: pkg.version,
-      log: { backend: s.log.backend, position: await s.log.head() },
-      projections: s.projections.status(),
-      routers: s.routers().map((r) => ({ name: r.name, position: r.position() })),
-    }),
-    { detail: { summary: 'Version, log backend and position, projection and router positions' } },
+    async () => {
+      const work = s.work();
+      const queuedRow = s.db.query<{ n: number }, []>("SELECT count(*) AS n FROM chunks WHERE status = 'QUEUED'").get();
+      return {
+        version: pkg.version,
+        log: { backend: s.log.backend, position: await s.log.head() },
+        projections: s.projections.status(),
+        routers: s.routers().map((r) => ({ name: r.name, position: r.position() })),
+        workers: { size: work.size, busy: work.busy, queued: Math.max(0, (queuedRow?.n ?? 0) - work.busy) },
+        storage: { input: s.storage.input.describe, output: s.storage.output.describe },
+        ffmpeg: ffmpegStatus(s),
+      };
+    },
+    { detail: { summary: 'Version, log backend and position, projections, routers, worker pool (size, busy, queued), storage, ffmpeg' } },
   );

@@ -1,0 +1,104 @@
+/** `/api/assets`: scan the input store, list and filter assets, comment, re-probe, delete (optionally with outputs). */
+import type { SQLQueryBindings } from 'bun:sqlite';
+import { Elysia } from 'elysia';
+import { assetDecider } from '../actors/asset.ts';
+import { probeObject, scanAssets } from '../actors/scan.ts';
+import { AppError } from '../errors.ts';
+import { assetStream } from '../events/asset.ts';
+import { assetsTable, type AssetView } from '../projections/index.ts';
+import type { System } from '../system.ts';
+import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
+
+type Query = Record<string, string | undefined>;
+
+const SORTS: Record<string, string> = { key: 'key', registeredAt: 'registered_at', size: 'size', duration: 'duration', name: 'key' };
+
+const loadAsset = (s: System, id: string): AssetView => {
+  const a = assetsTable.load(s.db, [id]);
+  if (!a) throw new AppError('not_found', `no asset ${id}`);
+  return a;
+};
+
+const listAssets = (s: System, q: Query) => {
+  const { limit, offset } = parsePage(q);
+  const where: string[] = [];
+  const args: SQLQueryBindings[] = [];
+  const status = oneOf('status', q.status, ['ready', 'invalid'] as const);
+  const kind = oneOf('kind', q.kind, ['video', 'audio'] as const);
+  if (status) where.push('status = ?') && args.push(status);
+  if (kind) where.push('kind = ?') && args.push(kind);
+  if (q.q) {
+    where.push("(lower(key) LIKE ? ESCAPE '\\' OR lower(comment) LIKE ? ESCAPE '\\')");
+    const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    args.push(like, like);
+  }
+  const sort = q.sort ?? 'key';
+  const desc = sort.startsWith('-');
+  const column = SORTS[desc ? sort.slice(1) : sort];
+  if (!column) throw new AppError('validation', `sort: one of ${Object.keys(SORTS).join(', ')} (prefix - for descending), got "${sort}"`);
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = s.db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM assets ${clause}`).get(...args)!.n;
+  const ids = s.db
+    .query<{ id: string }, SQLQueryBindings[]>(`SELECT id FROM assets ${clause} ORDER BY ${column} ${desc ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`)
+    .all(...args, limit, offset);
+  return { items: ids.map((r) => assetDto(assetsTable.load(s.db, [r.id])!)), total };
+};
+
+export const assetsRoutes = (s: System) =>
+  new Elysia({ prefix: '/assets', detail: { tags: ['assets'] } })
+    .get('', ({ query }) => listAssets(s, query as Query), {
+      detail: { summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)' },
+    })
+    .post(
+      '/scan',
+      async ({ body }) => {
+        const b = objectBody(body, ['prefix']);
+        if (b.prefix !== undefined && typeof b.prefix !== 'string') throw new AppError('validation', 'prefix: a key prefix string');
+        const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now }, { prefix: b.prefix as string | undefined, actor: 'api' });
+        await s.projections.waitFor(await s.log.head());
+        return r;
+      },
+      { detail: { summary: 'Scan the input store: probe and register new or changed media files → { found, registered, skipped, updated, keys }' } },
+    )
+    .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), { detail: { summary: 'One asset, with its probe' } })
+    .patch(
+      '/:id',
+      async ({ params, body }) => {
+        const b = objectBody(body, ['comment']);
+        if (typeof b.comment !== 'string') throw new AppError('validation', 'comment: a string is required');
+        loadAsset(s, params.id);
+        const r = await s.runtime.execute(assetStream(params.id), assetDecider, { type: 'CommentAsset', data: { comment: b.comment, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        return assetDto(loadAsset(s, params.id));
+      },
+      { detail: { summary: "Edit an asset's comment" } },
+    )
+    .post(
+      '/:id/probe',
+      async ({ params }) => {
+        const a = loadAsset(s, params.id);
+        const o = await s.storage.input.stat(a.key);
+        if (!o) throw new AppError('invalid_state', `${a.key} is no longer in the input store`);
+        const facts = await probeObject({ input: s.storage.input, bins: s.bins }, o);
+        const r = await s.runtime.execute(assetStream(a.id), assetDecider, { type: 'ReprobeAsset', data: { ...facts, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        return assetDto(loadAsset(s, a.id));
+      },
+      { detail: { summary: 'Probe an asset again' } },
+    )
+    .delete(
+      '/:id',
+      async ({ params, query }) => {
+        const deleteOutputs = oneOf('deleteOutputs', (query as Query).deleteOutputs, ['true', 'false'] as const) === 'true';
+        loadAsset(s, params.id);
+        const r = await s.runtime.execute(assetStream(params.id), assetDecider, { type: 'DeleteAsset', data: { deleteOutputs, at: s.now() } }, { actor: 'api' });
+        let outputsDeleted = 0;
+        if (deleteOutputs) {
+          const jobs = s.db.query<{ id: string }, [string]>('SELECT id FROM jobs WHERE asset_id = ?').all(params.id);
+          for (const j of jobs) outputsDeleted += await s.storage.output.deletePrefix(`jobs/${j.id}/`);
+        }
+        await s.projections.waitFor(r.position);
+        return { deleted: true, outputsDeleted };
+      },
+      { detail: { summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)' } },
+    );

@@ -1,0 +1,119 @@
+/**
+ * What the API answers (pure): read-model rows become the camelCase shapes
+ * that clients and the UI rely on, and list queries are parsed once with
+ * messages that name the bad parameter.
+ */
+import { AppError } from '../errors.ts';
+import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
+import type { TranscodeResult } from '../work/transcode-package.ts';
+
+/** `/api/outputs/<key>`: where a browser fetches an output (each path segment escaped). */
+export const outputUrl = (key: string) => `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+export const assetDto = (a: AssetView) => ({
+  id: a.id,
+  key: a.key,
+  name: a.key.split('/').at(-1) ?? a.key,
+  kind: a.kind,
+  status: a.status,
+  reason: a.reason,
+  size: a.size,
+  modifiedAt: a.modified_at,
+  duration: a.duration,
+  width: a.width,
+  height: a.height,
+  videoCodec: a.video_codec,
+  audioCodec: a.audio_codec,
+  probe: a.probe,
+  comment: a.comment,
+  registeredAt: a.registered_at,
+  updatedAt: a.updated_at,
+});
+
+type Outputs = TranscodeResult['outputs'];
+
+const urlsOf = (o: Outputs) => ({
+  master: o.master && outputUrl(o.master),
+  playlists: o.playlists.map(outputUrl),
+  mp4: o.mp4.map(outputUrl),
+  audio: o.audio && outputUrl(o.audio),
+  sprites: o.sprites.map(outputUrl),
+  thumbnailsVtt: o.thumbnailsVtt && outputUrl(o.thumbnailsVtt),
+  thumbnailsJson: o.thumbnailsJson && outputUrl(o.thumbnailsJson),
+  poster: o.poster && outputUrl(o.poster),
+});
+
+export const jobDto = (j: JobView) => {
+  const result = j.status === 'COMPLETED' && j.kind === 'transcode' ? (j.result as TranscodeResult) : null;
+  return {
+    id: j.id,
+    kind: j.kind,
+    assetId: j.asset_id,
+    presetId: j.preset_id,
+    status: j.status,
+    progress: j.progress,
+    error: j.error,
+    errorDetail: j.error_detail,
+    attempt: j.attempts,
+    parent: j.parent,
+    chunksTotal: j.chunks_total,
+    chunksDone: j.chunks_done,
+    outputs: result?.outputs ?? null,
+    urls: result ? urlsOf(result.outputs) : null,
+    renditions: (result?.renditions ?? []).map((r) => ({ ...r, url: outputUrl(r.key) })),
+    // Other kinds keep their own result shape.
+    result: j.kind === 'transcode' ? null : j.result,
+    params: j.params,
+    createdAt: j.created_at,
+    updatedAt: j.updated_at,
+    completedAt: j.completed_at,
+  };
+};
+
+export const chunkDto = (c: ChunkView) => ({
+  jobId: c.job_id,
+  attempt: c.attempt,
+  n: c.n,
+  status: c.status,
+  spec: c.spec,
+  error: c.error,
+  createdAt: c.created_at,
+  finishedAt: c.finished_at,
+});
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+const wholeNumber = (name: string, v: string | undefined, fallback: number, min: number, max: number): number => {
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new AppError('validation', `${name}: a whole number from ${min} to ${max}, got "${v}"`);
+  return Number(v);
+};
+
+/** `limit` (1–500, default 50) and `offset`. */
+export const parsePage = (q: Record<string, string | undefined>): Page => ({
+  limit: wholeNumber('limit', q.limit, 50, 1, 500),
+  offset: wholeNumber('offset', q.offset, 0, 0, Number.MAX_SAFE_INTEGER),
+});
+
+/** A value from a fixed set, or undefined when absent. */
+export const oneOf = <T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined => {
+  if (v === undefined || v === '') return undefined;
+  if (!allowed.includes(v as T)) throw new AppError('validation', `${name}: one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+};
+
+/** `?position` style integers: absent → undefined. */
+export const optionalPosition = (name: string, v: string | undefined): number | undefined =>
+  v === undefined || v === '' ? undefined : wholeNumber(name, v, 0, 0, Number.MAX_SAFE_INTEGER);
+
+/** A JSON body that must be an object with only `allowed` fields. */
+export const objectBody = (body: unknown, allowed: readonly string[]): Record<string, unknown> => {
+  if (body === undefined || body === null || body === '') return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('validation', 'the request body must be a JSON object');
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknown.length) throw new AppError('validation', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed.join(', ')})`);
+  return body as Record<string, unknown>;
+};

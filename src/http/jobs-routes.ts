@@ -1,0 +1,160 @@
+/**
+ * `/api/jobs`: create (asset + preset), list, cancel, retry, a job's events
+ * (JSON, or SSE when asked for text/event-stream), its state at any log
+ * position (time travel), re-run from an event (fork), and its chunks.
+ * Every write waits for the read models to catch up with it, so the answer
+ * shows what the request did.
+ */
+import type { SQLQueryBindings } from 'bun:sqlite';
+import { Elysia, t } from 'elysia';
+import { planFork, forkJob, stateAt } from '../actors/replay.ts';
+import { cancelJob, retryJob, submitJob, submitTranscode } from '../actors/submit.ts';
+import { AppError } from '../errors.ts';
+import { chunkStream } from '../events/chunk.ts';
+import { jobStream } from '../events/job.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { chunksTable, jobsTable, type ChunkView, type JobView } from '../projections/index.ts';
+import type { System } from '../system.ts';
+import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
+import { eventStream } from './events-routes.ts';
+import { jobFilter, SSE_HEADERS } from './sse.ts';
+
+const STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+type Query = Record<string, string | undefined>;
+
+const loadJob = (s: System, id: string): JobView => {
+  const j = jobsTable.load(s.db, [id]);
+  if (!j) throw new AppError('not_found', `no job ${id}`);
+  return j;
+};
+
+/** Waits for the read models to apply `position`, then answers the job as it is now. */
+const fresh = async (s: System, id: string, position: number) => {
+  await s.projections.waitFor(position);
+  return jobDto(loadJob(s, id));
+};
+
+const listJobs = (s: System, q: Query) => {
+  const { limit, offset } = parsePage(q);
+  const where: string[] = [];
+  const args: SQLQueryBindings[] = [];
+  if (q.status) {
+    const wanted = q.status.split(',').map((x) => x.trim().toUpperCase());
+    const bad = wanted.filter((x) => !STATUSES.includes(x));
+    if (bad.length) throw new AppError('validation', `status: one or more of ${STATUSES.join(', ')}, got "${bad.join(',')}"`);
+    where.push(`status IN (${wanted.map(() => '?').join(',')})`);
+    args.push(...wanted);
+  }
+  for (const [param, column] of [['assetId', 'asset_id'], ['presetId', 'preset_id'], ['kind', 'kind'], ['parent', 'parent']] as const) {
+    if (q[param]) {
+      where.push(`${column} = ?`);
+      args.push(q[param]!);
+    }
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = s.db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM jobs ${clause}`).get(...args)!.n;
+  const ids = s.db
+    .query<{ id: string }, SQLQueryBindings[]>(`SELECT id FROM jobs ${clause} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
+    .all(...args, limit, offset);
+  return { items: ids.map((r) => jobDto(jobsTable.load(s.db, [r.id])!)), total };
+};
+
+/** The job's own stream and every chunk stream of every attempt, in log order. */
+const jobEvents = async (s: System, id: string): Promise<StoredEvent[]> => {
+  const own = await s.log.readStream(jobStream(id));
+  if (own.length === 0) throw new AppError('not_found', `no job ${id}`);
+  const chunks = s.db.query<ChunkView, [string]>('SELECT * FROM chunks WHERE job_id = ?').all(id);
+  const rest = await Promise.all(chunks.map((c) => s.log.readStream(chunkStream(c.job_id, c.n, c.attempt))));
+  return [...own, ...rest.flat()].sort((a, b) => a.position - b.position);
+};
+
+export const jobsRoutes = (s: System) =>
+  new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
+    .get('', ({ query }) => listJobs(s, query as Query), {
+      detail: { summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)' },
+    })
+    .post(
+      '',
+      async ({ body, set }) => {
+        const b = objectBody(body, ['assetId', 'presetId', 'kind', 'params']);
+        const kind = typeof b.kind === 'string' ? b.kind : 'transcode';
+        const { jobId, position } =
+          kind === 'transcode'
+            ? await submitTranscode(s, { assetId: b.assetId as string, presetId: b.presetId as string })
+            : await submitJob(s, { kind, params: (b.params ?? {}) as Record<string, unknown> });
+        set.status = 201;
+        return fresh(s, jobId, position);
+      },
+      { detail: { summary: 'Create a job: { assetId, presetId } for a transcode (201 with the job)' } },
+    )
+    .get('/:id', ({ params }) => jobDto(loadJob(s, params.id)), { detail: { summary: 'One job' } })
+    .post(
+      '/:id/cancel',
+      async ({ params }) => {
+        loadJob(s, params.id);
+        const { position } = await cancelJob(s, params.id);
+        return fresh(s, params.id, position);
+      },
+      { detail: { summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)' } },
+    )
+    .post(
+      '/:id/retry',
+      async ({ params }) => {
+        loadJob(s, params.id);
+        const { position } = await retryJob(s, params.id, s.config.maxAttempts);
+        return fresh(s, params.id, position);
+      },
+      { detail: { summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)' } },
+    )
+    .get(
+      '/:id/events',
+      async ({ params, request }) => {
+        if ((request.headers.get('accept') ?? '').includes('text/event-stream')) {
+          loadJob(s, params.id);
+          const after = optionalPosition('Last-Event-ID', request.headers.get('last-event-id') ?? undefined) ?? 0;
+          const body = eventStream(s, { after, filter: jobFilter(params.id), signal: request.signal, heartbeatMs: 5000, maxQueued: 10_000, retryMs: 2000 });
+          return new Response(body, { headers: SSE_HEADERS });
+        }
+        const items = await jobEvents(s, params.id);
+        return { items, total: items.length };
+      },
+      { detail: { summary: "A job's events (its stream and its chunks'), in log order; SSE with Accept: text/event-stream" } },
+    )
+    .get(
+      '/:id/state',
+      async ({ params, query }) => {
+        loadJob(s, params.id);
+        const at = optionalPosition('at', (query as Query).at) ?? (await s.log.head());
+        return stateAt(s.log, jobStream(params.id), at);
+      },
+      { detail: { summary: "The job actor's state as of a log position (?at=POSITION; default: now)" } },
+    )
+    .post(
+      '/:id/fork',
+      async ({ params, body, set }) => {
+        const b = objectBody(body, ['fromPosition', 'overrides', 'dryRun']);
+        if (!Number.isInteger(b.fromPosition)) throw new AppError('validation', 'fromPosition: a log position (whole number) is required');
+        const overrides = (b.overrides ?? {}) as Record<string, unknown>;
+        if (typeof overrides !== 'object' || Array.isArray(overrides)) throw new AppError('validation', 'overrides: a JSON object of params to change');
+        const req = { jobId: params.id, fromPosition: b.fromPosition as number, overrides };
+        if (b.dryRun === true) {
+          const plan = await planFork(s.log, req);
+          return { reused: plan.reused, rerun: plan.rerun, params: plan.params, state: plan.state, version: plan.at.version };
+        }
+        const kind = s.kinds.get(loadJob(s, params.id).kind);
+        if (kind && Object.keys(overrides).length) kind.validate({ ...(await planFork(s.log, req)).params });
+        const child = await forkJob(s.runtime, { ...req, at: s.now() });
+        set.status = 201;
+        return fresh(s, child, await s.log.head());
+      },
+      { detail: { summary: 'Re-run from an event: a new job that reuses the work recorded before fromPosition (dryRun: only say what it would do)' } },
+    )
+    .get(
+      '/:id/chunks',
+      ({ params }) => {
+        loadJob(s, params.id);
+        const items = s.db.query<ChunkView, [string]>('SELECT * FROM chunks WHERE job_id = ? ORDER BY attempt, n').all(params.id);
+        return { items: items.map((c) => chunkDto(chunksTable.load(s.db, [c.job_id, c.attempt, c.n])!)), total: items.length };
+      },
+      { params: t.Object({ id: t.String() }), detail: { summary: "A job's chunks, every attempt (lane chart)" } },
+    );

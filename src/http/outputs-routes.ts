@@ -1,0 +1,54 @@
+/**
+ * `GET /api/outputs/<key>`: output files from the output store (folders or
+ * S3), streamed, with single byte ranges for players that seek in MP4s.
+ * Playlists use relative URIs, so a master played from here finds its
+ * rungs and segments here too, whichever store holds them.
+ */
+import { Elysia } from 'elysia';
+import { AppError } from '../errors.ts';
+import { contentTypeFor } from '../storage/keys.ts';
+import type { System } from '../system.ts';
+
+/** Pure: a single `bytes=` range against a size → [start, end) or 'unsatisfiable'; null when there is none to honour. */
+export const parseRange = (header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null => {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    return suffix === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
+  return start >= size || end <= start ? 'unsatisfiable' : { start, end };
+};
+
+const cacheFor = (key: string) => (/\.(m3u8|vtt|json)$/i.test(key) ? 'no-cache' : 'public, max-age=86400, immutable');
+
+const keyOf = (url: string): string => {
+  const path = new URL(url).pathname;
+  const raw = path.slice(path.indexOf('/outputs/') + '/outputs/'.length);
+  try {
+    return raw.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new AppError('validation', 'the output key is not valid percent-encoding');
+  }
+};
+
+const serve = async (s: System, request: Request, head: boolean) => {
+  const key = keyOf(request.url);
+  const o = await s.storage.output.stat(key);
+  if (!o) throw new AppError('not_found', `no output ${key}`);
+  const headers: Record<string, string> = { 'content-type': contentTypeFor(key), 'accept-ranges': 'bytes', 'cache-control': cacheFor(key) };
+  const range = parseRange(request.headers.get('range'), o.size);
+  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${o.size}` } });
+  const [start, end] = range ? [range.start, range.end] : [0, o.size];
+  headers['content-length'] = String(end - start);
+  if (range) headers['content-range'] = `bytes ${start}-${end - 1}/${o.size}`;
+  const body = head ? null : await s.storage.output.get(key, range ? { start, end } : undefined);
+  return new Response(body, { status: range ? 206 : 200, headers });
+};
+
+export const outputsRoutes = (s: System) =>
+  new Elysia({ prefix: '/outputs', detail: { tags: ['outputs'] } })
+    .get('/*', ({ request }) => serve(s, request, false), { detail: { summary: 'An output file (playlists, segments, sprites, MP4), with byte ranges' } })
+    .head('/*', ({ request }) => serve(s, request, true), { detail: { summary: 'An output file’s headers' } });

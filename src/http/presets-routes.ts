@@ -1,0 +1,66 @@
+/** `/api/presets`: built-in presets (read-only) and validated user presets. */
+import { Elysia } from 'elysia';
+import { presetDecider } from '../actors/preset.ts';
+import { AppError } from '../errors.ts';
+import { presetStream } from '../events/preset.ts';
+import { isBuiltinPresetId, validatePreset } from '../media/presets.ts';
+import { findPreset, listPresets } from '../projections/index.ts';
+import type { System } from '../system.ts';
+
+const builtinRefused = (id: string): never => {
+  throw new AppError('invalid_state', `${id} is a built-in preset: built-in presets cannot be changed; create a copy with another id`);
+};
+
+export const presetsRoutes = (s: System) =>
+  new Elysia({ prefix: '/presets', detail: { tags: ['presets'] } })
+    .get(
+      '',
+      () => {
+        const items = listPresets(s.db);
+        return { items, total: items.length };
+      },
+      { detail: { summary: 'Built-in presets, then user presets' } },
+    )
+    .get(
+      '/:id',
+      ({ params }) => {
+        const p = findPreset(s.db, params.id);
+        if (!p) throw new AppError('not_found', `no preset ${params.id}`);
+        return p;
+      },
+      { detail: { summary: 'One preset' } },
+    )
+    .post(
+      '',
+      async ({ body, set }) => {
+        const preset = validatePreset(body);
+        if (isBuiltinPresetId(preset.id)) throw new AppError('conflict', `${preset.id} is a built-in preset; pick another id`);
+        const r = await s.runtime.execute(presetStream(preset.id), presetDecider, { type: 'CreatePreset', data: { preset, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        set.status = 201;
+        return preset;
+      },
+      { detail: { summary: 'Create a user preset (400 with the field at fault; 409 when the id exists)' } },
+    )
+    .put(
+      '/:id',
+      async ({ params, body }) => {
+        if (isBuiltinPresetId(params.id)) builtinRefused(params.id);
+        const preset = validatePreset(body, { id: params.id });
+        const r = await s.runtime.execute(presetStream(params.id), presetDecider, { type: 'UpdatePreset', data: { preset, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        return preset;
+      },
+      { detail: { summary: 'Replace a user preset (jobs already made keep the preset they started with)' } },
+    )
+    .delete(
+      '/:id',
+      async ({ params, set }) => {
+        if (isBuiltinPresetId(params.id)) builtinRefused(params.id);
+        const r = await s.runtime.execute(presetStream(params.id), presetDecider, { type: 'DeletePreset', data: { id: params.id, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        set.status = 204;
+        return null;
+      },
+      { detail: { summary: 'Delete a user preset' } },
+    );
