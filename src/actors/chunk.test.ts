@@ -26,3 +26,12 @@ describe('chunk decider', () => {
     expect((error as AppError).code).toBe('not_found');
   });
 });
+
+describe('chunk decider: attempts', () => {
+  test("a retry's chunk reports its attempt, so its job counts it", () => {
+    const retried: ChunkEvent = { type: 'ChunkCreated', data: { ...(created.data as object), attempt: 2 } as never };
+    expect(given(chunkDecider, [retried]).when({ type: 'CompleteChunk', data: { result: 1, at } }).events).toEqual([
+      { type: 'ChunkSucceeded', data: { jobId: 'j', n: 2, attempt: 2, result: 1, at } },
+    ]);
+  });
+});

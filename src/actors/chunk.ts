@@ -8,6 +8,7 @@ export interface ChunkState {
   status: 'none' | 'created' | 'succeeded' | 'failed';
   jobId: string;
   n: number;
+  attempt: number;
   kind: string;
   spec: Record<string, unknown>;
   params: Record<string, unknown>;
@@ -24,6 +25,7 @@ export const initialChunk = (): ChunkState => ({
   status: 'none',
   jobId: '',
   n: -1,
+  attempt: 1,
   kind: '',
   spec: {},
   params: {},
@@ -35,7 +37,16 @@ export const evolveChunk = (s: ChunkState, e: StoredEvent<ChunkEvent> | StoredEv
   const ev = e as StoredEvent<ChunkEvent>;
   switch (ev.type) {
     case 'ChunkCreated':
-      return { ...initialChunk(), status: 'created', jobId: ev.data.jobId, n: ev.data.n, kind: ev.data.kind, spec: ev.data.spec, params: ev.data.params };
+      return {
+        ...initialChunk(),
+        status: 'created',
+        jobId: ev.data.jobId,
+        n: ev.data.n,
+        attempt: ev.data.attempt ?? 1,
+        kind: ev.data.kind,
+        spec: ev.data.spec,
+        params: ev.data.params,
+      };
     case 'ChunkSucceeded':
       return { ...s, status: 'succeeded', result: ev.data.result };
     case 'ChunkFailed':
@@ -45,16 +56,19 @@ export const evolveChunk = (s: ChunkState, e: StoredEvent<ChunkEvent> | StoredEv
   }
 };
 
+/** Attempt 1 leaves the field out, as events written before retries existed do. */
+const attemptOf = (s: ChunkState) => (s.attempt > 1 ? { attempt: s.attempt } : {});
+
 export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
   switch (cmd.type) {
     case 'CreateChunk':
       return s.status === 'none' ? [{ type: 'ChunkCreated', data: cmd.data }] : [];
     case 'CompleteChunk':
       if (s.status === 'none') throw new AppError('not_found', 'no such chunk');
-      return s.status === 'created' ? [{ type: 'ChunkSucceeded', data: { jobId: s.jobId, n: s.n, ...cmd.data } }] : [];
+      return s.status === 'created' ? [{ type: 'ChunkSucceeded', data: { jobId: s.jobId, n: s.n, ...attemptOf(s), ...cmd.data } }] : [];
     case 'FailChunk':
       if (s.status === 'none') throw new AppError('not_found', 'no such chunk');
-      return s.status === 'created' ? [{ type: 'ChunkFailed', data: { jobId: s.jobId, n: s.n, ...cmd.data } }] : [];
+      return s.status === 'created' ? [{ type: 'ChunkFailed', data: { jobId: s.jobId, n: s.n, ...attemptOf(s), ...cmd.data } }] : [];
     default: {
       const exhaustive: never = cmd;
       return exhaustive;

@@ -80,4 +80,21 @@ describe('job decider', () => {
     const { state } = given(jobDecider, [created, { type: 'FromTheFuture', data: {} } as never, { type: '$corrupt', data: {} } as never]);
     expect(state.status).toBe('created');
   });
+
+  test('retry: a failed or cancelled job runs again as its next attempt, up to the limit', () => {
+    const failed: JobEvent = { type: 'JobFailed', data: { reason: 'boom', at } };
+    const retried: JobEvent = { type: 'JobRetried', data: { attempt: 2, at } };
+    const retry = { type: 'RetryJob' as const, data: { maxAttempts: 2, at } };
+    expect(given(jobDecider, [created, planned, failed]).when(retry).events).toEqual([retried]);
+    expect(given(jobDecider, [created, planned, { type: 'JobCancelled', data: { reason: 'x', at } }]).when(retry).events).toEqual([retried]);
+    expect(codeOf(given(jobDecider, [created, planned, failed, retried, failed]).when(retry).error)).toBe('invalid_state');
+    expect(codeOf(given(jobDecider, [created, planned]).when(retry).error)).toBe('invalid_state');
+  });
+
+  test('after a retry, reports and failures from the earlier attempt are ignored', () => {
+    const history: JobEvent[] = [created, planned, { type: 'JobFailed', data: { reason: 'boom', at } }, { type: 'JobRetried', data: { attempt: 2, at } }, planned];
+    expect(given(jobDecider, history).when({ type: 'ReportChunk', data: { n: 0, result: 1, at } }).events).toEqual([]);
+    expect(given(jobDecider, history).when({ type: 'FailJob', data: { reason: 'late', attempt: 1, at } }).events).toEqual([]);
+    expect(given(jobDecider, history).when({ type: 'ReportChunk', data: { n: 0, result: 1, attempt: 2, at } }).events).toHaveLength(1);
+  });
 });
