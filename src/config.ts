@@ -26,6 +26,8 @@ export interface Config {
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Work items (ffmpeg processes) run at once by this process. */
   readonly workers: number;
+  /** Where chunks wait for a worker: in this process, or a Redis consumer group shared by `mpr worker`s. */
+  readonly workQueue: 'local' | 'redis';
   readonly maxAttempts: number;
   readonly ffmpegPath: string | null;
   readonly ffprobePath: string | null;
@@ -58,7 +60,8 @@ export const CONFIG_VARIABLES = [
   ['LOG_LEVEL', 'info', 'debug | info | warn | error.'],
   ['MPR_MAX_EVENT_BYTES', '1048576', 'Largest event payload (JSON bytes) an append accepts.'],
   ['MPR_SQLITE_SYNC', 'NORMAL', 'SQLite synchronous mode for the log: NORMAL (WAL-safe) | FULL (fsync every commit).'],
-  ['MPR_WORKERS', 'number of CPU cores', 'Size of the worker pool: work items (ffmpeg processes) run at once.'],
+  ['MPR_WORKERS', 'number of CPU cores', 'Size of the worker pool: work items (ffmpeg processes) run at once (0 with the Redis queue: leave the work to `mpr worker`s).'],
+  ['MPR_WORK_QUEUE', 'local', 'local (chunks run in this process) | redis (a consumer group on REDIS_URL shared by every `mpr start` and `mpr worker`).'],
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
   ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
   ['FFPROBE_PATH', 'next to ffmpeg, else on PATH', 'The ffprobe binary to run.'],
@@ -127,6 +130,10 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
   if ((s3BucketIn === null) !== (s3BucketOut === null)) {
     throw new ConfigError(s3BucketIn ? 'S3_BUCKET_OUT' : 'S3_BUCKET_IN', 'set both S3_BUCKET_IN and S3_BUCKET_OUT, or neither');
   }
+  const workQueue = oneOf(env, 'MPR_WORK_QUEUE', ['local', 'redis'] as const, 'local');
+  if (workQueue === 'redis' && !redisUrl) throw new ConfigError('MPR_WORK_QUEUE', 'is "redis" but REDIS_URL is not set');
+  const workers = int(env, 'MPR_WORKERS', Math.max(1, navigator.hardwareConcurrency), 0, 256);
+  if (workers === 0 && workQueue === 'local') throw new ConfigError('MPR_WORKERS', '0 leaves nobody to do the work: use 1 or more, or MPR_WORK_QUEUE=redis with `mpr worker` processes');
   return Object.freeze({
     dataDir,
     port: int(env, 'PORT', 8080, 0, 65535),
@@ -144,7 +151,8 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     maxEventBytes: int(env, 'MPR_MAX_EVENT_BYTES', 1024 * 1024, 1024, 512 * 1024 * 1024),
     sqliteSynchronous: oneOf(env, 'MPR_SQLITE_SYNC', ['NORMAL', 'FULL'] as const, 'NORMAL'),
-    workers: int(env, 'MPR_WORKERS', Math.max(1, navigator.hardwareConcurrency), 1, 256),
+    workers,
+    workQueue,
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),

@@ -10,7 +10,9 @@ import type { Database } from 'bun:sqlite';
 import { Redis } from 'ioredis';
 import { createMemoryBus, type LiveBus } from './actors/bus.ts';
 import { createRedisBus } from './actors/bus-redis.ts';
-import { createJobRouters, type WorkStats } from './actors/job-routers.ts';
+import { hostname } from 'node:os';
+import { nanoid } from 'nanoid';
+import { createJobRouters } from './actors/job-routers.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
 import { startRouter, type RunningRouter } from './actors/router.ts';
@@ -26,7 +28,10 @@ import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
 import { checksumKind } from './work/checksum.ts';
 import { kindsOf, type JobKinds } from './work/kinds.ts';
+import { createChunkRunner, type WorkStats } from './work/chunk-runner.ts';
 import { createProgressTracker } from './work/progress.ts';
+import { createRedisWorkQueue, type WorkQueue } from './work/queue-redis.ts';
+import { runWorker } from './work/worker.ts';
 import { createTranscodeKind } from './work/transcode.ts';
 
 export interface System {
@@ -43,8 +48,13 @@ export interface System {
   /** ffmpeg and ffprobe, resolved on first use (AppError 'unavailable' when missing). */
   bins: () => Binaries;
   now: () => string;
-  /** Starts the routers (actors' process managers) and the live projections. */
-  start(parts?: { routers?: boolean; projections?: boolean }): Promise<void>;
+  /** The shared work queue when MPR_WORK_QUEUE=redis, else null (chunks run in the routers' process). */
+  queue: WorkQueue | null;
+  /**
+   * Starts the routers (actors' process managers), the live projections and,
+   * with the Redis work queue and MPR_WORKERS > 0, a worker loop.
+   */
+  start(parts?: { routers?: boolean; projections?: boolean; worker?: boolean }): Promise<void>;
   routers(): RunningRouter[];
   /** The worker pool of this process: its size and how many work items run now. */
   work(): WorkStats;
@@ -59,6 +69,8 @@ export interface SystemOptions {
   /** Overrides config.workers. */
   workConcurrency?: number;
   storage?: { input: Storage; output: Storage };
+  /** Redis work queue timings (tests make a dead worker's items reclaimable quickly). */
+  queueTimings?: { claimIdleMs?: number; heartbeatMs?: number; blockMs?: number };
 }
 
 export const createSystem = async (config: Config, opts: SystemOptions = {}): Promise<System> => {
@@ -95,12 +107,16 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     opts.kinds ??
     kindsOf(checksumKind, createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: join(config.dataDir, 'work'), workers }));
   const progress = createProgressTracker({ bus, now });
+  const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers });
+  const queue =
+    config.workQueue === 'redis'
+      ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: `${hostname()}-${process.pid}-${nanoid(6)}`, ...opts.queueTimings })
+      : null;
   const projections = createProjectionRunner({ db, log, projections: allProjections(), logger });
   projections.init();
 
   const stop = new AbortController();
   const running: RunningRouter[] = [];
-  let workStats = (): WorkStats => ({ busy: 0, size: workers });
   const tasks: Promise<void>[] = [];
 
   return {
@@ -115,21 +131,24 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     kinds,
     storage,
     bins,
+    queue,
     now,
     async start(parts = {}) {
       if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
       if (parts.routers ?? true) {
-        const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, chunkAttempts: 3, progress });
-        workStats = routers.stats;
+        const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, runner, enqueue: queue ? (ref) => queue.enqueue(ref) : undefined });
         for (const r of routers) {
           const rr = await startRouter(r, { log, positions, logger, signal: stop.signal });
           running.push(rr);
           tasks.push(rr.done);
         }
       }
+      if (queue && (parts.worker ?? true) && workers > 0) {
+        tasks.push(runWorker({ log, runner, queue, logger, concurrency: workers, signal: stop.signal }));
+      }
     },
     routers: () => [...running],
-    work: () => workStats(),
+    work: (): WorkStats => runner.stats(),
     async close() {
       stop.abort();
       await Promise.allSettled(tasks);

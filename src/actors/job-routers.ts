@@ -15,8 +15,9 @@ import { chunkStream, type ChunkEvent } from '../events/chunk.ts';
 import { jobStream, type JobEvent } from '../events/job.ts';
 import { streamId } from '../events/index.ts';
 import type { StoredEvent } from '../events/types.ts';
+import type { ChunkRunner } from '../work/chunk-runner.ts';
+import { detailOf } from '../work/chunk-runner.ts';
 import type { JobKinds } from '../work/kinds.ts';
-import type { ProgressTracker } from '../work/progress.ts';
 import { chunkDecider } from './chunk.ts';
 import { jobDecider, missingChunks, TERMINAL } from './job.ts';
 import type { Router } from './router.ts';
@@ -26,30 +27,15 @@ export interface JobRouterDeps {
   runtime: Runtime;
   kinds: JobKinds;
   now: () => string;
-  /** Chunks run at once in this process. */
+  /** Chunks run at once in this process (the local pool). */
   workConcurrency: number;
-  /** Tries per chunk before a retryable error fails it (unrecoverable ones fail at once). */
-  chunkAttempts: number;
-  progress: ProgressTracker;
+  runner: ChunkRunner;
+  /** Scale-out: hand chunks to the shared work queue instead of running them here. */
+  enqueue?: (ref: { jobId: string; n: number; attempt: number }) => Promise<void>;
 }
 
-/** The tool output an error carries (ffmpeg's stderr tail), if any. */
-const detailOf = (err: unknown): string | null => {
-  const d = (err as { stderrTail?: unknown } | null)?.stderrTail;
-  return typeof d === 'string' && d.length > 0 ? d : null;
-};
-
-export interface WorkStats {
-  /** Chunks running in this process now. */
-  busy: number;
-  /** The pool's size (MPR_WORKERS). */
-  size: number;
-}
-
-export const createJobRouters = (d: JobRouterDeps): Router[] & { stats(): WorkStats } => {
+export const createJobRouters = (d: JobRouterDeps): Router[] => {
   const { runtime, kinds, now } = d;
-  /** Abort controllers of the chunks this process is running, by job. */
-  const running = new Map<string, Set<AbortController>>();
 
   const metaFor = (e: StoredEvent, actor: string, jobId: string): CommandMeta => ({ actor, causationId: String(e.position), correlationId: jobId });
 
@@ -112,60 +98,11 @@ export const createJobRouters = (d: JobRouterDeps): Router[] & { stats(): WorkSt
     async handle(e, signal) {
       const jobId = streamId(e.stream);
       if (e.type === 'JobCancelled' || e.type === 'JobFailed') {
-        for (const c of running.get(jobId) ?? []) c.abort();
+        d.runner.abortJob(jobId);
         return;
       }
       await advance(jobId, e, e.type !== 'ChunkReported', signal);
     },
-  };
-
-  const runChunk = async (e: StoredEvent<ChunkEvent>, signal: AbortSignal) => {
-    const { jobId, n } = e.data;
-    const attempt = e.data.attempt ?? 1;
-    const meta = metaFor(e, 'router:chunk-work', jobId);
-    const stream = chunkStream(jobId, n, attempt);
-    const chunk = (await runtime.load(stream, chunkDecider)).state;
-    if (chunk.status !== 'created') return; // already finished: a re-delivery
-    const job = (await runtime.load(jobStream(jobId), jobDecider)).state;
-    if (TERMINAL.has(job.status) || job.attempt !== attempt) return;
-    const kind = kinds.get(chunk.kind);
-    if (!kind) return void (await runtime.execute(stream, chunkDecider, { type: 'FailChunk', data: { reason: `unknown job kind "${chunk.kind}"`, at: now() } }, meta));
-
-    if (signal.aborted) return; // shutting down: the next start re-delivers this chunk
-    const ctl = new AbortController();
-    const onStop = () => ctl.abort();
-    signal.addEventListener('abort', onStop, { once: true });
-    const mine = running.get(jobId) ?? new Set();
-    running.set(jobId, mine.add(ctl));
-    const done = Object.keys(job.done).map(Number);
-    d.progress.start(jobId, attempt, job.plan ?? [], done, n);
-    let succeeded = false;
-    const ctx = { jobId, attempt, signal: ctl.signal, progress: (p: Parameters<ProgressTracker['tick']>[2]) => d.progress.tick(jobId, n, p) };
-    try {
-      for (let tries = 1; ; tries++) {
-        try {
-          const result = await kind.run({ n, spec: chunk.spec }, chunk.params, ctx);
-          await runtime.execute(stream, chunkDecider, { type: 'CompleteChunk', data: { result, at: now() } }, meta);
-          succeeded = true;
-          return;
-        } catch (err) {
-          // Stopped (shutdown or cancel): record nothing; a restart re-delivers the chunk.
-          if (ctl.signal.aborted) return;
-          const final = isAppError(err, 'unrecoverable') || isAppError(err, 'validation') || isAppError(err, 'corrupt') || tries >= d.chunkAttempts;
-          if (final) {
-            const reason = tries > 1 ? `${errorMessage(err)} (after ${tries} tries)` : errorMessage(err);
-            await runtime.execute(stream, chunkDecider, { type: 'FailChunk', data: { reason, detail: detailOf(err), at: now() } }, meta);
-            return;
-          }
-          await Bun.sleep(100 * 2 ** (tries - 1));
-        }
-      }
-    } finally {
-      d.progress.end(jobId, n, succeeded);
-      signal.removeEventListener('abort', onStop);
-      mine.delete(ctl);
-      if (mine.size === 0) running.delete(jobId);
-    }
   };
 
   // Work and reporting are separate routers so that a report never queues
@@ -173,8 +110,13 @@ export const createJobRouters = (d: JobRouterDeps): Router[] & { stats(): WorkSt
   const work: Router = {
     name: 'chunk-work',
     types: new Set<ChunkEvent['type']>(['ChunkCreated']),
-    concurrency: Math.max(1, d.workConcurrency),
-    handle: (e, signal) => runChunk(e as StoredEvent<ChunkEvent>, signal),
+    concurrency: d.enqueue ? 8 : Math.max(1, d.workConcurrency),
+    handle: async (ev, signal) => {
+      const e = ev as StoredEvent<ChunkEvent>;
+      const ref = { jobId: e.data.jobId, n: e.data.n, attempt: e.data.attempt ?? 1 };
+      if (d.enqueue) return d.enqueue(ref);
+      await d.runner.run(ref, signal, metaFor(e, 'router:chunk-work', ref.jobId));
+    },
   };
 
   const reports: Router = {
@@ -204,11 +146,10 @@ export const createJobRouters = (d: JobRouterDeps): Router[] & { stats(): WorkSt
       const state = events.reduce(jobDecider.evolve, jobDecider.initial());
       const kind = kinds.get(state.kind);
       // Running chunks stop first (the jobs router aborts them); wait for them so no upload lands after the cleanup.
-      for (let i = 0; i < 50 && running.has(jobId); i++) await Bun.sleep(20);
+      for (let i = 0; i < 50 && d.runner.isRunning(jobId); i++) await Bun.sleep(20);
       await kind?.discard?.(state.params, { jobId, attempt: state.attempt });
     },
   };
 
-  const stats = (): WorkStats => ({ busy: [...running.values()].reduce((a, set) => a + set.size, 0), size: Math.max(1, d.workConcurrency) });
-  return Object.assign([jobs, work, reports, cleanup], { stats });
+  return [jobs, work, reports, cleanup];
 };

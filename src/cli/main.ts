@@ -7,7 +7,7 @@ import { createSystem } from '../system.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
 import { scanCommand, transcodeCommand } from './media-commands.ts';
 import { parseOverrides } from './overrides.ts';
-import { startCommand } from './start.ts';
+import { startCommand, workerCommand } from './start.ts';
 
 const HELP = `mpr — media processing on an event-sourced actor core
 
@@ -15,6 +15,7 @@ Usage: mpr <command> [options]
 
 Commands:
   start                         API + projections + workers in one process (embedded defaults)
+  worker                        only run work from the shared queue (MPR_WORK_QUEUE=redis, REDIS_URL)
   events [STREAM] [--follow] [--from POS] [--json]
                                 print the log: one stream (job:ID), a kind (job), or all
   state STREAM [--at POS]       an actor's state as of a log position (time travel)
@@ -80,6 +81,9 @@ export const main = async (argv: string[]): Promise<void> => {
     case 'projections':
       if (rest[0] !== 'rebuild') throw new AppError('validation', 'usage: mpr projections rebuild');
       return rebuildCommand(boot, out);
+    case 'worker':
+      await workerCommand(await boot());
+      return;
     case 'scan':
       return scanCommand(boot, out, { prefix: rest[0], json: !!values.json });
     case 'transcode':

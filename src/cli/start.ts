@@ -1,5 +1,6 @@
 /** `mpr start`: API, projections and workers in one process on embedded defaults. */
 import { createApp } from '../http/app.ts';
+import { AppError } from '../errors.ts';
 import type { System } from '../system.ts';
 
 export const startCommand = async (s: System) => {
@@ -21,4 +22,25 @@ export const startCommand = async (s: System) => {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   return server;
+};
+
+/** `mpr worker`: takes chunks from the shared Redis queue until stopped; no API, no read models. */
+export const workerCommand = async (s: System) => {
+  if (!s.queue) {
+    await s.close();
+    throw new AppError('validation', 'mpr worker takes work from the shared queue: set MPR_WORK_QUEUE=redis and REDIS_URL (the same as the server)');
+  }
+  if (s.config.workers === 0) {
+    await s.close();
+    throw new AppError('validation', 'MPR_WORKERS=0: a worker needs at least one slot');
+  }
+  await s.start({ routers: false, projections: false, worker: true });
+  s.logger.info(`MPR worker: ${s.config.workers} slots on the queue at ${s.config.redisUrl}`);
+  const shutdown = async (signal: string) => {
+    s.logger.info(`${signal}: stopping (chunks in flight go back to the queue)`);
+    await s.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 };

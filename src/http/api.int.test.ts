@@ -155,6 +155,18 @@ describe('jobs', () => {
     expect(part.headers.get('content-range')).toMatch(/^bytes 0-187\/\d+$/);
     expect((await part.arrayBuffer()).byteLength).toBe(188);
     expect((await call('GET', '/api/outputs/jobs/nope/x.m3u8')).status).toBe(404);
+    const head = await app.handle(new Request(`http://localhost${done.urls.master}`, { method: 'HEAD' }));
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBe(master.text.length);
+    expect(head.headers.get('cache-control')).toBe('no-cache');
+    const size = master.text.length;
+    const tail = await call('GET', done.urls.master, undefined, { range: 'bytes=10-' });
+    expect([tail.status, tail.headers.get('content-range'), tail.text]).toEqual([206, `bytes 10-${size - 1}/${size}`, master.text.slice(10)]);
+    const past = await call('GET', done.urls.master, undefined, { range: `bytes=${size}-` });
+    expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${size}`]);
+    expect((await call('GET', done.urls.poster)).headers.get('cache-control')).toContain('immutable');
+    const escape = await call('GET', `/api/outputs/jobs/${done.id}/..%2F..%2Fmpr.db`);
+    expect([escape.status, escape.json.error.code]).toEqual([400, 'validation']);
     const listed = (await call('GET', `/api/jobs?status=COMPLETED&assetId=${sample.id}`)).json;
     expect(listed.items.map((j: { id: string }) => j.id)).toEqual([done.id]);
     expect((await call('GET', '/api/jobs?status=DONE')).status).toBe(400);
@@ -177,6 +189,24 @@ describe('jobs', () => {
     expect(fork.status).toBe(201);
     expect(fork.json.parent).toBe(done.id);
     expect((await waitDone(fork.json.id)).status).toBe('COMPLETED');
+    expect((await call('GET', `/api/jobs?parent=${done.id}`)).json.items.map((j: { id: string }) => j.id)).toEqual([fork.json.id]);
+    const badOverride = await call('POST', `/api/jobs/${done.id}/fork`, { fromPosition: planned.position, overrides: { preset: 'x' }, dryRun: true });
+    expect([badOverride.status, badOverride.json.error.message]).toEqual([400, 'params.preset: a preset object is required']);
+    expect((await call('POST', `/api/jobs/${done.id}/fork`, { fromPosition: 'x' })).status).toBe(400);
+  });
+
+  test("a job's events as SSE with Accept: text/event-stream", async () => {
+    const ctl = new AbortController();
+    const res = await app.handle(new Request(`http://localhost/api/jobs/${done.id}/events`, { headers: { accept: 'text/event-stream' }, signal: ctl.signal }));
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('"type":"JobCompleted"')) text += new TextDecoder().decode((await reader.read()).value);
+    ctl.abort();
+    await reader.cancel().catch(() => undefined);
+    const streams = [...text.matchAll(/"stream":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(streams).toContain(`job:${done.id}`);
+    expect(streams.every((x) => x === `job:${done.id}` || x.startsWith(`chunk:${done.id}:`))).toBe(true);
   });
 
   test('clear errors: invalid asset 409, unknown preset 404, missing fields 400, finished jobs cannot be cancelled or retried', async () => {
@@ -191,6 +221,17 @@ describe('jobs', () => {
     expect((await call('POST', `/api/jobs/${done.id}/retry`)).status).toBe(409);
     expect((await call('GET', '/api/jobs/nope')).status).toBe(404);
   });
+
+  test("deleting an asset with deleteOutputs removes its jobs' outputs, not its input", async () => {
+    const sample = (await call('GET', '/api/assets?q=sample')).json.items[0];
+    expect((await call('DELETE', `/api/assets/${sample.id}?deleteOutputs=maybe`)).status).toBe(400);
+    const del = (await call('DELETE', `/api/assets/${sample.id}?deleteOutputs=true`)).json;
+    expect(del.deleted).toBe(true);
+    expect(del.outputsDeleted).toBeGreaterThan(10);
+    expect(await s.storage.output.list(`jobs/${done.id}/`)).toEqual([]);
+    expect((await call('GET', done.urls.master)).status).toBe(404);
+    expect(await s.storage.input.stat('sample.mp4')).not.toBeNull();
+  });
 });
 
 describe('system', () => {
@@ -200,6 +241,9 @@ describe('system', () => {
     expect(st.storage.input).toContain('media/in');
     expect(st.ffmpeg.ffmpeg).toContain('ffmpeg');
     const doc = (await call('GET', '/api/openapi/json')).json;
-    for (const p of ['/api/jobs', '/api/jobs/{id}/cancel', '/api/assets/scan', '/api/presets', '/api/events']) expect(Object.keys(doc.paths)).toContain(p);
+    for (const p of ['/api/jobs', '/api/jobs/{id}/cancel', '/api/jobs/{id}/fork', '/api/assets/scan', '/api/presets', '/api/events', '/api/outputs/*'])
+      expect(Object.keys(doc.paths)).toContain(p);
+    expect(doc.paths['/api/assets'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'kind', 'q', 'sort', 'limit', 'offset']);
+    expect(doc.paths['/api/jobs/{id}/fork'].post.requestBody.content['application/json'].schema.required).toEqual(['fromPosition']);
   });
 });

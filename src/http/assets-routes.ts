@@ -1,6 +1,6 @@
 /** `/api/assets`: scan the input store, list and filter assets, comment, re-probe, delete (optionally with outputs). */
 import type { SQLQueryBindings } from 'bun:sqlite';
-import { Elysia } from 'elysia';
+import { Elysia, t } from 'elysia';
 import { assetDecider } from '../actors/asset.ts';
 import { probeObject, scanAssets } from '../actors/scan.ts';
 import { AppError } from '../errors.ts';
@@ -12,6 +12,22 @@ import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
 type Query = Record<string, string | undefined>;
 
 const SORTS: Record<string, string> = { key: 'key', registeredAt: 'registered_at', size: 'size', duration: 'duration', name: 'key' };
+
+// Schemas document the API in OpenAPI. Values stay strings here and are
+// checked by hand (dto.ts), so a bad one answers a sentence naming the
+// parameter instead of a schema dump.
+const idParam = t.Object({ id: t.String({ description: 'asset id' }) });
+const listQuery = t.Object({
+  status: t.Optional(t.String({ description: 'ready | invalid' })),
+  kind: t.Optional(t.String({ description: 'video | audio' })),
+  q: t.Optional(t.String({ description: 'case-insensitive substring of the key or the comment' })),
+  sort: t.Optional(t.String({ description: 'key | name | registeredAt | size | duration; prefix - for descending (default key)' })),
+  limit: t.Optional(t.String({ description: '1–500, default 50' })),
+  offset: t.Optional(t.String({ description: 'default 0' })),
+});
+// additionalProperties: unknown fields reach objectBody, which names them in a 400.
+const scanBody = t.Optional(t.Object({ prefix: t.Optional(t.String({ description: 'only keys under this prefix' })) }, { additionalProperties: true }));
+const commentBody = t.Object({ comment: t.String() }, { additionalProperties: true });
 
 const loadAsset = (s: System, id: string): AssetView => {
   const a = assetsTable.load(s.db, [id]);
@@ -47,6 +63,7 @@ const listAssets = (s: System, q: Query) => {
 export const assetsRoutes = (s: System) =>
   new Elysia({ prefix: '/assets', detail: { tags: ['assets'] } })
     .get('', ({ query }) => listAssets(s, query as Query), {
+      query: listQuery,
       detail: { summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)' },
     })
     .post(
@@ -58,9 +75,9 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(await s.log.head());
         return r;
       },
-      { detail: { summary: 'Scan the input store: probe and register new or changed media files → { found, registered, skipped, updated, keys }' } },
+      { body: scanBody, detail: { summary: 'Scan the input store: probe and register new or changed media files → { found, registered, skipped, updated, keys }' } },
     )
-    .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), { detail: { summary: 'One asset, with its probe' } })
+    .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), { params: idParam, detail: { summary: 'One asset, with its probe' } })
     .patch(
       '/:id',
       async ({ params, body }) => {
@@ -71,7 +88,7 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return assetDto(loadAsset(s, params.id));
       },
-      { detail: { summary: "Edit an asset's comment" } },
+      { params: idParam, body: commentBody, detail: { summary: "Edit an asset's comment" } },
     )
     .post(
       '/:id/probe',
@@ -84,7 +101,7 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return assetDto(loadAsset(s, a.id));
       },
-      { detail: { summary: 'Probe an asset again' } },
+      { params: idParam, detail: { summary: 'Probe an asset again' } },
     )
     .delete(
       '/:id',
@@ -100,5 +117,9 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return { deleted: true, outputsDeleted };
       },
-      { detail: { summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)' } },
+      {
+        params: idParam,
+        query: t.Object({ deleteOutputs: t.Optional(t.String({ description: 'true | false (default): also delete the outputs of its jobs' })) }),
+        detail: { summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)' },
+      },
     );

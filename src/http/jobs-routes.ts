@@ -22,6 +22,37 @@ import { jobFilter, SSE_HEADERS } from './sse.ts';
 const STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 type Query = Record<string, string | undefined>;
 
+// Schemas document the API in OpenAPI; values are checked by hand (dto.ts)
+// so a bad one answers a sentence naming it. additionalProperties lets
+// unknown body fields reach objectBody, which names them in a 400.
+const idParam = t.Object({ id: t.String({ description: 'job id' }) });
+const listQuery = t.Object({
+  status: t.Optional(t.String({ description: `comma-separated: ${STATUSES.join(', ')}` })),
+  assetId: t.Optional(t.String()),
+  presetId: t.Optional(t.String()),
+  kind: t.Optional(t.String({ description: 'transcode, checksum, …' })),
+  parent: t.Optional(t.String({ description: 'forks of this job' })),
+  limit: t.Optional(t.String({ description: '1–500, default 50' })),
+  offset: t.Optional(t.String({ description: 'default 0' })),
+});
+const createBody = t.Object(
+  {
+    assetId: t.Optional(t.String({ description: 'transcode: the asset' })),
+    presetId: t.Optional(t.String({ description: 'transcode: the preset' })),
+    kind: t.Optional(t.String({ description: 'default transcode; other kinds take params' })),
+    params: t.Optional(t.Record(t.String(), t.Unknown())),
+  },
+  { additionalProperties: true },
+);
+const forkBody = t.Object(
+  {
+    fromPosition: t.Integer({ description: 'the log position to re-run from' }),
+    overrides: t.Optional(t.Record(t.String(), t.Unknown(), { description: 'params to change' })),
+    dryRun: t.Optional(t.Boolean({ description: 'only say what would be reused and re-run' })),
+  },
+  { additionalProperties: true },
+);
+
 const loadJob = (s: System, id: string): JobView => {
   const j = jobsTable.load(s.db, [id]);
   if (!j) throw new AppError('not_found', `no job ${id}`);
@@ -71,6 +102,7 @@ const jobEvents = async (s: System, id: string): Promise<StoredEvent[]> => {
 export const jobsRoutes = (s: System) =>
   new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
     .get('', ({ query }) => listJobs(s, query as Query), {
+      query: listQuery,
       detail: { summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)' },
     })
     .post(
@@ -85,9 +117,9 @@ export const jobsRoutes = (s: System) =>
         set.status = 201;
         return fresh(s, jobId, position);
       },
-      { detail: { summary: 'Create a job: { assetId, presetId } for a transcode (201 with the job)' } },
+      { body: createBody, detail: { summary: 'Create a job: { assetId, presetId } for a transcode, or { kind, params } (201 with the job)' } },
     )
-    .get('/:id', ({ params }) => jobDto(loadJob(s, params.id)), { detail: { summary: 'One job' } })
+    .get('/:id', ({ params }) => jobDto(loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job' } })
     .post(
       '/:id/cancel',
       async ({ params }) => {
@@ -95,7 +127,7 @@ export const jobsRoutes = (s: System) =>
         const { position } = await cancelJob(s, params.id);
         return fresh(s, params.id, position);
       },
-      { detail: { summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)' } },
+      { params: idParam, detail: { summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)' } },
     )
     .post(
       '/:id/retry',
@@ -104,7 +136,7 @@ export const jobsRoutes = (s: System) =>
         const { position } = await retryJob(s, params.id, s.config.maxAttempts);
         return fresh(s, params.id, position);
       },
-      { detail: { summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)' } },
+      { params: idParam, detail: { summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)' } },
     )
     .get(
       '/:id/events',
@@ -118,7 +150,7 @@ export const jobsRoutes = (s: System) =>
         const items = await jobEvents(s, params.id);
         return { items, total: items.length };
       },
-      { detail: { summary: "A job's events (its stream and its chunks'), in log order; SSE with Accept: text/event-stream" } },
+      { params: idParam, detail: { summary: "A job's events (its stream and its chunks'), in log order; SSE with Accept: text/event-stream" } },
     )
     .get(
       '/:id/state',
@@ -127,7 +159,7 @@ export const jobsRoutes = (s: System) =>
         const at = optionalPosition('at', (query as Query).at) ?? (await s.log.head());
         return stateAt(s.log, jobStream(params.id), at);
       },
-      { detail: { summary: "The job actor's state as of a log position (?at=POSITION; default: now)" } },
+      { params: idParam, query: t.Object({ at: t.Optional(t.String({ description: 'a log position; default: the head' })) }), detail: { summary: "The job actor's state as of a log position (?at=POSITION; default: now)" } },
     )
     .post(
       '/:id/fork',
@@ -137,17 +169,16 @@ export const jobsRoutes = (s: System) =>
         const overrides = (b.overrides ?? {}) as Record<string, unknown>;
         if (typeof overrides !== 'object' || Array.isArray(overrides)) throw new AppError('validation', 'overrides: a JSON object of params to change');
         const req = { jobId: params.id, fromPosition: b.fromPosition as number, overrides };
-        if (b.dryRun === true) {
-          const plan = await planFork(s.log, req);
-          return { reused: plan.reused, rerun: plan.rerun, params: plan.params, state: plan.state, version: plan.at.version };
-        }
-        const kind = s.kinds.get(loadJob(s, params.id).kind);
-        if (kind && Object.keys(overrides).length) kind.validate({ ...(await planFork(s.log, req)).params });
+        const plan = await planFork(s.log, req);
+        // Overridden params are checked like a new job's, dry run or not, so a preview shows the same 400 the fork would.
+        const kind = s.kinds.get(plan.state.kind);
+        if (kind && Object.keys(overrides).length) kind.validate({ ...plan.params });
+        if (b.dryRun === true) return { reused: plan.reused, rerun: plan.rerun, params: plan.params, state: plan.state, version: plan.at.version };
         const child = await forkJob(s.runtime, { ...req, at: s.now() });
         set.status = 201;
         return fresh(s, child, await s.log.head());
       },
-      { detail: { summary: 'Re-run from an event: a new job that reuses the work recorded before fromPosition (dryRun: only say what it would do)' } },
+      { params: idParam, body: forkBody, detail: { summary: 'Re-run from an event: a new job that reuses the work recorded before fromPosition (dryRun: only say what it would do)' } },
     )
     .get(
       '/:id/chunks',
@@ -156,5 +187,5 @@ export const jobsRoutes = (s: System) =>
         const items = s.db.query<ChunkView, [string]>('SELECT * FROM chunks WHERE job_id = ? ORDER BY attempt, n').all(params.id);
         return { items: items.map((c) => chunkDto(chunksTable.load(s.db, [c.job_id, c.attempt, c.n])!)), total: items.length };
       },
-      { params: t.Object({ id: t.String() }), detail: { summary: "A job's chunks, every attempt (lane chart)" } },
+      { params: idParam, detail: { summary: "A job's chunks, every attempt (lane chart)" } },
     );

@@ -1,5 +1,5 @@
 /** `/api/presets`: built-in presets (read-only) and validated user presets. */
-import { Elysia } from 'elysia';
+import { Elysia, t } from 'elysia';
 import { presetDecider } from '../actors/preset.ts';
 import { AppError } from '../errors.ts';
 import { presetStream } from '../events/preset.ts';
@@ -10,6 +10,8 @@ import type { System } from '../system.ts';
 const builtinRefused = (id: string): never => {
   throw new AppError('invalid_state', `${id} is a built-in preset: built-in presets cannot be changed; create a copy with another id`);
 };
+
+const idParam = t.Object({ id: t.String({ description: 'preset id' }) });
 
 export const presetsRoutes = (s: System) =>
   new Elysia({ prefix: '/presets', detail: { tags: ['presets'] } })
@@ -28,7 +30,7 @@ export const presetsRoutes = (s: System) =>
         if (!p) throw new AppError('not_found', `no preset ${params.id}`);
         return p;
       },
-      { detail: { summary: 'One preset' } },
+      { params: idParam, detail: { summary: 'One preset' } },
     )
     .post(
       '',
@@ -51,7 +53,7 @@ export const presetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return preset;
       },
-      { detail: { summary: 'Replace a user preset (jobs already made keep the preset they started with)' } },
+      { params: idParam, detail: { summary: 'Replace a user preset (jobs already made keep the preset they started with)' } },
     )
     .delete(
       '/:id',
@@ -62,5 +64,5 @@ export const presetsRoutes = (s: System) =>
         set.status = 204;
         return null;
       },
-      { detail: { summary: 'Delete a user preset' } },
+      { params: idParam, detail: { summary: 'Delete a user preset' } },
     );

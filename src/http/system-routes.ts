@@ -18,12 +18,20 @@ export const systemRoutes = (s: System) =>
     async () => {
       const work = s.work();
       const queuedRow = s.db.query<{ n: number }, []>("SELECT count(*) AS n FROM chunks WHERE status = 'QUEUED'").get();
+      // With the Redis queue, chunks wait in the consumer group and run on any worker.
+      const shared = s.queue ? await s.queue.depth() : null;
       return {
         version: pkg.version,
         log: { backend: s.log.backend, position: await s.log.head() },
         projections: s.projections.status(),
         routers: s.routers().map((r) => ({ name: r.name, position: r.position() })),
-        workers: { size: work.size, busy: work.busy, queued: Math.max(0, (queuedRow?.n ?? 0) - work.busy) },
+        workers: {
+          size: work.size,
+          busy: work.busy,
+          queued: shared ? shared.waiting : Math.max(0, (queuedRow?.n ?? 0) - work.busy),
+          queue: s.config.workQueue,
+          ...(shared ? { runningAnywhere: shared.pending } : {}),
+        },
         storage: { input: s.storage.input.describe, output: s.storage.output.describe },
         ffmpeg: ffmpegStatus(s),
       };

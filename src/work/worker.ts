@@ -1,0 +1,40 @@
+/**
+ * A worker loop: takes chunks from the shared work queue and runs them with
+ * the chunk runner, and follows the log live so a cancelled or failed job's
+ * chunks stop here too (their ffmpeg killed at once). `mpr worker` is this
+ * and nothing else; `mpr start` runs it beside the API when the queue is
+ * on Redis.
+ */
+import type { EventLog } from '../events/log/index.ts';
+import { streamId, streamKind } from '../events/index.ts';
+import type { Logger } from '../logger.ts';
+import type { ChunkRunner } from './chunk-runner.ts';
+import type { WorkQueue } from './queue-redis.ts';
+
+export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: WorkQueue; logger: Logger; concurrency: number; signal: AbortSignal }) => {
+  const stops = (async () => {
+    for (;;) {
+      try {
+        for await (const e of d.log.subscribe(await d.log.head(), d.signal)) {
+          if (streamKind(e.stream) === 'job' && (e.type === 'JobCancelled' || e.type === 'JobFailed')) d.runner.abortJob(streamId(e.stream));
+        }
+        return;
+      } catch (err) {
+        if (d.signal.aborted) return;
+        d.logger.warn('worker: following the log failed; retrying', { error: String(err) });
+        await Bun.sleep(1000);
+      }
+    }
+  })();
+  for (;;) {
+    try {
+      await d.queue.consume((ref, signal) => d.runner.run(ref, signal, { actor: 'worker', correlationId: ref.jobId }), { concurrency: d.concurrency, signal: d.signal });
+      break;
+    } catch (err) {
+      if (d.signal.aborted) break;
+      d.logger.warn('worker: the work queue failed; retrying', { error: String(err) });
+      await Bun.sleep(1000);
+    }
+  }
+  await stops;
+};
