@@ -22,7 +22,7 @@ import type { EventLog } from './events/log/index.ts';
 import { createRedisLog } from './events/log/redis.ts';
 import { createSqliteLog, openDatabase } from './events/log/sqlite.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { allProjections, createProjectionRunner, type ProjectionRunner } from './projections/index.ts';
+import { allProjections, createProjectionRunner, findPreset, type ProjectionRunner } from './projections/index.ts';
 import { resolveBinaries, type Binaries } from './media/binaries.ts';
 import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
@@ -105,7 +105,10 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const workers = opts.workConcurrency ?? config.workers;
   const kinds =
     opts.kinds ??
-    kindsOf(checksumKind, createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: join(config.dataDir, 'work'), workers }));
+    kindsOf(
+      checksumKind,
+      createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: join(config.dataDir, 'work'), workers, findPreset: (id) => findPreset(db, id) }),
+    );
   const progress = createProgressTracker({ bus, now });
   const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers });
   const queue =

@@ -50,6 +50,8 @@ export interface ForkRequest {
   jobId: string;
   fromPosition: number;
   overrides?: Record<string, unknown>;
+  /** Whether chunks made with the parent's params are still right with the fork's (default: yes). */
+  canReuse?: (parentParams: Record<string, unknown>, params: Record<string, unknown>) => boolean;
   /** For tests and idempotent clients; a fresh id otherwise. */
   newJobId?: string;
   at: string;
@@ -66,12 +68,19 @@ export const planFork = async (log: EventLog, req: Omit<ForkRequest, 'at' | 'new
   const at = await stateAt(log, stream, req.fromPosition);
   const state = at.state as JobState;
   const overrides = req.overrides ?? {};
+  const params = { ...state.params, ...overrides };
+  // Overrides can change what every chunk makes (another ladder, other
+  // bitrates): the kind says whether recorded work still fits; if not, the
+  // fork plans afresh.
+  const reuse = req.canReuse ? req.canReuse(state.params, params) : true;
   return {
     at,
     state,
-    params: { ...state.params, ...overrides },
-    reused: Object.keys(state.done).length,
-    rerun: state.plan ? state.plan.length - Object.keys(state.done).length : null,
+    params,
+    plan: reuse ? state.plan : null,
+    done: reuse ? state.done : {},
+    reused: reuse ? Object.keys(state.done).length : 0,
+    rerun: reuse && state.plan ? state.plan.length - Object.keys(state.done).length : null,
   };
 };
 
@@ -91,8 +100,8 @@ export const forkJob = async (runtime: Runtime, req: ForkRequest): Promise<strin
         overrides: req.overrides ?? {},
         kind: plan.state.kind,
         params: plan.params,
-        plan: plan.state.plan,
-        done: plan.state.done,
+        plan: plan.plan,
+        done: plan.done,
         at: req.at,
       },
     },

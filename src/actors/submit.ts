@@ -5,6 +5,7 @@ import { jobStream } from '../events/job.ts';
 import type { Database } from 'bun:sqlite';
 import { assetsTable, findPreset } from '../projections/index.ts';
 import type { JobKinds } from '../work/kinds.ts';
+import type { ForkRequest } from './replay.ts';
 import { sourceFromProbe } from '../work/transcode-params.ts';
 import { jobDecider } from './job.ts';
 import type { Runtime } from './runtime.ts';
@@ -55,4 +56,21 @@ export const submitTranscode = async (
 export const retryJob = async (d: { runtime: Runtime; now: () => string }, jobId: string, maxAttempts: number) => {
   const r = await d.runtime.execute(jobStream(jobId), jobDecider, { type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
+};
+
+/**
+ * A fork request as the job's kind wants it: overrides completed (a new
+ * presetId brings that preset) and validated, and reuse of recorded chunks
+ * only where they still fit the new params.
+ */
+export const prepareFork = async (
+  d: { runtime: Runtime; kinds: JobKinds },
+  req: { jobId: string; fromPosition: number; overrides: Record<string, unknown> },
+): Promise<ForkRequest & { overrides: Record<string, unknown> }> => {
+  const { state } = await d.runtime.load(jobStream(req.jobId), jobDecider);
+  if (state.status === 'none') throw new AppError('not_found', `no job ${req.jobId}`);
+  const kind = d.kinds.get(state.kind);
+  const overrides = kind?.resolveOverrides ? kind.resolveOverrides(req.overrides) : req.overrides;
+  if (kind && Object.keys(overrides).length) kind.validate({ ...state.params, ...overrides });
+  return { ...req, overrides, canReuse: kind?.reusable ? (a, b) => kind.reusable!(a, b) : undefined, at: '' };
 };

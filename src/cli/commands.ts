@@ -1,6 +1,6 @@
 /** The CLI's commands, each a function of parsed arguments and a system factory. */
 import { forkJob, planFork, stateAt } from '../actors/replay.ts';
-import { submitJob } from '../actors/submit.ts';
+import { prepareFork, submitJob } from '../actors/submit.ts';
 import type { System } from '../system.ts';
 import { formatEvent } from './format.ts';
 import { followJob, terminalLine } from './run-job.ts';
@@ -39,7 +39,7 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
   const s = await boot();
   try {
     if (a.dryRun) {
-      const plan = await planFork(s.log, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides });
+      const plan = await planFork(s.log, await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides }));
       out(`job ${a.jobId} as of position ${a.from} (stream version ${plan.at.version}, last event ${plan.at.last?.type ?? 'none'}):`);
       out(JSON.stringify(plan.at.state, null, 2));
       out(
@@ -49,7 +49,7 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
       return;
     }
     await s.start();
-    const child = await forkJob(s.runtime, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides, at: s.now() });
+    const child = await forkJob(s.runtime, { ...(await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides })), at: s.now() });
     out(`forked ${a.jobId} at position ${a.from} into job ${child}`);
     const job = await followJob(s, child, terminalLine());
     out(JSON.stringify({ id: job.id, status: job.status, error: job.error, result: job.result }, null, 2));

@@ -8,7 +8,7 @@
 import type { SQLQueryBindings } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
 import { planFork, forkJob, stateAt } from '../actors/replay.ts';
-import { cancelJob, retryJob, submitJob, submitTranscode } from '../actors/submit.ts';
+import { cancelJob, prepareFork, retryJob, submitJob, submitTranscode } from '../actors/submit.ts';
 import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { jobStream } from '../events/job.ts';
@@ -168,11 +168,9 @@ export const jobsRoutes = (s: System) =>
         if (!Number.isInteger(b.fromPosition)) throw new AppError('validation', 'fromPosition: a log position (whole number) is required');
         const overrides = (b.overrides ?? {}) as Record<string, unknown>;
         if (typeof overrides !== 'object' || Array.isArray(overrides)) throw new AppError('validation', 'overrides: a JSON object of params to change');
-        const req = { jobId: params.id, fromPosition: b.fromPosition as number, overrides };
+        // Overrides are completed and checked like a new job's, dry run or not, so a preview shows the same 400 the fork would.
+        const req = await prepareFork(s, { jobId: params.id, fromPosition: b.fromPosition as number, overrides });
         const plan = await planFork(s.log, req);
-        // Overridden params are checked like a new job's, dry run or not, so a preview shows the same 400 the fork would.
-        const kind = s.kinds.get(plan.state.kind);
-        if (kind && Object.keys(overrides).length) kind.validate({ ...plan.params });
         if (b.dryRun === true) return { reused: plan.reused, rerun: plan.rerun, params: plan.params, state: plan.state, version: plan.at.version };
         const child = await forkJob(s.runtime, { ...req, at: s.now() });
         set.status = 201;

@@ -37,6 +37,10 @@ export interface JobKind {
   combine(results: unknown[], params: Record<string, unknown>): unknown;
   /** Optional effect after every chunk succeeded (packaging); returns the job's final result. Idempotent. */
   finish?(combined: unknown, params: Record<string, unknown>, ctx: JobContext): Promise<unknown>;
+  /** Optional: whether chunks made with `before` params are still right with `after` (a fork with overrides). Default: yes. */
+  reusable?(before: Record<string, unknown>, after: Record<string, unknown>): boolean;
+  /** Optional: completes a fork's overrides (e.g. a new presetId brings that preset's settings). */
+  resolveOverrides?(overrides: Record<string, unknown>): Record<string, unknown>;
   /** Optional effect when an attempt fails or is cancelled: remove its partial outputs. Idempotent. */
   discard?(params: Record<string, unknown>, ctx: Omit<JobContext, 'signal'>): Promise<void>;
 }

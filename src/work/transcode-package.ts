@@ -166,11 +166,11 @@ const packageAudio = (p: TranscodeParams, results: ChunkResult[], out: Transcode
   out.renditions.push({ name: 'audio', type: 'audio', key: a.key, codec: audioCodecs(), width: null, height: null, bitrate, averageBitrate: bitrate, bytes: a.bytes, duration: p.source.duration });
 };
 
-const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, prefix: string, dir: string, out: TranscodeResult, signal: AbortSignal) => {
+const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], prefix: string, dir: string, out: TranscodeResult, signal: AbortSignal) => {
   const plan = thumbnailsOf(p)!;
   const thumbs = join(dir, 'thumbs');
   await mkdir(thumbs, { recursive: true });
-  for (const o of await d.output.list(`${prefix}/thumbs/t/`)) await d.output.getToFile(o.key, join(thumbs, o.key.split('/').at(-1)!));
+  for (const r of results) if (r.type === 'video') for (const key of r.thumbs) await d.output.getToFile(key, join(thumbs, key.split('/').at(-1)!));
   const have = new Set((await readdir(thumbs)).map((f) => Number(/^t_(\d+)\.jpg$/.exec(f)?.[1] ?? -1)));
   if (have.size === 0) throw new AppError('unrecoverable', 'no thumbnails were extracted (the video decodes to no frames?)');
   // A sparse source can skip a grid time: show the nearest earlier thumbnail there.
@@ -206,11 +206,49 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, prefix: s
   const posterKey = `${prefix}/thumbs/poster.jpg`;
   await d.output.putFile(posterKey, poster);
   Object.assign(out.outputs, { thumbnailsVtt: vtt, thumbnailsJson: json, poster: posterKey });
-  await d.output.deletePrefix(`${prefix}/thumbs/t/`);
+  // The frames stay (a few KB each): a fork that reuses these chunks tiles them again.
 };
 
-export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], ctx: JobContext): Promise<TranscodeResult> => {
+/** Pure: where a key of another job's attempt lands in this attempt's prefix (`jobs/<id>/a<n>/<rest>` → `<prefix>/<rest>`). */
+export const adoptedKey = (key: string, prefix: string): string => {
+  if (key.startsWith(`${prefix}/`)) return key;
+  const m = /^jobs\/[^/]+\/a\d+\/(.+)$/.exec(key);
+  if (!m) throw new AppError('unrecoverable', `cannot place ${key} under ${prefix}`);
+  return `${prefix}/${m[1]}`;
+};
+
+/**
+ * A fork reuses its parent's finished chunks: their files are copied into
+ * the fork's own prefix first, so the fork's outputs stand alone (deleting
+ * the parent's outputs never breaks them).
+ */
+const adoptChunkOutputs = async (d: TranscodeDeps, results: ChunkResult[], prefix: string, signal: AbortSignal): Promise<ChunkResult[]> => {
+  const copy = async (key: string): Promise<string> => {
+    const to = adoptedKey(key, prefix);
+    if (to === key) return key;
+    signal.throwIfAborted();
+    if (!(await d.output.stat(key))) {
+      throw new AppError('unrecoverable', `a reused chunk's output ${key} is gone (removed with its job, or an MP4 part joined and deleted): fork from a position before the chunks ran`);
+    }
+    await d.output.put(to, await d.output.get(key));
+    return to;
+  };
+  const seg = async (s: SegmentRef): Promise<SegmentRef> => ({ ...s, key: await copy(s.key) });
+  const out: ChunkResult[] = [];
+  for (const r of results) {
+    if (r.type === 'video') {
+      const rungs = [];
+      for (const x of r.rungs) rungs.push({ name: x.name, segments: await Promise.all(x.segments.map(seg)) });
+      out.push({ ...r, rungs, thumbs: await Promise.all(r.thumbs.map(copy)) });
+    } else if (r.type === 'audio') out.push({ ...r, segments: await Promise.all(r.segments.map(seg)) });
+    else out.push({ ...r, key: await copy(r.key) });
+  }
+  return out;
+};
+
+export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chunkResults: ChunkResult[], ctx: JobContext): Promise<TranscodeResult> => {
   const prefix = outputPrefix(ctx.jobId, ctx.attempt);
+  const results = await adoptChunkOutputs(d, chunkResults, prefix, ctx.signal);
   const dir = join(d.workDir, ctx.jobId, `a${ctx.attempt}`, 'package');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -224,7 +262,7 @@ export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, resu
     if (p.preset.output === 'hls') await packageHls(d, p, results, prefix, out);
     else if (p.preset.output === 'mp4') await packageMp4(d, p, results, prefix, dir, out);
     else if (p.preset.output === 'audio' && audioOutputOf(p)) packageAudio(p, results, out);
-    if (thumbnailsOf(p)) await packageThumbnails(d, p, prefix, dir, out, ctx.signal);
+    if (thumbnailsOf(p)) await packageThumbnails(d, p, results, prefix, dir, out, ctx.signal);
     return out;
   } finally {
     await rm(dir, { recursive: true, force: true });

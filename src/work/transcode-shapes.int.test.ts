@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanAssets } from '../actors/scan.ts';
-import { submitTranscode } from '../actors/submit.ts';
+import { forkJob, planFork } from '../actors/replay.ts';
+import { prepareFork, submitTranscode } from '../actors/submit.ts';
 import { assetIdFor } from '../events/asset.ts';
 import { runFfmpeg, runFfprobeJson } from '../media/ffmpeg.ts';
 import type { System } from '../system.ts';
@@ -92,6 +93,31 @@ describe('presets and source shapes (folders)', () => {
     expect(top.color_transfer ?? 'unknown').not.toBe('smpte2084');
   });
 
+  test('forks: reuse the parent\'s chunks into outputs of their own; a fork to another preset plans afresh', async () => {
+    const parent = await transcode(s, 'flower.mp4', 'hls-abr');
+    const reports = (await s.log.readStream(`job:${parent.id}`)).filter((e) => e.type === 'ChunkReported');
+    const from = reports.at(-1)!.position;
+    const same = await prepareFork(s, { jobId: parent.id, fromPosition: from, overrides: {} });
+    expect((await planFork(s.log, same)).reused).toBe(parent.chunks_total);
+    const child = await waitForJob(s, await forkJob(s.runtime, { ...same, at: s.now() }), ['COMPLETED', 'FAILED'], 60_000);
+    expect({ status: child.status, error: child.error }).toEqual({ status: 'COMPLETED', error: null });
+    const r = child.result as TranscodeResult;
+    expect(r.prefix).toBe(`jobs/${child.id}/a1`);
+    // Self-contained: the parent's outputs can go and the fork still plays.
+    await s.storage.output.deletePrefix(`jobs/${parent.id}/`);
+    for (const key of r.outputs.playlists) expect(await Bun.file(join(output, key)).text()).not.toContain('..');
+    const p = await probe(join(output, r.outputs.master!));
+    expect(p.streams.filter((x) => x.codec_type === 'video').map((x) => x.height)).toEqual([360, 540]);
+
+    const other = await prepareFork(s, { jobId: child.id, fromPosition: (await s.log.head()), overrides: { presetId: 'mp4-720p' } });
+    expect(other.overrides).toMatchObject({ presetId: 'mp4-720p', preset: { output: 'mp4' } });
+    expect((await planFork(s.log, other)).reused).toBe(0);
+    const mp4 = await waitForJob(s, await forkJob(s.runtime, { ...other, at: s.now() }), ['COMPLETED', 'FAILED'], 60_000);
+    expect(mp4.status).toBe('COMPLETED');
+    expect((mp4.result as TranscodeResult).outputs.mp4).toHaveLength(1);
+    await expect(prepareFork(s, { jobId: child.id, fromPosition: from, overrides: { presetId: 'nope' } })).rejects.toThrow('no preset nope');
+  });
+
   test('a source that vanishes fails its job with a reason; a job beside it completes', async () => {
     await Bun.write(join(input, 'gone.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));
     await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now });
@@ -139,7 +165,7 @@ describe('on S3 buckets end to end', () => {
     const keys = (await s.storage.output.list(`${r.prefix}/`)).map((o) => o.key);
     expect(keys).toContain(r.outputs.master!);
     expect(keys.filter((k) => k.endsWith('.ts')).length).toBeGreaterThanOrEqual(2);
-    expect(keys.some((k) => k.includes('/thumbs/t/'))).toBe(false); // loose thumbnails removed after tiling
+    expect(keys.some((k) => k.includes('/thumbs/sprite_000.jpg'))).toBe(true);
     // Read the ladder back from the bucket, as a player would.
     for (const k of keys) await s.storage.output.getToFile(k, join(scratch, k));
     const p = await probe(join(scratch, r.outputs.master!));

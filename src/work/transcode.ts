@@ -21,7 +21,7 @@ import { parseMediaPlaylist } from '../media/hls.ts';
 import { outputFps, planLadder } from '../media/ladder.ts';
 import { keyframeTimes } from '../media/probe.ts';
 import { planThumbnails, type ThumbnailPlan } from '../media/sprites.ts';
-import type { PlannedRung } from '../media/types.ts';
+import type { PlannedRung, Preset } from '../media/types.ts';
 import type { Storage } from '../storage/index.ts';
 import type { JobContext, JobKind, WorkContext } from './kinds.ts';
 import { discardOutputs, finishTranscode } from './transcode-package.ts';
@@ -35,7 +35,15 @@ export interface TranscodeDeps {
   workDir: string;
   /** Chunks that run at once: the plan makes whole rounds of them. */
   workers: number;
+  /** Built-in or user preset by id (for a fork that names another preset). */
+  findPreset?: (id: string) => Preset | null;
 }
+
+/** Pure: what decides the bytes a chunk makes; names and descriptions do not. */
+const encodingOf = (p: Record<string, unknown>) => {
+  const preset = (p.preset ?? {}) as Partial<Preset>;
+  return JSON.stringify([p.inputKey, p.source, preset.output, preset.video, preset.audio, preset.segmentSeconds, preset.thumbnails]);
+};
 
 export type VideoChunkSpec = {
   type: 'video';
@@ -55,7 +63,8 @@ export interface SegmentRef {
 }
 
 export type ChunkResult =
-  | { type: 'video'; start: number; end: number; rungs: { name: string; segments: SegmentRef[] }[]; thumbs: number[] }
+  /** `thumbs`: keys of the chunk's thumbnail frames (`.../thumbs/t/t_<index>.jpg`). */
+  | { type: 'video'; start: number; end: number; rungs: { name: string; segments: SegmentRef[] }[]; thumbs: string[] }
   | { type: 'audio'; segments: SegmentRef[] }
   | { type: 'audio-file'; key: string; bytes: number };
 
@@ -192,7 +201,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
         const m = /^t_(\d+)\.jpg$/.exec(f);
         if (!m) continue;
         await d.output.putFile(`${prefix}/thumbs/t/${f}`, join(dir, 'thumbs', f));
-        result.thumbs.push(Number(m[1]));
+        result.thumbs.push(`${prefix}/thumbs/t/${f}`);
       }
     }
     return result;
@@ -266,6 +275,14 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
     const p = params as unknown as TranscodeParams;
     const spec = chunk.spec as unknown as VideoChunkSpec | AudioChunkSpec;
     return spec.type === 'video' ? runVideoChunk(d, p, chunk.n, spec, ctx) : runAudioChunk(d, p, chunk.n, ctx);
+  },
+  reusable: (before, after) => encodingOf(before) === encodingOf(after),
+  resolveOverrides(overrides) {
+    // Naming another preset brings its settings, unless the overrides give them.
+    if (typeof overrides.presetId !== 'string' || overrides.preset !== undefined) return overrides;
+    const preset = d.findPreset?.(overrides.presetId);
+    if (!preset) throw new AppError('not_found', `no preset ${overrides.presetId}`);
+    return { ...overrides, preset };
   },
   combine: (results) => results,
   finish: (combined, params, ctx) => finishTranscode(d, params as unknown as TranscodeParams, combined as ChunkResult[], ctx),
