@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything MPR needs on a fresh Debian machine that has Node/npm:
-# Bun (from npm), the JS packages, and Debian's ffmpeg and redis-server when
-# they are missing. Idempotent: a second run only checks.
+# Bun (from npm), the JS packages, Debian's ffmpeg and redis-server when
+# they are missing, and the built web UI. With --test it also installs
+# Debian's chromium, which the browser tests drive. Idempotent: a second run
+# only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+with_browser=0
+[ "${1:-}" = "--test" ] && with_browser=1
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -16,6 +20,7 @@ fi
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ $with_browser -eq 0 ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   SUDO=""
@@ -28,4 +33,10 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules ] || [ bun.lock -nt 
   say "installing packages with bun install"
   bun install --frozen-lockfile >&2
   touch node_modules
+fi
+
+# The web UI, built once (and again when its sources change).
+if [ -f ui/vite.config.ts ] && { [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html -newer ui/dist/index.html 2>/dev/null | head -1)" ]; }; then
+  say "building the web UI"
+  bunx --bun vite build --config ui/vite.config.ts --logLevel warn >&2
 fi

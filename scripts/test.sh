@@ -4,6 +4,7 @@
 # loopback port and fails the run loudly if it cannot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --test
 bunx tsc --noEmit -p .
+bunx tsc --noEmit -p ui
 exec bun test "$@"

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import { createSystem } from '../system.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
+import { healthCommand } from './health.ts';
 import { scanCommand, transcodeCommand } from './media-commands.ts';
 import { parseOverrides } from './overrides.ts';
 import { startCommand, workerCommand } from './start.ts';
@@ -28,6 +29,7 @@ Commands:
                                 mp4-720p, audio-aac or thumbnails; outputs to DIR, default ./out)
   checksum FILE [--chunk-bytes N]
                                 hash a file in parallel chunks as a job, with a progress bar
+  health                        exit 0 if the server on HOST:PORT answers /api/system/status, else 1
   help                          this text
 
 Configuration comes from the environment; see README.md (MPR_DATA, PORT, REDIS_URL, ...).`;
@@ -92,6 +94,8 @@ export const main = async (argv: string[]): Promise<void> => {
     case 'checksum':
       if (!rest[0]) throw new AppError('validation', 'usage: mpr checksum FILE [--chunk-bytes N]');
       return checksumCommand(boot, out, { file: rest[0], chunkBytes: int('chunk-bytes', values['chunk-bytes']) });
+    case 'health':
+      return healthCommand(config, out);
     default:
       throw new AppError('validation', `unknown command "${command}"; run mpr --help`);
   }

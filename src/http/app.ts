@@ -1,4 +1,4 @@
-/** The HTTP app: every route group under /api, errors mapped once, OpenAPI at /api/openapi. */
+/** The HTTP app: every route group under /api, errors mapped once, OpenAPI at /api/openapi, the web UI at /. */
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import type { System } from '../system.ts';
@@ -9,8 +9,10 @@ import { jobsRoutes } from './jobs-routes.ts';
 import { outputsRoutes } from './outputs-routes.ts';
 import { presetsRoutes } from './presets-routes.ts';
 import { systemRoutes } from './system-routes.ts';
+import { defaultUiAssets, type UiAssets } from './ui-assets.ts';
+import { uiRoutes } from './ui-routes.ts';
 
-export const createApp = (s: System) =>
+export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) =>
   new Elysia()
     .use(openapi({ path: '/api/openapi', documentation: { info: { title: 'MPR API', version: '0.1.0' } } }))
     .onError(({ code, error, set }) => {
@@ -21,6 +23,8 @@ export const createApp = (s: System) =>
     })
     .group('/api', (api) =>
       api.use(systemRoutes(s)).use(eventsRoutes(s)).use(assetsRoutes(s)).use(presetsRoutes(s)).use(jobsRoutes(s)).use(outputsRoutes(s)),
-    );
+    )
+    // After /api, outside it: the UI's wildcard only answers what no API route matched.
+    .use(uiRoutes(ui));
 
 export type App = ReturnType<typeof createApp>;

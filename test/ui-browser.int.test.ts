@@ -1,0 +1,163 @@
+/**
+ * The web UI in a real browser (Debian's Chromium through playwright-core)
+ * against the compiled binary `dist/mpr`, started on a free loopback port
+ * with a fresh data folder: scan, start an hls-abr job, watch its progress
+ * bar reach 100% live, open it, play the HLS output and switch rungs, scrub
+ * the event log, and fork from an earlier event. Screenshots go to
+ * test-artifacts/ui/.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { corpusFile } from './corpus.ts';
+
+const ROOT = resolve(import.meta.dir, '..');
+const BINARY = join(ROOT, 'dist/mpr');
+const SHOTS = join(ROOT, 'test-artifacts/ui');
+const CHROMIUM = '/usr/bin/chromium';
+
+const freePort = () => {
+  const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+  const port = s.port;
+  s.stop(true);
+  return port;
+};
+
+/** Builds dist/mpr when it is missing or older than the sources it holds. */
+const ensureBinary = () => {
+  const newest = Bun.spawnSync(['find', 'src', 'ui/src', 'ui/index.html', 'package.json', '-newer', BINARY], { cwd: ROOT }).stdout.toString().trim();
+  if (existsSync(BINARY) && newest === '') return;
+  const r = Bun.spawnSync(['bun', 'scripts/build.ts'], { cwd: ROOT, stdout: 'inherit', stderr: 'inherit' });
+  if (r.exitCode !== 0) throw new Error('bun scripts/build.ts failed: the browser tests need the compiled binary');
+};
+
+let dir: string;
+let server: ReturnType<typeof Bun.spawn>;
+let browser: Browser;
+let page: Page;
+let base: string;
+const consoleErrors: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing at /usr/bin/chromium: run ./scripts/setup.sh --test (apt-get install chromium)');
+  ensureBinary();
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'mpr-ui-'));
+  const input = join(dir, 'data/media/in');
+  mkdirSync(input, { recursive: true });
+  await Bun.write(join(input, 'flower.mp4'), Bun.file(corpusFile('video/mdn_flower.mp4')));
+  await Bun.write(join(input, 'broken.mp4'), Bun.file(corpusFile('derived/text_file_renamed.mp4')));
+  const port = freePort();
+  base = `http://127.0.0.1:${port}`;
+  // The binary runs from a folder of its own, with no node_modules beside it.
+  server = Bun.spawn([BINARY, 'start'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH!, HOME: dir, MPR_DATA: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', MPR_WORKERS: '2', LOG_LEVEL: 'warn' },
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/api/system/status`).catch(() => null))?.ok) break;
+    if (i > 100) throw new Error('dist/mpr did not start');
+    await Bun.sleep(100);
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+  await server?.exited;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the web UI on the compiled binary', () => {
+  let jobId = '';
+
+  test('scan the input folder: the flower is ready, the text file is invalid with its reason', async () => {
+    await page.goto(`${base}/#/assets`);
+    await page.getByTestId('scan').click();
+    await expect(page.getByTestId('scan-result').textContent()).resolves.toMatch(/found 2.*registered 2/);
+    await page.getByTestId('asset-row').nth(1).waitFor();
+    const rows = await page.getByTestId('asset-row').allTextContents();
+    expect(rows.join('\n')).toContain('flower.mp4');
+    expect(rows.find((r) => r.includes('broken.mp4'))).toMatch(/not a supported media file|damaged/);
+    await shot('1-assets');
+  });
+
+  test('start an hls-abr job and watch its progress bar reach 100% without a reload', async () => {
+    const row = page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' });
+    await row.getByTestId('transcode').click();
+    await page.getByTestId('preset-select').selectOption('hls-abr');
+    await page.getByTestId('start-job').click();
+    await page.waitForURL(/#\/jobs\/[\w-]+/);
+    jobId = page.url().split('/').at(-1)!;
+    await page.goto(`${base}/#/jobs`);
+    const bar = page.locator(`[data-testid="job-row"][data-id="${jobId}"] [data-testid="progress"]`);
+    const seen = new Set<number>();
+    const t0 = Date.now();
+    for (;;) {
+      const p = Number(await bar.first().getAttribute('data-percent'));
+      seen.add(p);
+      if (p >= 100) break;
+      if (Date.now() - t0 > 60_000) throw new Error(`progress stuck at ${p}`);
+      await Bun.sleep(50);
+    }
+    // 100% of the chunks; packaging follows, then the status flips.
+    await page.waitForFunction(`/completed/i.test(document.querySelector('[data-testid="job-row"][data-id="${jobId}"] [data-testid="status"]')?.textContent ?? '')`, null, { timeout: 30_000 });
+    expect(seen.size).toBeGreaterThan(1); // it moved, live
+    await shot('2-jobs');
+  }, 90_000);
+
+  test('open the job: the HLS output plays and the rung switcher changes the resolution', async () => {
+    await page.goto(`${base}/#/jobs/${jobId}`);
+    const video = page.getByTestId('player');
+    await video.waitFor();
+    await page.getByTestId('rung').first().waitFor();
+    // Page code as strings: the test's own types have no DOM.
+    await page.evaluate(`(() => { const v = document.querySelector('[data-testid="player"]'); v.muted = true; return v.play(); })()`);
+    await page.waitForFunction(`document.querySelector('[data-testid="player"]').currentTime > 0.5`, null, { timeout: 20_000 });
+    const heights = await page.getByTestId('rung').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-height'))));
+    expect(heights.sort((a, b) => a - b)).toEqual([360, 540]);
+    for (const [h, text] of [
+      [360, '640×360'],
+      [540, '960×540'],
+    ] as const) {
+      await page.locator(`[data-testid="rung"][data-height="${h}"]`).click();
+      await page.waitForFunction(`document.querySelector('[data-testid="resolution"]')?.textContent?.includes('${text}')`, null, { timeout: 20_000 });
+    }
+    await page.getByTestId('seekbar').hover();
+    await page.getByTestId('seek-preview').waitFor();
+    await shot('3-player');
+  }, 60_000);
+
+  test('scrub the event log, then re-run from an earlier event: the fork completes', async () => {
+    const scrubber = page.getByTestId('scrubber');
+    await scrubber.waitFor();
+    // The event right after planning: the plan exists, no chunk has reported.
+    const rows = await page.getByTestId('event-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    expect(rows.some((r) => r.includes('JobPlanned'))).toBe(true);
+    await scrubber.fill('1');
+    await page.waitForFunction(`/planned/i.test(document.querySelector('[data-testid="state-at"]')?.textContent ?? '')`, null, { timeout: 10_000 });
+    await page.locator('details.fork summary').click();
+    await page.getByTestId('fork').click();
+    await page.waitForURL((u) => /#\/jobs\/[\w-]+/.test(u.hash) && !u.hash.endsWith(jobId));
+    const forkId = page.url().split('/').at(-1)!;
+    await page.waitForFunction(`/completed/i.test(document.querySelector('[data-testid="status"]')?.textContent ?? '')`, null, { timeout: 60_000 });
+    const job = (await (await fetch(`${base}/api/jobs/${forkId}`)).json()) as { status: string; parent: string };
+    expect(job).toMatchObject({ status: 'COMPLETED', parent: jobId });
+    await shot('4-fork');
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
+});
+
+test('dist/mpr is one self-contained executable', () => {
+  expect(statSync(BINARY).size).toBeGreaterThan(1_000_000);
+});

@@ -1,0 +1,108 @@
+/** The shell: navigation, system status strip, the routed page, and the live feed panel. */
+import { Match, onCleanup, onMount, Show, Suspense, Switch, createSignal, lazy } from 'solid-js';
+import { api } from './api.ts';
+import { AppContext, type AppContextValue } from './context.ts';
+import { createRouter, href } from './router.ts';
+import { createLiveStore } from './stores/live.ts';
+import { createPresetsStore } from './stores/presets.ts';
+import { createSystemStore } from './stores/system.ts';
+import { StatusStrip } from './components/status-strip.tsx';
+import { Loading } from './components/bits.tsx';
+
+const AssetsPage = lazy(() => import('./pages/assets-page.tsx').then((m) => ({ default: m.AssetsPage })));
+const JobsPage = lazy(() => import('./pages/jobs-page.tsx').then((m) => ({ default: m.JobsPage })));
+const JobPage = lazy(() => import('./pages/job-page.tsx').then((m) => ({ default: m.JobPage })));
+const PresetsPage = lazy(() => import('./pages/presets-page.tsx').then((m) => ({ default: m.PresetsPage })));
+const LiveFeed = lazy(() => import('./views/live-feed.tsx').then((m) => ({ default: m.LiveFeed })));
+
+export const App = () => {
+  const router = createRouter();
+  const live = createLiveStore(api);
+  const presets = createPresetsStore(api);
+  const system = createSystemStore(api);
+  const ctx: AppContextValue = { api, route: router.route, go: router.go, live, presets, system };
+  const [feedOpen, setFeedOpen] = createSignal(localStorage.getItem('mpr.feed') !== 'closed');
+  const toggleFeed = () => {
+    const next = !feedOpen();
+    setFeedOpen(next);
+    localStorage.setItem('mpr.feed', next ? 'open' : 'closed');
+  };
+
+  onMount(() => {
+    void presets.load();
+    // Start the feed a little in the past so it is not empty on first load.
+    void system.refresh().then(() => live.start(Math.max(0, (system.status()?.log.position ?? 0) - 100)));
+    const poll = setInterval(async () => {
+      if (await system.refresh()) live.resume();
+      else live.suspend();
+    }, 3000);
+    let statusSoon: ReturnType<typeof setTimeout> | undefined;
+    const offLog = live.onLog((e) => {
+      system.sawPosition(e.position);
+      statusSoon ??= setTimeout(() => {
+        statusSoon = undefined;
+        void system.refresh();
+      }, 500);
+    });
+    onCleanup(() => {
+      clearInterval(poll);
+      clearTimeout(statusSoon);
+      offLog();
+      live.stop();
+    });
+  });
+
+  const r = router.route;
+  const navClass = (names: string[]) => (names.includes(r().name) ? 'nav-link active' : 'nav-link');
+
+  return (
+    <AppContext.Provider value={ctx}>
+      <div class={`shell ${feedOpen() ? 'with-feed' : ''}`}>
+        <header class="topbar">
+          <a class="brand" href="#/assets">
+            <span class="logo">▶</span> MPR
+          </a>
+          <nav>
+            <a class={navClass(['assets'])} href={href({ name: 'assets' })}>Assets</a>
+            <a class={navClass(['jobs', 'job'])} href={href({ name: 'jobs' })}>Jobs</a>
+            <a class={navClass(['presets'])} href={href({ name: 'presets' })}>Presets</a>
+          </nav>
+          <StatusStrip />
+          <button class="btn ghost small" onClick={toggleFeed} aria-pressed={feedOpen()}>
+            {feedOpen() ? 'Hide feed' : 'Live feed'}
+          </button>
+        </header>
+        <main class="main">
+          <Suspense fallback={<Loading />}>
+            <Switch>
+              <Match when={r().name === 'assets'}>
+                <AssetsPage />
+              </Match>
+              <Match when={r().name === 'jobs'}>
+                <JobsPage />
+              </Match>
+              <Match when={(() => { const x = r(); return x.name === 'job' ? x.id : null; })()} keyed>
+                {(id) => <JobPage id={id} />}
+              </Match>
+              <Match when={r().name === 'presets'}>
+                <PresetsPage />
+              </Match>
+              <Match when={r().name === 'not-found'}>
+                <div class="empty">
+                  There is no page at {(r() as { path: string }).path}. <a href="#/assets">Go to the assets.</a>
+                </div>
+              </Match>
+            </Switch>
+          </Suspense>
+        </main>
+        <Show when={feedOpen()}>
+          <aside class="feed">
+            <Suspense fallback={<Loading />}>
+              <LiveFeed />
+            </Suspense>
+          </aside>
+        </Show>
+      </div>
+    </AppContext.Provider>
+  );
+};

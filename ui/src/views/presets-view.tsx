@@ -1,0 +1,245 @@
+import { For, Index, Show, createSignal } from 'solid-js';
+import { ErrorNote, Empty, Loading } from '../components/bits.tsx';
+import { bitrate } from '../format.ts';
+import { fieldMatches, type PresetDraft, type PresetsStore } from '../stores/presets.ts';
+import type { Preset, PresetOutput } from '../types.ts';
+
+const blank = (): PresetDraft => ({
+  id: '',
+  name: '',
+  description: '',
+  output: 'hls',
+  video: { codec: 'h264', encoderPreset: 'veryfast', rungs: [{ name: '360p', height: 360, videoBitrate: 800_000 }, { name: '720p', height: 720, videoBitrate: 2_500_000 }], maxFps: 60 },
+  audio: { codec: 'aac', bitrate: 128_000, channels: 2, sampleRate: 48_000 },
+  segmentSeconds: 6,
+  thumbnails: { intervalSeconds: 2, width: 160, columns: 10, rows: 10, maxCount: 400 },
+});
+
+const draftOf = (p: Preset): PresetDraft => {
+  const { builtin: _b, ...rest } = structuredClone(p);
+  return rest;
+};
+
+export const PresetsView = (p: { store: PresetsStore }) => {
+  const s = p.store;
+  const [draft, setDraft] = createSignal<PresetDraft | null>(null);
+  const [isNew, setIsNew] = createSignal(true);
+  const edit = (x: Preset) => {
+    s.clearFormError();
+    setIsNew(false);
+    setDraft(draftOf(x));
+  };
+  const create = (from?: Preset) => {
+    s.clearFormError();
+    setIsNew(true);
+    setDraft(from ? { ...draftOf(from), id: `${from.id}-copy`, name: `${from.name} (copy)` } : blank());
+  };
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>Presets</h1>
+        <span class="muted">{s.items().length} presets</span>
+        <div class="spacer" />
+        <button class="btn primary" data-testid="new-preset" onClick={() => create()}>New preset</button>
+      </div>
+      <ErrorNote message={s.error()} onDismiss={s.clearError} />
+      <div class="grid-2">
+        <div class="col">
+          <Show when={s.loaded()} fallback={<Loading />}>
+            <Show when={s.items().length > 0} fallback={<Empty>No presets.</Empty>}>
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th>Preset</th>
+                    <th>Output</th>
+                    <th>Rungs</th>
+                    <th>Audio</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={s.items()}>
+                    {(x) => (
+                      <tr data-testid="preset-row" data-id={x.id} class={draft()?.id === x.id && !isNew() ? 'selected' : ''}>
+                        <td>
+                          <div>
+                            <b>{x.name}</b> <Show when={x.builtin}><span class="badge badge-builtin" title="Built-in presets are read-only">built-in</span></Show>
+                          </div>
+                          <div class="small muted mono">{x.id}</div>
+                          <div class="small muted">{x.description}</div>
+                        </td>
+                        <td>{x.output}</td>
+                        <td class="small">{x.video?.rungs.map((r) => `${r.height}p`).join(' · ') ?? '—'}</td>
+                        <td class="small">{x.audio ? bitrate(x.audio.bitrate) : '—'}</td>
+                        <td class="actions">
+                          <Show when={!x.builtin} fallback={<button class="btn small ghost" onClick={() => create(x)}>Duplicate</button>}>
+                            <button class="btn small" onClick={() => edit(x)}>Edit</button>
+                            <button
+                              class="btn small ghost danger"
+                              onClick={() => {
+                                if (confirm(`Delete the preset “${x.name}”?`)) void s.remove(x.id);
+                              }}
+                            >
+                              Delete
+                            </button>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+          </Show>
+        </div>
+        <div class="col">
+          <Show when={draft()} fallback={<Empty>Choose a preset to edit, duplicate a built-in one, or create a new one.</Empty>}>
+            {(d) => <PresetForm draft={d()} isNew={isNew()} store={s} onChange={setDraft} onDone={() => setDraft(null)} />}
+          </Show>
+        </div>
+      </div>
+    </section>
+  );
+};
+
+const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore; onChange: (d: PresetDraft) => void; onDone: () => void }) => {
+  const d = () => p.draft;
+  const bad = (path: string) => fieldMatches(p.store.formError()?.field ?? null, path);
+  const set = (patch: Partial<PresetDraft>) => p.onChange({ ...d(), ...patch });
+  const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
+  const setRung = (i: number, patch: Partial<{ height: number; videoBitrate: number; name: string }>) => {
+    const v = d().video;
+    if (!v) return;
+    const rungs = v.rungs.map((r, j) => (j === i ? { ...r, ...patch } : r));
+    set({ video: { ...v, rungs } });
+  };
+  const setOutput = (output: PresetOutput) => {
+    const b = blank();
+    set({
+      output,
+      video: output === 'audio' ? null : d().video ?? b.video,
+      audio: output === 'thumbnails' ? null : d().audio ?? b.audio,
+      thumbnails: output === 'hls' || output === 'thumbnails' ? d().thumbnails ?? b.thumbnails : d().thumbnails,
+    });
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (await p.store.save(d(), p.isNew)) p.onDone();
+  };
+  return (
+    <form class="card preset-form" onSubmit={submit} data-testid="preset-form" novalidate>
+      <h2>{p.isNew ? 'New preset' : `Edit ${d().id}`}</h2>
+      <ErrorNote message={p.store.formError()?.message} />
+      <div class="form-grid">
+        <label classList={{ invalid: bad('id') }}>
+          Id
+          <input value={d().id} disabled={!p.isNew} onInput={(e) => set({ id: e.currentTarget.value })} data-field="id" placeholder="my-preset" />
+        </label>
+        <label classList={{ invalid: bad('name') }}>
+          Name
+          <input value={d().name} onInput={(e) => set({ name: e.currentTarget.value })} data-field="name" />
+        </label>
+        <label class="span-2" classList={{ invalid: bad('description') }}>
+          Description
+          <input value={d().description} onInput={(e) => set({ description: e.currentTarget.value })} data-field="description" />
+        </label>
+        <label classList={{ invalid: bad('output') }}>
+          Output
+          <select value={d().output} onChange={(e) => setOutput(e.currentTarget.value as PresetOutput)} data-field="output">
+            <option value="hls">hls</option>
+            <option value="mp4">mp4</option>
+            <option value="audio">audio</option>
+            <option value="thumbnails">thumbnails</option>
+          </select>
+        </label>
+        <label classList={{ invalid: bad('segmentSeconds') }}>
+          Segment seconds
+          <input type="number" step="any" value={d().segmentSeconds} onInput={(e) => set({ segmentSeconds: num(e.currentTarget.value) })} data-field="segmentSeconds" />
+        </label>
+        <Show when={d().audio}>
+          {(a) => (
+            <label classList={{ invalid: bad('audio.bitrate') || bad('audio') }}>
+              Audio bitrate (b/s)
+              <input type="number" value={a().bitrate} onInput={(e) => set({ audio: { ...a(), bitrate: num(e.currentTarget.value) } })} data-field="audio.bitrate" />
+            </label>
+          )}
+        </Show>
+        <Show when={d().thumbnails}>
+          {(t) => (
+            <label classList={{ invalid: bad('thumbnails.intervalSeconds') || bad('thumbnails') }}>
+              Thumbnail interval (s)
+              <input
+                type="number"
+                step="any"
+                value={t().intervalSeconds}
+                onInput={(e) => set({ thumbnails: { ...t(), intervalSeconds: num(e.currentTarget.value) } })}
+                data-field="thumbnails.intervalSeconds"
+              />
+            </label>
+          )}
+        </Show>
+      </div>
+      <Show when={d().video}>
+        {(v) => (
+          <fieldset classList={{ invalid: bad('video.rungs') && !v().rungs.some((_, i) => bad(`video.rungs[${i}]`)) }}>
+            <legend>Video rungs</legend>
+            <table class="table compact">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Height</th>
+                  <th>Bitrate (b/s)</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                <Index each={v().rungs}>
+                  {(r, i) => (
+                    <tr classList={{ invalid: p.store.formError()?.field === `video.rungs[${i}]` }}>
+                      <td classList={{ invalid: bad(`video.rungs[${i}].name`) }}>
+                        <input value={r().name} onInput={(e) => setRung(i, { name: e.currentTarget.value })} data-field={`video.rungs[${i}].name`} />
+                      </td>
+                      <td classList={{ invalid: bad(`video.rungs[${i}].height`) }}>
+                        <input type="number" value={r().height} onInput={(e) => setRung(i, { height: num(e.currentTarget.value) })} data-field={`video.rungs[${i}].height`} />
+                      </td>
+                      <td classList={{ invalid: bad(`video.rungs[${i}].videoBitrate`) }}>
+                        <input
+                          type="number"
+                          value={r().videoBitrate}
+                          onInput={(e) => setRung(i, { videoBitrate: num(e.currentTarget.value) })}
+                          data-field={`video.rungs[${i}].videoBitrate`}
+                        />
+                      </td>
+                      <td>
+                        <button type="button" class="btn small ghost" title="Remove this rung" onClick={() => set({ video: { ...v(), rungs: v().rungs.filter((_, j) => j !== i) } })}>
+                          ✕
+                        </button>
+                      </td>
+                    </tr>
+                  )}
+                </Index>
+              </tbody>
+            </table>
+            <button
+              type="button"
+              class="btn small"
+              onClick={() => {
+                const last = v().rungs.at(-1);
+                const height = last ? last.height * 2 : 360;
+                set({ video: { ...v(), rungs: [...v().rungs, { name: `${height}p`, height, videoBitrate: last ? last.videoBitrate * 2 : 800_000 }] } });
+              }}
+            >
+              Add rung
+            </button>
+          </fieldset>
+        )}
+      </Show>
+      <div class="row">
+        <button class="btn primary" type="submit" disabled={p.store.saving()} data-testid="save-preset">
+          {p.store.saving() ? 'Saving…' : p.isNew ? 'Create' : 'Save'}
+        </button>
+        <button class="btn ghost" type="button" onClick={() => p.onDone()}>Cancel</button>
+      </div>
+    </form>
+  );
+};
