@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: installs what is missing, type-checks,
-# then `bun test` (its preload starts a private redis-server on a free
-# loopback port and fails the run loudly if it cannot).
+# The whole test suite, as CI runs it: installs what is missing (chromium
+# included, for the browser tests), type-checks server and UI, then `bun test`
+# (its preload starts a private redis-server on a free loopback port and
+# fails the run loudly if it cannot) and the UI component tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
 bunx tsc --noEmit -p .
 bunx tsc --noEmit -p ui
-exec bun test "$@"
+# With arguments, run just those tests; without, everything, then the UI
+# component tests (a run of their own: their DOM must not touch the server tests).
+if [ $# -gt 0 ]; then exec bun test "$@"; fi
+bun test
+exec ui/test/run-dom.sh
