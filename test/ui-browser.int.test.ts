@@ -40,6 +40,22 @@ let page: Page;
 let base: string;
 const consoleErrors: string[] = [];
 
+let port = 0;
+/** The binary runs from a folder of its own, with no node_modules beside it. */
+const startServer = async () => {
+  server = Bun.spawn([BINARY, 'start'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH!, HOME: dir, MPR_DATA: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', MPR_WORKERS: '2', LOG_LEVEL: 'warn' },
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/api/system/status`).catch(() => null))?.ok) return;
+    if (i > 100) throw new Error('dist/mpr did not start');
+    await Bun.sleep(100);
+  }
+};
+
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
@@ -51,20 +67,9 @@ beforeAll(async () => {
   mkdirSync(input, { recursive: true });
   await Bun.write(join(input, 'flower.mp4'), Bun.file(corpusFile('video/mdn_flower.mp4')));
   await Bun.write(join(input, 'broken.mp4'), Bun.file(corpusFile('derived/text_file_renamed.mp4')));
-  const port = freePort();
+  port = freePort();
   base = `http://127.0.0.1:${port}`;
-  // The binary runs from a folder of its own, with no node_modules beside it.
-  server = Bun.spawn([BINARY, 'start'], {
-    cwd: dir,
-    env: { PATH: process.env.PATH!, HOME: dir, MPR_DATA: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', MPR_WORKERS: '2', LOG_LEVEL: 'warn' },
-    stdout: 'inherit',
-    stderr: 'inherit',
-  });
-  for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/api/system/status`).catch(() => null))?.ok) break;
-    if (i > 100) throw new Error('dist/mpr did not start');
-    await Bun.sleep(100);
-  }
+  await startServer();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'] });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -154,7 +159,27 @@ describe('the web UI on the compiled binary', () => {
     const job = (await (await fetch(`${base}/api/jobs/${forkId}`)).json()) as { status: string; parent: string };
     expect(job).toMatchObject({ status: 'COMPLETED', parent: jobId });
     await shot('4-fork');
-    expect(consoleErrors).toEqual([]);
+  }, 90_000);
+
+  test('after a server restart the page reconnects by itself and the live feed resumes without duplicates', async () => {
+    const positions = () => page.locator('[data-testid="feed-row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-position'))));
+    const before = await positions();
+    expect(before.length).toBeGreaterThan(0);
+    server.kill();
+    await server.exited;
+    await page.waitForFunction(`/reconnecting/.test(document.querySelector('[data-testid="system-status"]')?.textContent ?? '')`, null, { timeout: 20_000 });
+    await startServer();
+    await page.waitForFunction(`/live/.test(document.querySelector('[data-testid="system-status"]')?.textContent ?? '')`, null, { timeout: 30_000 });
+    // Something new happens after the restart: a comment on the flower.
+    const flower = ((await (await fetch(`${base}/api/assets?q=flower`)).json()) as { items: { id: string }[] }).items[0]!;
+    await fetch(`${base}/api/assets/${flower.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'after the restart' }) });
+    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="feed-row"]')].some((e) => e.textContent.includes('AssetCommented'))`, null, { timeout: 20_000 });
+    const after = await positions();
+    expect(new Set(after).size).toBe(after.length);
+    expect(Math.max(...after)).toBeGreaterThan(Math.max(...before));
+    await shot('5-reconnected');
+    // Errors while the server was down are the browser reporting the dropped connection; nothing else.
+    expect(consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|net::|EventSource/i.test(e))).toEqual([]);
   }, 90_000);
 });
 
