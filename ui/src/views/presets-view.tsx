@@ -2,7 +2,7 @@ import { For, Index, Show, createSignal } from 'solid-js';
 import { ErrorNote, Empty, Loading } from '../components/bits.tsx';
 import { bitrate } from '../format.ts';
 import { fieldMatches, type PresetDraft, type PresetsStore } from '../stores/presets.ts';
-import type { Preset, PresetOutput } from '../types.ts';
+import type { Preset, PresetOutput, Rung } from '../types.ts';
 
 const blank = (): PresetDraft => ({
   id: '',
@@ -14,6 +14,15 @@ const blank = (): PresetDraft => ({
   segmentSeconds: 6,
   thumbnails: { intervalSeconds: 2, width: 160, columns: 10, rows: 10, maxCount: 400 },
 });
+
+const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+
+const THUMB_FIELDS = [
+  ['width', 'Thumbnail width (px)'],
+  ['columns', 'Sprite columns'],
+  ['rows', 'Sprite rows'],
+  ['maxCount', 'Max thumbnails'],
+] as const;
 
 const draftOf = (p: Preset): PresetDraft => {
   const { builtin: _b, ...rest } = structuredClone(p);
@@ -105,6 +114,8 @@ export const PresetsView = (p: { store: PresetsStore }) => {
 const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore; onChange: (d: PresetDraft) => void; onDone: () => void }) => {
   const d = () => p.draft;
   const bad = (path: string) => fieldMatches(p.store.formError()?.field ?? null, path);
+  /** The error names the whole section (`audio: …`), not one of its fields. */
+  const whole = (path: string) => p.store.formError()?.field === path;
   const set = (patch: Partial<PresetDraft>) => p.onChange({ ...d(), ...patch });
   const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
   const setRung = (i: number, patch: Partial<{ height: number; videoBitrate: number; name: string }>) => {
@@ -124,7 +135,12 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
   };
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (await p.store.save(d(), p.isNew)) p.onDone();
+    // A blank rung name is left out, so the server names the rung `${height}p`.
+    const v = d().video;
+    const body: PresetDraft = v
+      ? { ...d(), video: { ...v, rungs: v.rungs.map((r) => (r.name.trim() === '' ? ({ height: r.height, videoBitrate: r.videoBitrate } as Rung) : { ...r, name: r.name.trim() })) } }
+      : d();
+    if (await p.store.save(body, p.isNew)) p.onDone();
   };
   return (
     <form class="card preset-form" onSubmit={submit} data-testid="preset-form" novalidate>
@@ -156,17 +172,49 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
           Segment seconds
           <input type="number" step="any" value={d().segmentSeconds} onInput={(e) => set({ segmentSeconds: num(e.currentTarget.value) })} data-field="segmentSeconds" />
         </label>
+        <Show when={d().video}>
+          {(v) => (
+            <>
+              <label classList={{ invalid: bad('video.encoderPreset') }}>
+                Encoder preset
+                <select value={v().encoderPreset} onChange={(e) => set({ video: { ...v(), encoderPreset: e.currentTarget.value } })} data-field="video.encoderPreset">
+                  <For each={X264_PRESETS}>{(x) => <option value={x}>{x}</option>}</For>
+                </select>
+              </label>
+              <label classList={{ invalid: bad('video.maxFps') }}>
+                Max fps
+                <input type="number" step="any" value={v().maxFps} onInput={(e) => set({ video: { ...v(), maxFps: num(e.currentTarget.value) } })} data-field="video.maxFps" />
+              </label>
+            </>
+          )}
+        </Show>
         <Show when={d().audio}>
           {(a) => (
-            <label classList={{ invalid: bad('audio.bitrate') || bad('audio') }}>
-              Audio bitrate (b/s)
-              <input type="number" value={a().bitrate} onInput={(e) => set({ audio: { ...a(), bitrate: num(e.currentTarget.value) } })} data-field="audio.bitrate" />
-            </label>
+            <>
+              <label classList={{ invalid: bad('audio.bitrate') || whole('audio') }}>
+                Audio bitrate (b/s)
+                <input type="number" value={a().bitrate} onInput={(e) => set({ audio: { ...a(), bitrate: num(e.currentTarget.value) } })} data-field="audio.bitrate" />
+              </label>
+              <label classList={{ invalid: bad('audio.channels') }}>
+                Audio channels
+                <select value={String(a().channels)} onChange={(e) => set({ audio: { ...a(), channels: Number(e.currentTarget.value) } })} data-field="audio.channels">
+                  <option value="1">1 (mono)</option>
+                  <option value="2">2 (stereo)</option>
+                </select>
+              </label>
+              <label classList={{ invalid: bad('audio.sampleRate') }}>
+                Sample rate (Hz)
+                <select value={String(a().sampleRate)} onChange={(e) => set({ audio: { ...a(), sampleRate: Number(e.currentTarget.value) } })} data-field="audio.sampleRate">
+                  <option value="44100">44100</option>
+                  <option value="48000">48000</option>
+                </select>
+              </label>
+            </>
           )}
         </Show>
         <Show when={d().thumbnails}>
           {(t) => (
-            <label classList={{ invalid: bad('thumbnails.intervalSeconds') || bad('thumbnails') }}>
+            <label classList={{ invalid: bad('thumbnails.intervalSeconds') || whole('thumbnails') }}>
               Thumbnail interval (s)
               <input
                 type="number"
@@ -176,6 +224,18 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                 data-field="thumbnails.intervalSeconds"
               />
             </label>
+          )}
+        </Show>
+        <Show when={d().thumbnails}>
+          {(t) => (
+            <For each={THUMB_FIELDS}>
+              {([key, label]) => (
+                <label classList={{ invalid: bad(`thumbnails.${key}`) }}>
+                  {label}
+                  <input type="number" value={t()[key]} onInput={(e) => set({ thumbnails: { ...t(), [key]: num(e.currentTarget.value) } })} data-field={`thumbnails.${key}`} />
+                </label>
+              )}
+            </For>
           )}
         </Show>
       </div>
@@ -197,7 +257,12 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                   {(r, i) => (
                     <tr classList={{ invalid: p.store.formError()?.field === `video.rungs[${i}]` }}>
                       <td classList={{ invalid: bad(`video.rungs[${i}].name`) }}>
-                        <input value={r().name} onInput={(e) => setRung(i, { name: e.currentTarget.value })} data-field={`video.rungs[${i}].name`} />
+                        <input
+                          value={r().name ?? ''}
+                          placeholder={`${r().height}p`}
+                          onInput={(e) => setRung(i, { name: e.currentTarget.value })}
+                          data-field={`video.rungs[${i}].name`}
+                        />
                       </td>
                       <td classList={{ invalid: bad(`video.rungs[${i}].height`) }}>
                         <input type="number" value={r().height} onInput={(e) => setRung(i, { height: num(e.currentTarget.value) })} data-field={`video.rungs[${i}].height`} />
