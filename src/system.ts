@@ -16,6 +16,7 @@ import { createJobRouters } from './actors/job-routers.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
 import { startRouter, type RunningRouter } from './actors/router.ts';
+import { holdLease } from './actors/lease-redis.ts';
 import { createRuntime, type Runtime } from './actors/runtime.ts';
 import type { Config } from './config.ts';
 import type { EventLog } from './events/log/index.ts';
@@ -71,6 +72,8 @@ export interface SystemOptions {
   storage?: { input: Storage; output: Storage };
   /** Redis work queue timings (tests make a dead worker's items reclaimable quickly). */
   queueTimings?: { claimIdleMs?: number; heartbeatMs?: number; blockMs?: number };
+  /** How long the routers' lease lives without renewal (Redis log only; default 10 s). */
+  leaseTtlMs?: number;
 }
 
 export const createSystem = async (config: Config, opts: SystemOptions = {}): Promise<System> => {
@@ -111,10 +114,8 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     );
   const progress = createProgressTracker({ bus, now });
   const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers });
-  const queue =
-    config.workQueue === 'redis'
-      ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: `${hostname()}-${process.pid}-${nanoid(6)}`, ...opts.queueTimings })
-      : null;
+  const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
+  const queue = config.workQueue === 'redis' ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...opts.queueTimings }) : null;
   const projections = createProjectionRunner({ db, log, projections: allProjections(), logger });
   projections.init();
 
@@ -139,11 +140,33 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     async start(parts = {}) {
       if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
       if (parts.routers ?? true) {
-        const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, runner, enqueue: queue ? (ref) => queue.enqueue(ref) : undefined });
-        for (const r of routers) {
-          const rr = await startRouter(r, { log, positions, logger, signal: stop.signal });
-          running.push(rr);
-          tasks.push(rr.done);
+        const startRouters = async (signal: AbortSignal) => {
+          const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, runner, enqueue: queue ? (ref) => queue.enqueue(ref) : undefined });
+          const mine: RunningRouter[] = [];
+          for (const r of routers) mine.push(await startRouter(r, { log, positions, logger, signal }));
+          running.push(...mine);
+          const done = Promise.allSettled(mine.map((r) => r.done)).then(() => {
+            for (const r of mine) running.splice(running.indexOf(r), 1);
+          });
+          return { done };
+        };
+        if (config.logBackend === 'redis') {
+          // Several nodes on one Redis log: one of them runs the routers at a time.
+          const lease = holdLease({
+            redis: redis!,
+            key: `${config.redisPrefix}lease:routers`,
+            owner: nodeId,
+            ttlMs: opts.leaseTtlMs ?? 10_000,
+            signal: stop.signal,
+            whileHeld: async (lost) => {
+              logger.info('this node leads: running the routers');
+              return startRouters(lost);
+            },
+          });
+          tasks.push(lease.done);
+          await lease.first;
+        } else {
+          tasks.push((await startRouters(stop.signal)).done);
         }
       }
       if (queue && (parts.worker ?? true) && workers > 0) {
