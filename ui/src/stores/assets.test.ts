@@ -37,7 +37,38 @@ describe('assets store', () => {
     const s = createAssetsStore(f.api);
     await s.setFilter({ status: 'ready', q: ' flow ' });
     expect(s.items().map((a) => a.id)).toEqual(['a', 'b']);
-    expect(f.calls[0]).toBe('list {"status":"ready","kind":"","q":"flow","sort":"key","limit":500}');
+    expect(f.calls[0]).toBe('list {"status":"ready","kind":"","q":"flow","sort":"key","limit":50,"offset":0}');
+  });
+
+  test('pages with limit and offset; a filter change goes back to the first page', async () => {
+    const calls: string[] = [];
+    const all = Array.from({ length: 120 }, (_, i) => asset(`a${i}`));
+    const api: AssetsApi = {
+      ...fakeApi([]).api,
+      listAssets: async (q = {}) => {
+        calls.push(`${q.limit}@${q.offset}`);
+        const o = q.offset ?? 0;
+        return { items: all.slice(o, o + (q.limit ?? 50)), total: all.length };
+      },
+    };
+    const s = createAssetsStore(api);
+    await s.load();
+    expect(s.total()).toBe(120);
+    expect(s.items()).toHaveLength(50);
+    expect(s.hasPrev()).toBe(false);
+    expect(s.hasNext()).toBe(true);
+    await s.nextPage();
+    await s.nextPage();
+    expect(s.offset()).toBe(100);
+    expect(s.items().map((a) => a.id)).toEqual(all.slice(100).map((a) => a.id));
+    expect(s.hasNext()).toBe(false);
+    await s.nextPage(); // at the end: no call
+    expect(calls).toEqual(['50@0', '50@50', '50@100']);
+    await s.prevPage();
+    expect(s.offset()).toBe(50);
+    await s.setFilter({ sort: '-size' });
+    expect(s.offset()).toBe(0);
+    expect(calls.at(-1)).toBe('50@0');
   });
 
   test('scan shows its counts and reloads', async () => {

@@ -13,13 +13,18 @@ export interface AssetFilters {
   sort: string;
 }
 
-export const createAssetsStore = (api: AssetsApi) => {
+/** Rows per page of the assets list. */
+export const ASSETS_PAGE_SIZE = 50;
+
+export const createAssetsStore = (api: AssetsApi, opts: { pageSize?: number } = {}) => {
+  const pageSize = opts.pageSize ?? ASSETS_PAGE_SIZE;
   const [items, setItems] = createSignal<Asset[]>([]);
   const [total, setTotal] = createSignal(0);
   const [loading, setLoading] = createSignal(false);
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [filters, setFilters] = createSignal<AssetFilters>({ status: '', kind: '', q: '', sort: 'key' });
+  const [offset, setOffset] = createSignal(0);
   const [scanning, setScanning] = createSignal(false);
   const [scanResult, setScanResult] = createSignal<ScanResult | null>(null);
   const [scanError, setScanError] = createSignal<string | null>(null);
@@ -40,8 +45,14 @@ export const createAssetsStore = (api: AssetsApi) => {
     setLoading(true);
     try {
       const f = filters();
-      const page = await api.listAssets({ status: f.status, kind: f.kind, q: f.q.trim(), sort: f.sort, limit: 500 });
+      const page = await api.listAssets({ status: f.status, kind: f.kind, q: f.q.trim(), sort: f.sort, limit: pageSize, offset: offset() });
       if (mine !== seq) return;
+      // The last page emptied (deletes elsewhere): step back to the page that now holds the end.
+      const last = Math.max(0, Math.floor((page.total - 1) / pageSize) * pageSize);
+      if (page.items.length === 0 && last < offset()) {
+        setOffset(last);
+        return void (await load());
+      }
       setItems(page.items);
       setTotal(page.total);
       setError(null);
@@ -57,8 +68,18 @@ export const createAssetsStore = (api: AssetsApi) => {
 
   const setFilter = (patch: Partial<AssetFilters>) => {
     setFilters((f) => ({ ...f, ...patch }));
+    setOffset(0); // a new filter, search or sort starts at the first page
     return load();
   };
+
+  const hasPrev = () => offset() > 0;
+  const hasNext = () => offset() + pageSize < total();
+  const goTo = (o: number) => {
+    setOffset(Math.max(0, o));
+    return load();
+  };
+  const nextPage = () => (hasNext() ? goTo(offset() + pageSize) : Promise.resolve());
+  const prevPage = () => (hasPrev() ? goTo(offset() - pageSize) : Promise.resolve());
 
   const scan = async () => {
     setScanning(true);
@@ -114,7 +135,8 @@ export const createAssetsStore = (api: AssetsApi) => {
 
   return {
     items, total, loading, loaded, error, filters, scanning, scanResult, scanError, rowErrors,
-    load, setFilter, scan, setComment, remove,
+    offset, pageSize, hasPrev, hasNext,
+    load, setFilter, scan, setComment, remove, nextPage, prevPage,
     dismissRowError: (id: string) => setRowError(id, null),
   };
 };

@@ -10,13 +10,18 @@ export type JobsApi = Pick<Api, 'listJobs' | 'getJob' | 'createJob' | 'cancelJob
 
 export const isActive = (s: JobStatus) => s === 'PENDING' || s === 'PROCESSING';
 
-export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number } = {}) => {
+/** Rows per page of the jobs list. */
+export const JOBS_PAGE_SIZE = 50;
+
+export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; pageSize?: number } = {}) => {
   const delay = opts.refetchDelayMs ?? 150;
+  const pageSize = opts.pageSize ?? JOBS_PAGE_SIZE;
   const [items, setItems] = createSignal<Job[]>([]);
   const [total, setTotal] = createSignal(0);
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [status, setStatus] = createSignal<'' | JobStatus>('');
+  const [offset, setOffset] = createSignal(0);
   const [rowErrors, setRowErrors] = createSignal<Record<string, string>>({});
   const progress = createProgressStore();
   let seq = 0;
@@ -24,8 +29,14 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number } 
   const load = async () => {
     const mine = ++seq;
     try {
-      const page = await api.listJobs({ status: status(), limit: 100 });
+      const page = await api.listJobs({ status: status(), limit: pageSize, offset: offset() });
       if (mine !== seq) return;
+      // The page emptied under us: step back to the page that now holds the end.
+      const last = Math.max(0, Math.floor((page.total - 1) / pageSize) * pageSize);
+      if (page.items.length === 0 && last < offset()) {
+        setOffset(last);
+        return void (await load());
+      }
       setItems(page.items);
       setTotal(page.total);
       setError(null);
@@ -36,15 +47,21 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number } 
     }
   };
 
+  /** Updates a visible row; a job not on this page counts towards the total, and shows only on the first page. */
   const put = (job: Job) => {
-    setItems((list) => {
-      const i = list.findIndex((j) => j.id === job.id);
-      if (i >= 0) return list.map((j) => (j.id === job.id ? job : j));
+    const list = items();
+    if (list.some((j) => j.id === job.id)) {
+      setItems(list.map((j) => (j.id === job.id ? job : j)));
+    } else {
       const s = status();
-      if (s && job.status !== s) return list;
-      setTotal((t) => t + 1);
-      return [job, ...list].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    });
+      if (!s || job.status === s) {
+        setTotal((t) => t + 1);
+        if (offset() === 0) {
+          const sorted = [job, ...list].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+          setItems(sorted.slice(0, pageSize));
+        }
+      }
+    }
     if (!isActive(job.status)) progress.clear(job.id);
   };
 
@@ -90,6 +107,15 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number } 
     }
   };
 
+  const hasPrev = () => offset() > 0;
+  const hasNext = () => offset() + pageSize < total();
+  const goTo = (o: number) => {
+    setOffset(Math.max(0, o));
+    return load();
+  };
+  const nextPage = () => (hasNext() ? goTo(offset() + pageSize) : Promise.resolve());
+  const prevPage = () => (hasPrev() ? goTo(offset() - pageSize) : Promise.resolve());
+
   const create = async (assetId: string, presetId: string): Promise<Job> => {
     const job = await api.createJob(assetId, presetId);
     put(job);
@@ -98,9 +124,11 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number } 
 
   return {
     items, total, loaded, error, status, rowErrors, progress,
+    offset, pageSize, hasPrev, hasNext, nextPage, prevPage,
     load, onLog, onTelemetry, create,
     setStatus: (s: '' | JobStatus) => {
       setStatus(s);
+      setOffset(0); // a new filter starts at the first page
       return load();
     },
     cancel: (id: string) => act(id, api.cancelJob),

@@ -47,6 +47,45 @@ describe('jobs store', () => {
     expect(s.total()).toBe(2);
   });
 
+  test('pages with limit and offset; a new job shows only on the first page; status resets the page', async () => {
+    const jobs: Record<string, Job> = {};
+    for (let i = 0; i < 5; i++) jobs[`j${i}`] = job(`j${i}`, 'PROCESSING', `2026-01-01T00:00:0${9 - i}Z`);
+    const calls: string[] = [];
+    const base = api(jobs);
+    const s = createJobsStore({
+      ...base,
+      listJobs: async (q = {}) => {
+        calls.push(`${q.status}:${q.limit}@${q.offset}`);
+        const all = Object.values(jobs).filter((j) => !q.status || j.status === q.status);
+        return { items: all.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 50)), total: all.length };
+      },
+    }, { refetchDelayMs: 1, pageSize: 2 });
+    await s.load();
+    expect(s.items().map((j) => j.id)).toEqual(['j0', 'j1']);
+    await s.nextPage();
+    expect(s.items().map((j) => j.id)).toEqual(['j2', 'j3']);
+    expect(s.hasPrev()).toBe(true);
+    // Off the first page: a new job counts, but does not push into this page; updates still land.
+    jobs.new1 = job('new1', 'PENDING', '2026-02-01T00:00:00Z');
+    s.onLog(ev(20, 'job:new1', 'JobCreated'));
+    jobs.j2 = { ...jobs.j2!, status: 'COMPLETED' };
+    s.onLog(ev(21, 'job:j2', 'JobCompleted'));
+    await Bun.sleep(20);
+    expect(s.items().map((j) => j.id)).toEqual(['j2', 'j3']);
+    expect(s.items()[0]!.status).toBe('COMPLETED');
+    expect(s.total()).toBe(6);
+    await s.prevPage();
+    // On the first page: a new job goes first and the page keeps its size.
+    jobs.new2 = job('new2', 'PENDING', '2026-03-01T00:00:00Z');
+    s.onLog(ev(22, 'job:new2', 'JobCreated'));
+    await Bun.sleep(20);
+    expect(s.items().map((j) => j.id)).toEqual(['new2', 'j0']);
+    await s.nextPage();
+    await s.setStatus('COMPLETED');
+    expect(s.offset()).toBe(0);
+    expect(calls).toEqual([':2@0', ':2@2', ':2@0', ':2@2', 'COMPLETED:2@0']);
+  });
+
   test('cancel updates the row; a refused retry shows the message on the row', async () => {
     const s = createJobsStore(api({ j1: job('j1') }));
     await s.load();

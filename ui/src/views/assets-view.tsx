@@ -1,3 +1,4 @@
+import { Pager } from '../components/pager.tsx';
 import { For, Show, createSignal } from 'solid-js';
 import { ErrorNote, Empty, Loading, StatusBadge } from '../components/bits.tsx';
 import { useApp } from '../context.ts';
@@ -89,12 +90,14 @@ export const AssetsView = (p: { store: AssetsStore }) => {
               <For each={s.items()}>{(a) => <AssetRow asset={a} store={s} />}</For>
             </tbody>
           </table>
+          <Pager offset={s.offset()} count={s.items().length} total={s.total()} hasPrev={s.hasPrev()} hasNext={s.hasNext()} onPrev={() => void s.prevPage()} onNext={() => void s.nextPage()} />
         </Show>
       </Show>
     </section>
   );
 };
 
+/** "1–50 of 312" with Previous/Next, under a paged table. */
 const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
   const { presets, api, go } = useApp();
   const [editing, setEditing] = createSignal(false);

@@ -5,6 +5,7 @@ import { errorText, time } from '../format.ts';
 import { href } from '../router.ts';
 import { isActive, type JobsStore } from '../stores/jobs.ts';
 import type { Asset, Job, JobStatus } from '../types.ts';
+import { Pager } from '../components/pager.tsx';
 
 const STATUSES: JobStatus[] = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
@@ -51,6 +52,7 @@ export const JobsView = (p: { store: JobsStore }) => {
               <For each={s.items()}>{(j) => <JobRow job={j} store={s} />}</For>
             </tbody>
           </table>
+          <Pager offset={s.offset()} count={s.items().length} total={s.total()} hasPrev={s.hasPrev()} hasNext={s.hasNext()} onPrev={() => void s.prevPage()} onNext={() => void s.nextPage()} />
         </Show>
       </Show>
     </section>
