@@ -1,21 +1,15 @@
-/** Paging under a list: the rows shown out of the total, previous and next. */
-export const Pager = (p: {
-  offset: number;
-  count: number;
-  total: number;
-  hasPrev: boolean;
-  hasNext: boolean;
-  onPrev: () => void;
-  onNext: () => void;
-}) => (
+/** Paging under a list: "1–50 of 312" with Previous and Next. */
+import type { PagedList } from '../stores/paged.ts';
+
+export const Pager = <T,>(p: { list: Pick<PagedList<T>, 'offset' | 'items' | 'total' | 'hasPrev' | 'hasNext' | 'prevPage' | 'nextPage'> }) => (
   <div class="pager" data-testid="pager">
     <span class="muted" data-testid="page-range">
-      {p.count > 0 ? `${p.offset + 1}–${p.offset + p.count} of ${p.total}` : `0 of ${p.total}`}
+      {p.list.items().length > 0 ? `${p.list.offset() + 1}–${p.list.offset() + p.list.items().length} of ${p.list.total()}` : `0 of ${p.list.total()}`}
     </span>
-    <button class="btn small" data-testid="prev-page" disabled={!p.hasPrev} onClick={() => p.onPrev()}>
+    <button class="btn small" data-testid="prev-page" disabled={!p.list.hasPrev()} onClick={() => void p.list.prevPage()}>
       Previous
     </button>
-    <button class="btn small" data-testid="next-page" disabled={!p.hasNext} onClick={() => p.onNext()}>
+    <button class="btn small" data-testid="next-page" disabled={!p.list.hasNext()} onClick={() => void p.list.nextPage()}>
       Next
     </button>
   </div>

@@ -3,6 +3,7 @@ import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import type { Asset, ScanResult } from '../types.ts';
+import { createPagedList } from './paged.ts';
 
 export type AssetsApi = Pick<Api, 'listAssets' | 'scanAssets' | 'updateAsset' | 'deleteAsset'>;
 
@@ -18,19 +19,17 @@ export const ASSETS_PAGE_SIZE = 50;
 
 export const createAssetsStore = (api: AssetsApi, opts: { pageSize?: number } = {}) => {
   const pageSize = opts.pageSize ?? ASSETS_PAGE_SIZE;
-  const [items, setItems] = createSignal<Asset[]>([]);
-  const [total, setTotal] = createSignal(0);
-  const [loading, setLoading] = createSignal(false);
-  const [loaded, setLoaded] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
   const [filters, setFilters] = createSignal<AssetFilters>({ status: '', kind: '', q: '', sort: 'key' });
-  const [offset, setOffset] = createSignal(0);
+  const list = createPagedList<Asset>((limit, offset) => {
+    const f = filters();
+    return api.listAssets({ status: f.status, kind: f.kind, q: f.q.trim(), sort: f.sort, limit, offset });
+  }, pageSize);
+  const { items, setItems, setTotal, load } = list;
   const [scanning, setScanning] = createSignal(false);
   const [scanResult, setScanResult] = createSignal<ScanResult | null>(null);
   const [scanError, setScanError] = createSignal<string | null>(null);
   /** Per-row errors from a rolled-back edit or delete, by asset id. */
   const [rowErrors, setRowErrors] = createSignal<Record<string, string>>({});
-  let seq = 0;
 
   const setRowError = (id: string, msg: string | null) =>
     setRowErrors((m) => {
@@ -40,46 +39,10 @@ export const createAssetsStore = (api: AssetsApi, opts: { pageSize?: number } = 
       return next;
     });
 
-  const load = async () => {
-    const mine = ++seq; // a slower, older answer never overwrites a newer one
-    setLoading(true);
-    try {
-      const f = filters();
-      const page = await api.listAssets({ status: f.status, kind: f.kind, q: f.q.trim(), sort: f.sort, limit: pageSize, offset: offset() });
-      if (mine !== seq) return;
-      // The last page emptied (deletes elsewhere): step back to the page that now holds the end.
-      const last = Math.max(0, Math.floor((page.total - 1) / pageSize) * pageSize);
-      if (page.items.length === 0 && last < offset()) {
-        setOffset(last);
-        return void (await load());
-      }
-      setItems(page.items);
-      setTotal(page.total);
-      setError(null);
-    } catch (e) {
-      if (mine === seq) setError(errorText(e));
-    } finally {
-      if (mine === seq) {
-        setLoading(false);
-        setLoaded(true);
-      }
-    }
-  };
-
   const setFilter = (patch: Partial<AssetFilters>) => {
     setFilters((f) => ({ ...f, ...patch }));
-    setOffset(0); // a new filter, search or sort starts at the first page
-    return load();
+    return list.firstPage(); // a new filter, search or sort starts at the first page
   };
-
-  const hasPrev = () => offset() > 0;
-  const hasNext = () => offset() + pageSize < total();
-  const goTo = (o: number) => {
-    setOffset(Math.max(0, o));
-    return load();
-  };
-  const nextPage = () => (hasNext() ? goTo(offset() + pageSize) : Promise.resolve());
-  const prevPage = () => (hasPrev() ? goTo(offset() - pageSize) : Promise.resolve());
 
   const scan = async () => {
     setScanning(true);
@@ -134,9 +97,9 @@ export const createAssetsStore = (api: AssetsApi, opts: { pageSize?: number } = 
   };
 
   return {
-    items, total, loading, loaded, error, filters, scanning, scanResult, scanError, rowErrors,
-    offset, pageSize, hasPrev, hasNext,
-    load, setFilter, scan, setComment, remove, nextPage, prevPage,
+    ...list,
+    filters, scanning, scanResult, scanError, rowErrors,
+    setFilter, scan, setComment, remove,
     dismissRowError: (id: string) => setRowError(id, null),
   };
 };

@@ -4,6 +4,7 @@ import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { jobOfStream } from '../live.ts';
 import type { Job, JobStatus, StoredEvent, Telemetry } from '../types.ts';
+import { createPagedList } from './paged.ts';
 import { createProgressStore } from './progress.ts';
 
 export type JobsApi = Pick<Api, 'listJobs' | 'getJob' | 'createJob' | 'cancelJob' | 'retryJob'>;
@@ -16,36 +17,11 @@ export const JOBS_PAGE_SIZE = 50;
 export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; pageSize?: number } = {}) => {
   const delay = opts.refetchDelayMs ?? 150;
   const pageSize = opts.pageSize ?? JOBS_PAGE_SIZE;
-  const [items, setItems] = createSignal<Job[]>([]);
-  const [total, setTotal] = createSignal(0);
-  const [loaded, setLoaded] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
   const [status, setStatus] = createSignal<'' | JobStatus>('');
-  const [offset, setOffset] = createSignal(0);
+  const list = createPagedList<Job>((limit, offset) => api.listJobs({ status: status(), limit, offset }), pageSize);
+  const { items, setItems, setTotal, offset } = list;
   const [rowErrors, setRowErrors] = createSignal<Record<string, string>>({});
   const progress = createProgressStore();
-  let seq = 0;
-
-  const load = async () => {
-    const mine = ++seq;
-    try {
-      const page = await api.listJobs({ status: status(), limit: pageSize, offset: offset() });
-      if (mine !== seq) return;
-      // The page emptied under us: step back to the page that now holds the end.
-      const last = Math.max(0, Math.floor((page.total - 1) / pageSize) * pageSize);
-      if (page.items.length === 0 && last < offset()) {
-        setOffset(last);
-        return void (await load());
-      }
-      setItems(page.items);
-      setTotal(page.total);
-      setError(null);
-    } catch (e) {
-      if (mine === seq) setError(errorText(e));
-    } finally {
-      if (mine === seq) setLoaded(true);
-    }
-  };
 
   /** Updates a visible row; a job not on this page counts towards the total, and shows only on the first page. */
   const put = (job: Job) => {
@@ -107,15 +83,6 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
     }
   };
 
-  const hasPrev = () => offset() > 0;
-  const hasNext = () => offset() + pageSize < total();
-  const goTo = (o: number) => {
-    setOffset(Math.max(0, o));
-    return load();
-  };
-  const nextPage = () => (hasNext() ? goTo(offset() + pageSize) : Promise.resolve());
-  const prevPage = () => (hasPrev() ? goTo(offset() - pageSize) : Promise.resolve());
-
   const create = async (assetId: string, presetId: string): Promise<Job> => {
     const job = await api.createJob(assetId, presetId);
     put(job);
@@ -123,13 +90,12 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
   };
 
   return {
-    items, total, loaded, error, status, rowErrors, progress,
-    offset, pageSize, hasPrev, hasNext, nextPage, prevPage,
-    load, onLog, onTelemetry, create,
+    ...list,
+    status, rowErrors, progress,
+    onLog, onTelemetry, create,
     setStatus: (s: '' | JobStatus) => {
       setStatus(s);
-      setOffset(0); // a new filter starts at the first page
-      return load();
+      return list.firstPage(); // a new filter starts at the first page
     },
     cancel: (id: string) => act(id, api.cancelJob),
     retry: (id: string) => act(id, api.retryJob),

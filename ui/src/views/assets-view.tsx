@@ -90,14 +90,13 @@ export const AssetsView = (p: { store: AssetsStore }) => {
               <For each={s.items()}>{(a) => <AssetRow asset={a} store={s} />}</For>
             </tbody>
           </table>
-          <Pager offset={s.offset()} count={s.items().length} total={s.total()} hasPrev={s.hasPrev()} hasNext={s.hasNext()} onPrev={() => void s.prevPage()} onNext={() => void s.nextPage()} />
+          <Pager list={s} />
         </Show>
       </Show>
     </section>
   );
 };
 
-/** "1–50 of 312" with Previous/Next, under a paged table. */
 const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
   const { presets, api, go } = useApp();
   const [editing, setEditing] = createSignal(false);

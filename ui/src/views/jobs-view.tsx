@@ -52,7 +52,7 @@ export const JobsView = (p: { store: JobsStore }) => {
               <For each={s.items()}>{(j) => <JobRow job={j} store={s} />}</For>
             </tbody>
           </table>
-          <Pager offset={s.offset()} count={s.items().length} total={s.total()} hasPrev={s.hasPrev()} hasNext={s.hasNext()} onPrev={() => void s.prevPage()} onNext={() => void s.nextPage()} />
+          <Pager list={s} />
         </Show>
       </Show>
     </section>
