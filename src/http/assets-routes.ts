@@ -5,7 +5,7 @@ import { assetDecider } from '../actors/asset.ts';
 import { probeObject, scanAssets } from '../actors/scan.ts';
 import { AppError } from '../errors.ts';
 import { assetStream } from '../events/asset.ts';
-import { assetsTable, type AssetView } from '../projections/index.ts';
+import { assetsTable, jobsTable, type AssetView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
 
@@ -53,11 +53,9 @@ const listAssets = (s: System, q: Query) => {
   const column = SORTS[desc ? sort.slice(1) : sort];
   if (!column) throw new AppError('validation', `sort: one of ${Object.keys(SORTS).join(', ')} (prefix - for descending), got "${sort}"`);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = s.db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM assets ${clause}`).get(...args)!.n;
-  const ids = s.db
-    .query<{ id: string }, SQLQueryBindings[]>(`SELECT id FROM assets ${clause} ORDER BY ${column} ${desc ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`)
-    .all(...args, limit, offset);
-  return { items: ids.map((r) => assetDto(assetsTable.load(s.db, [r.id])!)), total };
+  const total = assetsTable.count(s.db, clause, args);
+  const rows = assetsTable.select(s.db, `${clause} ORDER BY ${column} ${desc ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`, [...args, limit, offset]);
+  return { items: rows.map(assetDto), total };
 };
 
 export const assetsRoutes = (s: System) =>
@@ -111,7 +109,7 @@ export const assetsRoutes = (s: System) =>
         const r = await s.runtime.execute(assetStream(params.id), assetDecider, { type: 'DeleteAsset', data: { deleteOutputs, at: s.now() } }, { actor: 'api' });
         let outputsDeleted = 0;
         if (deleteOutputs) {
-          const jobs = s.db.query<{ id: string }, [string]>('SELECT id FROM jobs WHERE asset_id = ?').all(params.id);
+          const jobs = jobsTable.select(s.db, 'WHERE asset_id = ?', [params.id]);
           for (const j of jobs) outputsDeleted += await s.storage.output.deletePrefix(`jobs/${j.id}/`);
         }
         await s.projections.waitFor(r.position);

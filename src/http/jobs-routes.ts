@@ -13,7 +13,7 @@ import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { jobStream } from '../events/job.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { chunksTable, jobsTable, type ChunkView, type JobView } from '../projections/index.ts';
+import { chunksTable, jobsTable, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
 import { eventStream } from './events-routes.ts';
@@ -83,18 +83,16 @@ const listJobs = (s: System, q: Query) => {
     }
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = s.db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM jobs ${clause}`).get(...args)!.n;
-  const ids = s.db
-    .query<{ id: string }, SQLQueryBindings[]>(`SELECT id FROM jobs ${clause} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
-    .all(...args, limit, offset);
-  return { items: ids.map((r) => jobDto(jobsTable.load(s.db, [r.id])!)), total };
+  const total = jobsTable.count(s.db, clause, args);
+  const rows = jobsTable.select(s.db, `${clause} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...args, limit, offset]);
+  return { items: rows.map(jobDto), total };
 };
 
 /** The job's own stream and every chunk stream of every attempt, in log order. */
 const jobEvents = async (s: System, id: string): Promise<StoredEvent[]> => {
   const own = await s.log.readStream(jobStream(id));
   if (own.length === 0) throw new AppError('not_found', `no job ${id}`);
-  const chunks = s.db.query<ChunkView, [string]>('SELECT * FROM chunks WHERE job_id = ?').all(id);
+  const chunks = chunksTable.select(s.db, 'WHERE job_id = ?', [id]);
   const rest = await Promise.all(chunks.map((c) => s.log.readStream(chunkStream(c.job_id, c.n, c.attempt))));
   return [...own, ...rest.flat()].sort((a, b) => a.position - b.position);
 };
@@ -182,8 +180,8 @@ export const jobsRoutes = (s: System) =>
       '/:id/chunks',
       ({ params }) => {
         loadJob(s, params.id);
-        const items = s.db.query<ChunkView, [string]>('SELECT * FROM chunks WHERE job_id = ? ORDER BY attempt, n').all(params.id);
-        return { items: items.map((c) => chunkDto(chunksTable.load(s.db, [c.job_id, c.attempt, c.n])!)), total: items.length };
+        const items = chunksTable.select(s.db, 'WHERE job_id = ? ORDER BY attempt, n', [params.id]);
+        return { items: items.map(chunkDto), total: items.length };
       },
       { params: idParam, detail: { summary: "A job's chunks, every attempt (lane chart)" } },
     );

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia';
 import pkg from '../../package.json' with { type: 'json' };
 import { errorMessage } from '../errors.ts';
+import { chunksTable } from '../projections/index.ts';
 import type { System } from '../system.ts';
 
 const ffmpegStatus = (s: System) => {
@@ -17,7 +18,7 @@ export const systemRoutes = (s: System) =>
     '/status',
     async () => {
       const work = s.work();
-      const queuedRow = s.db.query<{ n: number }, []>("SELECT count(*) AS n FROM chunks WHERE status = 'QUEUED'").get();
+      const queued = chunksTable.count(s.db, "WHERE status = 'QUEUED'");
       // With the Redis queue, chunks wait in the consumer group and run on any worker.
       const shared = s.queue ? await s.queue.depth() : null;
       return {
@@ -28,7 +29,7 @@ export const systemRoutes = (s: System) =>
         workers: {
           size: work.size,
           busy: work.busy,
-          queued: shared ? shared.waiting : Math.max(0, (queuedRow?.n ?? 0) - work.busy),
+          queued: shared ? shared.waiting : Math.max(0, queued - work.busy),
           queue: s.config.workQueue,
           ...(shared ? { runningAnywhere: shared.pending } : {}),
         },

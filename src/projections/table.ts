@@ -24,6 +24,9 @@ export interface Table<V> {
   remove(db: Database, key: readonly unknown[]): void;
   /** Every row in key order: what `rebuild` must reproduce exactly. */
   dump(db: Database): V[];
+  /** Rows matching an SQL tail (`WHERE … ORDER BY … LIMIT …`) with its parameters, decoded like `load`. */
+  select(db: Database, tail: string, params?: SQLQueryBindings[]): V[];
+  count(db: Database, where: string, params?: SQLQueryBindings[]): number;
 }
 
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
@@ -74,6 +77,15 @@ export const defineTable = <V>(spec: TableSpec<V>): Table<V> => {
         .query<Record<string, unknown>, []>(`SELECT * FROM ${ident(spec.name)} ORDER BY ${orderBy}`)
         .all()
         .map((r) => decode(r)!);
+    },
+    select(db, tail, params = []) {
+      return db
+        .query<Record<string, unknown>, SQLQueryBindings[]>(`SELECT * FROM ${ident(spec.name)} ${tail}`)
+        .all(...params)
+        .map((r) => decode(r)!);
+    },
+    count(db, where, params = []) {
+      return db.query<{ n: number }, SQLQueryBindings[]>(`SELECT count(*) AS n FROM ${ident(spec.name)} ${where}`).get(...params)!.n;
     },
   };
 };
