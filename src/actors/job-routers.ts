@@ -19,7 +19,8 @@ import type { ChunkRunner } from '../work/chunk-runner.ts';
 import { detailOf } from '../work/chunk-runner.ts';
 import type { JobKinds } from '../work/kinds.ts';
 import { chunkDecider } from './chunk.ts';
-import { jobDecider, missingChunks, TERMINAL } from './job.ts';
+import { jobDecider, missingChunks, TERMINAL, type JobState } from './job.ts';
+import { stateAt } from './replay.ts';
 import type { Router } from './router.ts';
 import type { CommandMeta, Runtime } from './runtime.ts';
 
@@ -142,8 +143,7 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     async handle(e) {
       const jobId = streamId(e.stream);
       // The state as of this event: a later retry must not lose the new attempt's outputs.
-      const events = (await runtime.log.readStream(e.stream)).filter((x) => x.position <= e.position);
-      const state = events.reduce(jobDecider.evolve, jobDecider.initial());
+      const state = (await stateAt(runtime.log, e.stream, e.position)).state as JobState;
       const kind = kinds.get(state.kind);
       // Running chunks stop first (the jobs router aborts them); wait for them so no upload lands after the cleanup.
       for (let i = 0; i < 50 && d.runner.isRunning(jobId); i++) await Bun.sleep(20);

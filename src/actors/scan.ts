@@ -8,7 +8,7 @@
 import { assetIdFor, assetStream, type AssetFacts } from '../events/asset.ts';
 import type { Binaries } from '../media/binaries.ts';
 import { probeAndClassify } from '../media/probe.ts';
-import type { Storage, StoredObject } from '../storage/index.ts';
+import { toolInput, type Storage, type StoredObject } from '../storage/index.ts';
 import { assetDecider } from './asset.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -43,7 +43,7 @@ export interface ScanDeps {
 
 /** Probes one stored file into the facts its asset events carry. Never throws for bad media. */
 export const probeObject = async (d: Pick<ScanDeps, 'input' | 'bins'>, o: StoredObject, signal?: AbortSignal): Promise<AssetFacts> => {
-  const input = d.input.localPath(o.key) ?? (await d.input.url(o.key, 3600));
+  const input = await toolInput(d.input, o.key);
   const { probe, verdict } = await probeAndClassify(input, { signal, bins: d.bins() });
   return { size: o.size, modifiedAt: o.modifiedAt, kind: verdict.kind, status: verdict.status, reason: verdict.reason, probe, verdict };
 };

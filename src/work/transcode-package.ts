@@ -13,6 +13,7 @@ import { runFfmpeg } from '../media/ffmpeg.ts';
 import { measureBandwidth, writeMasterPlaylist, writeMediaPlaylist } from '../media/hls.ts';
 import { audioCodecs } from '../media/ladder.ts';
 import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../media/sprites.ts';
+import { toolInput } from '../storage/index.ts';
 import type { JobContext } from './kinds.ts';
 import type { ChunkResult, SegmentRef, TranscodeDeps } from './transcode.ts';
 import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf } from './transcode.ts';
@@ -196,7 +197,7 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: 
   const json = `${prefix}/thumbs/thumbnails.json`;
   await writeText(d, json, JSON.stringify(thumbnailsIndex(plan, { duration }), null, 1), 'application/json');
   const poster = join(dir, 'poster.jpg');
-  const input = d.input.localPath(p.inputKey) ?? (await d.input.url(p.inputKey, 3600));
+  const input = await toolInput(d.input, p.inputKey);
   const posterAt = { input, streamIndex: p.source.videoStream!, time: posterTime(duration), output: poster, hdr: p.source.hdr };
   await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal });
   // Seeking can land past the only keyframe of a stream cut mid-GOP (an HLS

@@ -22,7 +22,7 @@ import { outputFps, planLadder } from '../media/ladder.ts';
 import { keyframeTimes } from '../media/probe.ts';
 import { planThumbnails, type ThumbnailPlan } from '../media/sprites.ts';
 import type { PlannedRung, Preset } from '../media/types.ts';
-import type { Storage } from '../storage/index.ts';
+import { toolInput, type Storage } from '../storage/index.ts';
 import type { JobContext, JobKind, WorkContext } from './kinds.ts';
 import { discardOutputs, finishTranscode } from './transcode-package.ts';
 import { checkPresetFitsSource, outputPrefix, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
@@ -130,8 +130,6 @@ export const planTranscode = (p: TranscodeParams, keyframes: readonly number[], 
   return specs;
 };
 
-/** What ffmpeg opens: the file itself for a folder store, a presigned URL for S3. */
-const inputOf = async (d: TranscodeDeps, key: string) => d.input.localPath(key) ?? (await d.input.url(key, 6 * 3600));
 
 const chunkDir = (d: TranscodeDeps, ctx: JobContext, name: string) => join(d.workDir, ctx.jobId, `a${ctx.attempt}`, name);
 
@@ -156,7 +154,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
     await checkInput(d, p.inputKey);
     const args = videoChunkArgs({
       source: {
-        input: await inputOf(d, p.inputKey),
+        input: await toolInput(d.input, p.inputKey),
         streamIndex: p.source.videoStream!,
         displayWidth: p.source.displayWidth!,
         displayHeight: p.source.displayHeight!,
@@ -221,7 +219,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
     const output = join(dir, container === 'hls' ? 'index.m3u8' : 'audio.m4a');
     await runFfmpeg(
       audioArgs({
-        input: await inputOf(d, p.inputKey),
+        input: await toolInput(d.input, p.inputKey),
         streamIndex: p.source.audioStream!,
         audio: p.preset.audio!,
         segmentSeconds: p.preset.segmentSeconds,
@@ -267,7 +265,7 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
     await checkInput(d, p.inputKey);
     const needsKeyframes = ladderOf(p).length > 0 || thumbnailsOf(p) !== null;
     const keyframes = needsKeyframes
-      ? await keyframeTimes(await inputOf(d, p.inputKey), { signal: ctx.signal, streamIndex: p.source.videoStream!, bins: d.bins() })
+      ? await keyframeTimes(await toolInput(d.input, p.inputKey), { signal: ctx.signal, streamIndex: p.source.videoStream!, bins: d.bins() })
       : [];
     return planTranscode(p, keyframes, d.workers);
   },
