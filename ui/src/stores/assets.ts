@@ -4,6 +4,7 @@ import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import type { Asset, ScanResult } from '../types.ts';
 import { createPagedList } from './paged.ts';
+import { createRowErrors } from './row-errors.ts';
 
 export type AssetsApi = Pick<Api, 'listAssets' | 'scanAssets' | 'updateAsset' | 'deleteAsset'>;
 
@@ -29,15 +30,7 @@ export const createAssetsStore = (api: AssetsApi, opts: { pageSize?: number } = 
   const [scanResult, setScanResult] = createSignal<ScanResult | null>(null);
   const [scanError, setScanError] = createSignal<string | null>(null);
   /** Per-row errors from a rolled-back edit or delete, by asset id. */
-  const [rowErrors, setRowErrors] = createSignal<Record<string, string>>({});
-
-  const setRowError = (id: string, msg: string | null) =>
-    setRowErrors((m) => {
-      const next = { ...m };
-      if (msg === null) delete next[id];
-      else next[id] = msg;
-      return next;
-    });
+  const { rowErrors, setRowError } = createRowErrors();
 
   const setFilter = (patch: Partial<AssetFilters>) => {
     setFilters((f) => ({ ...f, ...patch }));

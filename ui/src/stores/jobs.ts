@@ -5,6 +5,7 @@ import { errorText } from '../format.ts';
 import { jobOfStream } from '../live.ts';
 import type { Job, JobStatus, StoredEvent, Telemetry } from '../types.ts';
 import { createPagedList } from './paged.ts';
+import { createRowErrors } from './row-errors.ts';
 import { createProgressStore } from './progress.ts';
 
 export type JobsApi = Pick<Api, 'listJobs' | 'getJob' | 'createJob' | 'cancelJob' | 'retryJob'>;
@@ -20,7 +21,7 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
   const [status, setStatus] = createSignal<'' | JobStatus>('');
   const list = createPagedList<Job>((limit, offset) => api.listJobs({ status: status(), limit, offset }), pageSize);
   const { items, setItems, setTotal, offset } = list;
-  const [rowErrors, setRowErrors] = createSignal<Record<string, string>>({});
+  const { rowErrors, setRowError } = createRowErrors();
   const progress = createProgressStore();
 
   /** Updates a visible row; a job not on this page counts towards the total, and shows only on the first page. */
@@ -63,14 +64,6 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
   };
 
   const onTelemetry = (t: Telemetry) => progress.apply(t);
-
-  const setRowError = (id: string, msg: string | null) =>
-    setRowErrors((m) => {
-      const next = { ...m };
-      if (msg === null) delete next[id];
-      else next[id] = msg;
-      return next;
-    });
 
   const act = async (id: string, f: (id: string) => Promise<Job>) => {
     setRowError(id, null);
