@@ -139,6 +139,13 @@ const Query = t.Object({
   telemetry: t.Optional(t.String({ description: '0 to leave out live telemetry (default 1)' })),
 });
 
+/** The SSE response for a resume position and a filter, with the given (or default) timings. */
+export const sseResponse = (s: System, p: { after: number; filter: EventFilter; signal: AbortSignal }, opts: EventsRoutesOptions = {}): Response =>
+  new Response(
+    eventStream(s, { ...p, heartbeatMs: opts.heartbeatMs ?? 5_000, maxQueued: opts.maxQueued ?? 10_000, retryMs: opts.retryMs ?? 2_000 }),
+    { headers: SSE_HEADERS },
+  );
+
 export const eventsRoutes = (s: System, opts: EventsRoutesOptions = {}) =>
   new Elysia().get(
     '/events',
@@ -148,15 +155,7 @@ export const eventsRoutes = (s: System, opts: EventsRoutesOptions = {}) =>
       // subscribe(head) delivers everything appended after this read, so a
       // client starting "from now" misses nothing appended while it connects.
       const after = resume ?? (await s.log.head());
-      const body = eventStream(s, {
-        after,
-        filter,
-        signal: request.signal,
-        heartbeatMs: opts.heartbeatMs ?? 5_000,
-        maxQueued: opts.maxQueued ?? 10_000,
-        retryMs: opts.retryMs ?? 2_000,
-      });
-      return new Response(body, { headers: SSE_HEADERS });
+      return sseResponse(s, { after, filter, signal: request.signal }, opts);
     },
     {
       query: Query,

@@ -16,8 +16,8 @@ import type { StoredEvent } from '../events/types.ts';
 import { chunksTable, jobsTable, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
-import { eventStream } from './events-routes.ts';
-import { jobFilter, SSE_HEADERS } from './sse.ts';
+import { sseResponse } from './events-routes.ts';
+import { jobFilter, parseResumePosition } from './sse.ts';
 
 const STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 type Query = Record<string, string | undefined>;
@@ -141,9 +141,8 @@ export const jobsRoutes = (s: System) =>
       async ({ params, request }) => {
         if ((request.headers.get('accept') ?? '').includes('text/event-stream')) {
           loadJob(s, params.id);
-          const after = optionalPosition('Last-Event-ID', request.headers.get('last-event-id') ?? undefined) ?? 0;
-          const body = eventStream(s, { after, filter: jobFilter(params.id), signal: request.signal, heartbeatMs: 5000, maxQueued: 10_000, retryMs: 2000 });
-          return new Response(body, { headers: SSE_HEADERS });
+          const after = parseResumePosition(request.headers.get('last-event-id'), undefined) ?? 0;
+          return sseResponse(s, { after, filter: jobFilter(params.id), signal: request.signal });
         }
         const items = await jobEvents(s, params.id);
         return { items, total: items.length };
