@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { audioArgs, joinMp4Args, videoChunkArgs, videoChunkFilter } from './encode-args.ts';
+import { audioArgs, chunkSeek, joinMp4Args, videoChunkArgs, videoChunkFilter } from './encode-args.ts';
+import { fpsFraction } from './frame-grid.ts';
 import type { PlannedRung } from './types.ts';
 
 const rung = (name: string, width: number, height: number): PlannedRung => ({
@@ -10,22 +11,34 @@ const rungs = [rung('360p', 640, 360), rung('720p', 1280, 720)].map((r) => ({ ru
 
 describe('ffmpeg arguments', () => {
   test('a chunk decodes once: one constant-rate 8-bit chain split to every rung and the thumbnails', () => {
-    const f = videoChunkFilter({ source, fps: 29.97, rungs, start: 12, thumbs: { interval: 2, first: 6, count: 3, width: 160, height: 90, pattern: '/w/t_%05d.jpg' } });
-    expect(f).toStartWith('[0:1]format=yuv420p,fps=29.97,split=3[s0][s1][s2];');
+    const f = videoChunkFilter({ source, fps: fpsFraction(29.97), rungs, origin: 0, startFrame: 360, thumbs: { interval: 2, first: 6, count: 3, width: 160, height: 90, pattern: '/w/t_%05d.jpg' } });
+    // The exact NTSC rational, and rounding down after a half-frame-early seek.
+    expect(f).toStartWith('[0:1]format=yuv420p,fps=fps=30000/1001:round=down:start_time=0,split=3[s0][s1][s2];');
     expect(f).toContain('[s0]scale=640:360:flags=bicubic,setsar=1[v0]');
     expect(f).toContain('[s1]null,setsar=1[v1]'); // the source size is not scaled
     expect(f).toContain('[s2]select='); // thumbnails from the same decode
   });
 
   test('HDR sources are tone-mapped to BT.709 before the split', () => {
-    expect(videoChunkFilter({ source: { ...source, hdr: true }, fps: 25, rungs, start: 0, thumbs: null })).toContain('tonemap=tonemap=hable');
+    const f = videoChunkFilter({ source: { ...source, hdr: true }, fps: fpsFraction(25), rungs, origin: 0, startFrame: 0, thumbs: null });
+    expect(f).toContain('tonemap=tonemap=hable');
+    expect(f).toContain('fps=fps=25/1:round=near:start_time=0'); // the first chunk reads from the start
+  });
+
+  test('a chunk starts reading half a frame before its first grid frame, also inside a trimmed range', () => {
+    const fps = fpsFraction(30);
+    expect(chunkSeek({ fps, origin: 0, startFrame: 0 })).toBeNull();
+    expect(chunkSeek({ fps, origin: 0, startFrame: 360 })).toBeCloseTo(11.983333, 6);
+    expect(chunkSeek({ fps, origin: 3.5, startFrame: 0 })).toBeCloseTo(3.483333, 6);
   });
 
   test('every rung gets the same forced keyframes and a timestamp offset; HLS per rung', () => {
-    const args = videoChunkArgs({ source, start: 12, duration: 10, fps: 30, encoderPreset: 'veryfast', segmentSeconds: 6, container: 'hls', rungs, thumbs: null, threads: 1 });
-    expect(args.slice(0, 6)).toEqual(['-ss', '12', '-t', '10', '-i', '/in/a.mp4']);
-    expect(args.filter((a) => a === 'expr:gte(t,n_forced*6)')).toHaveLength(2);
-    expect(args.filter((a) => a === '-output_ts_offset')).toHaveLength(2);
+    const args = videoChunkArgs({ source, fps: fpsFraction(30), origin: 0, startFrame: 360, frames: 300, encoderPreset: 'veryfast', segmentFrames: 180, container: 'hls', rungs, thumbs: null, threads: 1 });
+    expect(args.slice(0, 6)).toEqual(['-ss', '11.983333', '-t', '10.033333', '-i', '/in/a.mp4']);
+    // Keyframes by frame number, an exact frame count and the chunk's grid time on every rung.
+    expect(args.filter((a) => a === 'expr:eq(mod(n,180),0)')).toHaveLength(2);
+    expect(args.join(' ').match(/-frames:v 300/g)).toHaveLength(2);
+    expect(args.join(' ').match(/-output_ts_offset 12 -avoid_negative_ts disabled/g)).toHaveLength(2);
     expect(args.join(' ')).toContain('-hls_segment_filename /w/720p/c3_%03d.ts /w/720p/c3.m3u8');
     expect(args.join(' ')).toContain('-threads 1');
   });

@@ -4,6 +4,7 @@
  * thumbnail branch) inside one process; rungs of a chunk share forced
  * keyframes, so their HLS segments are aligned across the ladder.
  */
+import { fractionText, frameTime, type Fraction } from './frame-grid.ts';
 import type { AudioSpec, PlannedRung, X264Preset } from './types.ts';
 
 export interface VideoSource {
@@ -37,12 +38,16 @@ export interface RungOutput {
 
 export interface VideoChunkArgs {
   source: VideoSource;
-  start: number;
-  /** null: to the end of the input. */
-  duration: number | null;
-  fps: number;
+  /** The output frame rate: the grid every chunk is cut on (frame-grid.ts). */
+  fps: Fraction;
+  /** Source seconds where output frame 0 sits: 0, or a trimmed range's start. */
+  origin: number;
+  /** The chunk's first frame on the output grid, and how many it makes (null: to the end of the input). */
+  startFrame: number;
+  frames: number | null;
   encoderPreset: X264Preset;
-  segmentSeconds: number;
+  /** Frames per segment: keyframes are forced on every multiple, counted from the chunk's first frame (a multiple itself). */
+  segmentFrames: number;
   /** 'hls': segments and a playlist per rung; 'ts': one MPEG-TS file per rung (joined into MP4 later). */
   container: 'hls' | 'ts';
   rungs: RungOutput[];
@@ -59,8 +64,8 @@ export const toSdrFilter = (hdr: boolean): string =>
     ? 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p'
     : 'format=yuv420p';
 
-const x264Args = (rung: PlannedRung, a: Pick<VideoChunkArgs, 'fps' | 'encoderPreset' | 'segmentSeconds' | 'threads'>): string[] => {
-  const gop = Math.max(1, Math.round(a.fps * Math.min(2, a.segmentSeconds)));
+const x264Args = (rung: PlannedRung, a: Pick<VideoChunkArgs, 'fps' | 'encoderPreset' | 'segmentFrames' | 'threads'>): string[] => {
+  const gop = Math.max(1, Math.min(a.segmentFrames, Math.round((2 * a.fps.num) / a.fps.den)));
   return [
     '-c:v', 'libx264',
     '-preset', a.encoderPreset,
@@ -73,16 +78,35 @@ const x264Args = (rung: PlannedRung, a: Pick<VideoChunkArgs, 'fps' | 'encoderPre
     '-g', String(gop),
     '-keyint_min', String(gop),
     '-sc_threshold', '0',
-    // Keyframes at every segment boundary, in every rung: aligned segments.
-    '-force_key_frames', `expr:gte(t,n_forced*${num(a.segmentSeconds)})`,
+    // Keyframes at every segment boundary, in every rung, by frame number:
+    // a time expression drifts off the grid at 29.97 fps (6 s is 179.82 frames).
+    '-force_key_frames', `expr:eq(mod(n,${a.segmentFrames}),0)`,
     ...(a.threads ? ['-threads', String(a.threads)] : []),
   ];
 };
 
-/** The filter graph of a video chunk: decode once, constant frame rate, split to rungs and thumbnails. */
-export const videoChunkFilter = (a: Pick<VideoChunkArgs, 'source' | 'fps' | 'rungs' | 'thumbs' | 'start'>): string => {
+/**
+ * Where a chunk's ffmpeg starts reading: half a frame before its first grid
+ * frame, so the source frame nearest that grid time is the first one kept
+ * (input -ss decodes from the keyframe before and drops earlier frames).
+ * Null: read from the start.
+ */
+export const chunkSeek = (a: Pick<VideoChunkArgs, 'fps' | 'origin' | 'startFrame'>): number | null => {
+  const at = a.origin + frameTime(a.startFrame - 0.5, a.fps);
+  return at > 0 ? at : null;
+};
+
+/**
+ * The filter graph of a video chunk: decode once, constant frame rate, split
+ * to rungs and thumbnails. The fps filter puts each source frame in the grid
+ * slot nearest its time: rounding to nearest from the input's start, or down
+ * after a half-frame-early seek, which is the same slot. start_time=0 fills
+ * slot 0 even when the source's first frame comes late.
+ */
+export const videoChunkFilter = (a: Pick<VideoChunkArgs, 'source' | 'fps' | 'rungs' | 'thumbs' | 'origin' | 'startFrame'>): string => {
   const branches = a.rungs.length + (a.thumbs ? 1 : 0);
-  const head = `[0:${a.source.streamIndex}]${toSdrFilter(a.source.hdr)},fps=${num(a.fps)}`;
+  const round = chunkSeek(a) === null ? 'near' : 'down';
+  const head = `[0:${a.source.streamIndex}]${toSdrFilter(a.source.hdr)},fps=fps=${fractionText(a.fps)}:round=${round}:start_time=0`;
   const parts: string[] = [];
   const labels = Array.from({ length: branches }, (_, i) => `s${i}`);
   parts.push(branches > 1 ? `${head},split=${branches}${labels.map((l) => `[${l}]`).join('')}` : `${head}[s0]`);
@@ -94,7 +118,7 @@ export const videoChunkFilter = (a: Pick<VideoChunkArgs, 'source' | 'fps' | 'run
     // The first frame at or after each grid time (first × interval, then every
     // interval), counted in register 0; times are chunk-local after -ss.
     const t = a.thumbs;
-    const offset = num(Math.max(0, t.first * t.interval - a.start));
+    const offset = num(Math.max(0, t.first * t.interval - frameTime(a.startFrame, a.fps)));
     const pick = `'if(gte(t\\,${offset}+ld(0)*${num(t.interval)})\\,st(0\\,ld(0)+1)\\,0)'`;
     parts.push(`[s${a.rungs.length}]select=${pick},scale=${t.width}:${t.height},setsar=1[th]`);
   }
@@ -104,15 +128,24 @@ export const videoChunkFilter = (a: Pick<VideoChunkArgs, 'source' | 'fps' | 'run
 /** Arguments (after runFfmpeg's global ones) for one video chunk. */
 export const videoChunkArgs = (a: VideoChunkArgs): string[] => {
   const args: string[] = [];
-  if (a.start > 0) args.push('-ss', num(a.start));
-  if (a.duration !== null) args.push('-t', num(a.duration));
+  const seek = chunkSeek(a);
+  if (seek !== null) args.push('-ss', num(seek));
+  // Read one frame past the chunk's last, so the fps filter has it; -frames:v cuts exactly.
+  if (a.frames !== null) args.push('-t', num(frameTime(a.frames + 1, a.fps)));
   args.push('-i', a.source.input, '-map_metadata', '-1', '-filter_complex', videoChunkFilter(a));
+  const frames = a.frames !== null ? ['-frames:v', String(a.frames)] : [];
+  // Segments end just before each forced keyframe's time, so every keyframe on the grid starts a segment.
+  const hlsTime = num(frameTime(a.segmentFrames - 0.25, a.fps));
   a.rungs.forEach((r, i) => {
-    args.push('-map', `[v${i}]`, '-an', '-sn', '-dn', ...x264Args(r.rung, a));
-    // Timestamps continue from the chunk's start, so joined playlists need no discontinuities.
-    args.push('-output_ts_offset', num(a.start));
+    args.push('-map', `[v${i}]`, '-an', '-sn', '-dn', ...x264Args(r.rung, a), ...frames);
+    // Timestamps continue from the chunk's first grid frame, so joined playlists need no discontinuities.
+    // B-frames give the first chunk negative decode times: shifting them
+    // (the default) would move that chunk alone by the reorder delay and make
+    // it overlap the next; MPEG-TS's mux delay keeps them positive anyway.
+    args.push('-output_ts_offset', num(frameTime(a.startFrame, a.fps)), '-avoid_negative_ts', 'disabled');
+    if (a.container === 'hls') args.push('-hls_ts_options', 'avoid_negative_ts=disabled');
     if (a.container === 'hls') {
-      args.push('-f', 'hls', '-hls_time', num(a.segmentSeconds), '-hls_playlist_type', 'vod', '-hls_segment_type', 'mpegts');
+      args.push('-f', 'hls', '-hls_time', hlsTime, '-hls_playlist_type', 'vod', '-hls_segment_type', 'mpegts');
       args.push('-hls_segment_filename', r.segmentPattern, r.playlist);
     } else {
       args.push('-f', 'mpegts', r.playlist);
@@ -134,11 +167,14 @@ export interface AudioArgs {
   container: 'hls' | 'm4a';
   output: string;
   segmentPattern?: string;
+  /** Trim: only source seconds [start, end), with timestamps from 0. */
+  range?: { start: number; end: number } | null;
 }
 
 /** The whole audio track, encoded once: stereo (or mono) AAC whatever the source (PCM, AC-3, Vorbis, 5.1...). */
 export const audioArgs = (a: AudioArgs): string[] => {
   const args = [
+    ...(a.range ? ['-ss', num(a.range.start), '-t', num(a.range.end - a.range.start)] : []),
     '-i', a.input,
     '-map_metadata', '-1',
     '-map', `0:${a.streamIndex}`,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { BUILTIN_PRESETS } from '../media/presets.ts';
 import type { Preset } from '../media/types.ts';
-import { encoderThreads, ladderOf, planTranscode, type AudioChunkSpec, type VideoChunkSpec } from './transcode.ts';
+import { chunkFrames, encoderThreads, ladderOf, planTranscode, type AudioChunkSpec, type VideoChunkSpec } from './transcode.ts';
 import { checkPresetFitsSource, relativeKey, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
 
 const preset = (id: string): Preset => structuredClone(BUILTIN_PRESETS.find((p) => p.id === id)!);
@@ -12,31 +12,48 @@ const params = (over: Partial<TranscodeParams['source']> = {}, presetId = 'hls-a
   preset: preset(presetId),
   source: { duration: 30, videoStream: 0, audioStream: 1, displayWidth: 1920, displayHeight: 1080, fps: 30, avgFps: 30, hdr: false, ...over },
 });
-const every = (step: number, until: number) => Array.from({ length: Math.floor(until / step) + 1 }, (_, i) => i * step);
 
 describe('planTranscode', () => {
-  test('a 30 s 1080p source: one keyframe-aligned video chunk per worker, then the audio track', () => {
-    const chunks = planTranscode(params(), every(2, 30), 2, 2);
+  test('a 30 s 1080p source: one video chunk per worker cut on a segment boundary, then the audio track', () => {
+    const chunks = planTranscode(params(), 2, 2);
     expect(chunks.map((c) => c.n)).toEqual([0, 1, 2]);
     const [a, b, audio] = chunks.map((c) => c.spec) as [VideoChunkSpec, VideoChunkSpec, AudioChunkSpec];
-    expect([a.start, a.end, b.start, b.end]).toEqual([0, 14, 14, 30]);
+    // 6 s segments at 30 fps: the split at 15 s snaps to 18 s (frame 540); the last chunk reads to the end.
+    expect([a.start, a.end, b.start, b.end]).toEqual([0, 18, 18, 30]);
+    expect([a.startFrame, a.frames, b.startFrame, b.frames]).toEqual([0, 540, 540, null]);
     expect([a.threads, b.threads]).toEqual([1, 1]);
     expect(audio.type).toBe('audio');
     // Thumbnails every 2 s, each in the chunk whose range holds its time.
-    expect(a.thumbs).toEqual({ first: 0, count: 7 });
-    expect(b.thumbs).toEqual({ first: 7, count: 8 });
-    expect(b.weight).toBeGreaterThan(a.weight);
+    expect(a.thumbs).toEqual({ first: 0, count: 9 });
+    expect(b.thumbs).toEqual({ first: 9, count: 6 });
+    expect(a.weight).toBeGreaterThan(b.weight);
   });
 
   test('a short source is one chunk with every core; no audio stream, no audio chunk', () => {
-    const chunks = planTranscode(params({ duration: 5, audioStream: null }), every(2, 5), 2, 2);
+    const chunks = planTranscode(params({ duration: 5, audioStream: null }), 2, 2);
     expect(chunks).toHaveLength(1);
     expect((chunks[0]!.spec as VideoChunkSpec).threads).toBeNull();
   });
 
   test('an audio-only source with hls-abr is an audio rendition only; audio-aac is one audio chunk', () => {
-    expect(planTranscode(params({ videoStream: null, displayWidth: null, displayHeight: null }), [], 2, 2).map((c) => c.spec.type)).toEqual(['audio']);
-    expect(planTranscode(params({}, 'audio-aac'), [], 2, 2).map((c) => c.spec.type)).toEqual(['audio']);
+    expect(planTranscode(params({ videoStream: null, displayWidth: null, displayHeight: null }), 2, 2).map((c) => c.spec.type)).toEqual(['audio']);
+    expect(planTranscode(params({}, 'audio-aac'), 2, 2).map((c) => c.spec.type)).toEqual(['audio']);
+  });
+
+  test('a trimmed range is cut on the grid of its own start, and its last chunk stops at the range end', () => {
+    const chunks = planTranscode({ ...params({ duration: 120 }), range: { start: 10.5, end: 70.25 } }, 2, 2);
+    const video = chunks.map((c) => c.spec as VideoChunkSpec).filter((c) => c.type === 'video');
+    expect(video.map((c) => [c.startFrame, c.frames])).toEqual([
+      [0, 900],
+      [900, 893], // 59.75 s × 30 = 1792.5 frames, rounded: 1793
+    ]);
+    expect(video.at(-1)!.end).toBe(59.75);
+  });
+
+  test('chunks planned before frame-exact chunks (by seconds) still get a frame range', () => {
+    const p = params();
+    expect(chunkFrames(p, { type: 'video', start: 14, end: 30, weight: 1, thumbs: null })).toEqual({ startFrame: 420, frames: null });
+    expect(chunkFrames(p, { type: 'video', start: 0, end: 14, weight: 1, thumbs: null })).toEqual({ startFrame: 0, frames: 420 });
   });
 
   test('the ladder never upscales: a 960x540 source gets 360p and a 540p top rung', () => {

@@ -14,18 +14,19 @@ import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { ChunkSpec } from '../events/job.ts';
 import type { Binaries } from '../media/binaries.ts';
-import { planTimeChunks } from '../media/chunks.ts';
+import { planFrameChunks } from '../media/chunks.ts';
 import { audioArgs, videoChunkArgs, type RungOutput } from '../media/encode-args.ts';
 import { runFfmpeg } from '../media/ffmpeg.ts';
 import { parseMediaPlaylist } from '../media/hls.ts';
+import { fpsFraction, frameAt, segmentFrames, type Fraction } from '../media/frame-grid.ts';
 import { outputFps, planLadder } from '../media/ladder.ts';
-import { keyframeTimes } from '../media/probe.ts';
 import { planThumbnails, type ThumbnailPlan } from '../media/sprites.ts';
 import type { PlannedRung, Preset } from '../media/types.ts';
 import { toolInput, type Storage } from '../storage/index.ts';
 import type { JobContext, JobKind, WorkContext } from './kinds.ts';
 import { discardOutputs, finishTranscode } from './transcode-package.ts';
-import { checkPresetFitsSource, outputPrefix, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
+import { recheckSource } from './transcode-source.ts';
+import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
 
 export interface TranscodeDeps {
   input: Storage;
@@ -47,8 +48,12 @@ const encodingOf = (p: Record<string, unknown>) => {
 
 export type VideoChunkSpec = {
   type: 'video';
+  /** Output seconds (from the output's start, which is the trimmed range's start). */
   start: number;
   end: number;
+  /** The chunk's frames on the output grid (absent on jobs planned before frame-exact chunks: derived from start/end). */
+  startFrame?: number;
+  frames?: number | null;
   weight: number;
   thumbs: { first: number; count: number } | null;
   /** x264 threads per encoder: null lets x264 decide (one chunk alone has every core). */
@@ -81,7 +86,7 @@ export const fpsOf = (p: TranscodeParams): number => outputFps(p.source.fps, p.s
 export const thumbnailsOf = (p: TranscodeParams): ThumbnailPlan | null => {
   const t = p.preset.thumbnails;
   if (!t || p.source.videoStream === null) return null;
-  return planThumbnails(p.source.duration, t, { width: p.source.displayWidth!, height: p.source.displayHeight! });
+  return planThumbnails(outputDuration(p), t, { width: p.source.displayWidth!, height: p.source.displayHeight! });
 };
 
 /** Pure: whether the job encodes the audio track, and into what. */
@@ -101,14 +106,28 @@ export const audioOutputOf = (p: TranscodeParams): 'hls' | 'm4a' | null => {
  */
 export const encoderThreads = (parallel: number, cores: number): number | null => (parallel >= 2 ? Math.max(1, Math.floor(cores / parallel)) : null);
 
-/** Pure: the chunk plan from the keyframes found. */
-export const planTranscode = (p: TranscodeParams, keyframes: readonly number[], workers: number, cores = navigator.hardwareConcurrency): ChunkSpec[] => {
+/** Pure: the output frame grid of a job that encodes video. */
+export const gridOf = (p: TranscodeParams): Fraction => fpsFraction(fpsOf(p));
+
+/** Pure: the chunk plan. Video chunks are ranges of the output frame grid, cut on segment boundaries. */
+export const planTranscode = (p: TranscodeParams, workers: number, cores = navigator.hardwareConcurrency): ChunkSpec[] => {
   const rungs = ladderOf(p);
   const thumbs = thumbnailsOf(p);
+  const duration = outputDuration(p);
   const specs: ChunkSpec[] = [];
   if (rungs.length > 0 || thumbs) {
     const seg = p.preset.segmentSeconds;
-    const chunks = planTimeChunks({ duration: p.source.duration, keyframes, workers, minChunkSeconds: Math.max(10, 2 * seg), maxChunkSeconds: 120 });
+    const fps = gridOf(p);
+    const chunks = planFrameChunks({
+      duration,
+      totalFrames: Math.max(1, frameAt(duration, fps)),
+      fps,
+      segmentFrames: segmentFrames(seg, fps),
+      capLast: p.range != null,
+      workers,
+      minChunkSeconds: Math.max(10, 2 * seg),
+      maxChunkSeconds: 120,
+    });
     // Encoding cost grows with pixels: weight chunks by seconds x ladder size, for progress.
     const pixels = rungs.reduce((a, r) => a + r.width * r.height, 0) / (1920 * 1080) + 0.05;
     const threads = encoderThreads(Math.min(workers, chunks.length), cores);
@@ -118,16 +137,25 @@ export const planTranscode = (p: TranscodeParams, keyframes: readonly number[], 
         const inChunk = thumbs.times.map((time, i) => ({ time, i })).filter(({ time }) => time >= c.start && (time < c.end || c.n === chunks.length - 1));
         if (inChunk.length > 0) t = { first: inChunk[0]!.i, count: inChunk.length };
       }
-      const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, weight: (c.end - c.start) * pixels, thumbs: t, threads };
+      const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, startFrame: c.startFrame, frames: c.frames, weight: (c.end - c.start) * pixels, thumbs: t, threads };
       specs.push({ n: c.n, spec: spec as unknown as Record<string, unknown> });
     }
   }
   if (audioOutputOf(p)) {
-    const spec: AudioChunkSpec = { type: 'audio', weight: p.source.duration * 0.03 };
+    const spec: AudioChunkSpec = { type: 'audio', weight: duration * 0.03 };
     specs.push({ n: specs.length, spec: spec as unknown as Record<string, unknown> });
   }
   if (specs.length === 0) throw new AppError('validation', `preset ${p.preset.id} makes no output from this asset`);
   return specs;
+};
+
+/** Pure: a video chunk's frame range, also for chunks planned before frame-exact chunks (by seconds). */
+export const chunkFrames = (p: TranscodeParams, c: VideoChunkSpec): { startFrame: number; frames: number | null } => {
+  if (c.startFrame !== undefined && c.frames !== undefined) return { startFrame: c.startFrame, frames: c.frames };
+  const fps = gridOf(p);
+  const startFrame = frameAt(c.start, fps);
+  const last = c.end >= outputDuration(p) - 1e-3;
+  return { startFrame, frames: last && p.range == null ? null : frameAt(c.end, fps) - startFrame };
 };
 
 
@@ -149,7 +177,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
     outputs.push({ rung: r, playlist: join(dir, r.name, ts ? `c${n}.ts` : `c${n}.m3u8`), segmentPattern: join(dir, r.name, `c${n}_%03d.ts`) });
   }
   if (c.thumbs) await mkdir(join(dir, 'thumbs'), { recursive: true });
-  const last = c.end >= p.source.duration - 1e-3;
+  const { startFrame, frames } = chunkFrames(p, c);
   try {
     await checkInput(d, p.inputKey);
     const args = videoChunkArgs({
@@ -160,11 +188,12 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
         displayHeight: p.source.displayHeight!,
         hdr: p.source.hdr,
       },
-      start: c.start,
-      duration: last ? null : c.end - c.start,
-      fps: fpsOf(p),
+      fps: gridOf(p),
+      origin: rangeStart(p),
+      startFrame,
+      frames,
       encoderPreset: p.preset.video?.encoderPreset ?? 'veryfast',
-      segmentSeconds: p.preset.segmentSeconds,
+      segmentFrames: segmentFrames(p.preset.segmentSeconds, gridOf(p)),
       container: ts ? 'ts' : 'hls',
       rungs: outputs,
       thumbs: c.thumbs && thumbs ? { ...c.thumbs, interval: thumbs.interval, width: thumbs.width, height: thumbs.height, pattern: join(dir, 'thumbs', 't_%05d.jpg') } : null,
@@ -223,6 +252,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
         streamIndex: p.source.audioStream!,
         audio: p.preset.audio!,
         segmentSeconds: p.preset.segmentSeconds,
+        range: p.range ?? null,
         container,
         output,
         segmentPattern: join(dir, 'a_%03d.ts'),
@@ -230,7 +260,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
       {
         bin: d.bins().ffmpeg,
         signal: ctx.signal,
-        durationSeconds: p.source.duration,
+        durationSeconds: outputDuration(p),
         onProgress: (x) => ctx.progress({ percent: x.percent, fps: null, speed: x.speed, etaSeconds: x.etaSeconds }),
       },
     );
@@ -262,12 +292,8 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
   },
   async plan(params, ctx) {
     const p = params as unknown as TranscodeParams;
-    await checkInput(d, p.inputKey);
-    const needsKeyframes = ladderOf(p).length > 0 || thumbnailsOf(p) !== null;
-    const keyframes = needsKeyframes
-      ? await keyframeTimes(await toolInput(d.input, p.inputKey), { signal: ctx.signal, streamIndex: p.source.videoStream!, bins: d.bins() })
-      : [];
-    return planTranscode(p, keyframes, d.workers);
+    await recheckSource(d, p, ctx.signal);
+    return planTranscode(p, d.workers);
   },
   async run(chunk, params, ctx) {
     const p = params as unknown as TranscodeParams;

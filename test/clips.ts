@@ -1,0 +1,61 @@
+/**
+ * Test clips of shapes the corpus lacks, made with ffmpeg in a temp folder,
+ * and the ffprobe/ffmpeg read-backs tests assert on.
+ */
+import { runFfmpeg, runFfprobeJson } from '../src/media/ffmpeg.ts';
+import { resolveBinaries } from '../src/media/binaries.ts';
+
+export interface ClipShape {
+  seconds: number;
+  /** ffmpeg rate syntax: 30, 30000/1001. */
+  rate?: string;
+  size?: string;
+  /** x264 open GOPs with B-frames and this keyframe interval (frames). */
+  openGopKeyint?: number;
+  audio?: boolean;
+  /** Extra output options (e.g. -output_ts_offset 10). */
+  extra?: string[];
+}
+
+/** An H.264 (+ AAC) clip of testsrc2, whose picture changes every frame (so frame-accuracy shows in PSNR). */
+export const makeClip = async (path: string, c: ClipShape): Promise<string> => {
+  const rate = c.rate ?? '30';
+  const x264 = c.openGopKeyint ? ['-x264-params', `open_gop=1:keyint=${c.openGopKeyint}:min-keyint=${Math.min(20, c.openGopKeyint)}:bframes=3`] : [];
+  await runFfmpeg([
+    '-f', 'lavfi', '-i', `testsrc2=size=${c.size ?? '320x180'}:rate=${rate}`,
+    ...(c.audio === false ? [] : ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000']),
+    '-t', String(c.seconds),
+    '-c:v', 'libx264', '-preset', 'ultrafast', ...x264, '-pix_fmt', 'yuv420p',
+    ...(c.audio === false ? [] : ['-c:a', 'aac', '-shortest']),
+    ...(c.extra ?? []),
+    path,
+  ]);
+  return path;
+};
+
+/** Video packets (= frames) of the first video stream, counted without decoding. */
+export const videoFrames = async (input: string): Promise<number> => {
+  const j = (await runFfprobeJson(['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', input])) as { streams: { nb_read_packets?: string }[] };
+  return Number(j.streams[0]?.nb_read_packets ?? 0);
+};
+
+/** What `ffmpeg -v error -i INPUT -f null -` prints (a full decode): '' for a clean file. */
+export const decodeErrors = async (input: string): Promise<string> => {
+  const proc = Bun.spawn([resolveBinaries().ffmpeg, '-nostdin', '-v', 'error', '-i', input, '-f', 'null', '-'], { stdout: 'ignore', stderr: 'pipe' });
+  const text = await new Response(proc.stderr).text();
+  const code = await proc.exited;
+  return code === 0 ? text.trim() : `exit ${code}: ${text.trim()}`;
+};
+
+/** PSNR (dB) between frame `a` of one input and frame `b` of another. */
+export const framePsnr = async (inA: string, a: number, inB: string, b: number): Promise<number> => {
+  const proc = Bun.spawn(
+    [resolveBinaries().ffmpeg, '-nostdin', '-hide_banner', '-i', inA, '-i', inB, '-filter_complex', `[0:v]select=eq(n\\,${a}),setpts=0[a];[1:v]select=eq(n\\,${b}),setpts=0[b];[a][b]psnr`, '-frames:v', '1', '-f', 'null', '-'],
+    { stdout: 'ignore', stderr: 'pipe' },
+  );
+  const text = await new Response(proc.stderr).text();
+  await proc.exited;
+  const m = /average:(inf|[\d.]+)/.exec(text);
+  if (!m) throw new Error(`no PSNR in ffmpeg's output: ${text.slice(-500)}`);
+  return m[1] === 'inf' ? Infinity : Number(m[1]);
+};
