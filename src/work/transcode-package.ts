@@ -17,7 +17,8 @@ import { toolInput } from '../storage/index.ts';
 import type { JobContext } from './kinds.ts';
 import type { ChunkResult, SegmentRef, TranscodeDeps } from './transcode.ts';
 import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf } from './transcode.ts';
-import { outputPrefix, relativeKey, type TranscodeParams } from './transcode-params.ts';
+import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
+import { verifyTranscode, type VerifyPlan } from './transcode-verify.ts';
 
 export interface Rendition {
   name: string;
@@ -152,7 +153,7 @@ const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
   await runFfmpeg(joinMp4Args({ list: join(dir, 'parts.txt'), audio: audio ? join(dir, 'audio.m4a') : null, output: file }), { bin: d.bins().ffmpeg });
   const key = `${prefix}/mp4/${rung.name}.mp4`;
   const s = await d.output.putFile(key, file);
-  const duration = p.source.duration;
+  const duration = outputDuration(p);
   const bitrate = Math.round((s.size * 8) / Math.max(duration, 0.001));
   out.outputs.mp4.push(key);
   out.renditions.push({ name: rung.name, type: 'video', key, codec: audio ? `${rung.codecs},${audioCodecs()}` : rung.codecs, width: rung.width, height: rung.height, bitrate, averageBitrate: bitrate, bytes: s.size, duration });
@@ -162,9 +163,9 @@ const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
 const packageAudio = (p: TranscodeParams, results: ChunkResult[], out: TranscodeResult) => {
   const a = results.find((r): r is Extract<ChunkResult, { type: 'audio-file' }> => r.type === 'audio-file');
   if (!a) throw new AppError('unrecoverable', 'the audio chunk left no file');
-  const bitrate = Math.round((a.bytes * 8) / Math.max(p.source.duration, 0.001));
+  const bitrate = Math.round((a.bytes * 8) / Math.max(outputDuration(p), 0.001));
   out.outputs.audio = a.key;
-  out.renditions.push({ name: 'audio', type: 'audio', key: a.key, codec: audioCodecs(), width: null, height: null, bitrate, averageBitrate: bitrate, bytes: a.bytes, duration: p.source.duration });
+  out.renditions.push({ name: 'audio', type: 'audio', key: a.key, codec: audioCodecs(), width: null, height: null, bitrate, averageBitrate: bitrate, bytes: a.bytes, duration: outputDuration(p) });
 };
 
 const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], prefix: string, dir: string, out: TranscodeResult, signal: AbortSignal) => {
@@ -191,14 +192,14 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: 
     await d.output.putFile(key, file);
     out.outputs.sprites.push(key);
   }
-  const duration = p.source.duration;
+  const duration = outputDuration(p);
   const vtt = `${prefix}/thumbs/thumbnails.vtt`;
   await writeText(d, vtt, writeThumbnailsVtt(plan, { duration }), 'text/vtt');
   const json = `${prefix}/thumbs/thumbnails.json`;
   await writeText(d, json, JSON.stringify(thumbnailsIndex(plan, { duration }), null, 1), 'application/json');
   const poster = join(dir, 'poster.jpg');
   const input = await toolInput(d.input, p.inputKey);
-  const posterAt = { input, streamIndex: p.source.videoStream!, time: posterTime(duration), output: poster, hdr: p.source.hdr };
+  const posterAt = { input, streamIndex: p.source.videoStream!, time: rangeStart(p) + posterTime(duration), output: poster, hdr: p.source.hdr };
   await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal });
   // Seeking can land past the only keyframe of a stream cut mid-GOP (an HLS
   // TS segment): then decode from the start instead, at most a few seconds.
@@ -247,6 +248,14 @@ const adoptChunkOutputs = async (d: TranscodeDeps, results: ChunkResult[], prefi
   return out;
 };
 
+/** Pure: how long each rendition should last. The audio track may end before the video: then its own length counts. */
+export const verifyPlanOf = (p: TranscodeParams): VerifyPlan => {
+  const videoSeconds = outputDuration(p);
+  const a = p.source.audioDuration;
+  const audioSeconds = p.source.videoStream === null ? videoSeconds : a === undefined ? null : Math.max(0, Math.min(videoSeconds, a - rangeStart(p)));
+  return { videoSeconds, audioSeconds, segmentSeconds: p.preset.segmentSeconds };
+};
+
 export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chunkResults: ChunkResult[], ctx: JobContext): Promise<TranscodeResult> => {
   const prefix = outputPrefix(ctx.jobId, ctx.attempt);
   const results = await adoptChunkOutputs(d, chunkResults, prefix, ctx.signal);
@@ -255,7 +264,7 @@ export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chun
   await mkdir(dir, { recursive: true });
   const out: TranscodeResult = {
     prefix,
-    duration: p.source.duration,
+    duration: outputDuration(p),
     outputs: { master: null, playlists: [], mp4: [], audio: null, sprites: [], thumbnailsVtt: null, thumbnailsJson: null, poster: null },
     renditions: [],
   };
@@ -264,6 +273,7 @@ export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chun
     else if (p.preset.output === 'mp4') await packageMp4(d, p, results, prefix, dir, out);
     else if (p.preset.output === 'audio' && audioOutputOf(p)) packageAudio(p, results, out);
     if (thumbnailsOf(p)) await packageThumbnails(d, p, results, prefix, dir, out, ctx.signal);
+    await verifyTranscode({ output: d.output, ffmpeg: d.bins().ffmpeg, ffprobe: d.bins().ffprobe }, out, verifyPlanOf(p), join(dir, 'verify'), ctx.signal);
     return out;
   } finally {
     await rm(dir, { recursive: true, force: true });

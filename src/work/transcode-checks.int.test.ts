@@ -1,0 +1,122 @@
+/**
+ * A job never says COMPLETED about output it has not checked: it checks its
+ * source again when it starts (a file cut short or replaced since the scan
+ * fails it with the reason), and it reads back what it packaged (a missing,
+ * empty or broken segment, or a rendition of the wrong length, fails it
+ * naming the rendition).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scanAssets } from '../actors/scan.ts';
+import { submitTranscode } from '../actors/submit.ts';
+import { assetIdFor } from '../events/asset.ts';
+import { resolveBinaries } from '../media/binaries.ts';
+import { createFsStorage } from '../storage/fs.ts';
+import type { System } from '../system.ts';
+import { corpusFile } from '../../test/corpus.ts';
+import { makeClip } from '../../test/clips.ts';
+import { testEnv, type TestEnv } from '../../test/system.ts';
+import { transcodeFile, type HarnessRun } from '../../test/transcode-harness.ts';
+import { waitForJob } from '../../test/wait.ts';
+import { verifyPlanOf } from './transcode-package.ts';
+import { verifyTranscode } from './transcode-verify.ts';
+
+const SLOW = 240_000;
+
+describe('a job re-checks its source when it starts', () => {
+  let env: TestEnv;
+  let s: System;
+  let input: string;
+  beforeAll(async () => {
+    env = testEnv('sqlite', 'recheck');
+    s = await env.boot({ workConcurrency: 2 });
+    await s.start();
+    input = join(env.dataDir, 'media/in');
+    mkdirSync(input, { recursive: true });
+  });
+  afterAll(() => env.cleanup());
+
+  const scan = async () => {
+    await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now });
+    await s.projections.waitFor(await s.log.head());
+  };
+
+  test('a source cut short after it was scanned fails its job with the reason, not COMPLETED', async () => {
+    const flower = corpusFile('video/mdn_flower.mp4');
+    await Bun.write(join(input, 'cut.mp4'), Bun.file(flower));
+    await scan();
+    // An upload that was still being written when the scan ran: 40 % of the file.
+    truncateSync(join(input, 'cut.mp4'), Math.floor(Bun.file(flower).size * 0.4));
+    const { jobId } = await submitTranscode(s, { assetId: assetIdFor('cut.mp4'), presetId: 'hls-abr' });
+    const job = await waitForJob(s, jobId, ['COMPLETED', 'FAILED'], 120_000);
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toContain('the source cut.mp4 changed since it was scanned');
+    expect(job.error).toContain('truncated');
+  }, SLOW);
+
+  test('a source replaced by other media fails; one only touched (same bytes, new time) still transcodes', async () => {
+    await Bun.write(join(input, 'swap.mp4'), Bun.file(corpusFile('video/mdn_flower.mp4')));
+    await Bun.write(join(input, 'touched.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));
+    await scan();
+    await Bun.write(join(input, 'swap.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));
+    await Bun.write(join(input, 'touched.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));
+    const swap = await submitTranscode(s, { assetId: assetIdFor('swap.mp4'), presetId: 'hls-abr' });
+    const touched = await submitTranscode(s, { assetId: assetIdFor('touched.mp4'), presetId: 'hls-abr' });
+    const failed = await waitForJob(s, swap.jobId, ['COMPLETED', 'FAILED'], 120_000);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/changed since it was scanned \(its duration went from 5\.1 s to 1\.0 s.*\): scan it again and start a new job/);
+    expect((await waitForJob(s, touched.jobId, ['COMPLETED', 'FAILED'], 120_000)).status).toBe('COMPLETED');
+  }, SLOW);
+});
+
+describe('a job checks its output before it completes', () => {
+  let dir: string;
+  let run: HarnessRun;
+  const bins = resolveBinaries();
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mpr-verify-'));
+    const clip = await makeClip(join(dir, 'clip.mp4'), { seconds: 30, openGopKeyint: 60 });
+    run = await transcodeFile(clip, { workDir: join(dir, 'w'), workers: 2 });
+  }, SLOW);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const verify = (plan = verifyPlanOf(run.params)) =>
+    verifyTranscode({ output: createFsStorage(run.outDir), ffmpeg: bins.ffmpeg, ffprobe: bins.ffprobe }, run.result, plan, join(dir, 'scratch'), new AbortController().signal);
+  const segment = (rung: string, i: number) => join(run.outDir, `${run.result.prefix}/hls/${rung}/c${i}_000.ts`);
+
+  test('what the job made passes', async () => {
+    await verify();
+  }, SLOW);
+
+  test('a rendition shorter or longer than planned by more than a segment fails, naming it', async () => {
+    await expect(verify({ ...verifyPlanOf(run.params), videoSeconds: 60 })).rejects.toThrow('the output failed its check: rendition 180p lasts 30.00 s, more than one segment short of the 60.00 s planned');
+    await expect(verify({ ...verifyPlanOf(run.params), videoSeconds: 12, audioSeconds: 12 })).rejects.toThrow(/rendition (audio|180p) lasts 30\.0\d s, more than one segment longer/);
+  }, SLOW);
+
+  test('a broken segment (cut to 1.7 kB) fails the read-back, naming the rendition', async () => {
+    const file = segment('180p', 1);
+    const bytes = await Bun.file(file).bytes();
+    truncateSync(file, 1700);
+    try {
+      await expect(verify()).rejects.toThrow(/the output failed its check: rendition 180p has [0-9.]+ s of media missing at 18\.\d+ s/);
+    } finally {
+      await Bun.write(file, bytes);
+    }
+  }, SLOW);
+
+  test('an empty or a missing segment fails, naming the rendition and the segment', async () => {
+    const file = segment('180p', 0);
+    const bytes = await Bun.file(file).bytes();
+    try {
+      truncateSync(file, 0);
+      await expect(verify()).rejects.toThrow('rendition 180p has an empty segment c0_000.ts');
+      unlinkSync(file);
+      await expect(verify()).rejects.toThrow('rendition 180p is missing its segment c0_000.ts');
+    } finally {
+      await Bun.write(file, bytes);
+    }
+    await verify();
+  }, SLOW);
+});
