@@ -35,7 +35,7 @@ export const cancelJob = async (d: { runtime: Runtime; now: () => string }, jobI
 /** A transcode of an asset with a preset: the asset's facts and a snapshot of the preset become the job's params. */
 export const submitTranscode = async (
   d: { runtime: Runtime; kinds: JobKinds; now: () => string; db: Database },
-  req: { assetId: string; presetId: string; jobId?: string; actor?: string },
+  req: { assetId: string; presetId: string; range?: unknown; jobId?: string; actor?: string },
 ) => {
   if (typeof req.assetId !== 'string' || !req.assetId) throw new AppError('validation', 'assetId: required');
   if (typeof req.presetId !== 'string' || !req.presetId) throw new AppError('validation', 'presetId: required');
@@ -48,7 +48,15 @@ export const submitTranscode = async (
     kind: 'transcode',
     jobId: req.jobId,
     actor: req.actor,
-    params: { assetId: asset.id, inputKey: asset.key, presetId: preset.id, preset, source: sourceFromProbe(asset.probe, asset.verdict) },
+    params: {
+      assetId: asset.id,
+      inputKey: asset.key,
+      presetId: preset.id,
+      preset,
+      // The file as it was probed: the job checks it is still the same before it starts.
+      source: { ...sourceFromProbe(asset.probe, asset.verdict), size: asset.size, modifiedAt: asset.modified_at },
+      ...(req.range !== undefined && req.range !== null ? { range: req.range } : {}),
+    },
   });
 };
 

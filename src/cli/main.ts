@@ -7,6 +7,7 @@ import { createSystem } from '../system.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
 import { healthCommand } from './health.ts';
 import { scanCommand, transcodeCommand } from './media-commands.ts';
+import { rangeFromFlags } from './timecode.ts';
 import { parseOverrides } from './overrides.ts';
 import { startCommand, workerCommand } from './start.ts';
 
@@ -24,9 +25,10 @@ Commands:
                                 fork JOB from a log position and run the fork here
   projections rebuild           drop the read models and refold them from the log
   scan [PREFIX] [--json]        register the media files of the input store (MEDIA_IN or S3_BUCKET_IN)
-  transcode FILE [--preset ID] [--out DIR]
+  transcode FILE [--preset ID] [--out DIR] [--from TIME] [--to TIME]
                                 transcode one file here, no server needed (preset hls-abr,
-                                mp4-720p, audio-aac or thumbnails; outputs to DIR, default ./out)
+                                mp4-720p, audio-aac or thumbnails; outputs to DIR, default ./out);
+                                --from/--to trim it frame-accurately (seconds or hh:mm:ss.fff)
   checksum FILE [--chunk-bytes N]
                                 hash a file in parallel chunks as a job, with a progress bar
   health                        exit 0 if the server on HOST:PORT answers /api/system/status, else 1
@@ -48,6 +50,7 @@ export const main = async (argv: string[]): Promise<void> => {
       help: { type: 'boolean', short: 'h' },
       follow: { type: 'boolean', short: 'f' },
       from: { type: 'string' },
+      to: { type: 'string' },
       at: { type: 'string' },
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
@@ -89,8 +92,8 @@ export const main = async (argv: string[]): Promise<void> => {
     case 'scan':
       return scanCommand(boot, out, { prefix: rest[0], json: !!values.json });
     case 'transcode':
-      if (!rest[0]) throw new AppError('validation', 'usage: mpr transcode FILE [--preset hls-abr] [--out DIR]');
-      return transcodeCommand(Bun.env, out, { file: rest[0], preset: values.preset ?? 'hls-abr', out: values.out ?? 'out' });
+      if (!rest[0]) throw new AppError('validation', 'usage: mpr transcode FILE [--preset hls-abr] [--out DIR] [--from TIME] [--to TIME]');
+      return transcodeCommand(Bun.env, out, { file: rest[0], preset: values.preset ?? 'hls-abr', out: values.out ?? 'out', range: rangeFromFlags(values.from, values.to) });
     case 'checksum':
       if (!rest[0]) throw new AppError('validation', 'usage: mpr checksum FILE [--chunk-bytes N]');
       return checksumCommand(boot, out, { file: rest[0], chunkBytes: int('chunk-bytes', values['chunk-bytes']) });

@@ -36,7 +36,11 @@ export const scanCommand = async (boot: () => Promise<System>, out: Out, a: { pr
  * the input is read where it lies, and the outputs land in `out` (the
  * master playlist at its top for HLS).
  */
-export const transcodeCommand = async (env: Record<string, string | undefined>, out: Out, a: { file: string; preset: string; out: string }) => {
+export const transcodeCommand = async (
+  env: Record<string, string | undefined>,
+  out: Out,
+  a: { file: string; preset: string; out: string; range?: { start: number; end?: number } | null },
+) => {
   const file = resolve(a.file);
   const st = statSync(file, { throwIfNoEntry: false });
   if (!st?.isFile()) throw new AppError('validation', `no such file: ${a.file}`);
@@ -54,7 +58,7 @@ export const transcodeCommand = async (env: Record<string, string | undefined>, 
     const asset = assetsTable.load(s.db, [assetIdFor(key)]);
     if (!asset || !scanned.keys.includes(key)) throw new AppError('validation', `${a.file} is not a media file MPR reads (supported extensions: see mpr --help)`);
     if (asset.status !== 'ready') throw new AppError('validation', `${a.file}: ${asset.reason}`);
-    const { jobId } = await submitTranscode(s, { assetId: asset.id, presetId: a.preset, actor: 'cli' });
+    const { jobId } = await submitTranscode(s, { assetId: asset.id, presetId: a.preset, range: a.range ?? undefined, actor: 'cli' });
     const job = await followJob(s, jobId, terminalLine());
     if (job.status !== 'COMPLETED') {
       process.exitCode = 1;

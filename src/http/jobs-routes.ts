@@ -39,6 +39,7 @@ const createBody = t.Object(
   {
     assetId: t.Optional(t.String({ description: 'transcode: the asset' })),
     presetId: t.Optional(t.String({ description: 'transcode: the preset' })),
+    range: t.Optional(t.Unknown({ description: 'transcode: trim to { start, end }, seconds of the source (frame-accurate; the output starts at 0)' })),
     kind: t.Optional(t.String({ description: 'default transcode; other kinds take params' })),
     params: t.Optional(t.Record(t.String(), t.Unknown())),
   },
@@ -106,16 +107,16 @@ export const jobsRoutes = (s: System) =>
     .post(
       '',
       async ({ body, set }) => {
-        const b = objectBody(body, ['assetId', 'presetId', 'kind', 'params']);
+        const b = objectBody(body, ['assetId', 'presetId', 'range', 'kind', 'params']);
         const kind = typeof b.kind === 'string' ? b.kind : 'transcode';
         const { jobId, position } =
           kind === 'transcode'
-            ? await submitTranscode(s, { assetId: b.assetId as string, presetId: b.presetId as string })
+            ? await submitTranscode(s, { assetId: b.assetId as string, presetId: b.presetId as string, range: b.range })
             : await submitJob(s, { kind, params: (b.params ?? {}) as Record<string, unknown> });
         set.status = 201;
         return fresh(s, jobId, position);
       },
-      { body: createBody, detail: { summary: 'Create a job: { assetId, presetId } for a transcode, or { kind, params } (201 with the job)' } },
+      { body: createBody, detail: { summary: 'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)' } },
     )
     .get('/:id', ({ params }) => jobDto(loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job' } })
     .post(
