@@ -5,7 +5,7 @@
  */
 import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
-import { jobStream } from '../events/job.ts';
+import { jobStream, type ChunkSpec } from '../events/job.ts';
 import { streamKind } from '../events/index.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
@@ -14,7 +14,9 @@ import { chunkDecider } from './chunk.ts';
 import { fold, type Evolver } from './decider.ts';
 import { jobDecider, type JobState } from './job.ts';
 import { presetDecider } from './preset.ts';
+import { mergeOverrides } from './overrides.ts';
 import type { Runtime } from './runtime.ts';
+import type { ForkPlan } from '../work/kinds.ts';
 
 
 /** Stream kinds whose state can be folded, by the prefix of their stream name. */
@@ -52,6 +54,10 @@ export interface ForkRequest {
   overrides?: Record<string, unknown>;
   /** Whether chunks made with the parent's params are still right with the fork's (default: yes). */
   canReuse?: (parentParams: Record<string, unknown>, params: Record<string, unknown>) => boolean;
+  /** The kind's own reuse, branch by branch (checks recorded outputs still exist); wins over canReuse. */
+  forkPlan?: (parent: { params: Record<string, unknown>; plan: ChunkSpec[] | null; done: Record<string, unknown> }, params: Record<string, unknown>) => Promise<ForkPlan>;
+  /** Top-level params a fork may add that the parent lacks. */
+  forkKeys?: readonly string[];
   /** For tests and idempotent clients; a fresh id otherwise. */
   newJobId?: string;
   at: string;
@@ -65,24 +71,51 @@ export const planFork = async (log: EventLog, req: Omit<ForkRequest, 'at' | 'new
   if (!Number.isInteger(req.fromPosition) || req.fromPosition < all[0]!.position) {
     throw new AppError('validation', `position ${req.fromPosition} is before job ${req.jobId} began (its first event is at ${all[0]!.position})`);
   }
+  const head = await log.head();
+  if (req.fromPosition > head) throw new AppError('validation', `position ${req.fromPosition} is past the end of the log (its last event is at ${head})`);
   const at = await stateAt(log, stream, req.fromPosition);
   const state = at.state as JobState;
   const overrides = req.overrides ?? {};
-  const params = { ...state.params, ...overrides };
-  // Overrides can change what every chunk makes (another ladder, other
-  // bitrates): the kind says whether recorded work still fits; if not, the
-  // fork plans afresh.
-  const reuse = req.canReuse ? req.canReuse(state.params, params) : true;
+  const params = mergeOverrides(state.params, overrides, req.forkKeys);
+  const fork = req.forkPlan
+    ? await req.forkPlan({ params: state.params, plan: state.plan, done: state.done }, params)
+    : keepOrPlanAfresh(state, req.canReuse ? req.canReuse(state.params, params) : true);
+  const reused = Object.keys(fork.done).length;
   return {
     at,
     state,
     params,
-    plan: reuse ? state.plan : null,
-    done: reuse ? state.done : {},
-    reused: reuse ? Object.keys(state.done).length : 0,
-    rerun: reuse && state.plan ? state.plan.length - Object.keys(state.done).length : null,
+    plan: fork.plan,
+    done: fork.done,
+    reused,
+    rerun: fork.plan ? fork.plan.length - reused : null,
+    chunks: fork.chunks,
   };
 };
+
+/**
+ * Without the kind's say, a fork keeps the parent's plan and every finished
+ * chunk when the kind says recorded work still fits the new params (another
+ * ladder or other bitrates would not), else it plans afresh.
+ */
+const keepOrPlanAfresh = (state: JobState, reuse: boolean): ForkPlan => {
+  if (!reuse || !state.plan) return { plan: null, done: {}, chunks: [] };
+  const chunks = state.plan.map((c) => {
+    const done = String(c.n) in state.done;
+    return { n: c.n, type: String(c.spec.type ?? 'chunk'), reused: done ? ['all'] : [], rerun: done ? [] : ['all'] };
+  });
+  return { plan: state.plan, done: state.done, chunks };
+};
+
+/** Pure: the compact answer of a dry run: counts and each chunk's branches, not the job's whole state. */
+export const forkSummary = (plan: Awaited<ReturnType<typeof planFork>>, overrides: Record<string, unknown>) => ({
+  reused: plan.reused,
+  rerun: plan.rerun,
+  chunks: plan.chunks,
+  overrides,
+  fromVersion: plan.at.version,
+  lastEvent: plan.at.last?.type ?? null,
+});
 
 /** Appends `JobForked` to a new job stream; the routers take it from there. Returns the new job id. */
 export const forkJob = async (runtime: Runtime, req: ForkRequest): Promise<string> => {

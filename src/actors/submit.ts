@@ -8,6 +8,7 @@ import type { JobKinds } from '../work/kinds.ts';
 import type { ForkRequest } from './replay.ts';
 import { sourceFromProbe } from '../work/transcode-params.ts';
 import { jobDecider } from './job.ts';
+import { mergeOverrides } from './overrides.ts';
 import type { Runtime } from './runtime.ts';
 
 export const submitJob = async (
@@ -79,6 +80,14 @@ export const prepareFork = async (
   if (state.status === 'none') throw new AppError('not_found', `no job ${req.jobId}`);
   const kind = d.kinds.get(state.kind);
   const overrides = kind?.resolveOverrides ? kind.resolveOverrides(req.overrides) : req.overrides;
-  if (kind && Object.keys(overrides).length) kind.validate({ ...state.params, ...overrides });
-  return { ...req, overrides, canReuse: kind?.reusable ? (a, b) => kind.reusable!(a, b) : undefined, at: '' };
+  const forkKeys = kind?.forkKeys ?? [];
+  if (kind && Object.keys(overrides).length) kind.validate(mergeOverrides(state.params, overrides, forkKeys));
+  return {
+    ...req,
+    overrides,
+    forkKeys,
+    canReuse: kind?.reusable ? (a, b) => kind.reusable!(a, b) : undefined,
+    forkPlan: kind?.forkPlan ? (parent, params) => kind.forkPlan!(parent, params) : undefined,
+    at: '',
+  };
 };

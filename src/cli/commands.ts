@@ -39,9 +39,10 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
   const s = await boot();
   try {
     if (a.dryRun) {
-      const plan = await planFork(s.log, await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides }));
+      const req = await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides });
+      const plan = await planFork(s.log, req);
       out(`job ${a.jobId} as of position ${a.from} (stream version ${plan.at.version}, last event ${plan.at.last?.type ?? 'none'}):`);
-      out(JSON.stringify(plan.at.state, null, 2));
+      for (const c of plan.chunks) out(`  chunk ${c.n} (${c.type}): ${[c.reused.length ? `reuse ${c.reused.join(', ')}` : '', c.rerun.length ? `run ${c.rerun.join(', ')} again` : ''].filter(Boolean).join('; ')}${c.why ? ` (${c.why})` : ''}`);
       out(
         `a fork would reuse ${plan.reused} finished chunk(s) and ${plan.rerun === null ? 'plan the job again' : `run ${plan.rerun} chunk(s) again`}` +
           (Object.keys(a.overrides).length ? ` with overrides ${JSON.stringify(a.overrides)}` : ''),

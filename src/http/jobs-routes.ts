@@ -7,7 +7,7 @@
  */
 import type { SQLQueryBindings } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
-import { planFork, forkJob, stateAt } from '../actors/replay.ts';
+import { forkJob, forkSummary, planFork, stateAt } from '../actors/replay.ts';
 import { cancelJob, prepareFork, retryJob, submitJob, submitTranscode } from '../actors/submit.ts';
 import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
@@ -169,7 +169,7 @@ export const jobsRoutes = (s: System) =>
         // Overrides are completed and checked like a new job's, dry run or not, so a preview shows the same 400 the fork would.
         const req = await prepareFork(s, { jobId: params.id, fromPosition: b.fromPosition as number, overrides });
         const plan = await planFork(s.log, req);
-        if (b.dryRun === true) return { reused: plan.reused, rerun: plan.rerun, params: plan.params, state: plan.state, version: plan.at.version };
+        if (b.dryRun === true) return forkSummary(plan, req.overrides);
         const child = await forkJob(s.runtime, { ...req, at: s.now() });
         set.status = 201;
         return fresh(s, child, await s.log.head());

@@ -39,6 +39,14 @@ export interface JobKind {
   finish?(combined: unknown, params: Record<string, unknown>, ctx: JobContext): Promise<unknown>;
   /** Optional: whether chunks made with `before` params are still right with `after` (a fork with overrides). Default: yes. */
   reusable?(before: Record<string, unknown>, after: Record<string, unknown>): boolean;
+  /**
+   * Optional: what a fork with `params` reuses of its parent's recorded work,
+   * branch by branch, checking the recorded outputs still exist. Without it a
+   * fork keeps the parent's plan and every finished chunk (when `reusable`).
+   */
+  forkPlan?(parent: { params: Record<string, unknown>; plan: ChunkSpec[] | null; done: Record<string, unknown> }, params: Record<string, unknown>): Promise<ForkPlan>;
+  /** Optional: top-level params a fork may add that the parent's params lack (every other override key must exist in them). */
+  forkKeys?: readonly string[];
   /** Optional: completes a fork's overrides (e.g. a new presetId brings that preset's settings). */
   resolveOverrides?(overrides: Record<string, unknown>): Record<string, unknown>;
   /** Optional effect when an attempt fails or is cancelled: remove its partial outputs. Idempotent. */
@@ -48,3 +56,20 @@ export interface JobKind {
 export type JobKinds = ReadonlyMap<string, JobKind>;
 
 export const kindsOf = (...kinds: JobKind[]): JobKinds => new Map(kinds.map((k) => [k.name, k]));
+
+/** One chunk of a fork's plan: which of its branches (kind-named: video, thumbnails, audio...) are reused and which run again, and why. */
+export interface ForkChunk {
+  n: number;
+  type: string;
+  reused: string[];
+  rerun: string[];
+  why?: string;
+}
+
+export interface ForkPlan {
+  /** The fork's plan, or null to plan afresh. */
+  plan: ChunkSpec[] | null;
+  /** Results reused as they are, by chunk number. */
+  done: Record<string, unknown>;
+  chunks: ForkChunk[];
+}

@@ -1,0 +1,129 @@
+/**
+ * The pure half of the `transcode` job kind: what a job encodes (ladder,
+ * frame grid, thumbnails, audio) and how it splits into chunks, from its
+ * params alone. transcode.ts runs the chunks; transcode-package.ts packages.
+ */
+import { AppError } from '../errors.ts';
+import type { ChunkSpec } from '../events/job.ts';
+import { planFrameChunks } from '../media/chunks.ts';
+import { fpsFraction, frameAt, segmentFrames, type Fraction } from '../media/frame-grid.ts';
+import { outputFps, planLadder } from '../media/ladder.ts';
+import { planThumbnails, type ThumbnailPlan } from '../media/sprites.ts';
+import type { PlannedRung } from '../media/types.ts';
+import { outputDuration, type TranscodeParams } from './transcode-params.ts';
+
+export type VideoChunkSpec = {
+  type: 'video';
+  /** Output seconds (from the output's start, which is the trimmed range's start). */
+  start: number;
+  end: number;
+  /** The chunk's frames on the output grid (absent on jobs planned before frame-exact chunks: derived from start/end). */
+  startFrame?: number;
+  frames?: number | null;
+  weight: number;
+  thumbs: { first: number; count: number } | null;
+  /** x264 threads per encoder: null lets x264 decide (one chunk alone has every core). */
+  threads?: number | null;
+  /** A fork's chunk whose rungs are reused (these, recorded by its parent): only its thumbnails are made. */
+  reuseRungs?: { name: string; segments: SegmentRef[] }[];
+};
+export type AudioChunkSpec = { type: 'audio'; weight: number };
+
+export interface SegmentRef {
+  key: string;
+  duration: number;
+  bytes: number;
+}
+
+export type ChunkResult =
+  /** `thumbs`: keys of the chunk's thumbnail frames (`.../thumbs/t/t_<index>.jpg`). */
+  | { type: 'video'; start: number; end: number; rungs: { name: string; segments: SegmentRef[] }[]; thumbs: string[] }
+  | { type: 'audio'; segments: SegmentRef[] }
+  | { type: 'audio-file'; key: string; bytes: number };
+
+/** Pure: the ladder this job encodes (empty when it encodes no video). */
+export const ladderOf = (p: TranscodeParams): PlannedRung[] => {
+  const v = p.preset.video;
+  if (!v || p.source.videoStream === null || (p.preset.output !== 'hls' && p.preset.output !== 'mp4')) return [];
+  return planLadder(v, { displayWidth: p.source.displayWidth!, displayHeight: p.source.displayHeight!, fps: outputFps(p.source.fps, p.source.avgFps, v.maxFps) });
+};
+
+export const fpsOf = (p: TranscodeParams): number => outputFps(p.source.fps, p.source.avgFps, p.preset.video?.maxFps ?? 60);
+
+/** Pure: the thumbnail plan, or null when the job makes none. */
+export const thumbnailsOf = (p: TranscodeParams): ThumbnailPlan | null => {
+  const t = p.preset.thumbnails;
+  if (!t || p.source.videoStream === null) return null;
+  return planThumbnails(outputDuration(p), t, { width: p.source.displayWidth!, height: p.source.displayHeight! });
+};
+
+/** Pure: whether the job encodes the audio track, and into what. */
+export const audioOutputOf = (p: TranscodeParams): 'hls' | 'm4a' | null => {
+  if (!p.preset.audio || p.source.audioStream === null) return null;
+  if (p.preset.output === 'hls') return 'hls';
+  if (p.preset.output === 'mp4' || p.preset.output === 'audio') return 'm4a';
+  return null;
+};
+
+/**
+ * Pure: x264 threads per encoder when `parallel` chunk processes share
+ * `cores`. ffmpeg 5.1 encodes a process's rungs one after another on its
+ * main thread; with one chunk per core, single-threaded encoders keep every
+ * core busy without x264's frame-threading overhead (measured: 3-5% faster
+ * than letting each encoder start a thread per core).
+ */
+export const encoderThreads = (parallel: number, cores: number): number | null => (parallel >= 2 ? Math.max(1, Math.floor(cores / parallel)) : null);
+
+/** Pure: the output frame grid of a job that encodes video. */
+export const gridOf = (p: TranscodeParams): Fraction => fpsFraction(fpsOf(p));
+
+/** Pure: the chunk plan. Video chunks are ranges of the output frame grid, cut on segment boundaries. */
+export const planTranscode = (p: TranscodeParams, workers: number, cores = navigator.hardwareConcurrency): ChunkSpec[] => {
+  const rungs = ladderOf(p);
+  const thumbs = thumbnailsOf(p);
+  const duration = outputDuration(p);
+  const specs: ChunkSpec[] = [];
+  if (rungs.length > 0 || thumbs) {
+    const seg = p.preset.segmentSeconds;
+    const fps = gridOf(p);
+    const chunks = planFrameChunks({
+      duration,
+      totalFrames: Math.max(1, frameAt(duration, fps)),
+      fps,
+      segmentFrames: segmentFrames(seg, fps),
+      capLast: p.range != null,
+      workers,
+      minChunkSeconds: Math.max(10, 2 * seg),
+      maxChunkSeconds: 120,
+    });
+    // Encoding cost grows with pixels: weight chunks by seconds x ladder size, for progress.
+    const pixels = rungs.reduce((a, r) => a + r.width * r.height, 0) / (1920 * 1080) + 0.05;
+    const threads = encoderThreads(Math.min(workers, chunks.length), cores);
+    for (const c of chunks) {
+      let t: VideoChunkSpec['thumbs'] = null;
+      if (thumbs) {
+        const inChunk = thumbs.times.map((time, i) => ({ time, i })).filter(({ time }) => time >= c.start && (time < c.end || c.n === chunks.length - 1));
+        if (inChunk.length > 0) t = { first: inChunk[0]!.i, count: inChunk.length };
+      }
+      const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, startFrame: c.startFrame, frames: c.frames, weight: (c.end - c.start) * pixels, thumbs: t, threads };
+      specs.push({ n: c.n, spec: spec as unknown as Record<string, unknown> });
+    }
+  }
+  if (audioOutputOf(p)) {
+    const spec: AudioChunkSpec = { type: 'audio', weight: duration * 0.03 };
+    specs.push({ n: specs.length, spec: spec as unknown as Record<string, unknown> });
+  }
+  if (specs.length === 0) throw new AppError('validation', `preset ${p.preset.id} makes no output from this asset`);
+  return specs;
+};
+
+/** Pure: a video chunk's frame range, also for chunks planned before frame-exact chunks (by seconds). */
+export const chunkFrames = (p: TranscodeParams, c: VideoChunkSpec): { startFrame: number; frames: number | null } => {
+  if (c.startFrame !== undefined && c.frames !== undefined) return { startFrame: c.startFrame, frames: c.frames };
+  const fps = gridOf(p);
+  const startFrame = frameAt(c.start, fps);
+  const last = c.end >= outputDuration(p) - 1e-3;
+  return { startFrame, frames: last && p.range == null ? null : frameAt(c.end, fps) - startFrame };
+};
+
+
