@@ -7,7 +7,7 @@
  *   another; the same three processes run at once are printed too;
  * - single: one hand-written ffmpeg command that decodes once and splits to
  *   three scalers (audio encoded once);
- * - MPR: a transcode job through the whole system (scan, plan, keyframe-aligned
+ * - MPR: a transcode job through the whole system (scan, plan, segment-aligned
  *   chunks on the worker pool, packaging into the output store).
  * Targets: MPR ≤ 0.80× naive and ≤ 1.10× single. Also: time from job
  * creation to the first progress tick from ffmpeg.
