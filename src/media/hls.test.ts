@@ -171,6 +171,47 @@ describe('writeMasterPlaylist', () => {
     for (const l of lines.filter((x) => x.startsWith('#EXT-X-'))) expect((l.match(/"/g) ?? []).length % 2).toBe(0);
   });
 
+  const subtitles = [
+    { uri: 'subs/en/index.m3u8', name: 'English', language: 'en' },
+    { uri: 'subs/fr/index.m3u8', name: 'French', language: 'fr' },
+  ];
+
+  test('with subtitle renditions: a SUBTITLES group after the audio, named by every variant', () => {
+    expect(writeMasterPlaylist({ variants, audio, subtitles })).toBe(
+      [
+        '#EXTM3U',
+        '#EXT-X-VERSION:3',
+        '#EXT-X-INDEPENDENT-SEGMENTS',
+        '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="Audio",LANGUAGE="und",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/index.m3u8"',
+        '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,URI="subs/en/index.m3u8"',
+        '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="French",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,URI="subs/fr/index.m3u8"',
+        '#EXT-X-STREAM-INF:BANDWIDTH=1000000,AVERAGE-BANDWIDTH=900000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2",FRAME-RATE=29.970,AUDIO="aud",SUBTITLES="subs"',
+        '360p/index.m3u8',
+        '#EXT-X-STREAM-INF:BANDWIDTH=2900000,AVERAGE-BANDWIDTH=2500000,RESOLUTION=1280x720,CODECS="avc1.64001f,mp4a.40.2",FRAME-RATE=29.970,AUDIO="aud",SUBTITLES="subs"',
+        '720p/index.m3u8',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('subtitles without audio; none given means no group at all', () => {
+    const text = writeMasterPlaylist({ variants, subtitles: [{ uri: 'subs/und/index.m3u8', name: 'Subtitles' }] });
+    expect(text).toContain('#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="Subtitles",LANGUAGE="und",DEFAULT=NO,AUTOSELECT=YES,URI="subs/und/index.m3u8"\n');
+    expect(text).toContain('FRAME-RATE=29.970,SUBTITLES="subs"\n360p/index.m3u8');
+    for (const none of [undefined, null, []]) {
+      const plain = writeMasterPlaylist({ variants, audio, subtitles: none });
+      expect(plain).not.toContain('SUBTITLES');
+      expect(plain).toBe(writeMasterPlaylist({ variants, audio }));
+    }
+  });
+
+  test('refuses subtitle renditions it cannot write', () => {
+    expect(() => writeMasterPlaylist({ variants, subtitles: [subtitles[0]!, { ...subtitles[1]!, name: 'English' }] })).toThrow('both named "English"');
+    expect(() => writeMasterPlaylist({ variants, subtitles: [{ ...subtitles[0]!, name: 'Say "hi"' }] })).toThrow('subtitles[0].name cannot contain quotes');
+    expect(() => writeMasterPlaylist({ variants, subtitles: [{ ...subtitles[0]!, name: ' ' }] })).toThrow('subtitles[0].name must not be empty');
+    expect(() => writeMasterPlaylist({ variants, subtitles: [{ ...subtitles[0]!, uri: '' }] })).toThrow('unusable URI');
+  });
+
   test('refuses what it cannot write', () => {
     expect(() => writeMasterPlaylist({ variants: [], audio })).toThrow('no variants');
     expect(() => writeMasterPlaylist({ variants, audio: { ...audio, name: 'say "hi"' } })).toThrow('audio.name cannot contain quotes');

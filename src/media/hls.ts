@@ -130,6 +130,18 @@ export interface MasterAudio {
   codecs: string;
 }
 
+/** A WebVTT rendition (one per subtitle track), in the `subs` group. */
+export interface MasterSubtitle {
+  uri: string;
+  /** Shown in the player's menu; unique within the group (RFC 8216 4.3.4.2). */
+  name: string;
+  /** RFC 5646 tag; "und" when not given. */
+  language?: string;
+}
+
+/** The GROUP-ID of the subtitle renditions: one group, every variant names it. */
+export const SUBTITLE_GROUP_ID = 'subs';
+
 // A quoted-string may not hold a double quote, CR or LF (RFC 8216 4.2).
 const quoted = (v: string, what: string): string => {
   if (/["\r\n]/.test(v)) throw new AppError('validation', `master playlist: ${what} cannot contain quotes or newlines: ${JSON.stringify(v)}`);
@@ -146,9 +158,10 @@ const positiveInt = (v: number, what: string): number => {
  * BANDWIDTH and AVERAGE-BANDWIDTH must already include the audio's bits: a
  * player budgets a variant by them, and it downloads both.
  */
-export const writeMasterPlaylist = (input: { variants: MasterVariant[]; audio?: MasterAudio | null }): string => {
+export const writeMasterPlaylist = (input: { variants: MasterVariant[]; audio?: MasterAudio | null; subtitles?: MasterSubtitle[] | null }): string => {
   if (input.variants.length === 0) throw new AppError('validation', 'master playlist: no variants');
   const audio = input.audio ?? null;
+  const subtitles = input.subtitles ?? [];
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
   if (audio) {
     checkUri(audio.uri, 'audio');
@@ -164,6 +177,7 @@ export const writeMasterPlaylist = (input: { variants: MasterVariant[]; audio?: 
     ];
     lines.push(`#EXT-X-MEDIA:${attrs.join(',')}`);
   }
+  lines.push(...subtitleMediaLines(subtitles));
   const sorted = [...input.variants].sort((a, b) => a.bandwidth - b.bandwidth);
   for (const [i, v] of sorted.entries()) {
     const what = `variants[${i}]`;
@@ -178,10 +192,38 @@ export const writeMasterPlaylist = (input: { variants: MasterVariant[]; audio?: 
       `FRAME-RATE=${v.frameRate.toFixed(3)}`,
     ];
     if (audio) attrs.push(`AUDIO=${quoted(audio.groupId, 'audio.groupId')}`);
+    if (subtitles.length > 0) attrs.push(`SUBTITLES="${SUBTITLE_GROUP_ID}"`);
     lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
   }
   lines.push('');
   return lines.join('\n');
+};
+
+/**
+ * The subtitle renditions' media lines. DEFAULT=NO: subtitles stay off
+ * until the viewer picks them (a player may still turn on one matching the
+ * user's language: AUTOSELECT=YES). Variants carry no WebVTT entry in
+ * CODECS: plain WebVTT segments are not a media format players check.
+ */
+const subtitleMediaLines = (subtitles: MasterSubtitle[]): string[] => {
+  const names = new Set<string>();
+  return subtitles.map((t, i) => {
+    const what = `subtitles[${i}]`;
+    checkUri(t.uri, what);
+    if (t.name.trim() === '') throw new AppError('validation', `master playlist: ${what}.name must not be empty`);
+    if (names.has(t.name)) throw new AppError('validation', `master playlist: two subtitle tracks are both named ${JSON.stringify(t.name)}; each needs its own name`);
+    names.add(t.name);
+    const attrs = [
+      'TYPE=SUBTITLES',
+      `GROUP-ID="${SUBTITLE_GROUP_ID}"`,
+      `NAME=${quoted(t.name, `${what}.name`)}`,
+      `LANGUAGE=${quoted(t.language ?? 'und', `${what}.language`)}`,
+      'DEFAULT=NO',
+      'AUTOSELECT=YES',
+      `URI=${quoted(t.uri, `${what}.uri`)}`,
+    ];
+    return `#EXT-X-MEDIA:${attrs.join(',')}`;
+  });
 };
 
 /** Segments this short (a chunk's tail) swing too much to stand for the peak. */

@@ -24,13 +24,20 @@ export const branchSignatures = (p: TranscodeParams) => ({
   video: JSON.stringify([p.inputKey, media(p), p.preset.output, p.preset.video, p.preset.segmentSeconds, p.range ?? null]),
   thumbs: JSON.stringify([p.inputKey, media(p), p.preset.thumbnails, p.range ?? null]),
   audio: JSON.stringify([p.inputKey, p.source.audioStream, p.source.duration, p.preset.output, p.preset.audio, p.preset.segmentSeconds, p.range ?? null]),
+  subtitles: JSON.stringify([p.inputKey, p.source.subtitles ?? [], p.source.duration, p.preset.output, p.range ?? null]),
 });
 
 type VideoResult = Extract<ChunkResult, { type: 'video' }>;
 
 /** Every output key a recorded chunk result points at. */
 export const resultKeys = (r: ChunkResult): string[] =>
-  r.type === 'video' ? [...r.rungs.flatMap((x) => x.segments.map((s) => s.key)), ...r.thumbs] : r.type === 'audio' ? r.segments.map((s) => s.key) : [r.key];
+  r.type === 'video'
+    ? [...r.rungs.flatMap((x) => x.segments.map((s) => s.key)), ...r.thumbs]
+    : r.type === 'audio'
+      ? r.segments.map((s) => s.key)
+      : r.type === 'subtitles'
+        ? r.tracks.flatMap((t) => [t.playlistKey, ...t.segments.map((s) => s.key)])
+        : [r.key];
 
 const allThere = async (output: Storage, keys: string[]): Promise<boolean> => {
   for (const k of keys) if (!(await output.stat(k))) return false;
@@ -85,18 +92,19 @@ export const planTranscodeFork = async (
       chunks.push({ n, type: 'video', reused: [], rerun: thumbs ? ['video', 'thumbnails'] : ['video'], why });
     }
   }
-  const audio = fresh.find((c) => c.spec.type === 'audio');
-  if (audio) {
+  // The subtitle and audio chunks: each reused whole when its settings are the same and its files are all there.
+  for (const kind of ['subtitles', 'audio'] as const) {
+    const chunk = fresh.find((c) => c.spec.type === kind);
+    if (!chunk) continue;
     const n = plan.length;
-    plan.push({ n, spec: audio.spec });
-    const was = old.find((c) => c.spec.type === 'audio');
-    const r = was?.result;
-    const same = before.audio === after.audio;
+    plan.push({ n, spec: chunk.spec });
+    const r = old.find((c) => (c.spec.type as string) === kind)?.result;
+    const same = before[kind] === after[kind];
     if (same && r && (await allThere(d.output, resultKeys(r)))) {
       done[String(n)] = r;
-      chunks.push({ n, type: 'audio', reused: ['audio'], rerun: [] });
+      chunks.push({ n, type: kind, reused: [kind], rerun: [] });
     } else {
-      chunks.push({ n, type: 'audio', reused: [], rerun: ['audio'], why: !same ? 'the audio settings changed' : r ? 'its files are gone from the output store' : 'it had not finished' });
+      chunks.push({ n, type: kind, reused: [], rerun: [kind], why: !same ? `the ${kind} settings changed` : r ? 'its files are gone from the output store' : 'it had not finished' });
     }
   }
   return { plan, done, chunks };

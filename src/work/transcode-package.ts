@@ -15,14 +15,17 @@ import { audioCodecs } from '../media/ladder.ts';
 import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../media/sprites.ts';
 import { toolInput } from '../storage/index.ts';
 import type { JobContext } from './kinds.ts';
-import type { ChunkResult, SegmentRef, TranscodeDeps } from './transcode.ts';
-import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf } from './transcode.ts';
+import type { TranscodeDeps } from './transcode.ts';
+import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf, type ChunkResult, type SegmentRef } from './transcode-plan.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
 import { verifyTranscode, type VerifyPlan } from './transcode-verify.ts';
+import { adoptSubtitleResult, subtitleMasterEntries, type SubtitleChunkResult } from './transcode-subtitles.ts';
 
 export interface Rendition {
   name: string;
-  type: 'video' | 'audio';
+  type: 'video' | 'audio' | 'subtitles';
+  /** Subtitles: the track's language (BCP 47, 'und' when unknown). */
+  language?: string;
   /** The rendition's playlist (HLS) or file (MP4, M4A). */
   key: string;
   codec: string;
@@ -83,6 +86,24 @@ const packageHls = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
     });
   }
   const master = `${prefix}/hls/master.m3u8`;
+  const subs = results.find((r): r is SubtitleChunkResult => r.type === 'subtitles') ?? null;
+  for (const t of subs?.tracks ?? []) {
+    // A WebVTT playlist written whole by the subtitle chunk: listed as a rendition so it is checked and downloadable.
+    out.outputs.playlists.push(t.playlistKey);
+    out.renditions.push({
+      name: t.name,
+      type: 'subtitles',
+      language: t.language,
+      key: t.playlistKey,
+      codec: 'wvtt',
+      width: null,
+      height: null,
+      bitrate: 0,
+      averageBitrate: 0,
+      bytes: sum(t.segments.map((s) => s.bytes)),
+      duration: sum(t.segments.map((s) => s.duration)),
+    });
+  }
   const variants = [];
   for (const r of rungs) {
     const segments = videos.flatMap((v) => v.rungs.find((x) => x.name === r.name)?.segments ?? []);
@@ -116,7 +137,7 @@ const packageHls = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
   let text: string;
   if (variants.length > 0) {
     const a = audio ? { uri: relativeKey(master, `${prefix}/hls/audio/index.m3u8`), groupId: 'aud', name: 'audio', channels: p.preset.audio!.channels, codecs: audioCodecs() } : null;
-    text = writeMasterPlaylist({ variants, audio: a });
+    text = writeMasterPlaylist({ variants, audio: a, subtitles: subtitleMasterEntries(subs, master) });
   } else if (audio) {
     // An audio-only source: the audio playlist is the one variant.
     text = [
@@ -243,6 +264,7 @@ const adoptChunkOutputs = async (d: TranscodeDeps, results: ChunkResult[], prefi
       for (const x of r.rungs) rungs.push({ name: x.name, segments: await Promise.all(x.segments.map(seg)) });
       out.push({ ...r, rungs, thumbs: await Promise.all(r.thumbs.map(copy)) });
     } else if (r.type === 'audio') out.push({ ...r, segments: await Promise.all(r.segments.map(seg)) });
+    else if (r.type === 'subtitles') out.push(await adoptSubtitleResult(r, copy));
     else out.push({ ...r, key: await copy(r.key) });
   }
   return out;

@@ -6,6 +6,7 @@
  */
 import { AppError } from '../errors.ts';
 import { validatePreset } from '../media/presets.ts';
+import { textSubtitleTracks, type SubtitleSource } from '../media/subtitles.ts';
 import type { Preset, Probe, ProbeVerdict } from '../media/types.ts';
 
 export interface TranscodeSource {
@@ -18,6 +19,13 @@ export interface TranscodeSource {
   fps: number | null;
   avgFps: number | null;
   hdr: boolean;
+  /** Text subtitle tracks that become WebVTT renditions (absent on older jobs and on sources without any: none). */
+  subtitles?: SubtitleSource[];
+  /** Bytes and modification time of the file when it was probed (absent on older jobs). */
+  size?: number;
+  modifiedAt?: string;
+  /** Seconds of the chosen audio track, when the probe knows (absent on older jobs). */
+  audioDuration?: number;
 }
 
 export interface TranscodeParams {
@@ -26,7 +34,47 @@ export interface TranscodeParams {
   presetId: string;
   preset: Preset;
   source: TranscodeSource;
+  /** Trim: only source seconds [start, end) are encoded, and the output starts at 0. Absent or null: the whole source. */
+  range?: TimeRange | null;
 }
+
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+/** Pure: seconds of output the job makes (the trimmed range, or the whole source). */
+export const outputDuration = (p: Pick<TranscodeParams, 'source' | 'range'>): number => (p.range ? p.range.end - p.range.start : p.source.duration);
+
+/** Pure: source seconds where the output begins. */
+export const rangeStart = (p: Pick<TranscodeParams, 'range'>): number => p.range?.start ?? 0;
+
+/**
+ * Checks a trim range against a source of `duration` seconds; throws
+ * AppError('validation') naming `field`. A range covering the whole source
+ * is no trim (null).
+ */
+export const validateRange = (x: unknown, duration: number, field = 'range'): TimeRange | null => {
+  if (x === undefined || x === null) return null;
+  const bad = (why: string): never => {
+    throw new AppError('validation', `${field}: ${why}`);
+  };
+  if (!isObj(x)) return bad('must be an object { start, end } in seconds');
+  const unknown = Object.keys(x).filter((k) => k !== 'start' && k !== 'end');
+  if (unknown.length) bad(`unknown field "${unknown[0]}" (a range has start and end, in seconds)`);
+  const start = x.start ?? 0;
+  const end = x.end ?? duration;
+  if (typeof start !== 'number' || !Number.isFinite(start) || start < 0) bad('start must be a number of seconds, 0 or more');
+  if (typeof end !== 'number' || !Number.isFinite(end)) bad('end must be a number of seconds');
+  const s = start as number;
+  const e = end as number;
+  if (s >= duration) bad(`start (${s} s) is not before the end of the source (${duration} s)`);
+  if (e <= s) bad(`end (${e} s) must come after start (${s} s)`);
+  if (e > duration + 1e-3) bad(`end (${e} s) is past the end of the source (${duration} s)`);
+  if (e - s < 0.1) bad('the range is shorter than a tenth of a second');
+  const clamped = { start: s, end: Math.min(e, duration) };
+  return clamped.start === 0 && clamped.end >= duration ? null : clamped;
+};
 
 /** Pure: the facts a transcode needs from a ready asset's probe. */
 export const sourceFromProbe = (probe: Probe, verdict: ProbeVerdict): TranscodeSource => {
@@ -40,7 +88,15 @@ export const sourceFromProbe = (probe: Probe, verdict: ProbeVerdict): TranscodeS
     fps: v?.fps ?? null,
     avgFps: v?.avgFps ?? null,
     hdr: v?.hdr ?? false,
+    ...optionalSubtitles(textSubtitleTracks(probe.streams)),
+    ...audioLength(probe, verdict),
   };
+};
+
+/** How long the chosen audio track lasts, when the probe says (it may end before the video). */
+const audioLength = (probe: Probe, verdict: ProbeVerdict) => {
+  const a = probe.streams.find((s) => s.index === verdict.audioStream);
+  return a?.duration && a.duration > 0 ? { audioDuration: a.duration } : {};
 };
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -68,6 +124,7 @@ export const validateTranscodeParams = (p: Record<string, unknown>): TranscodePa
     inputKey: p.inputKey as string,
     presetId: p.presetId as string,
     preset,
+    ...optionalRange(validateRange(p.range, s.duration as number, 'params.range')),
     source: {
       duration: s.duration as number,
       videoStream: s.videoStream as number | null,
@@ -77,9 +134,45 @@ export const validateTranscodeParams = (p: Record<string, unknown>): TranscodePa
       fps: (s.fps as number | null) ?? null,
       avgFps: (s.avgFps as number | null) ?? null,
       hdr: s.hdr === true,
+      ...optionalSubtitles(validateSubtitles(s.subtitles)),
+      ...optionalFacts(s),
     },
   };
 };
+
+/** A source without text subtitles carries no field at all, as sources made before subtitles existed. */
+const optionalSubtitles = (tracks: SubtitleSource[]) => (tracks.length > 0 ? { subtitles: tracks } : {});
+
+const validateSubtitles = (x: unknown): SubtitleSource[] => {
+  if (x === undefined || x === null) return [];
+  const bad = (why: string): never => {
+    throw new AppError('validation', `params.source.subtitles: ${why}`);
+  };
+  if (!Array.isArray(x)) return bad('must be a list of subtitle tracks');
+  const names = new Set<string>();
+  return x.map((t, i) => {
+    if (!isObj(t)) return bad(`track ${i} must be an object { index, codec, language, name }`);
+    if (!Number.isInteger(t.index) || (t.index as number) < 0) bad(`track ${i} needs a stream index (a whole number, 0 or more)`);
+    for (const f of ['codec', 'language', 'name'] as const) if (typeof t[f] !== 'string' || (t[f] as string).trim() === '') bad(`track ${i} needs a ${f}`);
+    if (names.has(t.name as string)) bad(`two tracks are named "${t.name}": each needs its own name`);
+    names.add(t.name as string);
+    return { index: t.index as number, codec: t.codec as string, language: t.language as string, name: t.name as string };
+  });
+};
+
+/** An untrimmed job's params carry no range at all, as jobs made before trimming existed. */
+const optionalRange = (range: TimeRange | null) => (range ? { range } : {});
+
+/**
+ * Optional facts: the file's size and modification time when it was probed
+ * (a job checks them before it starts) and its audio track's length (what
+ * the output check expects). Older jobs have none of them.
+ */
+const optionalFacts = (s: Record<string, unknown>) => ({
+  ...(typeof s.size === 'number' ? { size: s.size } : {}),
+  ...(typeof s.modifiedAt === 'string' ? { modifiedAt: s.modifiedAt } : {}),
+  ...(typeof s.audioDuration === 'number' && s.audioDuration > 0 ? { audioDuration: s.audioDuration } : {}),
+});
 
 /** Pure: refuses a preset the source cannot feed, with a sentence saying what would work. */
 export const checkPresetFitsSource = (p: TranscodeParams): void => {

@@ -11,6 +11,7 @@ import { outputFps, planLadder } from '../media/ladder.ts';
 import { planThumbnails, type ThumbnailPlan } from '../media/sprites.ts';
 import type { PlannedRung } from '../media/types.ts';
 import { outputDuration, type TranscodeParams } from './transcode-params.ts';
+import { subtitleChunkSpec, type SubtitleChunkResult } from './transcode-subtitles.ts';
 
 export type VideoChunkSpec = {
   type: 'video';
@@ -39,7 +40,8 @@ export type ChunkResult =
   /** `thumbs`: keys of the chunk's thumbnail frames (`.../thumbs/t/t_<index>.jpg`). */
   | { type: 'video'; start: number; end: number; rungs: { name: string; segments: SegmentRef[] }[]; thumbs: string[] }
   | { type: 'audio'; segments: SegmentRef[] }
-  | { type: 'audio-file'; key: string; bytes: number };
+  | { type: 'audio-file'; key: string; bytes: number }
+  | SubtitleChunkResult;
 
 /** Pure: the ladder this job encodes (empty when it encodes no video). */
 export const ladderOf = (p: TranscodeParams): PlannedRung[] => {
@@ -109,6 +111,8 @@ export const planTranscode = (p: TranscodeParams, workers: number, cores = navig
       specs.push({ n: c.n, spec: spec as unknown as Record<string, unknown> });
     }
   }
+  const subs = subtitleChunkSpec(p);
+  if (subs) specs.push({ n: specs.length, spec: subs as unknown as Record<string, unknown> });
   if (audioOutputOf(p)) {
     const spec: AudioChunkSpec = { type: 'audio', weight: duration * 0.03 };
     specs.push({ n: specs.length, spec: spec as unknown as Record<string, unknown> });

@@ -37,6 +37,7 @@ import {
   type VideoChunkSpec,
 } from './transcode-plan.ts';
 import { recheckSource } from './transcode-source.ts';
+import { runSubtitleChunk, type SubtitleChunkSpec } from './transcode-subtitles.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
 
 // The plan's names, for the modules and tests that know them from here.
@@ -194,8 +195,10 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
   },
   async run(chunk, params, ctx) {
     const p = params as unknown as TranscodeParams;
-    const spec = chunk.spec as unknown as VideoChunkSpec | AudioChunkSpec;
-    return spec.type === 'video' ? runVideoChunk(d, p, chunk.n, spec, ctx) : runAudioChunk(d, p, chunk.n, ctx);
+    const spec = chunk.spec as unknown as VideoChunkSpec | AudioChunkSpec | SubtitleChunkSpec;
+    if (spec.type === 'video') return runVideoChunk(d, p, chunk.n, spec, ctx);
+    if (spec.type === 'subtitles') return runSubtitleChunk(d, p, chunk.n, ctx);
+    return runAudioChunk(d, p, chunk.n, ctx);
   },
   forkPlan: (parent, params) =>
     planTranscodeFork(d, { ...parent, params: parent.params as unknown as TranscodeParams }, params as unknown as TranscodeParams),
