@@ -74,7 +74,14 @@ export const audioOutputOf = (p: TranscodeParams): 'hls' | 'm4a' | null => {
  * core busy without x264's frame-threading overhead (measured: 3-5% faster
  * than letting each encoder start a thread per core).
  */
-export const encoderThreads = (parallel: number, cores: number): number | null => (parallel >= 2 ? Math.max(1, Math.floor(cores / parallel)) : null);
+export const encoderThreads = (parallel: number, cores: number, balanced = true): number | null =>
+  // Chunks of unequal length (segment boundaries do not always split a short
+  // input evenly: 30 s of 6 s segments is 18 + 12 s) leave a core idle once
+  // the short one ends; multi-threaded encoders let the long one take it.
+  parallel >= 2 && balanced ? Math.max(1, Math.floor(cores / parallel)) : null;
+
+/** Pure: whether chunk lengths are within 10 % of each other (then each chunk keeps to its own core). */
+export const balancedChunks = (lengths: readonly number[]): boolean => lengths.length < 2 || Math.max(...lengths) <= 1.1 * Math.min(...lengths);
 
 /** Pure: the output frame grid of a job that encodes video. */
 export const gridOf = (p: TranscodeParams): Fraction => fpsFraction(fpsOf(p));
@@ -100,7 +107,7 @@ export const planTranscode = (p: TranscodeParams, workers: number, cores = navig
     });
     // Encoding cost grows with pixels: weight chunks by seconds x ladder size, for progress.
     const pixels = rungs.reduce((a, r) => a + r.width * r.height, 0) / (1920 * 1080) + 0.05;
-    const threads = encoderThreads(Math.min(workers, chunks.length), cores);
+    const threads = encoderThreads(Math.min(workers, chunks.length), cores, balancedChunks(chunks.map((c) => c.end - c.start)));
     for (const c of chunks) {
       let t: VideoChunkSpec['thumbs'] = null;
       if (thumbs) {

@@ -21,7 +21,13 @@ describe('planTranscode', () => {
     // 6 s segments at 30 fps: the split at 15 s snaps to 18 s (frame 540); the last chunk reads to the end.
     expect([a.start, a.end, b.start, b.end]).toEqual([0, 18, 18, 30]);
     expect([a.startFrame, a.frames, b.startFrame, b.frames]).toEqual([0, 540, 540, null]);
-    expect([a.threads, b.threads]).toEqual([1, 1]);
+    // 18 s and 12 s: unequal, so the encoders may thread (the long chunk takes the core the short one frees).
+    expect([a.threads, b.threads]).toEqual([null, null]);
+    const even = planTranscode(params({ duration: 24 }), 2, 2).map((c) => c.spec as VideoChunkSpec).filter((c) => c.type === 'video');
+    expect(even.map((c) => [c.end - c.start, c.threads])).toEqual([
+      [12, 1],
+      [12, 1],
+    ]);
     expect(audio.type).toBe('audio');
     // Thumbnails every 2 s, each in the chunk whose range holds its time.
     expect(a.thumbs).toEqual({ first: 0, count: 9 });
@@ -65,6 +71,7 @@ describe('planTranscode', () => {
     expect(encoderThreads(2, 2)).toBe(1);
     expect(encoderThreads(4, 16)).toBe(4);
     expect(encoderThreads(8, 2)).toBe(1);
+    expect(encoderThreads(2, 2, false)).toBeNull();
   });
 });
 
