@@ -139,7 +139,7 @@ try {
       await s.projections.catchUp();
       const job = jobsTable.load(s.db, [jobId]);
       if (job?.status === 'COMPLETED') break;
-      if (job && job.status !== 'PENDING' && job.status !== 'PROCESSING') throw new Error(`MPR job ${job.status}: ${job.error}`);
+      if (job && !['PENDING', 'QUEUED', 'PROCESSING'].includes(job.status)) throw new Error(`MPR job ${job.status}: ${job.error}`);
       await Bun.sleep(20);
     }
     off();

@@ -113,8 +113,8 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: join(config.dataDir, 'work'), workers, findPreset: (id) => findPreset(db, id) }),
     );
   const progress = createProgressTracker({ bus, now });
-  const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
+  const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers, worker: nodeId });
   const queue = config.workQueue === 'redis' ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...opts.queueTimings }) : null;
   const projections = createProjectionRunner({ db, log, projections: allProjections(), logger });
   projections.init();

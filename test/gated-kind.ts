@@ -3,7 +3,7 @@
  * stop the system with work in flight. It counts effects started and
  * finished per chunk to prove nothing runs twice that should not.
  */
-import type { JobKind } from '../src/work/kinds.ts';
+import type { JobKind, WorkProgress } from '../src/work/kinds.ts';
 import { AppError } from '../src/errors.ts';
 
 export const gatedKind = (chunks: number) => {
@@ -19,12 +19,15 @@ export const gatedKind = (chunks: number) => {
   const started = new Map<number, number>();
   const finished = new Map<number, number>();
   const bump = (m: Map<number, number>, n: number) => m.set(n, (m.get(n) ?? 0) + 1);
+  // The running chunk n's progress callback, so a test can send ticks while it is held.
+  const progress = new Map<number, (p: WorkProgress) => void>();
   const kind: JobKind = {
     name: 'gated',
     validate: (p) => p,
     plan: async () => Array.from({ length: chunks }, (_, n) => ({ n, spec: { n } })),
-    async run(chunk, _params, { signal }) {
+    async run(chunk, _params, { signal, progress: tick }) {
       bump(started, chunk.n);
+      progress.set(chunk.n, tick);
       await Promise.race([
         gate(chunk.n).open,
         new Promise((_, reject) => signal.addEventListener('abort', () => reject(new AppError('invalid_state', 'aborted')), { once: true })),
@@ -34,5 +37,13 @@ export const gatedKind = (chunks: number) => {
     },
     combine: (results) => ({ sum: (results as { value: number }[]).reduce((a, r) => a + r.value, 0) }),
   };
-  return { kind, open: (n: number) => gate(n).release(), openAll: () => Array.from({ length: chunks }, (_, n) => gate(n).release()), started, finished };
+  return {
+    kind,
+    open: (n: number) => gate(n).release(),
+    openAll: () => Array.from({ length: chunks }, (_, n) => gate(n).release()),
+    /** A progress tick from chunk n while it runs (ignored when it has not started). */
+    report: (n: number, percent: number) => progress.get(n)?.({ percent }),
+    started,
+    finished,
+  };
 };

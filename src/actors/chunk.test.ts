@@ -35,3 +35,46 @@ describe('chunk decider: attempts', () => {
     ]);
   });
 });
+
+describe('chunk decider: started and cancelled', () => {
+  const started: ChunkEvent = { type: 'ChunkStarted', data: { jobId: 'j', n: 2, worker: 'node-a', at } };
+
+  test('started once per worker: a re-delivery decides nothing, a takeover by another worker is a new start', () => {
+    expect(given(chunkDecider, [created]).when({ type: 'StartChunk', data: { worker: 'node-a', at } }).events).toEqual([started]);
+    expect(given(chunkDecider, [created, started]).when({ type: 'StartChunk', data: { worker: 'node-a', at } }).events).toEqual([]);
+    expect(given(chunkDecider, [created, started]).when({ type: 'StartChunk', data: { worker: 'node-b', at } }).events).toEqual([
+      { type: 'ChunkStarted', data: { jobId: 'j', n: 2, worker: 'node-b', at } },
+    ]);
+    const { state } = given(chunkDecider, [created, started]);
+    expect(state).toMatchObject({ status: 'started', worker: 'node-a' });
+  });
+
+  test('a started chunk finishes once; a finished one does not start again', () => {
+    const ok = given(chunkDecider, [created, started]).when({ type: 'CompleteChunk', data: { result: 'h', at } }).events!;
+    expect(ok).toEqual([{ type: 'ChunkSucceeded', data: { jobId: 'j', n: 2, result: 'h', at } }]);
+    expect(given(chunkDecider, [created, started, ok[0]!]).when({ type: 'StartChunk', data: { worker: 'node-b', at } }).events).toEqual([]);
+  });
+
+  test('cancelled while queued or running, once; after it nothing starts or finishes', () => {
+    const cancelled: ChunkEvent = { type: 'ChunkCancelled', data: { jobId: 'j', n: 2, attempt: 2, reason: 'the job cancelled', at } };
+    const retried: ChunkEvent = { type: 'ChunkCreated', data: { ...(created.data as object), attempt: 2 } as never };
+    expect(given(chunkDecider, [retried]).when({ type: 'CancelChunk', data: { reason: 'the job cancelled', at } }).events).toEqual([cancelled]);
+    expect(given(chunkDecider, [created, started]).when({ type: 'CancelChunk', data: { reason: 'r', at } }).events).toEqual([
+      { type: 'ChunkCancelled', data: { jobId: 'j', n: 2, reason: 'r', at } },
+    ]);
+    for (const cmd of [
+      { type: 'CancelChunk', data: { reason: 'again', at } },
+      { type: 'StartChunk', data: { worker: 'node-a', at } },
+      { type: 'CompleteChunk', data: { result: 1, at } },
+      { type: 'FailChunk', data: { reason: 'late', at } },
+    ] as const) {
+      expect(given(chunkDecider, [retried, cancelled]).when(cmd).events).toEqual([]);
+    }
+    expect(given(chunkDecider, [retried, cancelled]).state.status).toBe('cancelled');
+  });
+
+  test('starting or cancelling a chunk that does not exist is refused', () => {
+    expect((given(chunkDecider, []).when({ type: 'StartChunk', data: { worker: 'w', at } }).error as AppError).code).toBe('not_found');
+    expect((given(chunkDecider, []).when({ type: 'CancelChunk', data: { reason: 'r', at } }).error as AppError).code).toBe('not_found');
+  });
+});

@@ -1,11 +1,15 @@
-/** The chunk actor's decider: one slice of a job, created once, finished once. */
+/**
+ * The chunk actor's decider: one slice of a job, created once, started (again
+ * only when another worker takes it over), finished once — succeeded,
+ * failed, or cancelled when its attempt ended first.
+ */
 import { AppError } from '../errors.ts';
 import type { ChunkEvent } from '../events/chunk.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Decider } from './decider.ts';
 
 export interface ChunkState {
-  status: 'none' | 'created' | 'succeeded' | 'failed';
+  status: 'none' | 'created' | 'started' | 'succeeded' | 'failed' | 'cancelled';
   jobId: string;
   n: number;
   attempt: number;
@@ -14,12 +18,16 @@ export interface ChunkState {
   params: Record<string, unknown>;
   result: unknown;
   reason: string | null;
+  /** The node running it, once started. */
+  worker: string | null;
 }
 
 export type ChunkCommand =
   | { type: 'CreateChunk'; data: Extract<ChunkEvent, { type: 'ChunkCreated' }>['data'] }
+  | { type: 'StartChunk'; data: { worker: string; at: string } }
   | { type: 'CompleteChunk'; data: { result: unknown; at: string } }
-  | { type: 'FailChunk'; data: { reason: string; detail?: string | null; at: string } };
+  | { type: 'FailChunk'; data: { reason: string; detail?: string | null; at: string } }
+  | { type: 'CancelChunk'; data: { reason: string; at: string } };
 
 export const initialChunk = (): ChunkState => ({
   status: 'none',
@@ -31,6 +39,7 @@ export const initialChunk = (): ChunkState => ({
   params: {},
   result: null,
   reason: null,
+  worker: null,
 });
 
 export const evolveChunk = (s: ChunkState, e: StoredEvent<ChunkEvent> | StoredEvent): ChunkState => {
@@ -47,10 +56,14 @@ export const evolveChunk = (s: ChunkState, e: StoredEvent<ChunkEvent> | StoredEv
         spec: ev.data.spec,
         params: ev.data.params,
       };
+    case 'ChunkStarted':
+      return { ...s, status: 'started', worker: ev.data.worker };
     case 'ChunkSucceeded':
       return { ...s, status: 'succeeded', result: ev.data.result };
     case 'ChunkFailed':
       return { ...s, status: 'failed', reason: ev.data.reason };
+    case 'ChunkCancelled':
+      return { ...s, status: 'cancelled', reason: ev.data.reason };
     default:
       return s;
   }
@@ -59,16 +72,25 @@ export const evolveChunk = (s: ChunkState, e: StoredEvent<ChunkEvent> | StoredEv
 /** Attempt 1 leaves the field out, as events written before retries existed do. */
 const attemptOf = (s: ChunkState) => (s.attempt > 1 ? { attempt: s.attempt } : {});
 
+/** Created or started: not finished either way yet. */
+export const isOpen = (s: ChunkState) => s.status === 'created' || s.status === 'started';
+
 export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
+  if (cmd.type !== 'CreateChunk' && s.status === 'none') throw new AppError('not_found', 'no such chunk');
+  const ids = { jobId: s.jobId, n: s.n, ...attemptOf(s) };
   switch (cmd.type) {
     case 'CreateChunk':
       return s.status === 'none' ? [{ type: 'ChunkCreated', data: cmd.data }] : [];
+    case 'StartChunk':
+      // A re-delivery to the same worker is the same start; another worker taking over is a new one.
+      if (s.status === 'created' || (s.status === 'started' && s.worker !== cmd.data.worker)) return [{ type: 'ChunkStarted', data: { ...ids, ...cmd.data } }];
+      return [];
     case 'CompleteChunk':
-      if (s.status === 'none') throw new AppError('not_found', 'no such chunk');
-      return s.status === 'created' ? [{ type: 'ChunkSucceeded', data: { jobId: s.jobId, n: s.n, ...attemptOf(s), ...cmd.data } }] : [];
+      return isOpen(s) ? [{ type: 'ChunkSucceeded', data: { ...ids, ...cmd.data } }] : [];
     case 'FailChunk':
-      if (s.status === 'none') throw new AppError('not_found', 'no such chunk');
-      return s.status === 'created' ? [{ type: 'ChunkFailed', data: { jobId: s.jobId, n: s.n, ...attemptOf(s), ...cmd.data } }] : [];
+      return isOpen(s) ? [{ type: 'ChunkFailed', data: { ...ids, ...cmd.data } }] : [];
+    case 'CancelChunk':
+      return isOpen(s) ? [{ type: 'ChunkCancelled', data: { ...ids, ...cmd.data } }] : [];
     default: {
       const exhaustive: never = cmd;
       return exhaustive;

@@ -53,7 +53,7 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
     const child = await forkJob(s.runtime, { ...(await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides })), at: s.now() });
     out(`forked ${a.jobId} at position ${a.from} into job ${child}`);
     const job = await followJob(s, child, terminalLine());
-    out(JSON.stringify({ id: job.id, status: job.status, error: job.error, result: job.result }, null, 2));
+    out(JSON.stringify({ id: job.id, source: job.source_name, preset: job.preset_name, status: job.status, error: job.error, result: job.result }, null, 2));
     if (job.status !== 'COMPLETED') process.exitCode = 1;
   } finally {
     await s.close();

@@ -17,12 +17,18 @@ interface Live {
   etaSeconds: number | null;
 }
 
+/** Pure: what a person knows the job by, after its id: the source's file name and the preset's name, when it has them. */
+export const jobLabel = (job: Pick<JobView, 'id' | 'source_name' | 'preset_name'>): string => {
+  const names = [job.source_name, job.preset_name].filter(Boolean).join(' · ');
+  return names ? `${job.id} (${names})` : job.id;
+};
+
 /** Pure: the progress line for a job and its latest telemetry. */
 export const progressLine = (job: JobView, live: Live | null): string => {
-  const running = job.status === 'PROCESSING' || job.status === 'PENDING';
+  const running = job.status === 'PROCESSING' || job.status === 'QUEUED' || job.status === 'PENDING';
   const percent = job.status === 'COMPLETED' ? 100 : running && live ? Math.max(live.percent, job.progress) : job.progress;
   const extra = running && live ? [live.fps ? `${live.fps.toFixed(0)} fps` : '', live.etaSeconds !== null ? `ETA ${live.etaSeconds}s` : ''].filter(Boolean).join(' ') : '';
-  return `${job.id} ${job.status.padEnd(10)} ${progressBar(percent)} ${job.chunks_done}/${job.chunks_total} chunks${extra ? ` ${extra}` : ''}`;
+  return `${jobLabel(job)} ${job.status.padEnd(10)} ${progressBar(percent)} ${job.chunks_done}/${job.chunks_total} chunks${extra ? ` ${extra}` : ''}`;
 };
 
 export const followJob = async (s: System, jobId: string, out: (line: string, final: boolean) => void): Promise<JobView> => {

@@ -9,7 +9,15 @@ export type ChunkEvent =
       type: 'ChunkCreated';
       data: { jobId: string; n: number; attempt?: number; kind: string; spec: Record<string, unknown>; params: Record<string, unknown>; at: string };
     }
+  /**
+   * The work began on `worker` (a node name): running is a fact, so lanes and
+   * queue depth read it from the log. Logged again when another worker takes
+   * over a chunk whose first worker died.
+   */
+  | { type: 'ChunkStarted'; data: { jobId: string; n: number; attempt?: number; worker: string; at: string } }
   | { type: 'ChunkSucceeded'; data: { jobId: string; n: number; attempt?: number; result: unknown; at: string } }
-  | { type: 'ChunkFailed'; data: { jobId: string; n: number; attempt?: number; reason: string; detail?: string | null; at: string } };
+  | { type: 'ChunkFailed'; data: { jobId: string; n: number; attempt?: number; reason: string; detail?: string | null; at: string } }
+  /** Its attempt ended (cancelled, failed elsewhere, retried) before it finished: it will not run. */
+  | { type: 'ChunkCancelled'; data: { jobId: string; n: number; attempt?: number; reason: string; at: string } };
 
 export const chunkStream = (jobId: string, n: number, attempt = 1) => (attempt > 1 ? `chunk:${jobId}:${n}:r${attempt}` : `chunk:${jobId}:${n}`);

@@ -89,6 +89,13 @@ describe('assets', () => {
     expect((await call('GET', '/api/assets?sort=colour')).json.error.message).toContain('sort');
   });
 
+  test("each asset shows its folder; sort=name orders by file name, not by the key's folders", async () => {
+    const all = (await call('GET', '/api/assets?sort=name')).json.items as { key: string; name: string; folder: string }[];
+    expect(all.map((a) => a.name)).toEqual(['empty.mp4', 'flower.mp4', 'photo.mp4', 'sample.mp4', 't-rex.mp3']);
+    expect(all.map((a) => a.folder)).toEqual(['sub', '', '', '', '']);
+    expect((await call('GET', '/api/assets?sort=-name')).json.items.map((a: { name: string }) => a.name)).toEqual(['t-rex.mp3', 'sample.mp4', 'photo.mp4', 'flower.mp4', 'empty.mp4']);
+  });
+
   test('comment, re-probe, delete; unknown ids are 404 JSON', async () => {
     const flower = (await call('GET', '/api/assets?q=flower')).json.items[0];
     expect(flower).toMatchObject({ width: 960, height: 540, videoCodec: 'h264', audioCodec: 'aac' });
@@ -138,7 +145,10 @@ describe('jobs', () => {
     const created = await call('POST', '/api/jobs', { assetId: sample.id, presetId: 'hls-abr' });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ assetId: sample.id, presetId: 'hls-abr', attempt: 1, outputs: null });
-    expect(['PENDING', 'PROCESSING']).toContain(created.json.status);
+    expect(['PENDING', 'QUEUED', 'PROCESSING']).toContain(created.json.status);
+    const preset = (await call('GET', '/api/presets/hls-abr')).json;
+    expect(created.json).toMatchObject({ sourceKey: 'sample.mp4', sourceName: 'sample.mp4', presetName: preset.name });
+    expect(preset.name).not.toBe('hls-abr');
     done = await waitDone(created.json.id);
     expect(done).toMatchObject({ status: 'COMPLETED', progress: 100, error: null });
     expect(done.outputs.master).toEndWith('/hls/master.m3u8');

@@ -11,7 +11,10 @@ import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
 
 type Query = Record<string, string | undefined>;
 
-const SORTS: Record<string, string> = { key: 'key', registeredAt: 'registered_at', size: 'size', duration: 'duration', name: 'key' };
+// The file name is what follows the key's last '/': rtrim strips every
+// character but '/' from the end, leaving the folder, and substr skips it.
+const FILE_NAME = "substr(key, length(rtrim(key, replace(key, '/', ''))) + 1) COLLATE NOCASE";
+const SORTS: Record<string, string> = { key: 'key', registeredAt: 'registered_at', size: 'size', duration: 'duration', name: FILE_NAME };
 
 // Schemas document the API in OpenAPI. Values stay strings here and are
 // checked by hand (dto.ts), so a bad one answers a sentence naming the

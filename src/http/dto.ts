@@ -14,6 +14,8 @@ export const assetDto = (a: AssetView) => ({
   id: a.id,
   key: a.key,
   name: a.key.split('/').at(-1) ?? a.key,
+  /** The key's directory ('' at the root of the input store). */
+  folder: a.key.includes('/') ? a.key.slice(0, a.key.lastIndexOf('/')) : '',
   kind: a.kind,
   status: a.status,
   reason: a.reason,
@@ -50,6 +52,9 @@ export const jobDto = (j: JobView) => {
     kind: j.kind,
     assetId: j.asset_id,
     presetId: j.preset_id,
+    sourceKey: j.source_key,
+    sourceName: j.source_name,
+    presetName: j.preset_name,
     status: j.status,
     progress: j.progress,
     error: j.error,
@@ -77,7 +82,9 @@ export const chunkDto = (c: ChunkView) => ({
   status: c.status,
   spec: c.spec,
   error: c.error,
+  worker: c.worker,
   createdAt: c.created_at,
+  startedAt: c.started_at,
   finishedAt: c.finished_at,
 });
 

@@ -13,13 +13,14 @@ import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { jobStream } from '../events/job.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { chunksTable, jobsTable, type JobView } from '../projections/index.ts';
+import { chunksTable, JOB_STATUSES, jobsTable, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
 import { sseResponse } from './events-routes.ts';
+import { liveProgressOf, withLiveProgress } from './live-progress.ts';
 import { jobFilter, parseResumePosition } from './sse.ts';
 
-const STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const STATUSES: readonly string[] = JOB_STATUSES;
 type Query = Record<string, string | undefined>;
 
 // Schemas document the API in OpenAPI; values are checked by hand (dto.ts)
@@ -60,10 +61,21 @@ const loadJob = (s: System, id: string): JobView => {
   return j;
 };
 
+/** The job as the API answers it: the read model plus the latest live progress (SSE and REST agree). */
+const answer = (s: System, j: JobView) => jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)));
+
 /** Waits for the read models to apply `position`, then answers the job as it is now. */
 const fresh = async (s: System, id: string, position: number) => {
   await s.projections.waitFor(position);
-  return jobDto(loadJob(s, id));
+  return answer(s, loadJob(s, id));
+};
+
+/** `?attempt=N` (default: the job's current one) or `all`. */
+const attemptFilter = (j: JobView, v: string | undefined): number | null => {
+  if (v === 'all') return null;
+  if (v === undefined || v === '') return j.attempts;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new AppError('validation', `attempt: a whole number from 1 (this job is on attempt ${j.attempts}), or "all"; got "${v}"`);
+  return Number(v);
 };
 
 const listJobs = (s: System, q: Query) => {
@@ -86,7 +98,7 @@ const listJobs = (s: System, q: Query) => {
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = jobsTable.count(s.db, clause, args);
   const rows = jobsTable.select(s.db, `${clause} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...args, limit, offset]);
-  return { items: rows.map(jobDto), total };
+  return { items: rows.map((j) => answer(s, j)), total };
 };
 
 /** The job's own stream and every chunk stream of every attempt, in log order. */
@@ -98,8 +110,9 @@ const jobEvents = async (s: System, id: string): Promise<StoredEvent[]> => {
   return [...own, ...rest.flat()].sort((a, b) => a.position - b.position);
 };
 
-export const jobsRoutes = (s: System) =>
-  new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
+export const jobsRoutes = (s: System) => {
+  liveProgressOf(s.bus); // listening from now: ticks heard before a job's first read count too
+  return new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
     .get('', ({ query }) => listJobs(s, query as Query), {
       query: listQuery,
       detail: { summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)' },
@@ -118,7 +131,7 @@ export const jobsRoutes = (s: System) =>
       },
       { body: createBody, detail: { summary: 'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)' } },
     )
-    .get('/:id', ({ params }) => jobDto(loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job' } })
+    .get('/:id', ({ params }) => answer(s, loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job' } })
     .post(
       '/:id/cancel',
       async ({ params }) => {
@@ -178,10 +191,18 @@ export const jobsRoutes = (s: System) =>
     )
     .get(
       '/:id/chunks',
-      ({ params }) => {
-        loadJob(s, params.id);
-        const items = chunksTable.select(s.db, 'WHERE job_id = ? ORDER BY attempt, n', [params.id]);
+      ({ params, query }) => {
+        const attempt = attemptFilter(loadJob(s, params.id), (query as Query).attempt);
+        const items =
+          attempt === null
+            ? chunksTable.select(s.db, 'WHERE job_id = ? ORDER BY attempt, n', [params.id])
+            : chunksTable.select(s.db, 'WHERE job_id = ? AND attempt = ? ORDER BY n', [params.id, attempt]);
         return { items: items.map(chunkDto), total: items.length };
       },
-      { params: idParam, detail: { summary: "A job's chunks, every attempt (lane chart)" } },
+      {
+        params: idParam,
+        query: t.Object({ attempt: t.Optional(t.String({ description: 'an attempt number, or all; default: the current attempt' })) }),
+        detail: { summary: "A job's chunks of one attempt (default: the current one; ?attempt=N or all) for the lane chart" },
+      },
     );
+};

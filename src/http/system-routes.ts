@@ -18,6 +18,7 @@ export const systemRoutes = (s: System) =>
     '/status',
     async () => {
       const work = s.work();
+      // Chunks of live attempts not started yet: running ones are RUNNING, and an ended attempt's are CANCELLED.
       const queued = chunksTable.count(s.db, "WHERE status = 'QUEUED'");
       // With the Redis queue, chunks wait in the consumer group and run on any worker.
       const shared = s.queue ? await s.queue.depth() : null;
@@ -29,7 +30,7 @@ export const systemRoutes = (s: System) =>
         workers: {
           size: work.size,
           busy: work.busy,
-          queued: shared ? shared.waiting : Math.max(0, queued - work.busy),
+          queued: shared ? shared.waiting : queued,
           queue: s.config.workQueue,
           ...(shared ? { runningAnywhere: shared.pending } : {}),
         },

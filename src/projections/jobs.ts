@@ -1,4 +1,9 @@
-/** The Job read model: one row per job, as lists and the API show it. */
+/**
+ * The Job read model: one row per job, as lists and the API show it.
+ * PENDING: not planned yet; QUEUED: planned, waiting for a worker (no chunk
+ * of this attempt has started); PROCESSING: some chunk started or reported.
+ */
+import type { ChunkEvent } from '../events/chunk.ts';
 import type { ChunkSpec, JobEvent } from '../events/job.ts';
 import { chunkWeight } from '../work/progress.ts';
 import { streamId, streamKind } from '../events/index.ts';
@@ -6,7 +11,9 @@ import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
-export type JobStatusView = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type JobStatusView = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+export const JOB_STATUSES: readonly JobStatusView[] = ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 export interface JobView {
   id: string;
@@ -23,6 +30,10 @@ export interface JobView {
   /** Transcode jobs: their asset and preset (null for other kinds). */
   asset_id: string | null;
   preset_id: string | null;
+  /** What it works on and with, for people: see `labelsOf`. */
+  source_key: string | null;
+  source_name: string | null;
+  preset_name: string | null;
   params: Record<string, unknown>;
   result: unknown;
   chunks_total: number;
@@ -49,6 +60,9 @@ export const jobsTable = defineTable<JobView>({
     error_detail: 'TEXT',
     asset_id: 'TEXT',
     preset_id: 'TEXT',
+    source_key: 'TEXT',
+    source_name: 'TEXT',
+    preset_name: 'TEXT',
     params: 'JSON',
     result: 'JSON',
     chunks_total: 'INTEGER',
@@ -61,6 +75,19 @@ export const jobsTable = defineTable<JobView>({
   },
   indexes: [['status'], ['parent'], ['created_at'], ['asset_id']],
 });
+
+const str = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null);
+
+/**
+ * Pure, and kind-neutral by convention: a kind that works on an input file
+ * names it `params.inputKey`, and one with a preset keeps `params.presetId`
+ * and may snapshot it as `params.preset` (its `name` wins over the id).
+ */
+export const labelsOf = (params: Record<string, unknown>) => {
+  const key = str(params.inputKey);
+  const preset = params.preset && typeof params.preset === 'object' ? str((params.preset as { name?: unknown }).name) : null;
+  return { source_key: key, source_name: key && (key.split('/').at(-1) || key), preset_name: preset ?? str(params.presetId) };
+};
 
 const progressOf = (done: number, total: number) => (total > 0 ? Math.round((done / total) * 1000) / 10 : 0);
 const weightsOf = (chunks: ChunkSpec[]): Record<string, number> => Object.fromEntries(chunks.map((c) => [String(c.n), chunkWeight(c)]));
@@ -79,6 +106,7 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     error_detail: null,
     asset_id: typeof params.assetId === 'string' ? params.assetId : null,
     preset_id: typeof params.presetId === 'string' ? params.presetId : null,
+    ...labelsOf(params),
     params,
     result: null,
     chunks_total: 0,
@@ -97,9 +125,11 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
       if (!e.data.plan) return job;
       const weights = weightsOf(e.data.plan);
       const doneWeight = Object.keys(e.data.done).reduce((a, n) => a + (weights[n] ?? 0), 0);
+      const missing = e.data.plan.some((c) => !(String(c.n) in e.data.done));
       return {
         ...job,
-        status: 'PROCESSING',
+        // Every chunk reused: nothing waits for a worker, the job packages.
+        status: missing ? 'QUEUED' : 'PROCESSING',
         chunks_total: e.data.plan.length,
         chunks_done: Object.keys(e.data.done).length,
         weights,
@@ -109,13 +139,21 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     }
   }
   if (!v) return null;
+  if (streamKind(ev.stream) === 'chunk') {
+    const c = ev as StoredEvent<ChunkEvent>;
+    // The first chunk of the current attempt to start: the job is running.
+    if (c.type !== 'ChunkStarted' || (c.data.attempt ?? 1) !== v.attempts || v.status !== 'QUEUED') return null;
+    return { ...v, status: 'PROCESSING', updated_at: c.data.at };
+  }
   switch (e.type) {
     case 'JobPlanned':
-      return { ...v, status: 'PROCESSING', chunks_total: e.data.chunks.length, weights: weightsOf(e.data.chunks), done_weight: 0, updated_at: e.data.at };
+      return { ...v, status: 'QUEUED', chunks_total: e.data.chunks.length, weights: weightsOf(e.data.chunks), done_weight: 0, updated_at: e.data.at };
     case 'ChunkReported': {
       const doneWeight = v.done_weight + (v.weights[String(e.data.n)] ?? 0);
+      // Logs from before ChunkStarted existed: a report means a chunk ran.
+      const status = v.status === 'QUEUED' ? 'PROCESSING' : v.status;
       // Packaging follows the last chunk: stay below 100 until the job completes.
-      return { ...v, chunks_done: v.chunks_done + 1, done_weight: doneWeight, progress: Math.min(99, progressOf(doneWeight, totalOf(v.weights))), updated_at: e.data.at };
+      return { ...v, status, chunks_done: v.chunks_done + 1, done_weight: doneWeight, progress: Math.min(99, progressOf(doneWeight, totalOf(v.weights))), updated_at: e.data.at };
     }
     case 'JobCompleted':
       return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
@@ -146,8 +184,11 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
 
 export const jobsProjection: Projection<JobView> = {
   name: 'jobs',
-  version: 3,
+  version: 4,
   table: jobsTable,
-  keyOf: (e) => (streamKind(e.stream) === 'job' ? [streamId(e.stream)] : null),
+  keyOf: (e) => {
+    if (streamKind(e.stream) === 'job') return [streamId(e.stream)];
+    return e.type === 'ChunkStarted' && streamKind(e.stream) === 'chunk' ? [(e as StoredEvent<ChunkEvent>).data.jobId] : null;
+  },
   fold: foldJob,
 };

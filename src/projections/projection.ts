@@ -1,6 +1,7 @@
 /**
  * A projection is a pure fold over events into rows of one table:
- * `fold(view, event) → view | null | DELETE` (null: nothing to change).
+ * `fold(view, event) → view | null | DELETE` (null: nothing to change),
+ * for the one row `keyOf` names or for each row under `scopeOf`'s prefix.
  * The runner (runner.ts) owns the SQL, the transaction and the position.
  */
 import type { StoredEvent } from '../events/types.ts';
@@ -15,6 +16,12 @@ export interface Projection<V> {
   table: Table<V>;
   /** The key of the row an event touches, or null when the event is not for this projection. */
   keyOf(e: StoredEvent): readonly unknown[] | null;
+  /**
+   * Optional: for an event that touches every existing row under a key
+   * prefix (a job's end touches each of its chunks), that prefix; `fold` then
+   * runs once per such row. Checked before `keyOf`.
+   */
+  scopeOf?(e: StoredEvent): readonly unknown[] | null;
   fold(view: V | null, e: StoredEvent): V | null | typeof DELETE;
 }
 

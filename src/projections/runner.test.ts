@@ -3,7 +3,7 @@ import { Database } from 'bun:sqlite';
 import { createSqliteLog } from '../events/log/sqlite.ts';
 import type { NewEvent } from '../events/types.ts';
 import { silentLogger } from '../logger.ts';
-import { allProjections, checkpointsTable, createProjectionRunner, jobsTable, stageOutputsTable, type AnyProjection } from './index.ts';
+import { allProjections, checkpointsTable, chunksTable, createProjectionRunner, jobsTable, stageOutputsTable, type AnyProjection } from './index.ts';
 
 const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
 
@@ -14,16 +14,20 @@ const setup = () => {
   return { db, log, make };
 };
 
-/** A realistic mix: jobs that complete, fail and get cancelled, stage checkpoints with a replayed branch. */
+/** A realistic mix: jobs that complete, fail and get cancelled (with their chunks), stage checkpoints with a replayed branch. */
 const writeHistory = async (log: ReturnType<typeof setup>['log']) => {
   for (let j = 0; j < 20; j++) {
     const s = `job:j${j}`;
+    const chunk = (n: number, events: NewEvent[], expected: number) => log.append(`chunk:j${j}:${n}`, events, expected);
     const ev: NewEvent[] = [
       { type: 'JobCreated', data: { jobId: `j${j}`, kind: 'checksum', params: { j }, at: at(j) } },
       { type: 'JobPlanned', data: { chunks: [0, 1, 2].map((n) => ({ n, spec: {} })), at: at(j + 1) } },
       { type: 'ChunkReported', data: { n: 0, result: 'a', at: at(j + 2) } },
     ];
     await log.append(s, ev, 0);
+    for (const n of [0, 1, 2]) await chunk(n, [{ type: 'ChunkCreated', data: { jobId: `j${j}`, n, kind: 'checksum', spec: {}, params: {}, at: at(j + 1) } }], 0);
+    await chunk(0, [{ type: 'ChunkStarted', data: { jobId: `j${j}`, n: 0, worker: 'w', at: at(j + 1) } }, { type: 'ChunkSucceeded', data: { jobId: `j${j}`, n: 0, result: 'a', at: at(j + 2) } }], 1);
+    if (j % 3 === 2) for (const n of [1, 2]) await chunk(n, [{ type: 'ChunkSucceeded', data: { jobId: `j${j}`, n, result: n, at: at(j + 3) } }], 1);
     if (j % 3 === 0) await log.append(s, [{ type: 'JobFailed', data: { reason: `boom ${j}`, at: at(j + 3) } }], 3);
     else if (j % 3 === 1) await log.append(s, [{ type: 'JobCancelled', data: { reason: 'user', at: at(j + 3) } }], 3);
     else {
@@ -38,7 +42,7 @@ const writeHistory = async (log: ReturnType<typeof setup>['log']) => {
   await log.append('job:j2', [{ type: 'SomethingFromTheFuture', data: { x: 1 } }], 6);
 };
 
-const dump = (db: Database) => ({ jobs: jobsTable.dump(db), checkpoints: checkpointsTable.dump(db), outputs: stageOutputsTable.dump(db) });
+const dump = (db: Database) => ({ jobs: jobsTable.dump(db), chunks: chunksTable.dump(db), checkpoints: checkpointsTable.dump(db), outputs: stageOutputsTable.dump(db) });
 
 describe('projections', () => {
   test('fold jobs, checkpoints and stage outputs into read models', async () => {
@@ -52,6 +56,12 @@ describe('projections', () => {
     expect(jobsTable.load(db, ['j0'])).toMatchObject({ status: 'FAILED', error: 'boom 0', progress: 33.3, chunks_done: 1, chunks_total: 3 });
     expect(jobsTable.load(db, ['j1'])).toMatchObject({ status: 'CANCELLED', error: 'user' });
     expect(jobsTable.load(db, ['j2'])).toMatchObject({ status: 'COMPLETED', progress: 100, result: { ok: 2 }, attempts: 1, completed_at: at(6) });
+    const lane = (j: string) => chunksTable.select(db, 'WHERE job_id = ? ORDER BY n', [j]).map((c) => c.status);
+    expect([lane('j0'), lane('j1'), lane('j2')]).toEqual([
+      ['SUCCEEDED', 'CANCELLED', 'CANCELLED'],
+      ['SUCCEEDED', 'CANCELLED', 'CANCELLED'],
+      ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
+    ]);
     expect(checkpointsTable.dump(db)).toEqual([
       { id: 'c1', parent: null, job_id: 'p1', stage: 'ocr', overrides: { v: 1 }, stats: { frames: 1 }, created_at: at(1) },
       { id: 'c2', parent: 'c1', job_id: 'p1', stage: 'ocr', overrides: { v: 2 }, stats: { frames: 2 }, created_at: at(2) },

@@ -87,30 +87,45 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
     for (const p of projections) {
       const s = state.get(p.name)!;
       const rows = new Map<string, { key: readonly unknown[]; view: unknown }>();
-      let touched = false;
-      for (const e of events) {
-        if (e.position <= s.position) continue;
-        touched = true;
-        const key = p.keyOf(e);
-        if (!key) continue;
-        const id = JSON.stringify(key);
-        const current = rows.has(id) ? rows.get(id)!.view : p.table.load(db, key);
+      const write = () => {
+        for (const { key, view } of rows.values()) {
+          if (view === null) p.table.remove(db, key);
+          else p.table.save(db, view);
+        }
+        rows.clear();
+      };
+      const foldInto = (key: readonly unknown[], current: unknown, e: StoredEvent) => {
         try {
           const next = p.fold(current as never, e);
-          if (next === DELETE) rows.set(id, { key, view: null });
-          else if (next !== null) rows.set(id, { key, view: next });
+          if (next === DELETE) rows.set(JSON.stringify(key), { key, view: null });
+          else if (next !== null) rows.set(JSON.stringify(key), { key, view: next });
         } catch (err) {
           // A fold bug must not stop the read models: count it, name the position, go on.
           s.errors += 1;
           s.lastError = `position ${e.position} (${e.type}): ${errorMessage(err)}`;
           logger.error(`projection ${p.name} could not fold an event`, { position: e.position, type: e.type, error: errorMessage(err) });
         }
+      };
+      let touched = false;
+      for (const e of events) {
+        if (e.position <= s.position) continue;
+        touched = true;
+        const scope = p.scopeOf?.(e);
+        if (scope) {
+          // Rows folded earlier in this batch are written first (same
+          // transaction), so the table answers which rows are in scope, and
+          // a batch of any size folds exactly as one event at a time would.
+          write();
+          for (const row of p.table.under(db, scope)) foldInto(p.table.spec.key.map((k) => (row as Record<string, unknown>)[k]), row, e);
+          continue;
+        }
+        const key = p.keyOf(e);
+        if (!key) continue;
+        const id = JSON.stringify(key);
+        foldInto(key, rows.has(id) ? rows.get(id)!.view : p.table.load(db, key), e);
       }
       if (!touched) continue;
-      for (const { key, view } of rows.values()) {
-        if (view === null) p.table.remove(db, key);
-        else p.table.save(db, view);
-      }
+      write();
       s.position = events.at(-1)!.position;
       saveState(s);
     }

@@ -24,6 +24,8 @@ export interface Table<V> {
   remove(db: Database, key: readonly unknown[]): void;
   /** Every row in key order: what `rebuild` must reproduce exactly. */
   dump(db: Database): V[];
+  /** The rows whose leading key columns equal `prefix` (e.g. every chunk of one job), in key order. */
+  under(db: Database, prefix: readonly unknown[]): V[];
   /** Rows matching an SQL tail (`WHERE … ORDER BY … LIMIT …`) with its parameters, decoded like `load`. */
   select(db: Database, tail: string, params?: SQLQueryBindings[]): V[];
   count(db: Database, where: string, params?: SQLQueryBindings[]): number;
@@ -76,6 +78,14 @@ export const defineTable = <V>(spec: TableSpec<V>): Table<V> => {
       return db
         .query<Record<string, unknown>, []>(`SELECT * FROM ${ident(spec.name)} ORDER BY ${orderBy}`)
         .all()
+        .map((r) => decode(r)!);
+    },
+    under(db, prefix) {
+      if (prefix.length === 0 || prefix.length > spec.key.length) throw new Error(`table ${spec.name}: a key prefix has 1 to ${spec.key.length} columns`);
+      const match = spec.key.slice(0, prefix.length).map((k) => `${ident(k)} = ?`).join(' AND ');
+      return db
+        .query<Record<string, unknown>, SQLQueryBindings[]>(`SELECT * FROM ${ident(spec.name)} WHERE ${match} ORDER BY ${orderBy}`)
+        .all(...(prefix as SQLQueryBindings[]))
         .map((r) => decode(r)!);
     },
     select(db, tail, params = []) {

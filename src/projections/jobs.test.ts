@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'bun:test';
+import type { NewEvent, StoredEvent } from '../events/types.ts';
+import { foldJob, jobsProjection, type JobView } from './jobs.ts';
+
+const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+
+/** Folds events of `job:j` and its chunk streams, as the runner would (only those keyOf routes to the row). */
+const fold = (events: [string, NewEvent][]): JobView | null => {
+  let v: JobView | null = null;
+  events.forEach(([stream, e], i) => {
+    const stored = { ...e, stream, version: 1, position: i + 1, meta: { at: at(i), actor: 't', causationId: null, correlationId: null } } as StoredEvent;
+    if (!jobsProjection.keyOf(stored)) return;
+    v = foldJob(v, stored) ?? v;
+  });
+  return v;
+};
+
+const created: [string, NewEvent] = ['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'k', params: {}, at: at(0) } }];
+const planned: [string, NewEvent] = ['job:j', { type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }, { n: 1, spec: {} }], at: at(1) } }];
+const started = (n: number, attempt = 1): [string, NewEvent] => [
+  `chunk:j:${n}${attempt > 1 ? `:r${attempt}` : ''}`,
+  { type: 'ChunkStarted', data: { jobId: 'j', n, ...(attempt > 1 ? { attempt } : {}), worker: 'w', at: at(5) } },
+];
+
+describe('jobs read model: waiting for a worker', () => {
+  test('PENDING until planned, QUEUED until a chunk of its attempt starts, then PROCESSING', () => {
+    expect(fold([created])!.status).toBe('PENDING');
+    expect(fold([created, planned])!.status).toBe('QUEUED');
+    expect(fold([created, planned, started(1)])).toMatchObject({ status: 'PROCESSING', updated_at: at(5) });
+    // Logs from before chunks recorded their start: a chunk report means the job runs.
+    expect(fold([created, planned, ['job:j', { type: 'ChunkReported', data: { n: 0, result: 1, at: at(4) } }]])!.status).toBe('PROCESSING');
+  });
+
+  test("a retry is QUEUED again once planned; the old attempt's late start does not count", () => {
+    const retried: [string, NewEvent] = ['job:j', { type: 'JobRetried', data: { attempt: 2, at: at(3) } }];
+    const cancelled: [string, NewEvent] = ['job:j', { type: 'JobCancelled', data: { reason: 'r', at: at(2) } }];
+    const base = [created, planned, started(0), cancelled, retried, planned];
+    expect(fold(base)!.status).toBe('QUEUED');
+    expect(fold([...base, started(1)])!.status).toBe('QUEUED');
+    expect(fold([...base, started(1, 2)])!.status).toBe('PROCESSING');
+  });
+
+  test('a fork is QUEUED while chunks are left to run, PROCESSING (packaging) when it reuses them all', () => {
+    const fork = (done: Record<string, unknown>): [string, NewEvent] => [
+      'job:j',
+      { type: 'JobForked', data: { jobId: 'j', parent: 'p', fromPosition: 9, overrides: {}, kind: 'k', params: {}, plan: [{ n: 0, spec: {} }, { n: 1, spec: {} }], done, at: at(0) } },
+    ];
+    expect(fold([fork({ 0: 1 })])!.status).toBe('QUEUED');
+    expect(fold([fork({ 0: 1, 1: 2 })])!.status).toBe('PROCESSING');
+  });
+});
+
+describe('jobs read model: names', () => {
+  test("the source's file name and key, and the preset snapshot's name, from the params", () => {
+    const params = { inputKey: 'shows/day one/clip.mp4', presetId: 'hls-abr', preset: { id: 'hls-abr', name: 'HLS ladder' } };
+    const v = fold([['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'transcode', params, at: at(0) } }]]);
+    expect(v).toMatchObject({ source_key: 'shows/day one/clip.mp4', source_name: 'clip.mp4', preset_name: 'HLS ladder' });
+  });
+
+  test('without a snapshot the preset id names it; a kind without an input key has no source name', () => {
+    const v = fold([['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'other', params: { presetId: 'p1', path: '/x' }, at: at(0) } }]]);
+    expect(v).toMatchObject({ source_key: null, source_name: null, preset_name: 'p1' });
+  });
+});
