@@ -1,4 +1,8 @@
-/** The asset actor's decider: registered once per key, re-probed, commented, deleted (and registered again by a later scan). */
+/**
+ * The asset actor's decider: registered once per key, re-probed, commented,
+ * marked missing when a rescan no longer finds its file (and found again),
+ * deleted (and registered again by a later scan).
+ */
 import { AppError } from '../errors.ts';
 import type { AssetEvent, AssetFacts } from '../events/asset.ts';
 import type { StoredEvent } from '../events/types.ts';
@@ -10,6 +14,8 @@ export interface AssetState {
   key: string;
   comment: string;
   facts: AssetFacts | null;
+  /** A rescan found the file gone; AssetFound or a re-probe ends it. */
+  missing: boolean;
 }
 
 export const MAX_COMMENT = 4000;
@@ -18,21 +24,27 @@ export type AssetCommand =
   | { type: 'RegisterAsset'; data: Extract<AssetEvent, { type: 'AssetRegistered' }>['data'] }
   | { type: 'ReprobeAsset'; data: Extract<AssetEvent, { type: 'AssetProbed' }>['data'] }
   | { type: 'CommentAsset'; data: { comment: string; at: string } }
-  | { type: 'DeleteAsset'; data: { deleteOutputs: boolean; at: string } };
+  | { type: 'DeleteAsset'; data: { deleteOutputs: boolean; at: string } }
+  | { type: 'MarkAssetMissing'; data: { at: string } }
+  | { type: 'MarkAssetFound'; data: { at: string } };
 
-export const initialAsset = (): AssetState => ({ status: 'none', id: '', key: '', comment: '', facts: null });
+export const initialAsset = (): AssetState => ({ status: 'none', id: '', key: '', comment: '', facts: null, missing: false });
 
 export const evolveAsset = (s: AssetState, e: StoredEvent<AssetEvent> | StoredEvent): AssetState => {
   const ev = e as StoredEvent<AssetEvent>;
   switch (ev.type) {
     case 'AssetRegistered': {
       const { assetId, key, at: _at, ...facts } = ev.data;
-      return { status: 'active', id: assetId, key, comment: '', facts };
+      return { status: 'active', id: assetId, key, comment: '', facts, missing: false };
     }
     case 'AssetProbed': {
       const { at: _at, ...facts } = ev.data;
-      return { ...s, facts };
+      return { ...s, facts, missing: false };
     }
+    case 'AssetMarkedMissing':
+      return { ...s, missing: true };
+    case 'AssetFound':
+      return { ...s, missing: false };
     case 'AssetCommented':
       return { ...s, comment: ev.data.comment };
     case 'AssetDeleted':
@@ -59,6 +71,11 @@ export const decideAsset = (cmd: AssetCommand, s: AssetState): AssetEvent[] => {
     case 'DeleteAsset':
       mustExist();
       return [{ type: 'AssetDeleted', data: cmd.data }];
+    // Both are idempotent: two scans racing, or a rescan of a file already marked, append nothing.
+    case 'MarkAssetMissing':
+      return s.status === 'active' && !s.missing ? [{ type: 'AssetMarkedMissing', data: cmd.data }] : [];
+    case 'MarkAssetFound':
+      return s.status === 'active' && s.missing ? [{ type: 'AssetFound', data: cmd.data }] : [];
     default: {
       const exhaustive: never = cmd;
       return exhaustive;

@@ -2,12 +2,16 @@
  * Scanning the input store: every file with a media extension is probed and
  * registered as an asset (ready or invalid, decided by its content). A file
  * already registered with the same size and time is skipped; a changed one
- * is probed again. Idempotent: the asset id comes from the key and the
- * asset decider registers a stream once.
+ * is probed again. A registered file the store no longer holds is marked
+ * missing, and found again when it is back (probed again only if it
+ * changed). Idempotent: the asset id comes from the key and the asset
+ * decider registers a stream once.
  */
+import type { Database } from 'bun:sqlite';
 import { assetIdFor, assetStream, type AssetFacts } from '../events/asset.ts';
 import type { Binaries } from '../media/binaries.ts';
 import { probeAndClassify } from '../media/probe.ts';
+import { assetsTable } from '../projections/index.ts';
 import { toolInput, type Storage, type StoredObject } from '../storage/index.ts';
 import { assetDecider } from './asset.ts';
 import type { Runtime } from './runtime.ts';
@@ -30,8 +34,14 @@ export interface ScanResult {
   skipped: number;
   /** Changed files probed again. */
   updated: number;
-  /** Keys registered or updated by this scan. */
+  /** Files marked missing before and back now (unchanged ones are not probed again). */
+  restored: number;
+  /** Registered files this scan no longer found: marked missing. */
+  missing: number;
+  /** Keys registered, updated or restored by this scan. */
   keys: string[];
+  /** Keys marked missing by this scan. */
+  missingKeys: string[];
 }
 
 export interface ScanDeps {
@@ -39,6 +49,8 @@ export interface ScanDeps {
   input: Storage;
   bins: () => Binaries;
   now: () => string;
+  /** The read models: which assets are registered, to notice the files that are gone. Without it, none is marked missing. */
+  db?: Database;
 }
 
 /** Probes one stored file into the facts its asset events carry. Never throws for bad media. */
@@ -49,8 +61,9 @@ export const probeObject = async (d: Pick<ScanDeps, 'input' | 'bins'>, o: Stored
 };
 
 export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurrency?: number; signal?: AbortSignal; actor?: string } = {}): Promise<ScanResult> => {
-  const objects = (await d.input.list(opts.prefix ?? '')).filter((o) => isMediaKey(o.key));
-  const result: ScanResult = { found: objects.length, registered: 0, skipped: 0, updated: 0, keys: [] };
+  const prefix = opts.prefix ?? '';
+  const objects = (await d.input.list(prefix)).filter((o) => isMediaKey(o.key));
+  const result: ScanResult = { found: objects.length, registered: 0, skipped: 0, updated: 0, restored: 0, missing: 0, keys: [], missingKeys: [] };
   const meta = { actor: opts.actor ?? 'scan' };
   let next = 0;
   const worker = async () => {
@@ -61,13 +74,23 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
       const stream = assetStream(assetId);
       const { state } = await d.runtime.load(stream, assetDecider);
       if (state.status === 'active' && state.facts?.size === o.size && state.facts.modifiedAt === o.modifiedAt) {
-        result.skipped++;
+        if (!state.missing) {
+          result.skipped++;
+          continue;
+        }
+        const r = await d.runtime.execute(stream, assetDecider, { type: 'MarkAssetFound', data: { at: d.now() } }, { ...meta, correlationId: assetId });
+        if (r.events.length > 0) {
+          result.restored++;
+          result.keys.push(o.key);
+        } else result.skipped++;
         continue;
       }
       const facts = await probeObject(d, o, opts.signal);
       if (state.status === 'active') {
+        // A re-probe also ends a missing mark: the facts are new.
         await d.runtime.execute(stream, assetDecider, { type: 'ReprobeAsset', data: { ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
         result.updated++;
+        if (state.missing) result.restored++;
         result.keys.push(o.key);
         continue;
       }
@@ -80,6 +103,35 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  if (d.db) await markMissing(d as ScanDeps & { db: Database }, prefix, new Set(objects.map((o) => o.key)), result, meta, opts.signal);
   result.keys.sort();
+  result.missingKeys.sort();
   return result;
+};
+
+/**
+ * Registered assets under `prefix` whose file the listing lacks become
+ * missing. The read model only says which to look at (it may lag the log:
+ * an asset registered a moment ago waits for the next scan); a stat confirms
+ * the file is gone, so one written since the listing is left alone, and the
+ * asset decider appends once however many scans race.
+ */
+const markMissing = async (
+  d: ScanDeps & { db: Database },
+  prefix: string,
+  listed: ReadonlySet<string>,
+  result: ScanResult,
+  meta: { actor: string },
+  signal?: AbortSignal,
+): Promise<void> => {
+  const known = assetsTable.select(d.db, "WHERE status != 'missing' AND substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]);
+  for (const a of known) {
+    signal?.throwIfAborted();
+    if (listed.has(a.key) || !isMediaKey(a.key) || (await d.input.stat(a.key))) continue;
+    const r = await d.runtime.execute(assetStream(a.id), assetDecider, { type: 'MarkAssetMissing', data: { at: d.now() } }, { ...meta, correlationId: a.id });
+    if (r.events.length > 0) {
+      result.missing++;
+      result.missingKeys.push(a.key);
+    }
+  }
 };

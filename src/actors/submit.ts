@@ -42,6 +42,9 @@ export const submitTranscode = async (
   if (typeof req.presetId !== 'string' || !req.presetId) throw new AppError('validation', 'presetId: required');
   const asset = assetsTable.load(d.db, [req.assetId]);
   if (!asset) throw new AppError('not_found', `no asset ${req.assetId}`);
+  if (asset.status === 'missing') {
+    throw new AppError('invalid_state', `asset ${asset.key} cannot be transcoded: its file is no longer in the input store (the last scan found it gone); put the file back and scan again`);
+  }
   if (asset.status !== 'ready' || !asset.probe) throw new AppError('invalid_state', `asset ${asset.key} is not transcodable: ${asset.reason ?? 'it is not ready'}`);
   const preset = findPreset(d.db, req.presetId);
   if (!preset) throw new AppError('not_found', `no preset ${req.presetId}`);

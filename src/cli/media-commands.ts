@@ -6,7 +6,7 @@ import { submitTranscode } from '../actors/submit.ts';
 import { parseConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { assetIdFor } from '../events/asset.ts';
-import { assetsTable } from '../projections/index.ts';
+import { assetsTable, findPreset, listPresets } from '../projections/index.ts';
 import { createSystem, type System } from '../system.ts';
 import type { TranscodeResult } from '../work/transcode-package.ts';
 import { followJob, terminalLine } from './run-job.ts';
@@ -16,10 +16,11 @@ type Out = (s: string) => void;
 export const scanCommand = async (boot: () => Promise<System>, out: Out, a: { prefix?: string; json: boolean }) => {
   const s = await boot();
   try {
-    const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now }, { prefix: a.prefix, actor: 'cli' });
+    const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, db: s.db }, { prefix: a.prefix, actor: 'cli' });
     await s.projections.catchUp();
     if (a.json) return void out(JSON.stringify(r));
-    out(`scanned ${s.storage.input.describe}: found ${r.found}, registered ${r.registered}, updated ${r.updated}, skipped ${r.skipped}`);
+    out(`scanned ${s.storage.input.describe}: found ${r.found}, registered ${r.registered}, updated ${r.updated}, skipped ${r.skipped}, restored ${r.restored}, missing ${r.missing}`);
+    for (const key of r.missingKeys) out(`  ${assetIdFor(key)}  ${key}  MISSING: no longer in the input store`);
     for (const key of r.keys) {
       const v = assetsTable.load(s.db, [assetIdFor(key)]);
       if (!v) continue;
@@ -51,6 +52,10 @@ export const transcodeCommand = async (
   const config = parseConfig({ ...env, MPR_DATA: data, MEDIA_IN: dirname(file), MEDIA_OUT: join(scratch, 'out'), REDIS_URL: '', MPR_LOG_BACKEND: 'sqlite', S3_BUCKET_IN: '', S3_BUCKET_OUT: '' });
   const s = await createSystem(config);
   try {
+    // Before the scan and probe: a typo in --preset should not wait for them.
+    if (!findPreset(s.db, a.preset)) {
+      throw new AppError('validation', `unknown preset "${a.preset}"; the presets are: ${listPresets(s.db).map((p) => p.id).join(', ')}`);
+    }
     await s.start();
     const key = basename(file);
     const scanned = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now }, { prefix: key, actor: 'cli' });

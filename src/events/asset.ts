@@ -20,7 +20,11 @@ export type AssetEvent =
   | { type: 'AssetRegistered'; data: AssetFacts & { assetId: string; key: string; at: string } }
   | { type: 'AssetProbed'; data: AssetFacts & { at: string } }
   | { type: 'AssetCommented'; data: { comment: string; at: string } }
-  | { type: 'AssetDeleted'; data: { deleteOutputs: boolean; at: string } };
+  | { type: 'AssetDeleted'; data: { deleteOutputs: boolean; at: string } }
+  /** A rescan no longer found the file; the asset keeps its facts but cannot be transcoded. */
+  | { type: 'AssetMarkedMissing'; data: { at: string } }
+  /** The file is back as it was (same size and time): the facts hold again, nothing is probed. A changed file comes back as AssetProbed. */
+  | { type: 'AssetFound'; data: { at: string } };
 
 export const assetStream = (assetId: string) => `asset:${assetId}`;
 

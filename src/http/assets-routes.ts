@@ -21,7 +21,7 @@ const SORTS: Record<string, string> = { key: 'key', registeredAt: 'registered_at
 // parameter instead of a schema dump.
 const idParam = t.Object({ id: t.String({ description: 'asset id' }) });
 const listQuery = t.Object({
-  status: t.Optional(t.String({ description: 'ready | invalid' })),
+  status: t.Optional(t.String({ description: 'ready | invalid | missing' })),
   kind: t.Optional(t.String({ description: 'video | audio' })),
   q: t.Optional(t.String({ description: 'case-insensitive substring of the key or the comment' })),
   sort: t.Optional(t.String({ description: 'key | name | registeredAt | size | duration; prefix - for descending (default key)' })),
@@ -42,7 +42,7 @@ const listAssets = (s: System, q: Query) => {
   const { limit, offset } = parsePage(q);
   const where: string[] = [];
   const args: SQLQueryBindings[] = [];
-  const status = oneOf('status', q.status, ['ready', 'invalid'] as const);
+  const status = oneOf('status', q.status, ['ready', 'invalid', 'missing'] as const);
   const kind = oneOf('kind', q.kind, ['video', 'audio'] as const);
   if (status) where.push('status = ?') && args.push(status);
   if (kind) where.push('kind = ?') && args.push(kind);
@@ -72,11 +72,11 @@ export const assetsRoutes = (s: System) =>
       async ({ body }) => {
         const b = objectBody(body, ['prefix']);
         if (b.prefix !== undefined && typeof b.prefix !== 'string') throw new AppError('validation', 'prefix: a key prefix string');
-        const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now }, { prefix: b.prefix as string | undefined, actor: 'api' });
+        const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, db: s.db }, { prefix: b.prefix as string | undefined, actor: 'api' });
         await s.projections.waitFor(await s.log.head());
         return r;
       },
-      { body: scanBody, detail: { summary: 'Scan the input store: probe and register new or changed media files → { found, registered, skipped, updated, keys }' } },
+      { body: scanBody, detail: { summary: 'Scan the input store: probe and register new or changed media files, mark registered ones that are gone as missing → { found, registered, skipped, updated, restored, missing, keys, missingKeys }' } },
     )
     .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), { params: idParam, detail: { summary: 'One asset, with its probe' } })
     .patch(

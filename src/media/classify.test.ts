@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { classifyProbe, isTruncated } from './classify.ts';
+import { classifyProbe, errorShare, isDamaged, isTruncated } from './classify.ts';
 import type { Probe, ProbeStream } from './types.ts';
 
 const base: ProbeStream = {
@@ -135,6 +135,48 @@ describe('classifyProbe', () => {
     expect(classifyProbe(probe([video()], { presentDuration: null })).status).toBe('ready');
     expect(classifyProbe(probe([video()], { duration: 100, presentDuration: 91 })).status).toBe('ready');
   });
+
+  test('a timeline starting at 10 s: 4 s of media against an MP4/Matroska duration of 14 s (counted from 0) is complete', () => {
+    expect(classifyProbe(probe([video(), audio()], { duration: 14, startTime: 9.976, presentDuration: 4.04 }))).toMatchObject({ status: 'ready', reason: null });
+  });
+
+  test('a late start does not hide a truncation: the media must reach the stated end counted from 0 or from the start', () => {
+    const v = classifyProbe(probe([video(), audio()], { duration: 114, startTime: 10, presentDuration: 40 }));
+    expect(v.reason).toBe('the file is truncated: only 40.0 s of 104.0 s are present (an interrupted upload?)');
+  });
+
+  const decode = (frames: number, errors: number, windowed = true) => ({ seconds: windowed ? 9 : 4, windowed, frames, errors });
+
+  test('a decode that is mostly errors is damaged, with the count in the reason', () => {
+    const v = classifyProbe(probe([audio()], { duration: 140, presentDuration: 168, decode: decode(285, 145) }));
+    expect(v).toMatchObject({ status: 'invalid', kind: null, audioStream: null });
+    expect(v.reason).toBe('the file is damaged: 145 decode errors against 285 good frames in the 9.0 s checked at its start, middle and end');
+  });
+
+  test('errors and not one frame: nothing decodes', () => {
+    expect(classifyProbe(probe([audio()], { duration: 4, presentDuration: 4, decode: decode(0, 12, false) })).reason).toBe(
+      'nothing decodes: 12 decode errors and not one audio or video frame in its 4.0 s',
+    );
+  });
+
+  test('a clean decode, a glitch or two, or a check that saw nothing stay ready', () => {
+    expect(classifyProbe(probe([audio()], { decode: decode(400, 0) })).status).toBe('ready');
+    // The cover picture of an MP3 prints one error; a short clip may have a damaged frame or two.
+    expect(classifyProbe(probe([audio()], { decode: decode(40, 4) })).status).toBe('ready');
+    expect(classifyProbe(probe([video()], { decode: decode(300, 20) })).status).toBe('ready');
+    // No frame and no error: no keyframe within reach of a window; that says nothing.
+    expect(classifyProbe(probe([video()], { decode: decode(0, 0) })).status).toBe('ready');
+  });
+});
+
+test('isDamaged and errorShare', () => {
+  expect(isDamaged({ seconds: 9, windowed: true, frames: 285, errors: 145 })).toBe(true);
+  expect(isDamaged({ seconds: 9, windowed: true, frames: 4, errors: 4 })).toBe(false);
+  expect(isDamaged({ seconds: 9, windowed: true, frames: 400, errors: 99 })).toBe(false);
+  expect(isDamaged({ seconds: 9, windowed: true, frames: 400, errors: 100 })).toBe(true);
+  expect(errorShare({ seconds: 9, windowed: true, frames: 0, errors: 0 })).toBe(1);
+  expect(errorShare({ seconds: 9, windowed: true, frames: 3, errors: 1 })).toBe(0.25);
+  expect(errorShare(null)).toBe(0);
 });
 
 test('isTruncated', () => {

@@ -3,7 +3,7 @@
  * at all. Pure. Goes by content, never by the file name: ffprobe sniffs the
  * bytes, so a JPEG renamed .mp4 shows up as jpeg_pipe and is refused here.
  */
-import type { Probe, ProbeStream, ProbeVerdict } from './types.ts';
+import type { DecodeCheck, Probe, ProbeStream, ProbeVerdict } from './types.ts';
 
 /** Present below this share of the stated duration reads as truncated... */
 const TRUNCATED_SHARE = 0.9;
@@ -11,6 +11,14 @@ const TRUNCATED_SHARE = 0.9;
 const TRUNCATED_MIN_GAP_SECONDS = 0.5;
 /** One frame at 25 fps: what ffprobe's image2 demuxer reports for one picture. */
 const ONE_FRAME_SECONDS = 0.04;
+/**
+ * A decode with at least this share of errors (errors / (errors + frames)) is
+ * damaged: sound files that read this badly play as noise or not at all.
+ * Healthy files print none, or one for a cover picture.
+ */
+const DAMAGED_SHARE = 0.2;
+/** ...counting only from this many errors, so a short clip with a glitch or two passes. */
+const DAMAGED_MIN_ERRORS = 5;
 
 const STILL_CODECS: Record<string, string> = {
   mjpeg: 'JPEG',
@@ -62,6 +70,33 @@ const seconds = (n: number): string => `${n.toFixed(1)} s`;
 export const isTruncated = (present: number, duration: number): boolean =>
   present < duration * TRUNCATED_SHARE && duration - present > TRUNCATED_MIN_GAP_SECONDS;
 
+/** Whether a decode check shows a damaged file. */
+export const isDamaged = (d: DecodeCheck): boolean => d.errors >= DAMAGED_MIN_ERRORS && d.errors >= DAMAGED_SHARE * (d.errors + d.frames);
+
+/** Errors per decode attempt (1 when nothing decoded): the lower, the cleaner. */
+export const errorShare = (d: DecodeCheck | null | undefined): number => {
+  if (!d) return 0;
+  return d.frames === 0 ? 1 : d.errors / (d.errors + d.frames);
+};
+
+/**
+ * Whether `present` seconds of media are short of the stated `duration`.
+ * Containers disagree on what their duration counts from: MPEG-TS and FLV
+ * from the first timestamp, MP4 and Matroska from 0 (a clip whose timeline
+ * starts at 10 s with 4 s of media states 14 s). So a file is short only if
+ * its media ends early counted either way: from its start, and from 0.
+ */
+const isShort = (present: number, duration: number, startTime: number): boolean =>
+  isTruncated(present, duration) && isTruncated(startTime + present, duration);
+
+const decodeReason = (d: DecodeCheck): string | null => {
+  const where = d.windowed ? `in the ${seconds(d.seconds)} checked at its start, middle and end` : `in its ${seconds(d.seconds)}`;
+  // No frame and no error says nothing (a stream with no keyframe in reach); no frame and errors, that nothing decodes.
+  if (d.frames === 0 && d.errors > 0) return `nothing decodes: ${d.errors} decode errors and not one audio or video frame ${where}`;
+  if (isDamaged(d)) return `the file is damaged: ${d.errors} decode errors against ${d.frames} good frames ${where}`;
+  return null;
+};
+
 /**
  * `ffprobeError` is the sentence for a file ffprobe could not open at all
  * (probe null), typically from ffmpegReason.
@@ -84,10 +119,14 @@ export const classifyProbe = (probe: Probe | null, ffprobeError?: string): Probe
   if (!positive(duration)) return invalid(`no duration: the ${kind} stream has no known length (a damaged or unfinished file?)`);
 
   const present = probe.presentDuration;
+  const start = Math.max(0, probe.startTime ?? 0);
   if (present !== null && present <= 0) return invalid('no media data: the file ends right after its header (an interrupted upload?)');
-  if (present !== null && isTruncated(present, duration)) {
-    return invalid(`the file is truncated: only ${seconds(present)} of ${seconds(duration)} are present (an interrupted upload?)`);
+  if (present !== null && isShort(present, duration, start)) {
+    const stated = start > 0 && duration > start ? duration - start : duration;
+    return invalid(`the file is truncated: only ${seconds(present)} of ${seconds(stated)} are present (an interrupted upload?)`);
   }
+  const damage = probe.decode ? decodeReason(probe.decode) : null;
+  if (damage) return invalid(damage);
 
   return { kind, status: 'ready', reason: null, videoStream: video?.index ?? null, audioStream: audio?.index ?? null };
 };

@@ -34,6 +34,8 @@ interface SpawnSpec {
   onStdoutLine?: (line: string) => void;
   /** Otherwise stdout is collected, up to this many bytes (the run stops beyond). */
   maxStdoutBytes?: number;
+  /** Called for each stderr line as well as keeping the tail. */
+  onStderrLine?: (line: string) => void;
   onSpawn?: (pid: number) => void;
 }
 
@@ -101,7 +103,14 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
       proc.exited,
       // A broken pipe must not leave the process running; the exit code tells the story.
       readStdout().catch(() => {}),
-      pumpLines(proc.stderr, (l) => tail.add(l), 2048).catch(() => {}),
+      pumpLines(
+        proc.stderr,
+        (l) => {
+          tail.add(l);
+          s.onStderrLine?.(l);
+        },
+        2048,
+      ).catch(() => {}),
     ]);
     const stdout = s.onStdoutLine ? '' : Buffer.concat(chunks).toString('utf8');
     return { exitCode, stderrTail: tail.text(), stdout, wallMs: performance.now() - started, stop, callbackError };
@@ -169,6 +178,11 @@ export interface FfprobeOptions {
   bin?: string;
 }
 
+export interface FfprobeLinesOptions extends FfprobeOptions {
+  /** Every stderr line (the result keeps only the tail), e.g. to count decode errors. */
+  onStderrLine?: (line: string) => void;
+}
+
 const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
 
 /**
@@ -217,7 +231,7 @@ export interface FfprobeLinesResult {
 export const runFfprobeLines = async (
   args: string[],
   onLine: (line: string) => void,
-  opts: FfprobeOptions = {},
+  opts: FfprobeLinesOptions = {},
 ): Promise<FfprobeLinesResult> => {
   const r = await spawnTool({
     bin: opts.bin ?? resolveBinaries().ffprobe,
@@ -225,6 +239,7 @@ export const runFfprobeLines = async (
     signal: opts.signal,
     timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     onStdoutLine: onLine,
+    onStderrLine: opts.onStderrLine,
   });
   if (r.stop === 'aborted') throw cancelled();
   if (r.stop === 'callback') throw r.callbackError;

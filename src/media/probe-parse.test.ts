@@ -53,6 +53,7 @@ describe('parseProbe', () => {
       bitrate: 718289,
       duration: 1.001,
       language: null,
+      title: null,
       width: 1080,
       height: 720,
       rotation: 90,
@@ -91,6 +92,23 @@ describe('parseProbe', () => {
     const p = parseProbe({ streams: [{ index: 1, codec_type: 'audio', sample_rate: '0', channels: 0, r_frame_rate: '0/0' }], format: {} }, 10);
     expect(p.streams[0]).toMatchObject({ codec: null, sampleRate: 0, channels: 0, channelLayout: null });
     expect(parseProbe({ streams: [{ codec_type: 'audio', codec_name: 'none' }] }, 1).streams[0]!.codec).toBeNull();
+  });
+
+  test("subtitle tracks keep their codec, language and title (ffprobe's MKV tags)", () => {
+    const p = parseProbe(
+      {
+        streams: [
+          { index: 2, codec_name: 'subrip', codec_type: 'subtitle', tags: { language: 'fre', title: 'Français (forcés)', DURATION: '00:00:04.023000000' } },
+          { index: 3, codec_name: 'ass', codec_type: 'subtitle', tags: { language: 'und' } },
+        ],
+        format: {},
+      },
+      1,
+    );
+    expect(p.streams.map((s) => [s.type, s.codec, s.language, s.title])).toEqual([
+      ['subtitle', 'subrip', 'fre', 'Français (forcés)'],
+      ['subtitle', 'ass', null, null],
+    ]);
   });
 
   test('cover art in an MP3 is an attached picture', () => {

@@ -91,6 +91,7 @@ export const parseStream = (raw: unknown, position: number): ProbeStream => {
     duration: num(s.duration) ?? tagDuration(tags.DURATION),
     // "und" is ISO 639-2 for "undetermined": the same as not knowing.
     language: language === 'und' ? null : language,
+    title: str(tags.title),
     width,
     height,
     rotation,

@@ -126,6 +126,12 @@ describe('probeAndClassify over the corpus', () => {
     c.check(r);
     // Reasons are sentences for people: no raw ffmpeg prefixes, no line breaks.
     if (r.verdict.reason !== null) expect(r.verdict.reason).toMatch(/^[a-z][^\n@]{15,300}[a-z0-9?)]$/);
+    if (r.verdict.status === 'ready') {
+      // Sniffing reads every good corpus file right, and its decode check finds no error.
+      expect(r.probe!.demux).toBeNull();
+      expect(r.probe!.decode).toMatchObject({ errors: 0 });
+      expect(r.probe!.decode!.frames).toBeGreaterThan(0);
+    }
   });
 
   test('the whole corpus probes in seconds, not minutes', () => {

@@ -1,40 +1,33 @@
 /**
  * Probing a file or http(s) URL with ffprobe: streams and format, how much
- * media is really there (a packet scan, no decoding), keyframe times, and a
- * verdict on whether the file can be used at all.
+ * media is really there (a packet scan), whether a few seconds of it decode,
+ * keyframe times, and a verdict on whether the file can be used at all.
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { AppError, isAppError } from '../errors.ts';
 import { resolveBinaries } from './binaries.ts';
-import { classifyProbe, isTruncated } from './classify.ts';
+import { classifyProbe, errorShare, isTruncated } from './classify.ts';
+import { checkDecode, decodeWindows } from './decode-check.ts';
+import { demuxerForExtension, demuxerName, isDemuxer } from './demuxers.ts';
 import { ffmpegError, runFfprobeJson, runFfprobeLines } from './ffmpeg.ts';
 import { ffmpegReason } from './ffmpeg-errors.ts';
+import { extensionOf, field, inputArgs, isUrl, time } from './probe-input.ts';
 import { formatStartTime, parseProbe } from './probe-parse.ts';
-import type { Probe, ProbeVerdict } from './types.ts';
+import type { DemuxOptions, Probe, ProbeVerdict } from './types.ts';
 
 export interface ProbeOptions {
   signal?: AbortSignal;
   bins?: { ffprobe: string };
   /** Per ffprobe run (default 60 s). */
   timeoutMs?: number;
+  /** Open the input this way (a probe's `demux`) instead of letting ffprobe sniff it. */
+  demux?: DemuxOptions | null;
 }
 
 /** Files at least this long get the cheap tail scan first. */
 const TAIL_SCAN_MIN_SECONDS = 60;
 /** How far before the stated end the tail scan starts (it begins at the keyframe before). */
 const TAIL_SCAN_SECONDS = 30;
-
-const isUrl = (input: string): boolean => /^https?:\/\//i.test(input);
-
-/**
- * The input as ffprobe should see it. A local path is made absolute so a
- * name like "-i" or "concat:a|b" is never read as an option or protocol; a
- * URL may only pull in http(s), so a playlist cannot make ffprobe open
- * local files.
- */
-const inputArgs = (input: string): string[] =>
-  isUrl(input) ? ['-protocol_whitelist', 'http,https,tcp,tls', input] : [resolve(input)];
 
 const ffprobeOf = (opts: ProbeOptions): string => opts.bins?.ffprobe ?? resolveBinaries().ffprobe;
 
@@ -59,28 +52,6 @@ interface PacketSpan {
 }
 
 /**
- * The value of `key` in a compact line "stream_index=0|pts_time=1.000|dts_time=N/A|...",
- * found without splitting: a two-hour file has half a million such lines.
- */
-const field = (line: string, key: string): string | undefined => {
-  let from: number;
-  if (line.startsWith(`${key}=`)) from = key.length + 1;
-  else {
-    const at = line.indexOf(`|${key}=`);
-    if (at < 0) return undefined;
-    from = at + key.length + 2;
-  }
-  const to = line.indexOf('|', from);
-  return line.slice(from, to < 0 ? undefined : to);
-};
-
-const time = (v: string | undefined): number | null => {
-  if (v === undefined || v === 'N/A') return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-};
-
-/**
  * Reads packet headers without decoding, from `fromSeconds` (a seek) or the
  * start, keeping two numbers whatever the file's length.
  */
@@ -99,7 +70,7 @@ const scanPackets = async (
       'packet=stream_index,pts_time,dts_time,duration_time',
       '-of',
       'compact=p=0',
-      ...inputArgs(input),
+      ...inputArgs(input, opts.demux),
     ],
     (line) => {
       if (!streams.has(Number(field(line, 'stream_index')))) return;
@@ -149,41 +120,118 @@ export const measurePresentDuration = async (input: string, probe: Probe, startT
   return measured(full, startTime === null || full.minStart === null ? startTime : Math.min(startTime, full.minStart));
 };
 
-/**
- * ffprobe -show_format -show_streams, parsed, plus presentDuration.
- * Throws: AppError not_found (no such file), corrupt (empty, or ffprobe
- * cannot read it; an FfmpegError with the stderr tail), unrecoverable
- * (timeout), unavailable (no ffprobe), invalid_state (aborted).
- */
-export const probeFile = async (input: string, opts: ProbeOptions = {}): Promise<Probe> => {
+interface Inspected {
+  probe: Probe;
+  /** From the decode check: where the first good frame sits (past junk, the real stream's start). */
+  firstFramePos: number | null;
+}
+
+const inspect = async (input: string, opts: ProbeOptions): Promise<Inspected> => {
   const size = isUrl(input) ? Number.NaN : await localSize(input);
   if (size === 0) throw new AppError('corrupt', 'the file is empty (0 bytes)');
   // -v warning: on failure stderr then also says "detected only with low
   // score", which tells a non-media file from a truncated MP4.
-  const json = await runFfprobeJson(['-v', 'warning', '-show_format', '-show_streams', ...inputArgs(input)], {
+  const json = await runFfprobeJson(['-v', 'warning', '-show_format', '-show_streams', ...inputArgs(input, opts.demux)], {
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
     bin: ffprobeOf(opts),
   });
-  const probe = parseProbe(json, size);
-  return { ...probe, presentDuration: await measurePresentDuration(input, probe, formatStartTime(json), opts) };
+  const parsed = parseProbe(json, size);
+  const startTime = formatStartTime(json);
+  const presentDuration = await measurePresentDuration(input, parsed, startTime, opts);
+  const length = presentDuration ?? parsed.duration ?? 0;
+  const hasMedia = parsed.streams.some((s) => (s.type === 'video' && !s.attachedPic) || s.type === 'audio');
+  const decoded =
+    hasMedia && length > 0 ? await checkDecode(input, decodeWindows(startTime ?? 0, length), { ...opts, bins: { ffprobe: ffprobeOf(opts) } }) : null;
+  return {
+    probe: { ...parsed, presentDuration, startTime, demux: opts.demux ?? null, decode: decoded?.check ?? null },
+    firstFramePos: decoded?.firstFramePos ?? null,
+  };
 };
 
 /**
- * probeFile then classifyProbe. Anything wrong with the input becomes an
- * invalid verdict with a sentence; only a cancel (invalid_state) and a
- * missing ffprobe (unavailable) are thrown.
+ * ffprobe -show_format -show_streams, parsed, plus presentDuration,
+ * startTime and a decode check of a few seconds at the start, middle and end.
+ * Throws: AppError not_found (no such file), corrupt (empty, or ffprobe
+ * cannot read it; an FfmpegError with the stderr tail), unrecoverable
+ * (timeout), unavailable (no ffprobe), invalid_state (aborted).
  */
-export const probeAndClassify = async (input: string, opts: ProbeOptions = {}): Promise<{ probe: Probe | null; verdict: ProbeVerdict }> => {
+export const probeFile = async (input: string, opts: ProbeOptions = {}): Promise<Probe> => (await inspect(input, opts)).probe;
+
+interface Attempt {
+  probe: Probe | null;
+  verdict: ProbeVerdict;
+  firstFramePos?: number | null;
+}
+
+const attempt = async (input: string, opts: ProbeOptions): Promise<Attempt> => {
   try {
-    const probe = await probeFile(input, opts);
-    return { probe, verdict: classifyProbe(probe) };
+    const r = await inspect(input, opts);
+    return { ...r, verdict: classifyProbe(r.probe) };
   } catch (e) {
     if (isAppError(e, 'invalid_state') || isAppError(e, 'unavailable')) throw e;
     if (e instanceof AppError) return { probe: null, verdict: classifyProbe(null, e.message) };
     const message = e instanceof Error ? e.message : String(e);
     return { probe: null, verdict: classifyProbe(null, `the file cannot be read: ${message}`) };
   }
+};
+
+/**
+ * Pure: for a file that fails to decode at first but then has good frames,
+ * the same demuxer started at the first good frame (the bytes before it were
+ * junk). Null when that does not apply.
+ */
+export const recoveryOf = (a: Pick<Attempt, 'probe' | 'verdict' | 'firstFramePos'>): DemuxOptions | null => {
+  const p = a.probe;
+  if (a.verdict.status !== 'invalid' || !p?.decode || p.decode.errors === 0 || !a.firstFramePos) return null;
+  if (p.demux && p.demux.skipInitialBytes > 0) return null;
+  const format = p.demux?.format ?? demuxerName(p.container);
+  return format ? { format, skipInitialBytes: a.firstFramePos } : null;
+};
+
+/**
+ * Pure: the attempt to keep. A ready one that decodes with the fewest errors,
+ * the earliest on a tie (ffprobe's own sniffing comes first); when none is
+ * ready, the first, whose reason describes the file as ffmpeg sees it.
+ */
+export const pickAttempt = <A extends Pick<Attempt, 'probe' | 'verdict'>>(tried: readonly A[]): A => {
+  let best: A | null = null;
+  for (const a of tried) {
+    if (a.verdict.status !== 'ready') continue;
+    if (!best || errorShare(a.probe?.decode) < errorShare(best.probe?.decode)) best = a;
+  }
+  return best ?? tried[0]!;
+};
+
+/**
+ * probeFile then classifyProbe. Anything wrong with the input becomes an
+ * invalid verdict with a sentence; only a cancel (invalid_state) and a
+ * missing ffprobe (unavailable) are thrown.
+ * Without `opts.demux`, a file is also opened with the demuxer its extension
+ * names when ffprobe's sniffing picked another, and a file whose start does
+ * not decode is tried again from its first good frame; the cleanest reading
+ * wins and its probe's `demux` says how to open the file from then on.
+ */
+export const probeAndClassify = async (input: string, opts: ProbeOptions = {}): Promise<{ probe: Probe | null; verdict: ProbeVerdict }> => {
+  if (opts.demux) {
+    const { probe, verdict } = await attempt(input, opts);
+    return { probe, verdict };
+  }
+  const sniffed = await attempt(input, opts);
+  const tried = [sniffed];
+  const byExtension = demuxerForExtension(extensionOf(input));
+  if (byExtension && !(sniffed.probe && isDemuxer(sniffed.probe.container, byExtension))) {
+    tried.push(await attempt(input, { ...opts, demux: { format: byExtension, skipInitialBytes: 0 } }));
+  }
+  const seen = new Set<string>();
+  for (const a of [...tried]) {
+    const demux = recoveryOf(a);
+    if (!demux || seen.has(`${demux.format}@${demux.skipInitialBytes}`)) continue;
+    seen.add(`${demux.format}@${demux.skipInitialBytes}`);
+    tried.push(await attempt(input, { ...opts, demux }));
+  }
+  const { probe, verdict } = pickAttempt(tried);
+  return { probe, verdict };
 };
 
 /**
@@ -205,7 +253,7 @@ export const keyframeTimes = async (input: string, opts: ProbeOptions & { stream
       'packet=pts_time,flags:format=start_time',
       '-of',
       'compact=p=0',
-      ...inputArgs(input),
+      ...inputArgs(input, opts.demux),
     ],
     (line) => {
       const formatStart = field(line, 'start_time');

@@ -16,6 +16,11 @@ export interface ProbeStream {
   bitrate: number | null;
   duration: number | null;
   language: string | null;
+  /**
+   * The track's title tag ("English SDH", "Commentary"), null when none.
+   * parseProbe always sets it; optional so probes stored before it existed still fit.
+   */
+  title?: string | null;
   // Video (null for other types)
   width: number | null;
   height: number | null;
@@ -57,6 +62,45 @@ export interface Probe {
   streams: ProbeStream[];
   /** Seconds of media actually present in the file (end of the last packet), null when not measured. */
   presentDuration: number | null;
+  /*
+   * The fields below are set by probeFile (not parseProbe) and optional, so
+   * probes stored before they existed still fit.
+   */
+  /**
+   * format.start_time: where the file's timeline starts (1.4 s in a typical
+   * MPEG-TS, 10 s in a clip cut from a longer recording). ffmpeg counts
+   * input `-ss` from it and makes output timestamps start at 0 by itself.
+   */
+  startTime?: number | null;
+  /**
+   * How ffmpeg must open the file, null when its own format sniffing reads it
+   * right. Pass demuxArgs(probe.demux) before `-i` in every later run.
+   */
+  demux?: DemuxOptions | null;
+  /** What decoding a few seconds at the start, middle and end showed; null when not checked. */
+  decode?: DecodeCheck | null;
+}
+
+/**
+ * A forced demuxer and a byte offset: for a file whose first bytes are junk
+ * (a bad download, a broken tool) that makes ffmpeg guess the wrong format.
+ */
+export interface DemuxOptions {
+  /** Demuxer name for `-f` (mp3, mov, matroska...). */
+  format: string;
+  /** Bytes before the real stream, for `-skip_initial_bytes`; 0 for none. */
+  skipInitialBytes: number;
+}
+
+export interface DecodeCheck {
+  /** Seconds of media the check asked for (the windows' lengths added up, or the whole file's). */
+  seconds: number;
+  /** Windows at the start, middle and end; false when the file is short enough to decode whole. */
+  windowed: boolean;
+  /** Audio frames and video keyframes that decoded. */
+  frames: number;
+  /** Error lines the decoders printed. */
+  errors: number;
 }
 
 /** What a probe says about a file: usable as video, as audio, or not at all. */

@@ -10,7 +10,8 @@ export interface AssetView {
   id: string;
   key: string;
   kind: 'video' | 'audio' | null;
-  status: 'ready' | 'invalid';
+  /** missing: a rescan no longer found the file; `probe` and `verdict` still say what it was. */
+  status: 'ready' | 'invalid' | 'missing';
   reason: string | null;
   size: number;
   modified_at: string;
@@ -51,6 +52,8 @@ export const assetsTable = defineTable<AssetView>({
   indexes: [['key'], ['status'], ['registered_at']],
 });
 
+export const MISSING_REASON = 'the file is no longer in the input store (a rescan found it gone): put it back and scan again';
+
 /** Pure: the columns a probe fills. */
 export const factsColumns = (f: AssetFacts) => {
   const v = f.probe?.streams.find((s) => s.index === f.verdict.videoStream) ?? null;
@@ -80,6 +83,10 @@ export const foldAsset = (v: AssetView | null, ev: StoredEvent): AssetView | nul
       return v && { ...v, ...factsColumns(e.data), updated_at: e.data.at };
     case 'AssetCommented':
       return v && { ...v, comment: e.data.comment, updated_at: e.data.at };
+    case 'AssetMarkedMissing':
+      return v && { ...v, status: 'missing', reason: MISSING_REASON, updated_at: e.data.at };
+    case 'AssetFound':
+      return v && { ...v, status: v.verdict.status, reason: v.verdict.reason, updated_at: e.data.at };
     case 'AssetDeleted':
       return v ? DELETE : null;
     default:
