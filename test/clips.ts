@@ -59,3 +59,35 @@ export const framePsnr = async (inA: string, a: number, inB: string, b: number):
   if (!m) throw new Error(`no PSNR in ffmpeg's output: ${text.slice(-500)}`);
   return m[1] === 'inf' ? Infinity : Number(m[1]);
 };
+
+/** mulberry32: the same bytes on every run. */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/** Payload bytes after the TOC byte of an AMR-NB frame, by mode 0-7. */
+const AMR_PAYLOAD = [12, 13, 15, 17, 19, 20, 26, 31];
+
+/**
+ * `size` seeded random bytes. With `amrLike`, the first 4 kB are cut into
+ * AMR-NB frames (a TOC byte naming a valid mode, then random payload):
+ * uniformly random bytes never win ffmpeg's format sniffing away from an
+ * .mp3 name, but junk that opens like this does, as in the reported file.
+ */
+export const junkBytes = (size: number, seed: number, amrLike: boolean): Uint8Array => {
+  const next = random(seed);
+  const byte = () => Math.floor(next() * 256);
+  const out = new Uint8Array(size);
+  let i = 0;
+  while (amrLike && i < 4096) {
+    const mode = Math.floor(next() * 8);
+    out[i++] = (mode << 3) | 0x04;
+    for (let k = 0; k < AMR_PAYLOAD[mode]! && i < size; k++) out[i++] = byte();
+  }
+  for (; i < size; i++) out[i] = byte();
+  return out;
+};
+

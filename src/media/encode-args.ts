@@ -10,6 +10,8 @@ import type { AudioSpec, PlannedRung, X264Preset } from './types.ts';
 export interface VideoSource {
   /** What ffmpeg opens: a local path or a (presigned) URL. */
   input: string;
+  /** Options before -i: how the probe found the file opens (a forced demuxer, junk bytes to skip); none when sniffing works. */
+  inputOptions?: string[];
   /** ffprobe's index of the video stream to use. */
   streamIndex: number;
   displayWidth: number;
@@ -132,7 +134,7 @@ export const videoChunkArgs = (a: VideoChunkArgs): string[] => {
   if (seek !== null) args.push('-ss', num(seek));
   // Read one frame past the chunk's last, so the fps filter has it; -frames:v cuts exactly.
   if (a.frames !== null) args.push('-t', num(frameTime(a.frames + 1, a.fps)));
-  args.push('-i', a.source.input, '-map_metadata', '-1', '-filter_complex', videoChunkFilter(a));
+  args.push(...(a.source.inputOptions ?? []), '-i', a.source.input, '-map_metadata', '-1', '-filter_complex', videoChunkFilter(a));
   const frames = a.frames !== null ? ['-frames:v', String(a.frames)] : [];
   // Segments end just before each forced keyframe's time, so every keyframe on the grid starts a segment.
   const hlsTime = num(frameTime(a.segmentFrames - 0.25, a.fps));
@@ -160,6 +162,8 @@ export const videoChunkArgs = (a: VideoChunkArgs): string[] => {
 
 export interface AudioArgs {
   input: string;
+  /** Options before -i (see VideoSource.inputOptions). */
+  inputOptions?: string[];
   streamIndex: number;
   audio: AudioSpec;
   segmentSeconds: number;
@@ -175,6 +179,7 @@ export interface AudioArgs {
 export const audioArgs = (a: AudioArgs): string[] => {
   const args = [
     ...(a.range ? ['-ss', num(a.range.start), '-t', num(a.range.end - a.range.start)] : []),
+    ...(a.inputOptions ?? []),
     '-i', a.input,
     '-map_metadata', '-1',
     '-map', `0:${a.streamIndex}`,
@@ -207,8 +212,8 @@ export const spriteSheetArgs = (a: { pattern: string; first: number; count: numb
 ];
 
 /** A poster: one frame at `time`, at most 1280 wide, upright. Output seeking decodes from the start (a fallback for unseekable inputs). */
-export const posterArgs = (a: { input: string; streamIndex: number; time: number; output: string; hdr: boolean; seek?: 'input' | 'output' }): string[] => [
-  ...(a.seek === 'output' ? ['-i', a.input, '-ss', num(a.time)] : ['-ss', num(a.time), '-i', a.input]),
+export const posterArgs = (a: { input: string; inputOptions?: string[]; streamIndex: number; time: number; output: string; hdr: boolean; seek?: 'input' | 'output' }): string[] => [
+  ...(a.seek === 'output' ? [...(a.inputOptions ?? []), '-i', a.input, '-ss', num(a.time)] : ['-ss', num(a.time), ...(a.inputOptions ?? []), '-i', a.input]),
   '-map', `0:${a.streamIndex}`,
   '-frames:v', '1',
   '-vf', `${toSdrFilter(a.hdr)},scale='min(1280,iw)':-2`,

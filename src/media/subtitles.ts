@@ -119,8 +119,8 @@ export const subtitleFolders = (tracks: Pick<SubtitleSource, 'language'>[]): str
  * 10 s in a file cut from a longer recording) is subtracted, as for the
  * video chunks and the audio.
  */
-export const subtitleExtractArgs = (a: { input: string; tracks: { streamIndex: number; output: string }[] }): string[] => {
-  const args = ['-i', a.input];
+export const subtitleExtractArgs = (a: { input: string; inputOptions?: string[]; tracks: { streamIndex: number; output: string }[] }): string[] => {
+  const args = [...(a.inputOptions ?? []), '-i', a.input];
   for (const t of a.tracks) args.push('-map', `0:${t.streamIndex}`, '-c:s', 'webvtt', '-f', 'webvtt', t.output);
   return args;
 };

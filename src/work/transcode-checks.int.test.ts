@@ -13,10 +13,11 @@ import { scanAssets } from '../actors/scan.ts';
 import { submitTranscode } from '../actors/submit.ts';
 import { assetIdFor } from '../events/asset.ts';
 import { resolveBinaries } from '../media/binaries.ts';
+import { runFfprobeJson } from '../media/ffmpeg.ts';
 import { createFsStorage } from '../storage/fs.ts';
 import type { System } from '../system.ts';
 import { corpusFile } from '../../test/corpus.ts';
-import { makeClip } from '../../test/clips.ts';
+import { junkBytes, makeClip } from '../../test/clips.ts';
 import { testEnv, type TestEnv } from '../../test/system.ts';
 import { transcodeFile, type HarnessRun } from '../../test/transcode-harness.ts';
 import { waitForJob } from '../../test/wait.ts';
@@ -118,5 +119,42 @@ describe('a job checks its output before it completes', () => {
       await Bun.write(file, bytes);
     }
     await verify();
+  }, SLOW);
+});
+
+describe('an MP3 behind junk bytes', () => {
+  test('transcodes to the real sound read as MP3 from its first frame, not minutes of noise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpr-junk-'));
+    try {
+      const file = join(dir, 'roar.mp3');
+      await Bun.write(file, Buffer.concat([junkBytes(100_000, 7, true), await Bun.file(corpusFile('audio/mdn_t-rex-roar.mp3')).bytes()]));
+      const run = await transcodeFile(file, { preset: 'audio-aac', workDir: join(dir, 'w') });
+      const m4a = join(run.outDir, run.result.outputs.audio!);
+      // The roar is 2.1 s; read as AMR-NB the junk made 70 s of noise.
+      const j = (await runFfprobeJson(['-show_format', m4a])) as { format: { duration: string } };
+      expect(Math.abs(Number(j.format.duration) - 2.1)).toBeLessThan(0.3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, SLOW);
+});
+
+describe('a file whose timestamps start late', () => {
+  test('is ready, and its output starts at 0 and lasts what is present (4 s, not the stated 14 s)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpr-late-'));
+    try {
+      const clip = await makeClip(join(dir, 'clip.mkv'), { seconds: 4 });
+      const late = join(dir, 'late.mp4');
+      const r = Bun.spawnSync([resolveBinaries().ffmpeg, '-v', 'error', '-i', clip, '-c', 'copy', '-output_ts_offset', '10', late]);
+      expect(r.exitCode).toBe(0);
+      const run = await transcodeFile(late, { workDir: join(dir, 'w') });
+      const video = run.result.renditions.find((x) => x.type === 'video')!;
+      expect(Math.abs(video.duration - 4)).toBeLessThan(0.1);
+      const j = (await runFfprobeJson(['-show_entries', 'format=start_time', join(run.outDir, video.key)])) as { format: { start_time: string } };
+      // MPEG-TS's usual 1.4 s mux delay, as for a file that starts at 0: the 10 s are gone.
+      expect(Number(j.format.start_time)).toBeLessThan(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, SLOW);
 });

@@ -13,6 +13,7 @@ import { runFfmpeg } from '../media/ffmpeg.ts';
 import { measureBandwidth, writeMasterPlaylist, writeMediaPlaylist } from '../media/hls.ts';
 import { audioCodecs } from '../media/ladder.ts';
 import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../media/sprites.ts';
+import { demuxArgs } from '../media/probe-input.ts';
 import { toolInput } from '../storage/index.ts';
 import type { JobContext } from './kinds.ts';
 import type { TranscodeDeps } from './transcode.ts';
@@ -220,7 +221,7 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: 
   await writeText(d, json, JSON.stringify(thumbnailsIndex(plan, { duration }), null, 1), 'application/json');
   const poster = join(dir, 'poster.jpg');
   const input = await toolInput(d.input, p.inputKey);
-  const posterAt = { input, streamIndex: p.source.videoStream!, time: rangeStart(p) + posterTime(duration), output: poster, hdr: p.source.hdr };
+  const posterAt = { input, inputOptions: demuxArgs(p.source.demux), streamIndex: p.source.videoStream!, time: rangeStart(p) + posterTime(duration), output: poster, hdr: p.source.hdr };
   await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal });
   // Seeking can land past the only keyframe of a stream cut mid-GOP (an HLS
   // TS segment): then decode from the start instead, at most a few seconds.

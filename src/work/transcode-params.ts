@@ -7,7 +7,7 @@
 import { AppError } from '../errors.ts';
 import { validatePreset } from '../media/presets.ts';
 import { textSubtitleTracks, type SubtitleSource } from '../media/subtitles.ts';
-import type { Preset, Probe, ProbeVerdict } from '../media/types.ts';
+import type { DemuxOptions, Preset, Probe, ProbeVerdict } from '../media/types.ts';
 
 export interface TranscodeSource {
   duration: number;
@@ -26,6 +26,8 @@ export interface TranscodeSource {
   modifiedAt?: string;
   /** Seconds of the chosen audio track, when the probe knows (absent on older jobs). */
   audioDuration?: number;
+  /** How the file must be opened when sniffing it misleads ffmpeg (junk before an MP3's first frame); absent when sniffing works. */
+  demux?: DemuxOptions;
 }
 
 export interface TranscodeParams {
@@ -90,6 +92,7 @@ export const sourceFromProbe = (probe: Probe, verdict: ProbeVerdict): TranscodeS
     hdr: v?.hdr ?? false,
     ...optionalSubtitles(textSubtitleTracks(probe.streams)),
     ...audioLength(probe, verdict),
+    ...(probe.demux ? { demux: probe.demux } : {}),
   };
 };
 
@@ -172,7 +175,18 @@ const optionalFacts = (s: Record<string, unknown>) => ({
   ...(typeof s.size === 'number' ? { size: s.size } : {}),
   ...(typeof s.modifiedAt === 'string' ? { modifiedAt: s.modifiedAt } : {}),
   ...(typeof s.audioDuration === 'number' && s.audioDuration > 0 ? { audioDuration: s.audioDuration } : {}),
+  ...validDemux(s.demux),
 });
+
+/** A forced demuxer is passed to ffmpeg as `-f NAME`: only a plain demuxer name is accepted, never anything that reads as an option. */
+const validDemux = (x: unknown): { demux?: DemuxOptions } => {
+  if (x === undefined || x === null) return {};
+  const d = x as Partial<DemuxOptions>;
+  if (!isObj(x) || typeof d.format !== 'string' || !/^[a-z0-9_]{1,32}$/.test(d.format) || !Number.isInteger(d.skipInitialBytes) || d.skipInitialBytes! < 0) {
+    throw new AppError('validation', 'params.source.demux: must be { format: a demuxer name, skipInitialBytes: a whole number }');
+  }
+  return { demux: { format: d.format, skipInitialBytes: d.skipInitialBytes! } };
+};
 
 /** Pure: refuses a preset the source cannot feed, with a sentence saying what would work. */
 export const checkPresetFitsSource = (p: TranscodeParams): void => {

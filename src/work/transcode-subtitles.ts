@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import { runFfmpeg } from '../media/ffmpeg.ts';
 import { writeMediaPlaylist, type MasterSubtitle } from '../media/hls.ts';
 import { parseVtt, retimeCues, subtitleExtractArgs, subtitleFolders, writeSubtitleVtt, type SubtitleSource } from '../media/subtitles.ts';
+import { demuxArgs } from '../media/probe-input.ts';
 import { toolInput } from '../storage/index.ts';
 import type { WorkContext } from './kinds.ts';
 import type { SegmentRef, TranscodeDeps } from './transcode.ts';
@@ -64,7 +65,7 @@ export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: 
   try {
     if (!(await d.input.stat(p.inputKey))) throw new AppError('unrecoverable', `the input ${p.inputKey} is no longer in the input store`);
     const files = tracks.map((t) => join(dir, `${t.folder}.vtt`));
-    await runFfmpeg(subtitleExtractArgs({ input: await toolInput(d.input, p.inputKey), tracks: tracks.map((t, i) => ({ streamIndex: t.index, output: files[i]! })) }), {
+    await runFfmpeg(subtitleExtractArgs({ input: await toolInput(d.input, p.inputKey), inputOptions: demuxArgs(p.source.demux), tracks: tracks.map((t, i) => ({ streamIndex: t.index, output: files[i]! })) }), {
       bin: d.bins().ffmpeg,
       signal: ctx.signal,
       durationSeconds: p.source.duration,

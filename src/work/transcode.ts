@@ -36,6 +36,7 @@ import {
   type SegmentRef,
   type VideoChunkSpec,
 } from './transcode-plan.ts';
+import { demuxArgs } from '../media/probe-input.ts';
 import { recheckSource } from './transcode-source.ts';
 import { runSubtitleChunk, type SubtitleChunkSpec } from './transcode-subtitles.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
@@ -81,6 +82,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
     const args = videoChunkArgs({
       source: {
         input: await toolInput(d.input, p.inputKey),
+        inputOptions: demuxArgs(p.source.demux),
         streamIndex: p.source.videoStream!,
         displayWidth: p.source.displayWidth!,
         displayHeight: p.source.displayHeight!,
@@ -147,6 +149,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
     await runFfmpeg(
       audioArgs({
         input: await toolInput(d.input, p.inputKey),
+        inputOptions: demuxArgs(p.source.demux),
         streamIndex: p.source.audioStream!,
         audio: p.preset.audio!,
         segmentSeconds: p.preset.segmentSeconds,
