@@ -20,6 +20,9 @@ export const sourceDifference = (was: TranscodeSource, now: TranscodeSource): st
   if (Math.abs(was.duration - now.duration) > SAME_DURATION_SECONDS) diffs.push(`its duration went from ${was.duration.toFixed(1)} s to ${now.duration.toFixed(1)} s`);
   if (was.videoStream !== now.videoStream || was.displayWidth !== now.displayWidth || was.displayHeight !== now.displayHeight) diffs.push('its video stream is not the same');
   if (was.audioStream !== now.audioStream) diffs.push('its audio stream is not the same');
+  const subs = (s: TranscodeSource) => JSON.stringify((s.subtitles ?? []).map((t) => t.index));
+  // Jobs made before subtitles were recorded carry none: only a job that knows its tracks compares them.
+  if (was.subtitles !== undefined && subs(was) !== subs(now)) diffs.push('its subtitle tracks are not the same');
   return diffs.join(', ');
 };
 
