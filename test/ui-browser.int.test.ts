@@ -2,15 +2,16 @@
  * The web UI in a real browser (Debian's Chromium through playwright-core)
  * against the compiled binary `dist/mpr`, started on a free loopback port
  * with a fresh data folder: scan, start an hls-abr job, watch its progress
- * bar reach 100% live, open it, play the HLS output and switch rungs, scrub
- * the event log, and fork from an earlier event. Screenshots go to
- * test-artifacts/ui/.
+ * bar reach 100% live, open it, play the HLS output, switch rungs and turn
+ * on its subtitles, scrub the event log, fork from an earlier event, and
+ * lay every page out at 420 px wide. Screenshots go to test-artifacts/ui/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { runFfmpeg } from '../src/media/ffmpeg.ts';
 import { corpusFile } from './corpus.ts';
 
 const ROOT = resolve(import.meta.dir, '..');
@@ -65,7 +66,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpr-ui-'));
   const input = join(dir, 'data/media/in');
   mkdirSync(input, { recursive: true });
-  await Bun.write(join(input, 'flower.mp4'), Bun.file(corpusFile('video/mdn_flower.mp4')));
+  // The corpus has no file with a text subtitle track: the flower gets one (streams copied, nothing encoded).
+  await Bun.write(join(dir, 'flower.srt'), '1\n00:00:00,500 --> 00:00:04,500\nA flower in the wind\n');
+  await runFfmpeg(['-i', corpusFile('video/mdn_flower.mp4'), '-i', join(dir, 'flower.srt'), '-map', '0', '-map', '1', '-c', 'copy', '-c:s', 'mov_text',
+    '-metadata:s:s:0', 'language=eng', '-metadata:s:s:0', 'title=English', join(input, 'flower.mp4')]);
   await Bun.write(join(input, 'broken.mp4'), Bun.file(corpusFile('derived/text_file_renamed.mp4')));
   port = freePort();
   base = `http://127.0.0.1:${port}`;
@@ -95,7 +99,7 @@ describe('the web UI on the compiled binary', () => {
     expect(rows.join('\n')).toContain('flower.mp4');
     expect(rows.find((r) => r.includes('broken.mp4'))).toMatch(/not a supported media file|damaged/);
     await shot('1-assets');
-  });
+  }, 60_000);
 
   test('start an hls-abr job and watch its progress bar reach 100% without a reload', async () => {
     const row = page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' });
@@ -121,7 +125,7 @@ describe('the web UI on the compiled binary', () => {
     await shot('2-jobs');
   }, 90_000);
 
-  test('open the job: the HLS output plays and the rung switcher changes the resolution', async () => {
+  test('open the job: the HLS output plays, the rung switcher changes the resolution, subtitles turn on', async () => {
     await page.goto(`${base}/#/jobs/${jobId}`);
     const video = page.getByTestId('player');
     await video.waitFor();
@@ -131,6 +135,12 @@ describe('the web UI on the compiled binary', () => {
     await page.waitForFunction(`document.querySelector('[data-testid="player"]').currentTime > 0.5`, null, { timeout: 20_000 });
     const heights = await page.getByTestId('rung').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-height'))));
     expect(heights.sort((a, b) => a - b)).toEqual([360, 540]);
+    // The buttons carry the renditions' names, and there is one seek bar: the player's own.
+    const job = (await (await fetch(`${base}/api/jobs/${jobId}`)).json()) as { renditions: { name: string; type: string }[] };
+    const names = job.renditions.filter((r) => r.type === 'video').map((r) => r.name);
+    expect((await page.getByTestId('rung').allTextContents()).sort()).toEqual([...new Set(names)].sort());
+    expect(await page.getByTestId('player').getAttribute('controls')).toBeNull();
+    expect(await page.locator('[role="slider"], [data-testid="seekbar"]').count()).toBe(1);
     for (const [h, text] of [
       [360, '640×360'],
       [540, '960×540'],
@@ -138,6 +148,18 @@ describe('the web UI on the compiled binary', () => {
       await page.locator(`[data-testid="rung"][data-height="${h}"]`).click();
       await page.waitForFunction(`document.querySelector('[data-testid="resolution"]')?.textContent?.includes('${text}')`, null, { timeout: 20_000 });
     }
+    // The master's WebVTT track, through hls.js: listed by name and language, off until picked, then its cues load.
+    expect(job.renditions.some((r) => r.type === 'subtitles')).toBe(true);
+    const subtitles = page.getByTestId('subtitles');
+    await subtitles.waitFor();
+    expect(await subtitles.locator('option').allTextContents()).toEqual(['off', 'English (en)']);
+    expect(await subtitles.inputValue()).toBe('-1');
+    await subtitles.selectOption({ label: 'English (en)' });
+    await page.waitForFunction(
+      `[...document.querySelector('[data-testid="player"]').textTracks].some((t) => t.mode === 'showing' && t.cues && [...t.cues].some((c) => c.text.includes('A flower in the wind')))`,
+      null,
+      { timeout: 20_000 },
+    );
     await page.getByTestId('seekbar').hover();
     await page.getByTestId('seek-preview').waitFor();
     await shot('3-player');
@@ -181,6 +203,46 @@ describe('the web UI on the compiled binary', () => {
     // Errors while the server was down are the browser reporting the dropped connection; nothing else.
     expect(consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|net::|EventSource/i.test(e))).toEqual([]);
   }, 90_000);
+});
+
+describe('the web UI at 420 px wide', () => {
+  test('assets, jobs, a job and presets fit the width with nothing overflowing sideways; the live feed collapses into a drawer', async () => {
+    await page.setViewportSize({ width: 420, height: 900 });
+    const jobs = (await (await fetch(`${base}/api/jobs`)).json()) as { items: { id: string; parent: string | null }[] };
+    const first = jobs.items.find((j) => !j.parent)!.id;
+    // Page code as strings: the test's own types have no DOM.
+    const widths = () =>
+      page.evaluate(`(() => { const m = document.querySelector('main'); return { doc: document.documentElement.scrollWidth, main: m.scrollWidth - m.clientWidth }; })()`) as Promise<{ doc: number; main: number }>;
+    const pages: [string, string, () => Promise<unknown>][] = [
+      ['assets', '#/assets', async () => {
+        await page.getByTestId('asset-row').first().waitFor();
+        // The Transcode form with its trim fields is part of the row.
+        await page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' }).getByTestId('transcode').click();
+        await page.locator('[data-field="range.end"]').waitFor();
+      }],
+      ['jobs', '#/jobs', () => page.getByTestId('job-row').first().waitFor()],
+      ['job', `#/jobs/${first}`, async () => {
+        await page.getByTestId('lane').first().waitFor();
+        await page.getByTestId('rung').first().waitFor();
+      }],
+      ['presets', '#/presets', () => page.getByTestId('preset-row').first().waitFor()],
+    ];
+    for (const [name, hash, ready] of pages) {
+      await page.goto(`${base}/${hash}`);
+      await ready();
+      expect(await page.getByTestId('live-feed').count()).toBe(0);
+      const w = await widths();
+      expect({ page: name, ...w }).toEqual({ page: name, doc: Math.min(w.doc, 420), main: Math.min(w.main, 0) });
+      await shot(`6-narrow-${name}`);
+    }
+    await page.getByTestId('feed-toggle').click();
+    await page.getByTestId('live-feed').waitFor();
+    expect((await widths()).doc).toBeLessThanOrEqual(420);
+    await shot('6-narrow-feed');
+    // Back to a wide window, the feed is a column again.
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.getByTestId('live-feed').waitFor();
+  }, 60_000);
 });
 
 test('dist/mpr is one self-contained executable', () => {

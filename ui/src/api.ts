@@ -3,7 +3,7 @@
  * the UI goes through here. Stores receive this object (or a fake in tests).
  */
 import type {
-  Asset, Chunk, ForkPreview, Job, JobStateAt, LiveState, Page, Preset, ScanResult, StoredEvent, SystemStatus, Telemetry,
+  Asset, Chunk, ForkPreview, Job, JobStateAt, LiveState, Page, Preset, ScanResult, StoredEvent, SystemStatus, Telemetry, TimeRange,
 } from './types.ts';
 
 /** An API error: `message` is the server's sentence, `field` the path it starts with (400s). */
@@ -141,14 +141,17 @@ export const api = {
 
   listJobs: (q: JobQuery = {}) => request<Page<Job>>('GET', `/jobs${qs({ ...q })}`),
   getJob: (id: string) => request<Job>('GET', `/jobs/${encodeURIComponent(id)}`),
-  createJob: (assetId: string, presetId: string) => request<Job>('POST', '/jobs', { assetId, presetId }),
+  /** A range trims the transcode to { start, end } seconds of the source; none: the whole of it. */
+  createJob: (assetId: string, presetId: string, range?: TimeRange | null) =>
+    request<Job>('POST', '/jobs', range ? { assetId, presetId, range } : { assetId, presetId }),
   cancelJob: (id: string) => request<Job>('POST', `/jobs/${encodeURIComponent(id)}/cancel`),
   retryJob: (id: string) => request<Job>('POST', `/jobs/${encodeURIComponent(id)}/retry`),
   jobEvents: (id: string) => request<{ items: StoredEvent[] }>('GET', `/jobs/${encodeURIComponent(id)}/events`),
   jobStateAt: (id: string, at: number) => request<JobStateAt>('GET', `/jobs/${encodeURIComponent(id)}/state${qs({ at })}`),
   forkJob: (id: string, body: { fromPosition: number; overrides?: unknown; dryRun?: boolean }) =>
     request<Job | ForkPreview>('POST', `/jobs/${encodeURIComponent(id)}/fork`, body),
-  jobChunks: (id: string) => request<{ items: Chunk[] }>('GET', `/jobs/${encodeURIComponent(id)}/chunks`),
+  /** One attempt's chunks; no attempt: the job's current one. */
+  jobChunks: (id: string, attempt?: number) => request<{ items: Chunk[] }>('GET', `/jobs/${encodeURIComponent(id)}/chunks${qs({ attempt })}`),
 
   systemStatus: () => request<SystemStatus>('GET', '/system/status'),
 

@@ -1,7 +1,8 @@
 /** The shell: navigation, system status strip, the routed page, and the live feed panel. */
-import { Match, onCleanup, onMount, Show, Suspense, Switch, createSignal, lazy } from 'solid-js';
+import { Match, createEffect, on, onCleanup, onMount, Show, Suspense, Switch, createSignal, lazy } from 'solid-js';
 import { api } from './api.ts';
 import { AppContext, type AppContextValue } from './context.ts';
+import { NARROW, createMediaQuery } from './media-query.ts';
 import { createRouter, href } from './router.ts';
 import { createLiveStore } from './stores/live.ts';
 import { createPresetsStore } from './stores/presets.ts';
@@ -22,11 +23,17 @@ export const App = () => {
   const system = createSystemStore(api);
   const ctx: AppContextValue = { api, route: router.route, go: router.go, live, presets, system };
   const [feedOpen, setFeedOpen] = createSignal(localStorage.getItem('mpr.feed') !== 'closed');
+  // On a narrow screen the feed collapses into a drawer over the page, closed until asked for.
+  const narrow = createMediaQuery(NARROW);
+  const [drawer, setDrawer] = createSignal(false);
+  const feedShown = () => (narrow() ? drawer() : feedOpen());
   const toggleFeed = () => {
+    if (narrow()) return setDrawer(!drawer());
     const next = !feedOpen();
     setFeedOpen(next);
     localStorage.setItem('mpr.feed', next ? 'open' : 'closed');
   };
+  createEffect(on(router.route, () => setDrawer(false), { defer: true }));
 
   onMount(() => {
     void presets.load();
@@ -57,7 +64,7 @@ export const App = () => {
 
   return (
     <AppContext.Provider value={ctx}>
-      <div class={`shell ${feedOpen() ? 'with-feed' : ''}`}>
+      <div class={`shell ${feedShown() && !narrow() ? 'with-feed' : ''}`}>
         <header class="topbar">
           <a class="brand" href="#/assets">
             <span class="logo">▶</span> MPR
@@ -68,8 +75,8 @@ export const App = () => {
             <a class={navClass(['presets'])} href={href({ name: 'presets' })}>Presets</a>
           </nav>
           <StatusStrip />
-          <button class="btn ghost small" onClick={toggleFeed} aria-pressed={feedOpen()}>
-            {feedOpen() ? 'Hide feed' : 'Live feed'}
+          <button class="btn ghost small feed-toggle" data-testid="feed-toggle" onClick={toggleFeed} aria-pressed={feedShown()}>
+            {feedShown() ? 'Hide feed' : 'Live feed'}
           </button>
         </header>
         <main class="main">
@@ -95,8 +102,8 @@ export const App = () => {
             </Switch>
           </Suspense>
         </main>
-        <Show when={feedOpen()}>
-          <aside class="feed">
+        <Show when={feedShown()}>
+          <aside class={narrow() ? 'feed feed-drawer' : 'feed'}>
             <Suspense fallback={<Loading />}>
               <LiveFeed />
             </Suspense>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { appendInOrder, createDedupe, jobOfStream, matchesText, mergeNewestFirst, streamKind } from './live.ts';
+import { appendInOrder, chunkOfStream, createDedupe, jobOfStream, matchesText, mergeNewestFirst, streamKind } from './live.ts';
 import type { StoredEvent } from './types.ts';
 
 const ev = (position: number, stream = 'job:j1', type = 'JobPlanned', data: unknown = {}): StoredEvent => ({
@@ -38,5 +38,14 @@ describe('SSE dedupe and merge', () => {
     expect(matchesText(ev(1, 'job:j1', 'JobFailed', { reason: 'ffmpeg exited 1' }), 'FFMPEG')).toBe(true);
     expect(matchesText(ev(1), 'jobplanned')).toBe(true);
     expect(matchesText(ev(1), 'nothing')).toBe(false);
+  });
+});
+
+describe('chunk streams', () => {
+  test('job, number and attempt: no suffix is attempt 1, :rN attempt N', () => {
+    expect(chunkOfStream('chunk:j1:3')).toEqual({ jobId: 'j1', n: 3, attempt: 1 });
+    expect(chunkOfStream('chunk:j1:0:r2')).toEqual({ jobId: 'j1', n: 0, attempt: 2 });
+    expect(chunkOfStream('job:j1')).toBeNull();
+    expect(chunkOfStream('chunk:j1:x')).toBeNull();
   });
 });

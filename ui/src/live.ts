@@ -56,6 +56,15 @@ export const jobOfStream = (stream: string): string | null => {
   return (kind === 'job' || kind === 'chunk' || kind === 'stage') && id ? id : null;
 };
 
+/**
+ * A chunk stream's job, number and attempt: `chunk:<job>:<n>` is attempt 1,
+ * `chunk:<job>:<n>:r<attempt>` a later one (src/events/chunk.ts).
+ */
+export const chunkOfStream = (stream: string): { jobId: string; n: number; attempt: number } | null => {
+  const m = /^chunk:([^:]+):(\d+)(?::r(\d+))?$/.exec(stream);
+  return m ? { jobId: m[1]!, n: Number(m[2]), attempt: m[3] === undefined ? 1 : Number(m[3]) } : null;
+};
+
 /** Does an event match a feed's text filter (type, stream, or payload)? */
 export const matchesText = (e: StoredEvent, q: string): boolean => {
   const needle = q.trim().toLowerCase();

@@ -5,13 +5,16 @@ export interface Page<T> {
   total: number;
 }
 
-export type AssetStatus = 'ready' | 'invalid';
+/** `missing`: the file was deleted from the input store (the reason says so). */
+export type AssetStatus = 'ready' | 'invalid' | 'missing';
 export type AssetKind = 'video' | 'audio';
 
 export interface Asset {
   id: string;
   key: string;
   name: string;
+  /** The key's directory ('' at the root); older servers leave it out. */
+  folder?: string;
   kind: AssetKind | null;
   status: AssetStatus;
   reason: string | null;
@@ -54,11 +57,20 @@ export interface Preset {
   thumbnails: { intervalSeconds: number; width: number; columns: number; rows: number; maxCount: number } | null;
 }
 
-export type JobStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+/** QUEUED: planned, waiting for a worker. */
+export type JobStatus = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+/** A trim: seconds of the source. */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
 
 export interface Rendition {
   name: string;
-  type: 'video' | 'audio';
+  type: 'video' | 'audio' | 'subtitles';
+  /** Subtitles: BCP 47 ('und' when unknown). */
+  language?: string | null;
   key: string;
   url: string;
   codec: string | null;
@@ -86,6 +98,13 @@ export interface Job {
   kind: string;
   assetId: string | null;
   presetId: string | null;
+  /** The source's file name and key, the preset's name (absent from older servers: show the ids). */
+  sourceName?: string | null;
+  sourceKey?: string | null;
+  presetName?: string | null;
+  range?: TimeRange | null;
+  /** The job's parameters; a transcode's carry its range too. */
+  params?: unknown;
   status: JobStatus;
   progress: number;
   error: string | null;
@@ -133,11 +152,13 @@ export interface ForkPreview {
   params: unknown;
 }
 
+export type ChunkStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
 export interface Chunk {
   jobId: string;
   attempt: number;
   n: number;
-  status: 'QUEUED' | 'SUCCEEDED' | 'FAILED';
+  status: ChunkStatus;
   spec: { type: 'video' | 'audio' | string; start?: number; end?: number; weight?: number };
   error: string | null;
   createdAt: string;

@@ -29,6 +29,9 @@ export const ProgressBar = (p: { percent: number; fps?: number | null; etaSecond
         <Show when={!p.compact && p.etaSeconds != null && pct() < 100}>
           <span class="muted"> · {eta(p.etaSeconds)} left</span>
         </Show>
+        <Show when={!p.compact && p.status === 'QUEUED'}>
+          <span class="muted"> · waiting for a worker</span>
+        </Show>
       </span>
     </div>
   );
@@ -50,3 +53,12 @@ export const ErrorNote = (p: { message: string | null | undefined; onDismiss?: (
 export const Empty = (p: { children: JSX.Element }) => <div class="empty">{p.children}</div>;
 
 export const Loading = () => <div class="empty muted">Loading…</div>;
+
+/** A field's own message, under its input (`data-error-for` names the field's path). */
+export const FieldError = (p: { for: string; message: string | null | undefined }) => (
+  <Show when={p.message}>
+    <span class="field-error" data-error-for={p.for}>
+      {p.message}
+    </span>
+  </Show>
+);

@@ -20,7 +20,7 @@ export const StatusStrip = () => {
             <span title="chunks waiting for a worker">
               queue <b>{s().workers.queued}</b>
             </span>
-            <span class="muted">v{s().version}</span>
+            <span class="muted version">v{s().version}</span>
           </>
         )}
       </Show>

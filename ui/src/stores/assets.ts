@@ -9,7 +9,7 @@ import { createRowErrors } from './row-errors.ts';
 export type AssetsApi = Pick<Api, 'listAssets' | 'scanAssets' | 'updateAsset' | 'deleteAsset'>;
 
 export interface AssetFilters {
-  status: '' | 'ready' | 'invalid';
+  status: '' | 'ready' | 'invalid' | 'missing';
   kind: '' | 'video' | 'audio';
   q: string;
   sort: string;

@@ -5,11 +5,14 @@
 import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
-import { appendInOrder, createDedupe } from '../live.ts';
+import { appendInOrder, chunkOfStream, createDedupe } from '../live.ts';
 import type { Chunk, ForkPreview, Job, JobStateAt, LiveState, StoredEvent, Telemetry } from '../types.ts';
+import { isActive } from './jobs.ts';
 import { createProgressStore } from './progress.ts';
 
 export type JobDetailApi = Pick<Api, 'getJob' | 'jobEvents' | 'jobChunks' | 'jobStateAt' | 'forkJob' | 'cancelJob' | 'retryJob' | 'live'>;
+
+const chunkKey = (attempt: number, n: number) => `${attempt}:${n}`;
 
 export const isPreview = (r: Job | ForkPreview): r is ForkPreview => 'reused' in r && !('id' in r);
 
@@ -18,7 +21,10 @@ export const createJobDetailStore = (api: JobDetailApi, id: string) => {
   const [error, setError] = createSignal<string | null>(null);
   const [events, setEvents] = createSignal<StoredEvent[]>([]);
   const [chunks, setChunks] = createSignal<Chunk[]>([]);
-  const [chunkPercent, setChunkPercent] = createSignal<Record<number, number>>({});
+  /** Live percent by `${attempt}:${n}` (chunkKey). */
+  const [chunkPercent, setChunkPercent] = createSignal<Record<string, number>>({});
+  /** The attempt whose lanes are shown; null follows the job's current one (a retry moves on). */
+  const [pickedAttempt, setPickedAttempt] = createSignal<number | null>(null);
   const [liveState, setLiveState] = createSignal<LiveState>('connecting');
   const [scrubbed, setScrubbed] = createSignal<number | null>(null);
   const [stateAt, setStateAt] = createSignal<JobStateAt | null>(null);
@@ -33,18 +39,41 @@ export const createJobDetailStore = (api: JobDetailApi, id: string) => {
       const j = await api.getJob(id);
       setJob(j);
       setError(null);
-      if (j.status !== 'PROCESSING' && j.status !== 'PENDING') progress.clear(id);
+      if (!isActive(j.status)) progress.clear(id);
     } catch (e) {
       setError(errorText(e));
     }
   };
+  let chunkSeq = 0;
   const fetchChunks = async () => {
+    const mine = ++chunkSeq;
     try {
-      setChunks((await api.jobChunks(id)).items);
+      const { items } = await api.jobChunks(id, pickedAttempt() ?? undefined);
+      // A slower answer for an attempt no longer picked must not replace the newer one.
+      if (mine === chunkSeq) setChunks(items);
     } catch {
       // Lanes keep their last picture; the next event refreshes them.
     }
   };
+
+  /**
+   * The attempt shown: the one picked, else the newest among the chunks
+   * (the current attempt's, which the server answers by default; a server
+   * that sends every attempt's chunks still shows one set).
+   */
+  const shownAttempt = (): number => pickedAttempt() ?? (Math.max(0, ...chunks().map((c) => c.attempt)) || (job()?.attempt ?? 1));
+  const laneChunks = (): Chunk[] => chunks().filter((c) => c.attempt === shownAttempt()).sort((a, b) => a.n - b.n);
+  /** Every attempt the job has had, newest first. */
+  const attempts = (): number[] => {
+    const last = Math.max(job()?.attempt ?? 1, ...chunks().map((c) => c.attempt));
+    return Array.from({ length: last }, (_, i) => last - i);
+  };
+  const pickAttempt = (n: number | null) => {
+    // Picking the current attempt is following it.
+    setPickedAttempt(n !== null && n === job()?.attempt ? null : n);
+    return fetchChunks();
+  };
+  const percentOf = (c: Pick<Chunk, 'attempt' | 'n'>): number | undefined => chunkPercent()[chunkKey(c.attempt, c.n)];
 
   const timers: Record<string, ReturnType<typeof setTimeout> | undefined> = {};
   const soon = (key: string, f: () => Promise<void>, ms = 150) => {
@@ -59,10 +88,11 @@ export const createJobDetailStore = (api: JobDetailApi, id: string) => {
     if (!dedupe.accept(e.position)) return;
     setEvents((list) => appendInOrder(list, e));
     if (e.stream === `job:${id}`) soon('job', fetchJob);
-    if (e.stream.startsWith('chunk:')) {
+    const c = chunkOfStream(e.stream);
+    if (c) {
       soon('chunks', fetchChunks);
-      const n = Number(e.stream.split(':')[2]);
-      if (e.type !== 'ChunkProgress' && Number.isFinite(n)) setChunkPercent((m) => ({ ...m, [n]: e.type === 'ChunkSucceeded' ? 100 : m[n] ?? 0 }));
+      const k = chunkKey(c.attempt, c.n);
+      if (e.type !== 'ChunkProgress') setChunkPercent((m) => ({ ...m, [k]: e.type === 'ChunkSucceeded' ? 100 : m[k] ?? 0 }));
     }
     if (e.type === 'JobPlanned' || e.type === 'JobForked' || e.type === 'JobRetried') soon('chunks', fetchChunks);
   };
@@ -71,8 +101,8 @@ export const createJobDetailStore = (api: JobDetailApi, id: string) => {
     if (t.data?.jobId !== id) return;
     if (t.kind === 'job-progress') progress.apply(t);
     else if (t.kind === 'chunk-progress' && typeof t.data.n === 'number') {
-      const n = t.data.n;
-      setChunkPercent((m) => ({ ...m, [n]: t.data.percent }));
+      const k = chunkKey(t.data.attempt ?? job()?.attempt ?? 1, t.data.n);
+      setChunkPercent((m) => ({ ...m, [k]: t.data.percent }));
     }
   };
 
@@ -155,7 +185,7 @@ export const createJobDetailStore = (api: JobDetailApi, id: string) => {
     api.forkJob(id, { fromPosition, overrides, dryRun });
 
   return {
-    id, job, error, events, chunks, chunkPercent, liveState, scrubbed, stateAt, stateError, actionError, progress,
+    id, job, error, events, chunks, chunkPercent, percentOf, laneChunks, shownAttempt, pickedAttempt, attempts, pickAttempt, liveState, scrubbed, stateAt, stateError, actionError, progress,
     start, stop, reopen, scrub, fork, parseOverrides, onLog, onTelemetry,
     cancel: () => act(api.cancelJob),
     retry: () => act(api.retryJob),

@@ -3,14 +3,15 @@ import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { jobOfStream } from '../live.ts';
-import type { Job, JobStatus, StoredEvent, Telemetry } from '../types.ts';
+import type { Job, JobStatus, StoredEvent, Telemetry, TimeRange } from '../types.ts';
 import { createPagedList } from './paged.ts';
 import { createRowErrors } from './row-errors.ts';
 import { createProgressStore } from './progress.ts';
 
 export type JobsApi = Pick<Api, 'listJobs' | 'getJob' | 'createJob' | 'cancelJob' | 'retryJob'>;
 
-export const isActive = (s: JobStatus) => s === 'PENDING' || s === 'PROCESSING';
+/** Not finished: waiting to be planned, for a worker, or running. */
+export const isActive = (s: JobStatus) => s === 'PENDING' || s === 'QUEUED' || s === 'PROCESSING';
 
 /** Rows per page of the jobs list. */
 export const JOBS_PAGE_SIZE = 50;
@@ -76,8 +77,8 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
     }
   };
 
-  const create = async (assetId: string, presetId: string): Promise<Job> => {
-    const job = await api.createJob(assetId, presetId);
+  const create = async (assetId: string, presetId: string, range?: TimeRange | null): Promise<Job> => {
+    const job = await api.createJob(assetId, presetId, range);
     put(job);
     return job;
   };

@@ -1,20 +1,13 @@
 /** Presets: list, create/update with the server's validation message kept beside the form, delete. */
 import { createSignal } from 'solid-js';
-import type { Api } from '../api.ts';
+import { ApiError, type Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import type { Preset } from '../types.ts';
+import { fieldOfMessage, issuesOfMessage, issueSummary, localIssues, type FieldIssue } from './preset-issues.ts';
 
 export type PresetsApi = Pick<Api, 'listPresets' | 'createPreset' | 'updatePreset' | 'deletePreset'>;
 
-/** `video.rungs[1].height: must be …` → `video.rungs[1].height`; null when the message names no field. */
-export const fieldOfMessage = (message: string): string | null => {
-  const m = /^([A-Za-z_][\w]*(?:\[\d+\]|\.[A-Za-z_][\w]*)*)\s*:/.exec(message.trim());
-  return m ? m[1]! : null;
-};
-
-/** Does an error about `errorField` concern the input for `path`? (`video.rungs[1]` covers its height.) */
-export const fieldMatches = (errorField: string | null, path: string): boolean =>
-  !!errorField && (errorField === path || errorField.startsWith(`${path}.`) || errorField.startsWith(`${path}[`) || path.startsWith(`${errorField}.`) || path.startsWith(`${errorField}[`));
+export { fieldMatches, fieldOfMessage } from './preset-issues.ts';
 
 export type PresetDraft = Omit<Preset, 'builtin'>;
 
@@ -23,7 +16,8 @@ export const createPresetsStore = (api: PresetsApi) => {
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [saving, setSaving] = createSignal(false);
-  const [formError, setFormError] = createSignal<{ message: string; field: string | null } | null>(null);
+  /** A refusal: the note for the top of the form, the first field named (kept for callers), and every issue by field. */
+  const [formError, setFormError] = createSignal<{ message: string; field: string | null; issues: FieldIssue[] } | null>(null);
 
   const load = async () => {
     try {
@@ -37,8 +31,16 @@ export const createPresetsStore = (api: PresetsApi) => {
     }
   };
 
-  /** Creates (isNew) or replaces a preset; on a refusal keeps the message and the field it names. */
+  /**
+   * Creates (isNew) or replaces a preset; on a refusal keeps each issue by
+   * the field it names. Number inputs left blank are refused here, unsent.
+   */
   const save = async (draft: PresetDraft, isNew: boolean): Promise<Preset | null> => {
+    const local = localIssues(draft);
+    if (local.length > 0) {
+      setFormError({ message: issueSummary(local, draft), field: local[0]!.field, issues: local });
+      return null;
+    }
     setSaving(true);
     setFormError(null);
     try {
@@ -47,7 +49,10 @@ export const createPresetsStore = (api: PresetsApi) => {
       return saved;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      setFormError({ message: errorText(e), field: fieldOfMessage(message) });
+      // Only a validation answer is about fields; a network or server error is one sentence.
+      const issues = e instanceof ApiError && e.status === 400 ? issuesOfMessage(message) : [];
+      const field = issues.length ? fieldOfMessage(message) : null;
+      setFormError({ message: issues.some((i) => i.field) ? issueSummary(issues, draft) : errorText(e), field, issues });
       return null;
     } finally {
       setSaving(false);

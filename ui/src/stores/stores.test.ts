@@ -118,7 +118,12 @@ describe('presets store', () => {
     const s = createPresetsStore(api);
     await s.load();
     expect(await s.save({ ...p, id: 'x' }, true)).toBeNull();
-    expect(s.formError()).toEqual({ message: 'video.rungs[1].height: must be an even whole number, got 721.', field: 'video.rungs[1].height' });
+    // The draft has no video section: the issue cannot sit beside a field, so the note says it whole.
+    expect(s.formError()).toEqual({
+      message: 'video.rungs[1].height: Must be an even whole number, got 721.',
+      field: 'video.rungs[1].height',
+      issues: [{ field: 'video.rungs[1].height', message: 'Must be an even whole number, got 721.' }],
+    });
     expect(await s.save({ ...p, name: 'Renamed' }, false)).toMatchObject({ name: 'Renamed' });
     expect(s.items()[0]!.name).toBe('Renamed');
     expect(await s.remove('mine')).toBe(false);

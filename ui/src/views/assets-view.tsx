@@ -1,8 +1,10 @@
 import { Pager } from '../components/pager.tsx';
 import { For, Show, createSignal } from 'solid-js';
 import { ErrorNote, Empty, Loading, StatusBadge } from '../components/bits.tsx';
+import { TrimFields, createTrim } from '../components/trim-fields.tsx';
 import { useApp } from '../context.ts';
 import { bytes, duration, errorText, resolution } from '../format.ts';
+import { folderOf } from '../names.ts';
 import type { AssetsStore } from '../stores/assets.ts';
 import type { Asset } from '../types.ts';
 
@@ -43,6 +45,7 @@ export const AssetsView = (p: { store: AssetsStore }) => {
           <option value="">any status</option>
           <option value="ready">ready</option>
           <option value="invalid">invalid</option>
+          <option value="missing">missing</option>
         </select>
         <select value={s.filters().kind} onChange={(e) => void s.setFilter({ kind: e.currentTarget.value as '' })} aria-label="Kind">
           <option value="">any kind</option>
@@ -50,7 +53,8 @@ export const AssetsView = (p: { store: AssetsStore }) => {
           <option value="audio">audio</option>
         </select>
         <select value={s.filters().sort} onChange={(e) => void s.setFilter({ sort: e.currentTarget.value })} aria-label="Sort">
-          <option value="key">name</option>
+          <option value="key">folder / name</option>
+          <option value="name">file name</option>
           <option value="-size">largest first</option>
           <option value="size">smallest first</option>
           <option value="-duration">longest first</option>
@@ -72,10 +76,11 @@ export const AssetsView = (p: { store: AssetsStore }) => {
             </Empty>
           }
         >
-          <table class="table">
+          <table class="table stack">
             <thead>
               <tr>
                 <th>Name</th>
+                <th>Folder</th>
                 <th>Kind</th>
                 <th class="num">Duration</th>
                 <th>Resolution</th>
@@ -107,6 +112,8 @@ const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
   const [submitError, setSubmitError] = createSignal<string | null>(null);
   const a = () => p.asset;
   const usable = () => presets.items().filter((x) => (a().kind === 'audio' ? x.output === 'audio' : true));
+  const trim = createTrim(() => a().duration);
+  const dim = () => a().status === 'invalid' || a().status === 'missing';
 
   const saveComment = (value: string) => {
     setEditing(false);
@@ -116,9 +123,11 @@ const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
   const submit = async () => {
     const preset = presetId() || usable()[0]?.id;
     if (!preset) return;
+    const range = trim.take();
+    if (range === false) return;
     setSubmitError(null);
     try {
-      const job = await api.createJob(a().id, preset);
+      const job = await api.createJob(a().id, preset, range);
       go({ name: 'job', id: job.id });
     } catch (e) {
       setSubmitError(errorText(e));
@@ -127,20 +136,23 @@ const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
 
   return (
     <>
-      <tr data-testid="asset-row" data-id={a().id} class={a().status === 'invalid' ? 'row-dim' : ''}>
-        <td class="name" title={a().key}>{a().name}</td>
-        <td>{a().kind ?? '—'}</td>
-        <td class="num">{duration(a().duration)}</td>
-        <td>{resolution(a().width, a().height)}</td>
-        <td class="mono small">{[a().videoCodec, a().audioCodec].filter(Boolean).join(' / ') || '—'}</td>
-        <td class="num">{bytes(a().size)}</td>
-        <td>
+      <tr data-testid="asset-row" data-id={a().id} data-status={a().status} class={dim() ? 'row-dim' : ''}>
+        <td class="name" title={a().key} data-label="Name">{a().name}</td>
+        <td class="folder small" data-label="Folder" data-testid="asset-folder" title={folderOf(a()) || 'the root of the input store'}>
+          {folderOf(a()) || <span class="muted">/</span>}
+        </td>
+        <td data-label="Kind">{a().kind ?? '—'}</td>
+        <td class="num" data-label="Duration">{duration(a().duration)}</td>
+        <td data-label="Resolution">{resolution(a().width, a().height)}</td>
+        <td class="mono small" data-label="Codecs">{[a().videoCodec, a().audioCodec].filter(Boolean).join(' / ') || '—'}</td>
+        <td class="num" data-label="Size">{bytes(a().size)}</td>
+        <td data-label="Status">
           <StatusBadge status={a().status} title={a().reason ?? undefined} />
-          <Show when={a().status === 'invalid' && a().reason}>
+          <Show when={dim() && a().reason}>
             <div class="reason">{a().reason}</div>
           </Show>
         </td>
-        <td class="comment-cell">
+        <td class="comment-cell" data-label="Comment">
           <Show
             when={editing()}
             fallback={
@@ -175,19 +187,20 @@ const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
       </tr>
       <Show when={p.store.rowErrors()[a().id]}>
         <tr class="subrow">
-          <td colSpan={9}>
+          <td colSpan={10}>
             <ErrorNote message={p.store.rowErrors()[a().id]} onDismiss={() => p.store.dismissRowError(a().id)} />
           </td>
         </tr>
       </Show>
-      <Show when={transcoding()}>
+      <Show when={transcoding() && a().status === 'ready'}>
         <tr class="subrow">
-          <td colSpan={9}>
+          <td colSpan={10}>
             <div class="inline-form">
               <span>Transcode <b>{a().name}</b> with</span>
               <select data-testid="preset-select" value={presetId() || usable()[0]?.id || ''} onChange={(e) => setPresetId(e.currentTarget.value)}>
                 <For each={usable()}>{(x) => <option value={x.id}>{x.name} ({x.id})</option>}</For>
               </select>
+              <TrimFields trim={trim} />
               <button class="btn primary small" data-testid="start-job" disabled={usable().length === 0} onClick={() => void submit()}>
                 Start job
               </button>
@@ -199,7 +212,7 @@ const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
       </Show>
       <Show when={confirming()}>
         <tr class="subrow">
-          <td colSpan={9}>
+          <td colSpan={10}>
             <div class="inline-form confirm">
               <span>Delete the asset record <b>{a().name}</b>? The input file stays.</span>
               <label class="check">

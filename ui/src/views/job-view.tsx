@@ -1,13 +1,16 @@
-import { For, Show, createMemo, createSignal, lazy, Suspense } from 'solid-js';
+import { For, Show, createSignal } from 'solid-js';
 import { ErrorNote, Empty, Loading, ProgressBar, StatusBadge } from '../components/bits.tsx';
+import { EventRow } from '../components/event-row.tsx';
 import { useApp } from '../context.ts';
-import { bitrate, bytes, duration, errorText, resolution, time } from '../format.ts';
+import { errorText, time } from '../format.ts';
+import { presetLabel, rangeOf, sourceLabel } from '../names.ts';
 import { href } from '../router.ts';
 import { isPreview, type JobDetailStore } from '../stores/job-detail.ts';
 import { isActive } from '../stores/jobs.ts';
-import type { Chunk, ForkPreview, Job, StoredEvent } from '../types.ts';
-
-const Player = lazy(() => import('./player.tsx').then((m) => ({ default: m.Player })));
+import { formatTime } from '../trim.ts';
+import type { ForkPreview, Job, StoredEvent } from '../types.ts';
+import { ChunkLanes } from './chunk-lanes.tsx';
+import { JobOutputs } from './job-outputs.tsx';
 
 export const JobView = (p: { store: JobDetailStore }) => {
   const s = p.store;
@@ -20,8 +23,8 @@ export const JobView = (p: { store: JobDetailStore }) => {
             <Header job={job()} store={s} />
             <div class="grid-2">
               <div class="col">
-                <Lanes store={s} job={job()} />
-                <Outputs job={job()} />
+                <ChunkLanes store={s} job={job()} />
+                <JobOutputs job={job()} />
               </div>
               <div class="col">
                 <TimeTravel store={s} />
@@ -40,7 +43,7 @@ const Header = (p: { job: Job; store: JobDetailStore }) => {
   const j = () => p.job;
   const live = () => p.store.progress.byJob()[j().id];
   const percent = () => (j().status === 'COMPLETED' ? 100 : Math.max(live()?.percent ?? 0, j().progress));
-  const presetName = () => presets.items().find((x) => x.id === j().presetId)?.name;
+  const range = () => rangeOf(j());
   return (
     <div class="card job-head">
       <div class="page-head">
@@ -69,12 +72,23 @@ const Header = (p: { job: Job; store: JobDetailStore }) => {
         <dd>{j().kind}</dd>
         <dt>attempt</dt>
         <dd>{j().attempt}</dd>
-        <dt>asset</dt>
-        <dd class="mono">{j().assetId ?? '—'}</dd>
+        <dt>source</dt>
+        <dd data-testid="job-source" title={[j().sourceKey, j().assetId && `asset ${j().assetId}`].filter(Boolean).join(' · ')}>
+          {sourceLabel(j())}
+        </dd>
         <dt>preset</dt>
-        <dd>
-          <span class="mono">{j().presetId ?? '—'}</span>
-          <Show when={presetName()}> <span class="muted">({presetName()})</span></Show>
+        <dd data-testid="job-preset-name" title={j().presetId ?? undefined}>
+          {presetLabel(j(), presets.items())}
+        </dd>
+        <dt>range</dt>
+        <dd data-testid="job-range">
+          <Show when={range()} fallback={<span class="muted">whole source</span>}>
+            {(r) => (
+              <>
+                {formatTime(r().start)} – {formatTime(r().end)} <span class="muted">({formatTime(r().end - r().start)})</span>
+              </>
+            )}
+          </Show>
         </dd>
         <dt>chunks</dt>
         <dd>{j().chunksDone}/{j().chunksTotal}</dd>
@@ -102,45 +116,6 @@ const Header = (p: { job: Job; store: JobDetailStore }) => {
             <pre>{j().errorDetail}</pre>
           </details>
         </Show>
-      </Show>
-    </div>
-  );
-};
-
-/** One lane per chunk; bars sit at spec.start…end over the media duration, audio/whole-file chunks span it all. */
-const Lanes = (p: { store: JobDetailStore; job: Job }) => {
-  const chunks = () => [...p.store.chunks()].sort((a, b) => a.n - b.n);
-  const total = createMemo(() => Math.max(0.001, ...chunks().map((c) => c.spec.end ?? 0)));
-  const span = (c: Chunk) => {
-    if (c.spec.start === undefined || c.spec.end === undefined) return { left: 0, width: 100 };
-    return { left: (c.spec.start / total()) * 100, width: Math.max(0.5, ((c.spec.end - c.spec.start) / total()) * 100) };
-  };
-  const fill = (c: Chunk) => (c.status === 'SUCCEEDED' ? 100 : c.status === 'FAILED' ? 100 : p.store.chunkPercent()[c.n] ?? 0);
-  return (
-    <div class="card">
-      <h2>Chunks</h2>
-      <Show when={chunks().length > 0} fallback={<Empty>{isActive(p.job.status) ? 'Planning…' : 'This job has no chunks.'}</Empty>}>
-        <div class="lanes">
-          <For each={chunks()}>
-            {(c) => (
-              <div class="lane" data-testid="lane" data-status={c.status} title={c.error ?? `${c.spec.type} ${duration(c.spec.start)}–${duration(c.spec.end)}`}>
-                <span class="lane-label mono">
-                  #{c.n} {c.spec.type}
-                </span>
-                <div class="lane-track">
-                  <div class={`lane-bar lane-${c.status.toLowerCase()}`} style={{ left: `${span(c).left}%`, width: `${span(c).width}%` }}>
-                    <div class="lane-fill" style={{ width: `${fill(c)}%` }} />
-                  </div>
-                </div>
-                <span class="lane-status small">{c.status === 'QUEUED' && fill(c) > 0 ? `${Math.round(fill(c))}%` : c.status.toLowerCase()}</span>
-              </div>
-            )}
-          </For>
-          <div class="lane-axis small muted">
-            <span>0:00</span>
-            <span>{duration(total())}</span>
-          </div>
-        </div>
       </Show>
     </div>
   );
@@ -280,72 +255,6 @@ const EventLog = (p: { store: JobDetailStore }) => {
         <div class="event-list">
           <For each={rows()}>{(e) => <EventRow event={e} />}</For>
         </div>
-      </Show>
-    </div>
-  );
-};
-
-export const EventRow = (p: { event: StoredEvent; testid?: string }) => {
-  const e = () => p.event;
-  return (
-    <details class="event-row" data-testid={p.testid ?? 'event-row'} data-position={e().position}>
-      <summary>
-        <span class="pos mono">{e().position}</span>
-        <span class={`etype etype-${e().type.startsWith('Job') ? 'job' : 'chunk'}`}>{e().type}</span>
-        <span class="mono small muted stream">{e().stream}</span>
-        <span class="small muted">{e().meta.actor ?? ''}</span>
-        <span class="small muted time">{time(e().meta.at)}</span>
-      </summary>
-      <pre>{JSON.stringify(e().data, null, 2)}</pre>
-    </details>
-  );
-};
-
-const Outputs = (p: { job: Job }) => {
-  const u = () => p.job.urls;
-  const downloads = () => {
-    const x = u();
-    if (!x) return [];
-    const list: { label: string; url: string; meta?: string }[] = [];
-    for (const r of p.job.renditions)
-      list.push({
-        label: `${r.name} (${r.type})`,
-        url: r.url,
-        meta: [r.type === 'video' ? resolution(r.width, r.height) : null, r.codec, bitrate(r.averageBitrate ?? r.bitrate), bytes(r.bytes)].filter(Boolean).join(' · '),
-      });
-    if (x.master) list.push({ label: 'master playlist', url: x.master });
-    x.mp4.forEach((m, i) => list.push({ label: `mp4 ${i + 1}`, url: m }));
-    if (x.audio) list.push({ label: 'audio', url: x.audio });
-    if (x.poster) list.push({ label: 'poster', url: x.poster });
-    x.sprites.forEach((sp, i) => list.push({ label: `sprite sheet ${i + 1}`, url: sp }));
-    if (x.thumbnailsVtt) list.push({ label: 'thumbnails.vtt', url: x.thumbnailsVtt });
-    return list;
-  };
-  return (
-    <div class="card">
-      <h2>Outputs</h2>
-      <Show when={u()} fallback={<Empty>{p.job.status === 'COMPLETED' ? 'This job kind has no media outputs.' : 'Outputs appear here when the job completes.'}</Empty>}>
-        {(x) => (
-          <>
-            <Show when={x().master || x().mp4[0] || x().audio}>
-              <Suspense fallback={<Loading />}>
-                <Player master={x().master} mp4={x().mp4[0] ?? x().audio ?? null} poster={x().poster} vtt={x().thumbnailsVtt} />
-              </Suspense>
-            </Show>
-            <ul class="downloads">
-              <For each={downloads()}>
-                {(d) => (
-                  <li>
-                    <a href={d.url} download="">{d.label}</a>
-                    <Show when={d.meta}>
-                      <span class="small muted"> {d.meta}</span>
-                    </Show>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </>
-        )}
       </Show>
     </div>
   );

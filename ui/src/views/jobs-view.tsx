@@ -1,13 +1,16 @@
 import { For, Show, createSignal } from 'solid-js';
 import { ErrorNote, Empty, Loading, ProgressBar, StatusBadge } from '../components/bits.tsx';
+import { TrimFields, createTrim } from '../components/trim-fields.tsx';
 import { useApp } from '../context.ts';
 import { errorText, time } from '../format.ts';
+import { presetLabel, rangeOf, sourceLabel } from '../names.ts';
+import { formatTime } from '../trim.ts';
 import { href } from '../router.ts';
 import { isActive, type JobsStore } from '../stores/jobs.ts';
 import type { Asset, Job, JobStatus } from '../types.ts';
 import { Pager } from '../components/pager.tsx';
 
-const STATUSES: JobStatus[] = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const STATUSES: JobStatus[] = ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 export const JobsView = (p: { store: JobsStore }) => {
   const s = p.store;
@@ -35,10 +38,11 @@ export const JobsView = (p: { store: JobsStore }) => {
           when={s.items().length > 0}
           fallback={<Empty>{s.status() ? `No ${s.status().toLowerCase()} jobs.` : 'No jobs yet. Pick an asset and press Transcode, or use New job.'}</Empty>}
         >
-          <table class="table">
+          <table class="table stack">
             <thead>
               <tr>
                 <th>Job</th>
+                <th>Source</th>
                 <th>Kind</th>
                 <th>Preset</th>
                 <th>Status</th>
@@ -60,13 +64,15 @@ export const JobsView = (p: { store: JobsStore }) => {
 };
 
 const JobRow = (p: { job: Job; store: JobsStore }) => {
+  const { presets } = useApp();
   const j = () => p.job;
+  const range = () => rangeOf(j());
   const live = () => p.store.progress.byJob()[j().id];
   const percent = () => (j().status === 'COMPLETED' ? 100 : Math.max(live()?.percent ?? 0, j().progress));
   return (
     <>
       <tr data-testid="job-row" data-id={j().id}>
-        <td>
+        <td data-label="Job">
           <a class="mono" href={href({ name: 'job', id: j().id })}>{j().id}</a>
           <Show when={j().parent}>
             <div class="small muted">
@@ -74,15 +80,27 @@ const JobRow = (p: { job: Job; store: JobsStore }) => {
             </div>
           </Show>
         </td>
-        <td>{j().kind}</td>
-        <td class="mono small">{j().presetId ?? '—'}</td>
-        <td>
+        <td class="name" data-label="Source" data-testid="job-source" title={j().sourceKey ?? j().assetId ?? undefined}>
+          {sourceLabel(j())}
+          <Show when={range()}>
+            {(r) => (
+              <div class="small muted" data-testid="job-range">
+                {formatTime(r().start)} – {formatTime(r().end)}
+              </div>
+            )}
+          </Show>
+        </td>
+        <td data-label="Kind">{j().kind}</td>
+        <td class="small" data-label="Preset" data-testid="job-preset-name" title={j().presetId ?? undefined}>
+          {presetLabel(j(), presets.items())}
+        </td>
+        <td data-label="Status">
           <StatusBadge status={j().status} title={j().error ?? undefined} />
           <Show when={j().attempt > 1}>
             <span class="small muted"> #{j().attempt}</span>
           </Show>
         </td>
-        <td>
+        <td data-label="Progress">
           <ProgressBar
             percent={percent()}
             status={j().status}
@@ -93,10 +111,10 @@ const JobRow = (p: { job: Job; store: JobsStore }) => {
             <div class="reason">{j().error}</div>
           </Show>
         </td>
-        <td class="num">
+        <td class="num" data-label="Chunks">
           {j().chunksDone}/{j().chunksTotal}
         </td>
-        <td class="small muted">{time(j().createdAt)}</td>
+        <td class="small muted" data-label="Created">{time(j().createdAt)}</td>
         <td class="actions">
           <Show when={isActive(j().status)}>
             <button class="btn small ghost danger" data-testid="cancel" onClick={() => void p.store.cancel(j().id)}>Cancel</button>
@@ -108,7 +126,7 @@ const JobRow = (p: { job: Job; store: JobsStore }) => {
       </tr>
       <Show when={p.store.rowErrors()[j().id]}>
         <tr class="subrow">
-          <td colSpan={8}>
+          <td colSpan={9}>
             <ErrorNote message={p.store.rowErrors()[j().id]} />
           </td>
         </tr>
@@ -122,6 +140,7 @@ const NewJobForm = (p: { store: JobsStore; onClose: () => void }) => {
   const [assets, setAssets] = createSignal<Asset[]>([]);
   const [assetId, setAssetId] = createSignal('');
   const [presetId, setPresetId] = createSignal('');
+  const trim = createTrim(() => assets().find((a) => a.id === assetId())?.duration ?? null);
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   api.listAssets({ status: 'ready', limit: 500 }).then(
@@ -135,10 +154,12 @@ const NewJobForm = (p: { store: JobsStore; onClose: () => void }) => {
     e.preventDefault();
     const preset = presetId() || presets.items()[0]?.id;
     if (!assetId() || !preset) return setError('Choose an asset and a preset.');
+    const range = trim.take();
+    if (range === false) return;
     setBusy(true);
     setError(null);
     try {
-      const job = await p.store.create(assetId(), preset);
+      const job = await p.store.create(assetId(), preset, range);
       go({ name: 'job', id: job.id });
     } catch (err) {
       setError(errorText(err));
@@ -163,6 +184,7 @@ const NewJobForm = (p: { store: JobsStore; onClose: () => void }) => {
           <For each={presets.items()}>{(x) => <option value={x.id}>{x.name}</option>}</For>
         </select>
       </label>
+      <TrimFields trim={trim} />
       <button class="btn primary" type="submit" disabled={busy()}>{busy() ? 'Starting…' : 'Start'}</button>
       <button class="btn ghost" type="button" onClick={() => p.onClose()}>Close</button>
       <ErrorNote message={error()} />

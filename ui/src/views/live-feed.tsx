@@ -2,7 +2,7 @@ import { For, Show } from 'solid-js';
 import { useApp } from '../context.ts';
 import { jobOfStream } from '../live.ts';
 import { href } from '../router.ts';
-import { EventRow } from './job-view.tsx';
+import { EventRow } from '../components/event-row.tsx';
 
 /** Everything the log records, as it happens: newest first, capped, filterable. */
 export const LiveFeed = () => {

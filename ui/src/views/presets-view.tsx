@@ -1,5 +1,5 @@
 import { For, Index, Show, createSignal } from 'solid-js';
-import { ErrorNote, Empty, Loading } from '../components/bits.tsx';
+import { ErrorNote, Empty, FieldError, Loading } from '../components/bits.tsx';
 import { bitrate } from '../format.ts';
 import { fieldMatches, type PresetDraft, type PresetsStore } from '../stores/presets.ts';
 import type { Preset, PresetOutput, Rung } from '../types.ts';
@@ -56,7 +56,7 @@ export const PresetsView = (p: { store: PresetsStore }) => {
         <div class="col">
           <Show when={s.loaded()} fallback={<Loading />}>
             <Show when={s.items().length > 0} fallback={<Empty>No presets.</Empty>}>
-              <table class="table">
+              <table class="table stack">
                 <thead>
                   <tr>
                     <th>Preset</th>
@@ -70,16 +70,16 @@ export const PresetsView = (p: { store: PresetsStore }) => {
                   <For each={s.items()}>
                     {(x) => (
                       <tr data-testid="preset-row" data-id={x.id} class={draft()?.id === x.id && !isNew() ? 'selected' : ''}>
-                        <td>
+                        <td class="preset-cell">
                           <div>
                             <b>{x.name}</b> <Show when={x.builtin}><span class="badge badge-builtin" title="Built-in presets are read-only">built-in</span></Show>
                           </div>
                           <div class="small muted mono">{x.id}</div>
                           <div class="small muted">{x.description}</div>
                         </td>
-                        <td>{x.output}</td>
-                        <td class="small">{x.video?.rungs.map((r) => `${r.height}p`).join(' · ') ?? '—'}</td>
-                        <td class="small">{x.audio ? bitrate(x.audio.bitrate) : '—'}</td>
+                        <td data-label="Output">{x.output}</td>
+                        <td class="small" data-label="Rungs">{x.video?.rungs.map((r) => r.name || `${r.height}p`).join(' · ') ?? '—'}</td>
+                        <td class="small" data-label="Audio">{x.audio ? bitrate(x.audio.bitrate) : '—'}</td>
                         <td class="actions">
                           <Show when={!x.builtin} fallback={<button class="btn small ghost" onClick={() => create(x)}>Duplicate</button>}>
                             <button class="btn small" onClick={() => edit(x)}>Edit</button>
@@ -113,9 +113,14 @@ export const PresetsView = (p: { store: PresetsStore }) => {
 
 const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore; onChange: (d: PresetDraft) => void; onDone: () => void }) => {
   const d = () => p.draft;
-  const bad = (path: string) => fieldMatches(p.store.formError()?.field ?? null, path);
-  /** The error names the whole section (`audio: …`), not one of its fields. */
-  const whole = (path: string) => p.store.formError()?.field === path;
+  const issues = () => p.store.formError()?.issues ?? [];
+  const bad = (path: string) => issues().some((i) => fieldMatches(i.field, path));
+  /** An issue names the whole section (`audio: …`) or list, not one of its fields. */
+  const whole = (path: string) => issues().some((i) => i.field === path);
+  /** A rung's cell: its own issue or its row's, not the whole list's (that one marks the fieldset). */
+  const cell = (path: string) => issues().some((i) => i.field !== null && (i.field === path || path.startsWith(`${i.field}.`)));
+  /** The sentences about exactly this path, shown under its input. */
+  const msg = (path: string) => issues().filter((i) => i.field === path).map((i) => i.message).join(' ') || null;
   const set = (patch: Partial<PresetDraft>) => p.onChange({ ...d(), ...patch });
   const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
   const setRung = (i: number, patch: Partial<{ height: number; videoBitrate: number; name: string }>) => {
@@ -150,14 +155,17 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
         <label classList={{ invalid: bad('id') }}>
           Id
           <input value={d().id} disabled={!p.isNew} onInput={(e) => set({ id: e.currentTarget.value })} data-field="id" placeholder="my-preset" />
+          <FieldError for="id" message={msg('id')} />
         </label>
         <label classList={{ invalid: bad('name') }}>
           Name
           <input value={d().name} onInput={(e) => set({ name: e.currentTarget.value })} data-field="name" />
+          <FieldError for="name" message={msg('name')} />
         </label>
         <label class="span-2" classList={{ invalid: bad('description') }}>
           Description
           <input value={d().description} onInput={(e) => set({ description: e.currentTarget.value })} data-field="description" />
+          <FieldError for="description" message={msg('description')} />
         </label>
         <label classList={{ invalid: bad('output') }}>
           Output
@@ -167,23 +175,28 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
             <option value="audio">audio</option>
             <option value="thumbnails">thumbnails</option>
           </select>
+          <FieldError for="output" message={msg('output')} />
         </label>
         <label classList={{ invalid: bad('segmentSeconds') }}>
           Segment seconds
           <input type="number" step="any" value={d().segmentSeconds} onInput={(e) => set({ segmentSeconds: num(e.currentTarget.value) })} data-field="segmentSeconds" />
+          <FieldError for="segmentSeconds" message={msg('segmentSeconds')} />
         </label>
         <Show when={d().video}>
           {(v) => (
             <>
-              <label classList={{ invalid: bad('video.encoderPreset') }}>
+              <label classList={{ invalid: bad('video.encoderPreset') || whole('video') }}>
                 Encoder preset
                 <select value={v().encoderPreset} onChange={(e) => set({ video: { ...v(), encoderPreset: e.currentTarget.value } })} data-field="video.encoderPreset">
                   <For each={X264_PRESETS}>{(x) => <option value={x}>{x}</option>}</For>
                 </select>
+                <FieldError for="video.encoderPreset" message={msg('video.encoderPreset')} />
+                <FieldError for="video" message={msg('video')} />
               </label>
               <label classList={{ invalid: bad('video.maxFps') }}>
                 Max fps
                 <input type="number" step="any" value={v().maxFps} onInput={(e) => set({ video: { ...v(), maxFps: num(e.currentTarget.value) } })} data-field="video.maxFps" />
+                <FieldError for="video.maxFps" message={msg('video.maxFps')} />
               </label>
             </>
           )}
@@ -194,6 +207,8 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
               <label classList={{ invalid: bad('audio.bitrate') || whole('audio') }}>
                 Audio bitrate (b/s)
                 <input type="number" value={a().bitrate} onInput={(e) => set({ audio: { ...a(), bitrate: num(e.currentTarget.value) } })} data-field="audio.bitrate" />
+                <FieldError for="audio.bitrate" message={msg('audio.bitrate')} />
+                <FieldError for="audio" message={msg('audio')} />
               </label>
               <label classList={{ invalid: bad('audio.channels') }}>
                 Audio channels
@@ -201,6 +216,7 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                   <option value="1">1 (mono)</option>
                   <option value="2">2 (stereo)</option>
                 </select>
+                <FieldError for="audio.channels" message={msg('audio.channels')} />
               </label>
               <label classList={{ invalid: bad('audio.sampleRate') }}>
                 Sample rate (Hz)
@@ -208,6 +224,7 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                   <option value="44100">44100</option>
                   <option value="48000">48000</option>
                 </select>
+                <FieldError for="audio.sampleRate" message={msg('audio.sampleRate')} />
               </label>
             </>
           )}
@@ -223,6 +240,8 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                 onInput={(e) => set({ thumbnails: { ...t(), intervalSeconds: num(e.currentTarget.value) } })}
                 data-field="thumbnails.intervalSeconds"
               />
+              <FieldError for="thumbnails.intervalSeconds" message={msg('thumbnails.intervalSeconds')} />
+              <FieldError for="thumbnails" message={msg('thumbnails')} />
             </label>
           )}
         </Show>
@@ -233,6 +252,7 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                 <label classList={{ invalid: bad(`thumbnails.${key}`) }}>
                   {label}
                   <input type="number" value={t()[key]} onInput={(e) => set({ thumbnails: { ...t(), [key]: num(e.currentTarget.value) } })} data-field={`thumbnails.${key}`} />
+                  <FieldError for={`thumbnails.${key}`} message={msg(`thumbnails.${key}`)} />
                 </label>
               )}
             </For>
@@ -241,8 +261,9 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
       </div>
       <Show when={d().video}>
         {(v) => (
-          <fieldset classList={{ invalid: bad('video.rungs') && !v().rungs.some((_, i) => bad(`video.rungs[${i}]`)) }}>
+          <fieldset classList={{ invalid: whole('video.rungs') }}>
             <legend>Video rungs</legend>
+            <FieldError for="video.rungs" message={msg('video.rungs')} />
             <table class="table compact">
               <thead>
                 <tr>
@@ -255,25 +276,29 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
               <tbody>
                 <Index each={v().rungs}>
                   {(r, i) => (
-                    <tr classList={{ invalid: p.store.formError()?.field === `video.rungs[${i}]` }}>
-                      <td classList={{ invalid: bad(`video.rungs[${i}].name`) }}>
+                    <>
+                    <tr classList={{ invalid: whole(`video.rungs[${i}]`) }}>
+                      <td classList={{ invalid: cell(`video.rungs[${i}].name`) }}>
                         <input
                           value={r().name ?? ''}
                           placeholder={`${r().height}p`}
                           onInput={(e) => setRung(i, { name: e.currentTarget.value })}
                           data-field={`video.rungs[${i}].name`}
                         />
+                        <FieldError for={`video.rungs[${i}].name`} message={msg(`video.rungs[${i}].name`)} />
                       </td>
-                      <td classList={{ invalid: bad(`video.rungs[${i}].height`) }}>
+                      <td classList={{ invalid: cell(`video.rungs[${i}].height`) }}>
                         <input type="number" value={r().height} onInput={(e) => setRung(i, { height: num(e.currentTarget.value) })} data-field={`video.rungs[${i}].height`} />
+                        <FieldError for={`video.rungs[${i}].height`} message={msg(`video.rungs[${i}].height`)} />
                       </td>
-                      <td classList={{ invalid: bad(`video.rungs[${i}].videoBitrate`) }}>
+                      <td classList={{ invalid: cell(`video.rungs[${i}].videoBitrate`) }}>
                         <input
                           type="number"
                           value={r().videoBitrate}
                           onInput={(e) => setRung(i, { videoBitrate: num(e.currentTarget.value) })}
                           data-field={`video.rungs[${i}].videoBitrate`}
                         />
+                        <FieldError for={`video.rungs[${i}].videoBitrate`} message={msg(`video.rungs[${i}].videoBitrate`)} />
                       </td>
                       <td>
                         <button type="button" class="btn small ghost" title="Remove this rung" onClick={() => set({ video: { ...v(), rungs: v().rungs.filter((_, j) => j !== i) } })}>
@@ -281,6 +306,14 @@ const PresetForm = (p: { draft: PresetDraft; isNew: boolean; store: PresetsStore
                         </button>
                       </td>
                     </tr>
+                    <Show when={msg(`video.rungs[${i}]`)}>
+                      <tr class="field-error-row">
+                        <td colSpan={4}>
+                          <FieldError for={`video.rungs[${i}]`} message={msg(`video.rungs[${i}]`)} />
+                        </td>
+                      </tr>
+                    </Show>
+                    </>
                   )}
                 </Index>
               </tbody>
