@@ -7,7 +7,7 @@
  * corpus test. Trimming cuts on the same grid, frame-accurately.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMediaPlaylist } from '../media/hls.ts';
@@ -34,6 +34,7 @@ describe('frame-exact chunk joins', () => {
   test('open GOPs and B-frames at 30 fps, 3 chunks: same frame count, clean read-back, full-length segments', async () => {
     const r = await transcodeFile(open30, { workDir: join(dir, 'w1'), workers: 3 });
     expect(r.chunks).toBe(4); // three video chunks and the audio track
+    expect(readdirSync(join(dir, 'w1', 'scratch'))).toEqual([]); // every chunk's scratch folder went with it, and their parents
     const master = join(r.outDir, r.result.outputs.master!);
     expect(await decodeErrors(master)).toBe('');
     for (const rung of rungPlaylists(r)) {

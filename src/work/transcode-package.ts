@@ -5,7 +5,7 @@
  * indexes and a poster, or the MP4 joined without re-encoding. Writes only
  * deterministic keys, so running it twice is harmless.
  */
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import { joinMp4Args, posterArgs, spriteSheetArgs } from '../media/encode-args.ts';
@@ -19,6 +19,7 @@ import type { JobContext } from './kinds.ts';
 import type { TranscodeDeps } from './transcode.ts';
 import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf, type ChunkResult, type SegmentRef } from './transcode-plan.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
+import { makeScratch, removeAttemptScratch, removeScratch } from './scratch.ts';
 import { verifyTranscode, type VerifyPlan } from './transcode-verify.ts';
 import { adoptSubtitleResult, subtitleMasterEntries, type SubtitleChunkResult } from './transcode-subtitles.ts';
 
@@ -282,9 +283,7 @@ export const verifyPlanOf = (p: TranscodeParams): VerifyPlan => {
 export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chunkResults: ChunkResult[], ctx: JobContext): Promise<TranscodeResult> => {
   const prefix = outputPrefix(ctx.jobId, ctx.attempt);
   const results = await adoptChunkOutputs(d, chunkResults, prefix, ctx.signal);
-  const dir = join(d.workDir, ctx.jobId, `a${ctx.attempt}`, 'package');
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  const dir = await makeScratch(d.workDir, ctx.jobId, ctx.attempt, 'package');
   const out: TranscodeResult = {
     prefix,
     duration: outputDuration(p),
@@ -299,12 +298,12 @@ export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chun
     await verifyTranscode({ output: d.output, ffmpeg: d.bins().ffmpeg, ffprobe: d.bins().ffprobe }, out, verifyPlanOf(p), join(dir, 'verify'), ctx.signal);
     return out;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, 'package');
   }
 };
 
 /** Removes an attempt's outputs and scratch files (a failed or cancelled attempt leaves nothing behind). */
 export const discardOutputs = async (d: TranscodeDeps, ctx: { jobId: string; attempt: number }) => {
   await d.output.deletePrefix(`${outputPrefix(ctx.jobId, ctx.attempt)}/`);
-  await rm(join(d.workDir, ctx.jobId, `a${ctx.attempt}`), { recursive: true, force: true });
+  await removeAttemptScratch(d.workDir, ctx.jobId, ctx.attempt);
 };

@@ -6,7 +6,6 @@
  * (`hls/subs/<folder>/index.m3u8` and `subs_000.vtt`), so a run twice
  * writes the same files.
  */
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import { runFfmpeg } from '../media/ffmpeg.ts';
@@ -14,6 +13,7 @@ import { writeMediaPlaylist, type MasterSubtitle } from '../media/hls.ts';
 import { parseVtt, retimeCues, subtitleExtractArgs, subtitleFolders, writeSubtitleVtt, type SubtitleSource } from '../media/subtitles.ts';
 import { demuxArgs } from '../media/probe-input.ts';
 import { toolInput } from '../storage/index.ts';
+import { makeScratch, removeScratch } from './scratch.ts';
 import type { WorkContext } from './kinds.ts';
 import type { SegmentRef, TranscodeDeps } from './transcode.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
@@ -57,9 +57,7 @@ const SEGMENT = 'subs_000.vtt';
 export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ctx: WorkContext): Promise<SubtitleChunkResult> => {
   const tracks = subtitleTracksOf(p);
   if (tracks.length === 0) throw new AppError('unrecoverable', 'this job has no subtitle tracks to convert');
-  const dir = join(d.workDir, ctx.jobId, `a${ctx.attempt}`, `c${n}`);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  const dir = await makeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
   const prefix = outputPrefix(ctx.jobId, ctx.attempt);
   const duration = outputDuration(p);
   try {
@@ -86,7 +84,7 @@ export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: 
     }
     return result;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
   }
 };
 

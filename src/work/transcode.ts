@@ -9,7 +9,7 @@
  *   under the attempt's prefix, so a chunk run twice writes the same files;
  * - finish (transcode-package.ts): playlists, master, sprites, MP4 join.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { ChunkSpec } from '../events/job.ts';
@@ -20,7 +20,7 @@ import { parseMediaPlaylist } from '../media/hls.ts';
 import { segmentFrames } from '../media/frame-grid.ts';
 import type { Preset } from '../media/types.ts';
 import { toolInput, type Storage } from '../storage/index.ts';
-import type { JobContext, JobKind, WorkContext } from './kinds.ts';
+import type { JobKind, WorkContext } from './kinds.ts';
 import { planTranscodeFork } from './transcode-fork.ts';
 import { discardOutputs, finishTranscode } from './transcode-package.ts';
 import {
@@ -37,6 +37,7 @@ import {
   type VideoChunkSpec,
 } from './transcode-plan.ts';
 import { demuxArgs } from '../media/probe-input.ts';
+import { makeScratch, removeScratch } from './scratch.ts';
 import { recheckSource } from './transcode-source.ts';
 import { runSubtitleChunk, type SubtitleChunkSpec } from './transcode-subtitles.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
@@ -57,7 +58,6 @@ export interface TranscodeDeps {
   findPreset?: (id: string) => Preset | null;
 }
 
-const chunkDir = (d: TranscodeDeps, ctx: JobContext, name: string) => join(d.workDir, ctx.jobId, `a${ctx.attempt}`, name);
 
 const checkInput = async (d: TranscodeDeps, key: string) => {
   if (!(await d.input.stat(key))) throw new AppError('unrecoverable', `the input ${key} is no longer in the input store`);
@@ -67,8 +67,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
   // A fork that keeps this chunk's rungs but not its thumbnails runs the thumbnail branch alone.
   const rungs = c.reuseRungs ? [] : ladderOf(p);
   const thumbs = thumbnailsOf(p);
-  const dir = chunkDir(d, ctx, `c${n}`);
-  await rm(dir, { recursive: true, force: true });
+  const dir = await makeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
   const outputs: RungOutput[] = [];
   const ts = p.preset.output === 'mp4';
   for (const r of rungs) {
@@ -133,15 +132,13 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
     }
     return result;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
   }
 };
 
 const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ctx: WorkContext): Promise<ChunkResult> => {
   const container = audioOutputOf(p)!;
-  const dir = chunkDir(d, ctx, `c${n}`);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  const dir = await makeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
   const prefix = outputPrefix(ctx.jobId, ctx.attempt);
   try {
     await checkInput(d, p.inputKey);
@@ -180,7 +177,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
     }
     return { type: 'audio', segments };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
   }
 };
 
