@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # MPR in one image: the single executable built by scripts/build.ts (API, UI,
 # workers, CLI) on Debian with Debian's ffmpeg.
 #
@@ -32,7 +31,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 # A fixed uid, so a bind-mounted /data can be chowned to it on the host
-# (named volumes are created from the image's /data and so owned by mpr already).
+# (`chown 10001:10001 /srv/mpr`; named volumes are created from the image's
+# /data and so owned by mpr already). A /data it cannot write stops mpr at
+# start with a message naming the folder, the uid and that chown.
 RUN groupadd --system --gid 10001 mpr \
  && useradd --system --uid 10001 --gid mpr --home-dir /data --shell /usr/sbin/nologin mpr \
  && mkdir -p /data \

@@ -4,8 +4,6 @@
  * the routers and the projections. `mpr start`, the CLI commands and the
  * tests all build the same system; what differs is which parts they start.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Database } from 'bun:sqlite';
 import { Redis } from 'ioredis';
 import { createMemoryBus, type LiveBus } from './actors/bus.ts';
@@ -21,19 +19,21 @@ import { createRuntime, type Runtime } from './actors/runtime.ts';
 import type { Config } from './config.ts';
 import type { EventLog } from './events/log/index.ts';
 import { createRedisLog } from './events/log/redis.ts';
-import { createSqliteLog, openDatabase } from './events/log/sqlite.ts';
+import { createSqliteLog } from './events/log/sqlite.ts';
+import { openDataFolder } from './data-folder.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { allProjections, createProjectionRunner, findPreset, type ProjectionRunner } from './projections/index.ts';
 import { resolveBinaries, type Binaries } from './media/binaries.ts';
 import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
-import { checksumKind } from './work/checksum.ts';
+import { createChecksumKind } from './work/checksum.ts';
 import { kindsOf, type JobKinds } from './work/kinds.ts';
 import { createChunkRunner, type WorkStats } from './work/chunk-runner.ts';
 import { createProgressTracker } from './work/progress.ts';
 import { createRedisWorkQueue, type WorkQueue } from './work/queue-redis.ts';
 import { runWorker } from './work/worker.ts';
 import { createTranscodeKind } from './work/transcode.ts';
+import { workDirOf } from './work/scratch.ts';
 
 export interface System {
   config: Config;
@@ -79,8 +79,7 @@ export interface SystemOptions {
 export const createSystem = async (config: Config, opts: SystemOptions = {}): Promise<System> => {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? (() => new Date().toISOString());
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(join(config.dataDir, 'mpr.db'), config.sqliteSynchronous);
+  const db = openDataFolder(config.dataDir, config.sqliteSynchronous);
   const onCorrupt = (r: { position: number; stream: string; reason: string }) =>
     logger.error(`corrupt event at position ${r.position} in ${r.stream}: ${r.reason}`);
 
@@ -109,8 +108,8 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const kinds =
     opts.kinds ??
     kindsOf(
-      checksumKind,
-      createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: join(config.dataDir, 'work'), workers, findPreset: (id) => findPreset(db, id) }),
+      createChecksumKind({ input: storage.input }),
+      createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: workDirOf(config.dataDir), workers, findPreset: (id) => findPreset(db, id) }),
     );
   const progress = createProgressTracker({ bus, now });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;

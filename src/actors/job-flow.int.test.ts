@@ -7,7 +7,8 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { jobStream } from '../events/job.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { kindsOf } from '../work/kinds.ts';
-import { checksumKind, combineHashes } from '../work/checksum.ts';
+import { combineHashes } from '../work/checksum.ts';
+import { CORPUS, corpusFile } from '../../test/corpus.ts';
 import { testEnv, type Backend, type TestEnv } from '../../test/system.ts';
 import { gatedKind } from '../../test/gated-kind.ts';
 import { until, waitForJob } from '../../test/wait.ts';
@@ -15,7 +16,10 @@ import { cancelJob, submitJob } from './submit.ts';
 import { forkJob, stateAt } from './replay.ts';
 import type { JobState } from './job.ts';
 
-const CLIP = new URL('../../../shared/corpus/video/androidx_bbb_2500ms.ts', import.meta.url).pathname;
+const CLIP = corpusFile('video/androidx_bbb_2500ms.ts');
+/** Checksum jobs read the input store: the corpus is it, in place. */
+const CLIP_KEY = 'video/androidx_bbb_2500ms.ts';
+const withCorpus = { MEDIA_IN: CORPUS };
 
 const count = (events: { type: string }[], type: string) => events.filter((e) => e.type === type).length;
 
@@ -25,10 +29,10 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     afterEach(() => env?.cleanup());
 
     test('a checksum job fans out to chunks and completes with the right hash', async () => {
-      env = testEnv(backend, 'flow');
+      env = testEnv(backend, 'flow', withCorpus);
       const s = await env.boot({ workConcurrency: 2 });
       await s.start();
-      const { jobId } = await submitJob(s, { kind: 'checksum', params: { path: CLIP, chunkBytes: 256 * 1024 } });
+      const { jobId } = await submitJob(s, { kind: 'checksum', params: { inputKey: CLIP_KEY, chunkBytes: 256 * 1024 } });
       const job = await waitForJob(s, jobId, ['COMPLETED', 'FAILED']);
       expect(job.error).toBeNull();
       expect(job.status).toBe('COMPLETED');
@@ -83,17 +87,17 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     });
 
     test('a bad input fails the job with a reason; other jobs carry on', async () => {
-      env = testEnv(backend, 'fail');
+      env = testEnv(backend, 'fail', withCorpus);
       const s = await env.boot();
       await s.start();
-      const bad = await submitJob(s, { kind: 'checksum', params: { path: '/nonexistent/file.mp4' } });
-      const good = await submitJob(s, { kind: 'checksum', params: { path: CLIP } });
+      const bad = await submitJob(s, { kind: 'checksum', params: { inputKey: 'nonexistent/file.mp4' } });
+      const good = await submitJob(s, { kind: 'checksum', params: { inputKey: CLIP_KEY } });
       const failed = await waitForJob(s, bad.jobId, ['COMPLETED', 'FAILED']);
       expect(failed.status).toBe('FAILED');
-      expect(failed.error).toContain('cannot read /nonexistent/file.mp4');
+      expect(failed.error).toContain('cannot read nonexistent/file.mp4: no such object in the input store');
       expect((await waitForJob(s, good.jobId, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
       await expect(submitJob(s, { kind: 'nope', params: {} })).rejects.toThrow('unknown job kind');
-      await expect(submitJob(s, { kind: 'checksum', params: { chunkBytes: 5 } })).rejects.toThrow('params.path');
+      await expect(submitJob(s, { kind: 'checksum', params: { chunkBytes: 5 } })).rejects.toThrow('params.inputKey');
     });
 
     test('cancel stops running chunks and nothing completes afterwards', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'bun:test';
 import { submitJob } from './submit.ts';
-import { corpusFile } from '../../test/corpus.ts';
+import { CORPUS } from '../../test/corpus.ts';
 import { testEnv, type TestEnv } from '../../test/system.ts';
 import { until, waitForJob } from '../../test/wait.ts';
 
@@ -16,8 +16,8 @@ afterEach(async () => {
 
 describe('the routers lease (Redis log)', () => {
   test('one leader at a time; a follower takes over when the leader stops', async () => {
-    const a = testEnv('redis', 'lease-a');
-    const b = testEnv('redis', 'lease-b', { MPR_REDIS_PREFIX: a.prefix });
+    const a = testEnv('redis', 'lease-a', { MEDIA_IN: CORPUS });
+    const b = testEnv('redis', 'lease-b', { MPR_REDIS_PREFIX: a.prefix, MEDIA_IN: CORPUS });
     envs.push(a, b);
     const leader = await a.boot({ leaseTtlMs: 300 });
     await leader.start();
@@ -27,13 +27,13 @@ describe('the routers lease (Redis log)', () => {
     expect(follower.routers()).toEqual([]);
 
     // Any node takes requests; the leader's routers do the work; every node's read models see it.
-    const file = corpusFile('audio/androidx_bear.flac');
-    const one = await submitJob(follower, { kind: 'checksum', params: { path: file, chunkBytes: 65536 } });
+    const inputKey = 'audio/androidx_bear.flac'; // checksum jobs read the input store: the corpus, in place
+    const one = await submitJob(follower, { kind: 'checksum', params: { inputKey, chunkBytes: 65536 } });
     expect((await waitForJob(follower, one.jobId, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
 
     await leader.close();
     await until(() => follower.routers().length > 0, 'the follower to take the lease', 5_000);
-    const two = await submitJob(follower, { kind: 'checksum', params: { path: file, chunkBytes: 65536 } });
+    const two = await submitJob(follower, { kind: 'checksum', params: { inputKey, chunkBytes: 65536 } });
     expect((await waitForJob(follower, two.jobId, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
     // The first job was not done again by the new leader.
     const completions = (await follower.log.readStream(`job:${one.jobId}`)).filter((e) => e.type === 'JobCompleted');

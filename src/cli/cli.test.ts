@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'bun:test';
+import { foldJob, type JobView } from '../projections/index.ts';
+import { keyInFolder } from './commands.ts';
 import { formatEvent, progressBar } from './format.ts';
 import { parseOverrides } from './overrides.ts';
-import { foldJob } from '../projections/index.ts';
-import { progressLine } from './run-job.ts';
+import { progressLine, terminalLine } from './run-job.ts';
 
 describe('cli helpers', () => {
   test('--set and --overrides merge into one object', () => {
@@ -43,5 +44,60 @@ describe('cli helpers', () => {
     expect(progressLine(queued, { percent: 12, fps: null, etaSeconds: null })).toBe(`j1 (clip.mp4 · HLS ladder) QUEUED     ${progressBar(12)} 0/1 chunks`);
     const plain = foldJob(null, { stream: 'job:j2', version: 1, position: 1, type: 'JobCreated', data: { jobId: 'j2', kind: 'checksum', params: { path: '/x' }, at }, meta })!;
     expect(progressLine(plain, null)).toStartWith('j2 PENDING');
+  });
+});
+
+describe('the progress line', () => {
+  const job = {
+    id: '3ND7Z8Imwg2r',
+    source_name: 'androidx_sample_with_increasing_timestamps_360p.mp4',
+    preset_name: 'HLS adaptive ladder',
+    status: 'PROCESSING',
+    progress: 10,
+    chunks_done: 1,
+    chunks_total: 2,
+  } as JobView;
+  const live = { percent: 41.5, fps: 63.2, etaSeconds: 2 };
+
+  test('shows percent, fps and ETA as the README says', () => {
+    expect(progressLine(job, live)).toBe(
+      '3ND7Z8Imwg2r (androidx_sample_with_increasing_timestamps_360p.mp4 · HLS adaptive ladder) PROCESSING [############..................]  41.5% 1/2 chunks 63 fps ETA 2s',
+    );
+  });
+
+  test('fits the terminal: fps and ETA stay whole, the label is clipped, then the bar narrows', () => {
+    // A line wider than the terminal wraps, and each redraw in place leaves
+    // its first row behind: the fps and ETA at its end were never seen.
+    for (const width of [150, 100, 79, 59]) {
+      const line = progressLine(job, live, width);
+      expect(line.length).toBeLessThanOrEqual(width);
+      expect(line).toContain(' 41.5% 1/2 chunks 63 fps ETA 2s');
+      expect(line).toStartWith('3ND7Z8Imwg2r ');
+    }
+    expect(progressLine(job, live, 100)).toBe('3ND7Z8Imwg2r (androidx_samp… PROCESSING [###########...............]  41.5% 1/2 chunks 63 fps ETA 2s');
+    expect(progressLine(job, live, 79)).toBe('3ND7Z8Imwg2r (androidx… PROCESSING [####......]  41.5% 1/2 chunks 63 fps ETA 2s');
+    expect(progressLine(job, live, 59)).toBe('3ND7Z8Imwg2r PROCESSING 41.5% 1/2 chunks 63 fps ETA 2s');
+  });
+
+  test('on a terminal each line is one column short of its width; piped, lines are whole', () => {
+    const written: string[] = [];
+    const tty = terminalLine({ isTTY: true, columns: 80, write: (s: string) => (written.push(s), true) } as never);
+    expect(tty.width()).toBe(79);
+    tty.write(progressLine(job, live, tty.width()), false);
+    expect(written[0]).toStartWith('\r\x1b[2K');
+    expect(written[0]!.length - '\r\x1b[2K'.length).toBeLessThanOrEqual(79);
+    expect(written[0]).toContain('63 fps ETA 2s');
+    const piped = terminalLine({ isTTY: false, columns: 0, write: () => true } as never);
+    expect(piped.width()).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('mpr checksum FILE', () => {
+  test('a file inside the input folder is named by its key there; any other file is not', () => {
+    expect(keyInFolder('/data/media/in/sub/a.mp4', '/data/media/in')).toBe('sub/a.mp4');
+    expect(keyInFolder('/data/media/in/a.mp4', '/data/media/in/')).toBe('a.mp4');
+    expect(keyInFolder('/data/media/inside.mp4', '/data/media/in')).toBeNull();
+    expect(keyInFolder('/etc/passwd', '/data/media/in')).toBeNull();
+    expect(keyInFolder('/data/media/in/a.mp4', null)).toBeNull(); // S3 input: no folder
   });
 });

@@ -1,7 +1,13 @@
 /** The CLI's commands, each a function of parsed arguments and a system factory. */
+import { statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { forkJob, planFork, stateAt } from '../actors/replay.ts';
 import { prepareFork, submitJob } from '../actors/submit.ts';
+import { openDataFolder } from '../data-folder.ts';
+import { AppError } from '../errors.ts';
+import { createFsStorage, type Storage } from '../storage/index.ts';
 import type { System } from '../system.ts';
+import { holdDataLock } from './data-lock.ts';
 import { formatEvent } from './format.ts';
 import { followJob, terminalLine } from './run-job.ts';
 
@@ -63,15 +69,34 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
 export const stateCommand = async (boot: Boot, out: Out, a: { stream: string; at: number | null }) => {
   const s = await boot();
   try {
-    const position = a.at ?? (await s.log.head());
-    out(JSON.stringify(await stateAt(s.log, a.stream, position), null, 2));
+    const head = await s.log.head();
+    if (a.at !== null && a.at > head) throw new AppError('validation', `position ${a.at} is past the end of the log (its last event is at ${head})`);
+    // An actor that never existed has no state to travel through: say so rather than print an empty one.
+    if ((await s.log.version(a.stream)) === 0) {
+      throw new AppError('not_found', `no events in stream ${a.stream}: nothing by that name was ever recorded (streams look like job:<id> or asset:<id>; mpr events lists them)`);
+    }
+    out(JSON.stringify(await stateAt(s.log, a.stream, a.at ?? head), null, 2));
   } finally {
     await s.close();
   }
 };
 
-export const rebuildCommand = async (boot: Boot, out: Out) => {
-  const s = await boot();
+export const rebuildCommand = async (boot: Boot, out: Out, a: { dataDir: string }) => {
+  // Its own connection, taken before the system boots (which touches the read models).
+  const lockDb = openDataFolder(a.dataDir);
+  const lock = (() => {
+    try {
+      return holdDataLock(lockDb, 'rebuild', { dataDir: a.dataDir });
+    } catch (e) {
+      lockDb.close();
+      throw e;
+    }
+  })();
+  const s = await boot().catch((e) => {
+    lock.release();
+    lockDb.close();
+    throw e;
+  });
   try {
     const t0 = performance.now();
     const n = await s.projections.rebuild();
@@ -79,14 +104,40 @@ export const rebuildCommand = async (boot: Boot, out: Out) => {
     out(`rebuilt ${s.projections.status().length} read models from ${n} events in ${secs.toFixed(2)} s (${Math.round(n / Math.max(secs, 1e-6))} events/s)`);
   } finally {
     await s.close();
+    lock.release();
+    lockDb.close();
   }
 };
 
-export const checksumCommand = async (boot: Boot, out: Out, a: { file: string; chunkBytes?: number }) => {
-  const s = await boot();
+/**
+ * Pure: the input-store key that names `file` (absolute) when it lies in the
+ * input folder, else null. Keys use "/" whatever the platform.
+ */
+export const keyInFolder = (file: string, folder: string | null): string | null => {
+  if (folder === null) return null;
+  const rel = relative(resolve(folder), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : null;
+};
+
+/**
+ * Hashes a local file as a checksum job. A job reads through the input
+ * store, so a file inside the input folder is named by its key there (its
+ * forks find it again); any other file is read through a folder store
+ * rooted at the file's own folder, for this run.
+ */
+export const checksumCommand = async (
+  boot: (input?: Storage) => Promise<System>,
+  out: Out,
+  a: { file: string; chunkBytes?: number; inputFolder: string | null },
+) => {
+  const file = resolve(a.file);
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new AppError('validation', `no such file: ${a.file}`);
+  const inInput = keyInFolder(file, a.inputFolder);
+  const s = await (inInput === null ? boot(createFsStorage(dirname(file))) : boot());
   try {
     await s.start();
-    const { jobId } = await submitJob(s, { kind: 'checksum', params: { path: a.file, ...(a.chunkBytes ? { chunkBytes: a.chunkBytes } : {}) }, actor: 'cli' });
+    const inputKey = inInput ?? basename(file);
+    const { jobId } = await submitJob(s, { kind: 'checksum', params: { inputKey, ...(a.chunkBytes ? { chunkBytes: a.chunkBytes } : {}) }, actor: 'cli' });
     const job = await followJob(s, jobId, terminalLine());
     if (job.status !== 'COMPLETED') {
       process.exitCode = 1;

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, errorMessage } from '../errors.ts';
+import { storageFromConfig } from '../storage/factory.ts';
 import { createSystem } from '../system.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
 import { healthCommand } from './health.ts';
@@ -85,7 +86,7 @@ export const main = async (argv: string[]): Promise<void> => {
     }
     case 'projections':
       if (rest[0] !== 'rebuild') throw new AppError('validation', 'usage: mpr projections rebuild');
-      return rebuildCommand(boot, out);
+      return rebuildCommand(boot, out, { dataDir: config.dataDir });
     case 'worker':
       await workerCommand(await boot());
       return;
@@ -96,7 +97,11 @@ export const main = async (argv: string[]): Promise<void> => {
       return transcodeCommand(Bun.env, out, { file: rest[0], preset: values.preset ?? 'hls-abr', out: values.out ?? 'out', range: rangeFromFlags(values.from, values.to) });
     case 'checksum':
       if (!rest[0]) throw new AppError('validation', 'usage: mpr checksum FILE [--chunk-bytes N]');
-      return checksumCommand(boot, out, { file: rest[0], chunkBytes: int('chunk-bytes', values['chunk-bytes']) });
+      return checksumCommand((input) => createSystem(config, input ? { storage: { ...storageFromConfig(config), input } } : {}), out, {
+        file: rest[0],
+        chunkBytes: int('chunk-bytes', values['chunk-bytes']),
+        inputFolder: config.s3BucketIn ? null : config.mediaIn,
+      });
     case 'health':
       return healthCommand(config, out);
     default:

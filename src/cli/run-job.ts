@@ -23,15 +23,43 @@ export const jobLabel = (job: Pick<JobView, 'id' | 'source_name' | 'preset_name'
   return names ? `${job.id} (${names})` : job.id;
 };
 
-/** Pure: the progress line for a job and its latest telemetry. */
-export const progressLine = (job: JobView, live: Live | null): string => {
+const BAR = 30;
+const MIN_BAR = 10;
+const LABEL_KEEP = 16;
+
+/**
+ * Pure: the progress line for a job and its latest telemetry, at most
+ * `width` characters. A line longer than the terminal wraps, and redrawing
+ * it in place then only rewrites its last row: the rows above pile up and
+ * the figures at the end (fps, ETA) are never seen. So the figures always
+ * stay whole: the label is clipped, then the bar narrows, then the bar goes.
+ */
+export const progressLine = (job: JobView, live: Live | null, width = Number.POSITIVE_INFINITY): string => {
   const running = job.status === 'PROCESSING' || job.status === 'QUEUED' || job.status === 'PENDING';
   const percent = job.status === 'COMPLETED' ? 100 : running && live ? Math.max(live.percent, job.progress) : job.progress;
   const extra = running && live ? [live.fps ? `${live.fps.toFixed(0)} fps` : '', live.etaSeconds !== null ? `ETA ${live.etaSeconds}s` : ''].filter(Boolean).join(' ') : '';
-  return `${jobLabel(job)} ${job.status.padEnd(10)} ${progressBar(percent)} ${job.chunks_done}/${job.chunks_total} chunks${extra ? ` ${extra}` : ''}`;
+  const figures = `${job.chunks_done}/${job.chunks_total} chunks${extra ? ` ${extra}` : ''}`;
+  const tail = (bar: number) => `${job.status.padEnd(10)} ${progressBar(percent, bar)} ${figures}`;
+  const label = jobLabel(job);
+  const full = `${label} ${tail(BAR)}`;
+  if (full.length <= width) return full;
+  // The label keeps its id and the start of the file name before the bar gives up width.
+  const bar = Math.max(MIN_BAR, Math.min(BAR, width - 1 - Math.min(label.length, job.id.length + LABEL_KEEP) - tail(0).length));
+  const room = width - tail(bar).length - 1;
+  if (room >= job.id.length) return `${clip(label, room)} ${tail(bar)}`;
+  // Too narrow for a bar: the percent and the figures alone.
+  return clip(`${job.id} ${job.status} ${Math.max(0, Math.min(100, percent)).toFixed(1)}% ${figures}`, width);
 };
 
-export const followJob = async (s: System, jobId: string, out: (line: string, final: boolean) => void): Promise<JobView> => {
+const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`);
+
+/** Where a job's progress goes: a line at a time, each at most `width()` characters. */
+export interface ProgressSink {
+  width(): number;
+  write(line: string, final: boolean): void;
+}
+
+export const followJob = async (s: System, jobId: string, out: ProgressSink): Promise<JobView> => {
   let last = '';
   let live: Live | null = null;
   const off = s.bus.subscribe((m: BusMessage) => {
@@ -42,9 +70,9 @@ export const followJob = async (s: System, jobId: string, out: (line: string, fi
       await s.projections.catchUp();
       const job = jobsTable.load(s.db, [jobId]);
       if (job) {
-        const line = progressLine(job, live);
+        const line = progressLine(job, live, out.width());
         const ended = ENDED.has(job.status);
-        if (line !== last || ended) out(line, ended);
+        if (line !== last || ended) out.write(line, ended);
         last = line;
         if (ended) return job;
       }
@@ -55,8 +83,15 @@ export const followJob = async (s: System, jobId: string, out: (line: string, fi
   }
 };
 
-/** A progress line redrawn in place on a terminal, one line per change otherwise. */
-export const terminalLine = (stream: NodeJS.WriteStream = process.stderr) => (line: string, final: boolean) => {
-  if (stream.isTTY) stream.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-  else stream.write(line + '\n');
-};
+/**
+ * A progress line redrawn in place on a terminal (one column short of its
+ * width, so it never wraps, read again on every line: the window may be
+ * resized), one line per change otherwise.
+ */
+export const terminalLine = (stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'> = process.stderr): ProgressSink => ({
+  width: () => (stream.isTTY && stream.columns > 1 ? stream.columns - 1 : Number.POSITIVE_INFINITY),
+  write(line, final) {
+    if (stream.isTTY) stream.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
+    else stream.write(line + '\n');
+  },
+});

@@ -1,10 +1,48 @@
 /** `mpr start`: API, projections and workers in one process on embedded defaults. */
+import { jobDecider, TERMINAL } from '../actors/job.ts';
 import { createApp } from '../http/app.ts';
 import { AppError } from '../errors.ts';
+import { jobStream } from '../events/job.ts';
 import type { System } from '../system.ts';
+import { sweepScratch, workDirOf } from '../work/scratch.ts';
+import { holdDataLock } from './data-lock.ts';
+
+/**
+ * Removes the scratch folders that killed or crashed work left behind. An
+ * attempt that is still live in the log keeps its folders: its chunks are
+ * delivered again (here or on another worker) and clean up after themselves.
+ */
+export const sweepLeftovers = async (s: System) => {
+  const live = async (jobId: string, attempt: number) => {
+    const { state } = await s.runtime.load(jobStream(jobId), jobDecider);
+    return state.status !== 'none' && !TERMINAL.has(state.status) && state.attempt === attempt;
+  };
+  const workDir = workDirOf(s.config.dataDir);
+  const r = await sweepScratch(workDir, live);
+  if (r.removed > 0) s.logger.info(`removed ${r.removed} leftover scratch folder(s) from ${workDir}`);
+};
 
 export const startCommand = async (s: System) => {
-  await s.start();
+  // Taken before anything runs: a rebuild in progress stops this start, and
+  // `mpr projections rebuild` refuses while this server runs.
+  const lock = await (async () => {
+    try {
+      return holdDataLock(s.db, 'server', {
+        dataDir: s.config.dataDir,
+        onLost: () => s.logger.error(`another process took over the data folder ${s.config.dataDir}: this server was silent too long`),
+      });
+    } catch (e) {
+      await s.close();
+      throw e;
+    }
+  })();
+  try {
+    await sweepLeftovers(s);
+    await s.start();
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   const app = createApp(s);
   // SSE routes send heartbeats; a generous idle timeout keeps slow clients too.
   const server = Bun.serve({ hostname: s.config.host, port: s.config.port, fetch: app.fetch, idleTimeout: 120 });
@@ -16,6 +54,7 @@ export const startCommand = async (s: System) => {
   const shutdown = async (signal: string) => {
     s.logger.info(`${signal}: stopping (in-flight work is re-delivered on the next start)`);
     server.stop();
+    lock.release();
     await s.close();
     process.exit(0);
   };
@@ -34,6 +73,7 @@ export const workerCommand = async (s: System) => {
     await s.close();
     throw new AppError('validation', 'MPR_WORKERS=0: a worker needs at least one slot');
   }
+  await sweepLeftovers(s);
   await s.start({ routers: false, projections: false, worker: true });
   s.logger.info(`MPR worker: ${s.config.workers} slots on the queue at ${s.config.redisUrl}`);
   const shutdown = async (signal: string) => {

@@ -71,7 +71,7 @@ describe('assets', () => {
       ['photo.mp4', true],
       ['empty.mp4', true],
     ]);
-  });
+  }, 60_000);
 
   test('filters, search, sort and paging', async () => {
     const audio = (await call('GET', '/api/assets?kind=audio')).json;
@@ -110,7 +110,7 @@ describe('assets', () => {
     const gone = await call('GET', `/api/assets/${photo.id}`);
     expect(gone.status).toBe(404);
     expect(gone.json.error.code).toBe('not_found');
-  });
+  }, 60_000);
 });
 
 describe('presets', () => {
@@ -180,7 +180,7 @@ describe('jobs', () => {
     const listed = (await call('GET', `/api/jobs?status=COMPLETED&assetId=${sample.id}`)).json;
     expect(listed.items.map((j: { id: string }) => j.id)).toEqual([done.id]);
     expect((await call('GET', '/api/jobs?status=DONE')).status).toBe(400);
-  });
+  }, 120_000);
 
   test("a job's events, its state at any position, its chunks", async () => {
     const events = (await call('GET', `/api/jobs/${done.id}/events`)).json;
@@ -251,7 +251,7 @@ describe('system', () => {
     expect(st.storage.input).toContain('media/in');
     expect(st.ffmpeg.ffmpeg).toContain('ffmpeg');
     const doc = (await call('GET', '/api/openapi/json')).json;
-    for (const p of ['/api/jobs', '/api/jobs/{id}/cancel', '/api/jobs/{id}/fork', '/api/assets/scan', '/api/presets', '/api/events', '/api/outputs/*'])
+    for (const p of ['/api/jobs', '/api/jobs/{id}/cancel', '/api/jobs/{id}/fork', '/api/assets/scan', '/api/presets', '/api/events', '/api/outputs/{key}'])
       expect(Object.keys(doc.paths)).toContain(p);
     expect(doc.paths['/api/assets'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['status', 'kind', 'q', 'sort', 'limit', 'offset']);
     expect(doc.paths['/api/jobs/{id}/fork'].post.requestBody.content['application/json'].schema.required).toEqual(['fromPosition']);

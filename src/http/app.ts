@@ -6,15 +6,25 @@ import { toErrorResponse } from './errors.ts';
 import { assetsRoutes } from './assets-routes.ts';
 import { eventsRoutes } from './events-routes.ts';
 import { jobsRoutes } from './jobs-routes.ts';
-import { outputsRoutes } from './outputs-routes.ts';
+import { outputsPaths, outputsRoutes } from './outputs-routes.ts';
 import { presetsRoutes } from './presets-routes.ts';
+import { componentSchemas } from './schemas.ts';
 import { systemRoutes } from './system-routes.ts';
 import { defaultUiAssets, type UiAssets } from './ui-assets.ts';
 import { uiRoutes } from './ui-routes.ts';
 
 export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) =>
   new Elysia()
-    .use(openapi({ path: '/api/openapi', documentation: { info: { title: 'MPR API', version: '0.1.0' } } }))
+    .use(
+      openapi({
+        path: '/api/openapi',
+        documentation: {
+          info: { title: 'MPR API', version: '0.1.0', description: 'Errors answer { "error": { "code", "message" } } (#/components/schemas/Error) with the status of their code.' },
+          components: { schemas: componentSchemas() },
+          paths: outputsPaths,
+        },
+      }),
+    )
     .onError(({ code, error, set }) => {
       const { status, body } = toErrorResponse(error, code);
       if (status >= 500) s.logger.error('request failed', { error: error instanceof Error ? error.stack : String(error) });

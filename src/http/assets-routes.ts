@@ -8,6 +8,7 @@ import { assetStream } from '../events/asset.ts';
 import { assetsTable, jobsTable, type AssetView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
+import { CommentBody, documented, json, queryInteger, responses, ScanBody } from './schemas.ts';
 
 type Query = Record<string, string | undefined>;
 
@@ -16,21 +17,18 @@ type Query = Record<string, string | undefined>;
 const FILE_NAME = "substr(key, length(rtrim(key, replace(key, '/', ''))) + 1) COLLATE NOCASE";
 const SORTS: Record<string, string> = { key: 'key', registeredAt: 'registered_at', size: 'size', duration: 'duration', name: FILE_NAME };
 
-// Schemas document the API in OpenAPI. Values stay strings here and are
-// checked by hand (dto.ts), so a bad one answers a sentence naming the
-// parameter instead of a schema dump.
+// Schemas document the API in OpenAPI (models in schemas.ts). Values stay
+// strings here and are checked by hand (dto.ts), so a bad one answers a
+// sentence naming the parameter instead of a schema dump.
 const idParam = t.Object({ id: t.String({ description: 'asset id' }) });
 const listQuery = t.Object({
   status: t.Optional(t.String({ description: 'ready | invalid | missing' })),
   kind: t.Optional(t.String({ description: 'video | audio' })),
   q: t.Optional(t.String({ description: 'case-insensitive substring of the key or the comment' })),
   sort: t.Optional(t.String({ description: 'key | name | registeredAt | size | duration; prefix - for descending (default key)' })),
-  limit: t.Optional(t.String({ description: '1–500, default 50' })),
-  offset: t.Optional(t.String({ description: 'default 0' })),
+  limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
+  offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
 });
-// additionalProperties: unknown fields reach objectBody, which names them in a 400.
-const scanBody = t.Optional(t.Object({ prefix: t.Optional(t.String({ description: 'only keys under this prefix' })) }, { additionalProperties: true }));
-const commentBody = t.Object({ comment: t.String() }, { additionalProperties: true });
 
 const loadAsset = (s: System, id: string): AssetView => {
   const a = assetsTable.load(s.db, [id]);
@@ -65,7 +63,10 @@ export const assetsRoutes = (s: System) =>
   new Elysia({ prefix: '/assets', detail: { tags: ['assets'] } })
     .get('', ({ query }) => listAssets(s, query as Query), {
       query: listQuery,
-      detail: { summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)' },
+      detail: {
+        summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)',
+        responses: responses({ 200: json('AssetList', 'A page of assets') }, 400),
+      },
     })
     .post(
       '/scan',
@@ -76,9 +77,18 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(await s.log.head());
         return r;
       },
-      { body: scanBody, detail: { summary: 'Scan the input store: probe and register new or changed media files, mark registered ones that are gone as missing → { found, registered, skipped, updated, restored, missing, keys, missingKeys }' } },
+      {
+        body: t.Optional(ScanBody),
+        detail: {
+          summary: 'Scan the input store: probe and register new or changed media files, mark registered ones that are gone as missing → { found, registered, skipped, updated, restored, missing, keys, missingKeys }',
+          responses: responses({ 200: json('ScanResult', 'What the scan found and did') }, 400, 503),
+        },
+      },
     )
-    .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), { params: idParam, detail: { summary: 'One asset, with its probe' } })
+    .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), {
+      params: idParam,
+      detail: { summary: 'One asset, with its probe', responses: responses({ 200: json('Asset', 'The asset') }, 404) },
+    })
     .patch(
       '/:id',
       async ({ params, body }) => {
@@ -89,7 +99,7 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return assetDto(loadAsset(s, params.id));
       },
-      { params: idParam, body: commentBody, detail: { summary: "Edit an asset's comment" } },
+      { params: idParam, body: CommentBody, detail: { summary: "Edit an asset's comment", responses: responses({ 200: json('Asset', 'The asset with its new comment') }, 400, 404) } },
     )
     .post(
       '/:id/probe',
@@ -102,7 +112,7 @@ export const assetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return assetDto(loadAsset(s, a.id));
       },
-      { params: idParam, detail: { summary: 'Probe an asset again' } },
+      { params: idParam, detail: { summary: 'Probe an asset again', responses: responses({ 200: json('Asset', 'The asset as probed now') }, 404, 409, 503) } },
     )
     .delete(
       '/:id',
@@ -120,7 +130,10 @@ export const assetsRoutes = (s: System) =>
       },
       {
         params: idParam,
-        query: t.Object({ deleteOutputs: t.Optional(t.String({ description: 'true | false (default): also delete the outputs of its jobs' })) }),
-        detail: { summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)' },
+        query: t.Object({ deleteOutputs: t.Optional(documented(t.Boolean({ description: 'also delete the outputs of its jobs (default false)' }))) }),
+        detail: {
+          summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)',
+          responses: responses({ 200: json('AssetDeleted', 'Deleted') }, 400, 404, 503),
+        },
       },
     );

@@ -20,6 +20,7 @@
  */
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
+import { queryInteger, responses } from './schemas.ts';
 import {
   formatFrame,
   itemFrame,
@@ -130,13 +131,13 @@ export const eventStream = (s: System, p: StreamParams): ReadableStream<Uint8Arr
 };
 
 const Query = t.Object({
-  after: t.Optional(t.String({ description: 'Start after this log position (0 = from the beginning). Default: the current head (only new events). The Last-Event-ID header wins over it.' })),
+  after: queryInteger('Start after this log position (0 = from the beginning). Default: the current head (only new events). The Last-Event-ID header wins over it.', { minimum: 0 }),
   stream: t.Optional(t.String({ description: 'One exact stream, e.g. job:abc' })),
   streams: t.Optional(t.String({ description: 'Comma-separated exact streams' })),
   prefix: t.Optional(t.String({ description: 'Comma-separated stream prefixes, e.g. job:' })),
   job: t.Optional(t.String({ description: "A job id: its stream, its chunk and stage streams, and its telemetry" })),
   types: t.Optional(t.String({ description: 'Comma-separated event types (log events only), e.g. JobCreated,JobFailed' })),
-  telemetry: t.Optional(t.String({ description: '0 to leave out live telemetry (default 1)' })),
+  telemetry: queryInteger('0 to leave out live telemetry (default 1)', { minimum: 0, maximum: 1, default: 1 }),
 });
 
 /** The SSE response for a resume position and a filter, with the given (or default) timings. */
@@ -163,10 +164,7 @@ export const eventsRoutes = (s: System, opts: EventsRoutesOptions = {}) =>
         summary: 'The event log as Server-Sent Events, with live telemetry',
         description:
           'Log events are `event: log` frames with `id: <position>` and the stored event as JSON data; live telemetry (progress ticks) is `event: telemetry` without an id and is not replayed; `: hb` comments every 5 s. Reconnecting with Last-Event-ID resumes with nothing lost or repeated. Filters (stream, streams, prefix, job) are OR-ed; types narrows log events.',
-        responses: {
-          200: { description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-          400: { description: 'An invalid position or filter' },
-        },
+        responses: responses({ 200: { description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } } }, 400),
       },
     },
   );

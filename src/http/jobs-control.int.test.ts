@@ -89,6 +89,6 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       const b = (await call('POST', '/api/jobs', { assetId: short.id, presetId: 'mp4-720p' })).json;
       expect((await waitStatus(a.id, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
       expect((await waitStatus(b.id, ['COMPLETED', 'FAILED'])).status).toBe('COMPLETED');
-    });
+    }, 180_000);
   });
 }

@@ -18,14 +18,14 @@ import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
 import { sseResponse } from './events-routes.ts';
 import { liveProgressOf, withLiveProgress } from './live-progress.ts';
+import { CreateJobBody, documented, ForkBody, int, json, queryInteger, ref, responses } from './schemas.ts';
 import { jobFilter, parseResumePosition } from './sse.ts';
 
 const STATUSES: readonly string[] = JOB_STATUSES;
 type Query = Record<string, string | undefined>;
 
-// Schemas document the API in OpenAPI; values are checked by hand (dto.ts)
-// so a bad one answers a sentence naming it. additionalProperties lets
-// unknown body fields reach objectBody, which names them in a 400.
+// Schemas document the API in OpenAPI (models in schemas.ts); values are
+// checked by hand (dto.ts) so a bad one answers a sentence naming it.
 const idParam = t.Object({ id: t.String({ description: 'job id' }) });
 const listQuery = t.Object({
   status: t.Optional(t.String({ description: `comma-separated: ${STATUSES.join(', ')}` })),
@@ -33,27 +33,9 @@ const listQuery = t.Object({
   presetId: t.Optional(t.String()),
   kind: t.Optional(t.String({ description: 'transcode, checksum, …' })),
   parent: t.Optional(t.String({ description: 'forks of this job' })),
-  limit: t.Optional(t.String({ description: '1–500, default 50' })),
-  offset: t.Optional(t.String({ description: 'default 0' })),
+  limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
+  offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
 });
-const createBody = t.Object(
-  {
-    assetId: t.Optional(t.String({ description: 'transcode: the asset' })),
-    presetId: t.Optional(t.String({ description: 'transcode: the preset' })),
-    range: t.Optional(t.Unknown({ description: 'transcode: trim to { start, end }, seconds of the source (frame-accurate; the output starts at 0)' })),
-    kind: t.Optional(t.String({ description: 'default transcode; other kinds take params' })),
-    params: t.Optional(t.Record(t.String(), t.Unknown())),
-  },
-  { additionalProperties: true },
-);
-const forkBody = t.Object(
-  {
-    fromPosition: t.Integer({ description: 'the log position to re-run from' }),
-    overrides: t.Optional(t.Record(t.String(), t.Unknown(), { description: 'params to change' })),
-    dryRun: t.Optional(t.Boolean({ description: 'only say what would be reused and re-run' })),
-  },
-  { additionalProperties: true },
-);
 
 const loadJob = (s: System, id: string): JobView => {
   const j = jobsTable.load(s.db, [id]);
@@ -115,7 +97,7 @@ export const jobsRoutes = (s: System) => {
   return new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
     .get('', ({ query }) => listJobs(s, query as Query), {
       query: listQuery,
-      detail: { summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)' },
+      detail: { summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)', responses: responses({ 200: json('JobList', 'A page of jobs') }, 400) },
     })
     .post(
       '',
@@ -129,9 +111,15 @@ export const jobsRoutes = (s: System) => {
         set.status = 201;
         return fresh(s, jobId, position);
       },
-      { body: createBody, detail: { summary: 'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)' } },
+      {
+        body: CreateJobBody,
+        detail: {
+          summary: 'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)',
+          responses: responses({ 201: json('Job', 'The job, as the read models show it now') }, 400, 404, 409, 503),
+        },
+      },
     )
-    .get('/:id', ({ params }) => answer(s, loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job' } })
+    .get('/:id', ({ params }) => answer(s, loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job', responses: responses({ 200: json('Job', 'The job') }, 404) } })
     .post(
       '/:id/cancel',
       async ({ params }) => {
@@ -139,7 +127,10 @@ export const jobsRoutes = (s: System) => {
         const { position } = await cancelJob(s, params.id);
         return fresh(s, params.id, position);
       },
-      { params: idParam, detail: { summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)' } },
+      {
+        params: idParam,
+        detail: { summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)', responses: responses({ 200: json('Job', 'The job, cancelled') }, 404, 409) },
+      },
     )
     .post(
       '/:id/retry',
@@ -148,7 +139,10 @@ export const jobsRoutes = (s: System) => {
         const { position } = await retryJob(s, params.id, s.config.maxAttempts);
         return fresh(s, params.id, position);
       },
-      { params: idParam, detail: { summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)' } },
+      {
+        params: idParam,
+        detail: { summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)', responses: responses({ 200: json('Job', 'The job on its next attempt') }, 404, 409) },
+      },
     )
     .get(
       '/:id/events',
@@ -161,7 +155,21 @@ export const jobsRoutes = (s: System) => {
         const items = await jobEvents(s, params.id);
         return { items, total: items.length };
       },
-      { params: idParam, detail: { summary: "A job's events (its stream and its chunks'), in log order; SSE with Accept: text/event-stream" } },
+      {
+        params: idParam,
+        detail: {
+          summary: "A job's events (its stream and its chunks'), in log order; SSE with Accept: text/event-stream",
+          responses: responses(
+            {
+              200: {
+                description: 'Its events as JSON, or as an endless event stream (Accept: text/event-stream; resumes from Last-Event-ID)',
+                content: { 'application/json': { schema: ref('EventList') }, 'text/event-stream': { schema: { type: 'string' } } },
+              },
+            },
+            404,
+          ),
+        },
+      },
     )
     .get(
       '/:id/state',
@@ -170,7 +178,11 @@ export const jobsRoutes = (s: System) => {
         const at = optionalPosition('at', (query as Query).at) ?? (await s.log.head());
         return stateAt(s.log, jobStream(params.id), at);
       },
-      { params: idParam, query: t.Object({ at: t.Optional(t.String({ description: 'a log position; default: the head' })) }), detail: { summary: "The job actor's state as of a log position (?at=POSITION; default: now)" } },
+      {
+        params: idParam,
+        query: t.Object({ at: queryInteger('a log position; default: the head', { minimum: 0 }) }),
+        detail: { summary: "The job actor's state as of a log position (?at=POSITION; default: now)", responses: responses({ 200: json('StateAt', 'Its state then') }, 400, 404) },
+      },
     )
     .post(
       '/:id/fork',
@@ -187,7 +199,14 @@ export const jobsRoutes = (s: System) => {
         set.status = 201;
         return fresh(s, child, await s.log.head());
       },
-      { params: idParam, body: forkBody, detail: { summary: 'Re-run from an event: a new job that reuses the work recorded before fromPosition (dryRun: only say what it would do)' } },
+      {
+        params: idParam,
+        body: ForkBody,
+        detail: {
+          summary: 'Re-run from an event: a new job that reuses the work recorded before fromPosition (dryRun: only say what it would do)',
+          responses: responses({ 200: json('ForkSummary', 'dryRun: what the fork would reuse and run again'), 201: json('Job', 'The new job') }, 400, 404, 409),
+        },
+      },
     )
     .get(
       '/:id/chunks',
@@ -201,8 +220,8 @@ export const jobsRoutes = (s: System) => {
       },
       {
         params: idParam,
-        query: t.Object({ attempt: t.Optional(t.String({ description: 'an attempt number, or all; default: the current attempt' })) }),
-        detail: { summary: "A job's chunks of one attempt (default: the current one; ?attempt=N or all) for the lane chart" },
+        query: t.Object({ attempt: t.Optional(documented(t.Union([int({ minimum: 1 }), t.Literal('all')], { description: 'an attempt number, or all; default: the current attempt' }))) }),
+        detail: { summary: "A job's chunks of one attempt (default: the current one; ?attempt=N or all) for the lane chart", responses: responses({ 200: json('ChunkList', 'Its chunks') }, 400, 404) },
       },
     );
 };

@@ -8,6 +8,7 @@ import { Elysia } from 'elysia';
 import { AppError } from '../errors.ts';
 import { contentTypeFor } from '../storage/keys.ts';
 import type { System } from '../system.ts';
+import { responses } from './schemas.ts';
 
 /** Pure: a single `bytes=` range against a size → [start, end) or 'unsatisfiable'; null when there is none to honour. */
 export const parseRange = (header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null => {
@@ -48,7 +49,49 @@ const serve = async (s: System, request: Request, head: boolean) => {
   return new Response(body, { status: range ? 206 : 200, headers });
 };
 
+// The routes are a wildcard (a key has slashes), which OpenAPI cannot
+// template: they are hidden from the generated document and described here
+// as /api/outputs/{key} instead (a client escapes the slashes as %2F, which
+// this route decodes segment by segment, or sends them as they are).
+const keyParam = {
+  name: 'key',
+  in: 'path' as const,
+  required: true,
+  description: 'The output key, e.g. jobs/<job>/a1/hls/master.m3u8 (as in a job’s outputs)',
+  schema: { type: 'string' as const },
+};
+const rangeHeader = { name: 'range', in: 'header' as const, required: false, description: 'One byte range, e.g. bytes=0-1023', schema: { type: 'string' as const } };
+const fileHeaders = {
+  'content-length': { description: 'bytes in this answer', schema: { type: 'integer' } },
+  'content-range': { description: 'with 206: bytes start-end/size', schema: { type: 'string' } },
+  'accept-ranges': { description: 'bytes', schema: { type: 'string' } },
+} as const;
+const file = (description: string, body: boolean) => ({
+  description,
+  headers: fileHeaders,
+  ...(body ? { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } as const } } } : {}),
+});
+const operation = (summary: string, body: boolean) => ({
+  tags: ['outputs'],
+  summary,
+  operationId: body ? 'getOutput' : 'headOutput',
+  parameters: [keyParam, rangeHeader],
+  responses: {
+    ...responses({ 200: file('The whole file (content type from its extension)', body), 206: file('The range asked for', body) }, 400, 404, 416, 503),
+    // No body with 416: the size is in content-range (bytes */size).
+    416: { description: 'The range is outside the file', headers: { 'content-range': { description: 'bytes */size', schema: { type: 'string' as const } } } },
+  },
+});
+
+/** The outputs routes as OpenAPI paths, merged into the document by app.ts. */
+export const outputsPaths = {
+  '/api/outputs/{key}': {
+    get: operation('An output file (playlists, segments, sprites, MP4), with byte ranges', true),
+    head: operation('An output file’s headers', false),
+  },
+};
+
 export const outputsRoutes = (s: System) =>
   new Elysia({ prefix: '/outputs', detail: { tags: ['outputs'] } })
-    .get('/*', ({ request }) => serve(s, request, false), { detail: { summary: 'An output file (playlists, segments, sprites, MP4), with byte ranges' } })
-    .head('/*', ({ request }) => serve(s, request, true), { detail: { summary: 'An output file’s headers' } });
+    .get('/*', ({ request }) => serve(s, request, false), { detail: { hide: true, summary: 'An output file (see outputsPaths)' } })
+    .head('/*', ({ request }) => serve(s, request, true), { detail: { hide: true, summary: 'An output file’s headers (see outputsPaths)' } });

@@ -6,6 +6,7 @@ import { presetStream } from '../events/preset.ts';
 import { isBuiltinPresetId, validatePreset } from '../media/presets.ts';
 import { findPreset, listPresets } from '../projections/index.ts';
 import type { System } from '../system.ts';
+import { json, requestBody, responses } from './schemas.ts';
 
 const builtinRefused = (id: string): never => {
   throw new AppError('invalid_state', `${id} is a built-in preset: built-in presets cannot be changed; create a copy with another id`);
@@ -21,7 +22,7 @@ export const presetsRoutes = (s: System) =>
         const items = listPresets(s.db);
         return { items, total: items.length };
       },
-      { detail: { summary: 'Built-in presets, then user presets' } },
+      { detail: { summary: 'Built-in presets, then user presets', responses: responses({ 200: json('PresetList', 'Every preset') }) } },
     )
     .get(
       '/:id',
@@ -30,7 +31,7 @@ export const presetsRoutes = (s: System) =>
         if (!p) throw new AppError('not_found', `no preset ${params.id}`);
         return p;
       },
-      { params: idParam, detail: { summary: 'One preset' } },
+      { params: idParam, detail: { summary: 'One preset', responses: responses({ 200: json('Preset', 'The preset') }, 404) } },
     )
     .post(
       '',
@@ -42,7 +43,13 @@ export const presetsRoutes = (s: System) =>
         set.status = 201;
         return preset;
       },
-      { detail: { summary: 'Create a user preset (400 with the field at fault; 409 when the id exists)' } },
+      {
+        detail: {
+          summary: 'Create a user preset (400 with the field at fault; 409 when the id exists)',
+          requestBody: requestBody('PresetInput'),
+          responses: responses({ 201: json('Preset', 'The preset as stored, defaults filled in') }, 400, 409),
+        },
+      },
     )
     .put(
       '/:id',
@@ -53,7 +60,14 @@ export const presetsRoutes = (s: System) =>
         await s.projections.waitFor(r.position);
         return preset;
       },
-      { params: idParam, detail: { summary: 'Replace a user preset (jobs already made keep the preset they started with)' } },
+      {
+        params: idParam,
+        detail: {
+          summary: 'Replace a user preset (jobs already made keep the preset they started with)',
+          requestBody: requestBody('PresetInput'),
+          responses: responses({ 200: json('Preset', 'The preset as stored') }, 400, 404, 409),
+        },
+      },
     )
     .delete(
       '/:id',
@@ -64,5 +78,5 @@ export const presetsRoutes = (s: System) =>
         set.status = 204;
         return null;
       },
-      { params: idParam, detail: { summary: 'Delete a user preset' } },
+      { params: idParam, detail: { summary: 'Delete a user preset', responses: responses({ 204: { description: 'Deleted' } }, 404, 409) } },
     );

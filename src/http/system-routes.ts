@@ -4,6 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { errorMessage } from '../errors.ts';
 import { chunksTable } from '../projections/index.ts';
 import type { System } from '../system.ts';
+import { json, responses } from './schemas.ts';
 
 const ffmpegStatus = (s: System) => {
   try {
@@ -38,5 +39,10 @@ export const systemRoutes = (s: System) =>
         ffmpeg: ffmpegStatus(s),
       };
     },
-    { detail: { summary: 'Version, log backend and position, projections, routers, worker pool (size, busy, queued), storage, ffmpeg' } },
+    {
+      detail: {
+        summary: 'Version, log backend and position, projections, routers, worker pool (size, busy, queued), storage, ffmpeg',
+        responses: responses({ 200: json('SystemStatus', 'What this MPR is and how busy it is') }, 503),
+      },
+    },
   );

@@ -55,6 +55,14 @@ describe('progress parsing', () => {
     ]);
   });
 
+  test("in ffmpeg's first second (fps=0.00) the fps comes from frames, speed and time", () => {
+    // 0.48 s of output at 0.8x realtime took 0.6 s of wall time: 12 frames in 0.6 s.
+    const early = feed('frame=12\nfps=0.00\nout_time_us=480000\nspeed=0.8x\nprogress=continue')[0]!;
+    expect(early.fps).toBe(20);
+    // Nothing to go on before the first packet: ffmpeg's 0 stands.
+    expect(feed(FIRST)[0]!.fps).toBe(0);
+  });
+
   test('no duration: no percent and no eta', () => {
     const [r] = feed(MIDDLE, null);
     expect(r).toMatchObject({ outTimeSeconds: 1, percent: null, etaSeconds: null });

@@ -44,6 +44,18 @@ export const outTimeOf = (fields: ReadonlyMap<string, string>): number | null =>
 };
 
 /**
+ * ffmpeg prints fps=0 until it has run for a second (it divides frames by
+ * the elapsed time t only once t > 1), so a chunk that takes less never
+ * shows one. Its speed is out_time / t over the same t, so frames * speed /
+ * out_time is frames / t: the same figure, available from the first block.
+ * Not for the last block, whose speed ffmpeg computes differently.
+ */
+const fpsOf = (reported: number | null, frame: number | null, speed: number | null, outTime: number, done: boolean): number | null => {
+  if ((reported !== null && reported > 0) || done || frame === null || frame <= 0 || speed === null || speed <= 0 || outTime <= 0) return reported;
+  return Math.round(((frame * speed) / outTime) * 100) / 100;
+};
+
+/**
  * Turns one complete block into a progress report. Before the first packet
  * ffmpeg prints a negative or N/A time; that reads as 0.
  */
@@ -56,7 +68,7 @@ export const progressFromBlock = (fields: ReadonlyMap<string, string>, durationS
   const percent = known === null ? null : done ? 100 : Math.min(100, (outTimeSeconds / known) * 100);
   const etaSeconds = done ? 0 : known !== null && speed !== null && speed > 0 ? Math.max(0, known - outTimeSeconds) / speed : null;
   const frame = num(fields.get('frame'));
-  return { outTimeSeconds, percent, fps: num(fields.get('fps')), speed, etaSeconds, frame: frame === null ? null : Math.trunc(frame), done };
+  return { outTimeSeconds, percent, fps: fpsOf(num(fields.get('fps')), frame, speed, outTimeSeconds, done), speed, etaSeconds, frame: frame === null ? null : Math.trunc(frame), done };
 };
 
 /**

@@ -36,7 +36,7 @@ describe('runFfmpeg', () => {
     expect(last.outTimeSeconds).toBeCloseTo(4, 1);
     expect(seen.every((p) => p.percent !== null && p.percent >= 0 && p.percent <= 100)).toBe(true);
     expect(r.wallMs).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   test('abort mid-encode rejects within 1 s and leaves no process behind', async () => {
     const ac = new AbortController();
@@ -63,7 +63,7 @@ describe('runFfmpeg', () => {
     expect((err as Error).message).toBe('cancelled');
     expect(ms).toBeLessThan(1000);
     expect(isAlive(pid)).toBe(false);
-  });
+  }, 60_000);
 
   test('an already aborted signal starts nothing', async () => {
     let spawned = false;
@@ -79,7 +79,7 @@ describe('runFfmpeg', () => {
     expect(err.message).toBe('the file is not a complete MP4/MOV (moov atom not found): a truncated or failed upload?');
     expect(err.stderrTail).toContain('moov atom not found');
     expect(err.exitCode).toBe(1);
-  });
+  }, 60_000);
 
   test('the stderr tail stays bounded for a noisy run', async () => {
     // A damaged source makes ffmpeg print warnings for every packet past the cut.
@@ -90,7 +90,7 @@ describe('runFfmpeg', () => {
     const noisy = await runFfmpeg(['-loglevel', 'debug', ...testsrc(10), '-f', 'null', '-']);
     expect(noisy.stderrTail.length).toBeLessThanOrEqual(4096);
     expect(noisy.stderrTail.split('\n').length).toBeLessThanOrEqual(30);
-  });
+  }, 60_000);
 
   test('a callback that throws stops the run with its error', async () => {
     const boom = new Error('listener broke');
@@ -101,7 +101,7 @@ describe('runFfmpeg', () => {
         },
       }),
     ).rejects.toBe(boom);
-  });
+  }, 60_000);
 
   test('a missing binary is unavailable', async () => {
     const err = await runFfmpeg(testsrc(1), { bin: '/nonexistent/ffmpeg' }).catch((e: unknown) => e);

@@ -135,6 +135,35 @@ describe('fs storage specifics', () => {
     }
   });
 
+  test('puts and deletes racing in one folder tree all land: mkdir -p survives the prunes beside it', async () => {
+    // Each lane writes and deletes its own key in a shared folder, so the
+    // folders are pruned (every delete that empties them) and made again (every
+    // put) at the same moment, thousands of times. mkdir -p loses that race
+    // with EEXIST (it saw the folder, a prune removed it before it checked) or
+    // the temp file's open with ENOENT; both must be retried, never surfaced.
+    const lanes = 4;
+    const rounds = 1500;
+    const failures: string[] = [];
+    await Promise.all(
+      Array.from({ length: lanes }, async (_, lane) => {
+        const key = `stress/x/y/d/${lane}.ts`;
+        for (let i = 0; i < rounds; i++) {
+          const body = i % 2 ? `lane ${lane}` : new Blob([`lane ${lane}`]).stream();
+          try {
+            await s.put(key, body);
+            const got = await textOf(await s.get(key));
+            if (got !== `lane ${lane}`) failures.push(`round ${i}: read back ${JSON.stringify(got)}`);
+          } catch (e) {
+            failures.push(`round ${i}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+          await s.delete(key);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    expect(await s.list('stress/')).toEqual([]);
+  }, 120_000);
+
   test('a root that vanished is unavailable, not recreated', async () => {
     const gone = join(base, 'gone');
     const g = createFsStorage(gone);

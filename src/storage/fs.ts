@@ -6,11 +6,12 @@
  * `get('link/passwd')` work.
  */
 import { mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { open, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError, errorMessage } from '../errors.ts';
 import type { Body, Storage, StoredObject } from './index.ts';
+import { makeFolder, PRUNE_RACE_TRIES } from './folders.ts';
 import { compareKeys, validateKey, validatePrefix, validateRange } from './keys.ts';
 
 /** Temp files this module writes; listing skips them. The name is key-free so it never exceeds NAME_MAX. */
@@ -47,6 +48,23 @@ const fsError = (e: unknown, where: string): Error => {
   }
 };
 
+/**
+ * Creates `path` with `create`, making its folder again each time a prune
+ * beside us removed it between our mkdir and the create (ENOENT; EEXIST from
+ * the folder Bun.write makes by itself).
+ */
+const createInFolder = async <T>(path: string, create: () => Promise<T>): Promise<T> => {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await create();
+    } catch (e) {
+      const code = errnoOf(e);
+      if (tries >= PRUNE_RACE_TRIES || (code !== 'ENOENT' && code !== 'EEXIST')) throw e;
+      await makeFolder(dirname(path));
+    }
+  }
+};
+
 const toObject = (key: string, s: Stats): StoredObject => ({ key, size: s.size, modifiedAt: s.mtime.toISOString() });
 
 /**
@@ -60,7 +78,7 @@ export const writeFileAtomic = async (dest: string, body: Body, where: string): 
   const tmp = join(dirname(dest), tempName());
   try {
     if (body instanceof ReadableStream) await writeStream(tmp, body, where);
-    else await Bun.write(tmp, body).catch((e) => Promise.reject(fsError(e, where)));
+    else await createInFolder(tmp, () => Bun.write(tmp, body)).catch((e) => Promise.reject(fsError(e, where)));
     await rename(tmp, dest).catch((e) => Promise.reject(fsError(e, where)));
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => {});
@@ -69,19 +87,11 @@ export const writeFileAtomic = async (dest: string, body: Body, where: string): 
 };
 
 /**
- * Opens the temp file, making its folder again if it is missing: a delete
+ * Opens the temp file, making its folder again while it is missing: a delete
  * beside us prunes folders it emptied, and may race a put into the same one.
- * (Bun.write makes missing folders by itself.)
+ * Once the temp file exists the folder is not empty, so no prune can take it.
  */
-const openTemp = async (tmp: string) => {
-  try {
-    return await open(tmp, 'wx');
-  } catch (e) {
-    if (errnoOf(e) !== 'ENOENT') throw e;
-    await mkdir(dirname(tmp), { recursive: true });
-    return open(tmp, 'wx');
-  }
-};
+const openTemp = (tmp: string) => createInFolder(tmp, () => open(tmp, 'wx'));
 
 const writeStream = async (tmp: string, stream: ReadableStream<Uint8Array>, where: string): Promise<void> => {
   const reader = stream.getReader();
@@ -220,7 +230,7 @@ export const createFsStorage = (root: string): Storage => {
     const dest = pathOf(key);
     // Throws when the root vanished, so mkdir -p never recreates it on a bare mount point.
     await checkAncestors(key, dirname(dest));
-    await mkdir(dirname(dest), { recursive: true }).catch((e) => Promise.reject(fsError(e, where)));
+    await makeFolder(dirname(dest)).catch((e) => Promise.reject(fsError(e, where)));
     try {
       await writeFileAtomic(dest, body, where);
     } catch (e) {
@@ -323,7 +333,7 @@ export const createFsStorage = (root: string): Storage => {
       const { real } = await requireFile(key);
       const dest = resolve(localPath);
       const where = `downloading ${JSON.stringify(key)} to ${dest}`;
-      await mkdir(dirname(dest), { recursive: true }).catch((e) => Promise.reject(fsError(e, where)));
+      await makeFolder(dirname(dest)).catch((e) => Promise.reject(fsError(e, where)));
       await writeFileAtomic(dest, Bun.file(real), where);
     },
 

@@ -1,15 +1,18 @@
 /**
- * The `checksum` job kind: SHA-256 of a file's byte ranges, hashed in
- * parallel chunks, combined into a hash list. Small, but real work through
- * the same actors, routers and replay as transcoding.
+ * The `checksum` job kind: SHA-256 of an input-store object's byte ranges,
+ * hashed in parallel chunks, combined into a hash list. Small, but real work
+ * through the same actors, routers and replay as transcoding. It reads only
+ * through the input Storage, like every other kind: a job names a key
+ * (`clips/a.mp4`), never a path on the server, so a request cannot make it
+ * read /etc/passwd.
  */
-import { stat } from 'node:fs/promises';
-import { AppError, errorMessage } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { ChunkSpec } from '../events/job.ts';
+import { validateKey, type Storage } from '../storage/index.ts';
 import type { JobKind } from './kinds.ts';
 
 interface ChecksumParams {
-  path: string;
+  inputKey: string;
   chunkBytes: number;
 }
 
@@ -28,35 +31,42 @@ export const combineHashes = (hashes: string[]): string => {
   return h.digest('hex');
 };
 
+/** Pure: checks and normalises a checksum job's params (AppError 'validation' naming the field). */
+export const checksumParams = (p: Record<string, unknown>): ChecksumParams => {
+  if ('path' in p) {
+    throw new AppError('validation', 'checksum reads from the input store: give params.inputKey, a key such as "clips/a.mp4", not params.path');
+  }
+  if (typeof p.inputKey !== 'string' || p.inputKey.length === 0) {
+    throw new AppError('validation', 'checksum needs params.inputKey, the key of an object in the input store (such as "clips/a.mp4")');
+  }
+  try {
+    validateKey(p.inputKey);
+  } catch (e) {
+    throw new AppError('validation', `params.inputKey: ${(e as Error).message}`, { cause: e });
+  }
+  const chunkBytes = p.chunkBytes ?? 1024 * 1024;
+  if (typeof chunkBytes !== 'number' || !Number.isInteger(chunkBytes) || chunkBytes < MIN_CHUNK) {
+    throw new AppError('validation', `params.chunkBytes must be a whole number >= ${MIN_CHUNK}`);
+  }
+  return { inputKey: p.inputKey, chunkBytes };
+};
+
 const params = (p: Record<string, unknown>): ChecksumParams => p as unknown as ChecksumParams;
 
-export const checksumKind: JobKind = {
+export const createChecksumKind = (d: { input: Storage }): JobKind => ({
   name: 'checksum',
-  validate(p) {
-    if (typeof p.path !== 'string' || p.path.length === 0) throw new AppError('validation', 'checksum needs params.path, a file path');
-    const chunkBytes = p.chunkBytes ?? 1024 * 1024;
-    if (typeof chunkBytes !== 'number' || !Number.isInteger(chunkBytes) || chunkBytes < MIN_CHUNK) {
-      throw new AppError('validation', `params.chunkBytes must be a whole number >= ${MIN_CHUNK}`);
-    }
-    return { path: p.path, chunkBytes };
-  },
+  validate: (p) => ({ ...checksumParams(p) }),
   async plan(p) {
-    const { path, chunkBytes } = params(p);
-    let size: number;
-    try {
-      const s = await stat(path);
-      if (!s.isFile()) throw new Error('not a regular file');
-      size = s.size;
-    } catch (e) {
-      throw new AppError('validation', `cannot read ${path}: ${errorMessage(e)}`);
-    }
-    return planRanges(size, chunkBytes);
+    const { inputKey, chunkBytes } = params(p);
+    const found = await d.input.stat(inputKey);
+    if (!found) throw new AppError('validation', `cannot read ${inputKey}: no such object in the input store (${d.input.describe})`);
+    return planRanges(found.size, chunkBytes);
   },
   async run(chunk, p, { signal, progress }) {
     const { start, end } = chunk.spec as { start: number; end: number };
     const hasher = new Bun.CryptoHasher('sha256');
     // Streamed, so a large range never sits in memory whole.
-    const reader = Bun.file(params(p).path).slice(start, end).stream().getReader();
+    const reader = (await d.input.get(params(p).inputKey, { start, end })).getReader();
     let bytes = 0;
     for (;;) {
       if (signal.aborted) {
@@ -69,11 +79,11 @@ export const checksumKind: JobKind = {
       bytes += value.byteLength;
       progress({ percent: end > start ? (bytes / (end - start)) * 100 : 100 });
     }
-    if (bytes !== end - start) throw new AppError('unrecoverable', `file changed while hashing: read ${bytes} of ${end - start} bytes`);
+    if (bytes !== end - start) throw new AppError('unrecoverable', `the object changed while hashing: read ${bytes} of ${end - start} bytes`);
     return { sha256: hasher.digest('hex'), bytes };
   },
   combine(results) {
     const rs = results as { sha256: string; bytes: number }[];
     return { sha256List: combineHashes(rs.map((r) => r.sha256)), bytes: rs.reduce((a, r) => a + r.bytes, 0), chunks: rs.length };
   },
-};
+});

@@ -51,7 +51,7 @@ describe('the Redis work queue', () => {
     expect(chunkEvents.every((e) => e.meta.actor === 'worker')).toBe(true);
     expect(s.work().busy).toBe(0);
     expect(await s.queue!.depth()).toEqual({ waiting: 0, pending: 0 });
-  });
+  }, 120_000);
 
   test('a worker that dies mid-chunk: another claims its chunks and the job completes once', async () => {
     const g = gatedKind(3);

@@ -88,7 +88,7 @@ describe('the whole corpus through hls-abr', () => {
     }
     const again = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now });
     expect({ registered: again.registered, skipped: again.skipped }).toEqual({ registered: 0, skipped: r.found });
-  });
+  }, 180_000);
 
   test('an invalid asset cannot be transcoded', async () => {
     const bad = assets.find((a) => a.status === 'invalid')!;

@@ -60,7 +60,7 @@ describe('presets and source shapes (folders)', () => {
     ]);
     const head = new Uint8Array(await Bun.file(join(output, r.outputs.mp4[0]!)).slice(0, 64).arrayBuffer());
     expect(new TextDecoder().decode(head)).toContain('moov'); // faststart: the index comes first
-  });
+  }, 180_000);
 
   test('audio-aac: an M4A of the audio track; thumbnails: sprites, WebVTT, JSON index and a poster', async () => {
     const audio = await transcode(s, 'flower.mp4', 'audio-aac');
@@ -77,7 +77,7 @@ describe('presets and source shapes (folders)', () => {
     const sheet = (await probe(join(output, t.outputs.sprites[0]!))).streams[0]!;
     expect([sheet.width, sheet.height]).toEqual([480, 90]);
     expect((await probe(join(output, t.outputs.poster!))).streams[0]!.width).toBe(960);
-  });
+  }, 300_000);
 
   test('an HDR10 10-bit source becomes 8-bit SDR H.264', async () => {
     await runFfmpeg(
@@ -91,7 +91,7 @@ describe('presets and source shapes (folders)', () => {
     const top = (await probe(join(output, r.outputs.playlists.find((k) => k.includes('720p'))!))).streams[0]!;
     expect([top.codec_name, top.pix_fmt, top.height]).toEqual(['h264', 'yuv420p', 720]);
     expect(top.color_transfer ?? 'unknown').not.toBe('smpte2084');
-  });
+  }, 240_000);
 
   test('forks: reuse the parent\'s chunks into outputs of their own; a fork to another preset plans afresh', async () => {
     const parent = await transcode(s, 'flower.mp4', 'hls-abr');
@@ -116,7 +116,7 @@ describe('presets and source shapes (folders)', () => {
     expect(mp4.status).toBe('COMPLETED');
     expect((mp4.result as TranscodeResult).outputs.mp4).toHaveLength(1);
     await expect(prepareFork(s, { jobId: child.id, fromPosition: from, overrides: { presetId: 'nope' } })).rejects.toThrow('no preset nope');
-  });
+  }, 300_000);
 
   test('a source that vanishes fails its job with a reason; a job beside it completes', async () => {
     await Bun.write(join(input, 'gone.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));
@@ -129,7 +129,7 @@ describe('presets and source shapes (folders)', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toContain('no longer in the input store');
     expect((await waitForJob(s, fine.jobId, ['FAILED', 'COMPLETED'], 60_000)).status).toBe('COMPLETED');
-  });
+  }, 180_000);
 });
 
 describe('on S3 buckets end to end', () => {
@@ -173,5 +173,5 @@ describe('on S3 buckets end to end', () => {
     expect(p.streams.some((x) => x.codec_type === 'audio')).toBe(true);
     const url = await s.storage.output.url(r.outputs.master!);
     expect(await (await fetch(url)).text()).toContain('#EXT-X-STREAM-INF');
-  });
+  }, 180_000);
 });

@@ -1,0 +1,417 @@
+/**
+ * The API's shapes for OpenAPI (`/api/openapi/json`): one model per thing
+ * the API answers or takes, shared as `#/components/schemas/<Name>` so a
+ * client generator makes one type per model, plus helpers that describe a
+ * route's responses and its errors.
+ *
+ * These schemas document; they do not check. Elysia validating a response
+ * against a schema would also strip every field the schema lacks, and
+ * validating a query against `integer` would answer its own terse message
+ * instead of ours: the handlers check their input by hand (dto.ts) with a
+ * sentence naming the parameter. So query numbers and loosely checked
+ * bodies use `documented(...)`: the document shows the real type, the
+ * validator accepts whatever arrives and leaves it to the handler.
+ * Contract tests check real answers against these models (openapi.test.ts).
+ */
+import { t, type DocumentDecoration, type TSchema } from 'elysia';
+import { TypeRegistry } from 'elysia/type-system';
+
+// Custom TypeBox kinds: TypeCompiler calls the registry for kinds it does not know.
+const KIND = Symbol.for('TypeBox.Kind');
+const DOCUMENTED = 'MprDocumented';
+const INTEGER = 'MprInteger';
+if (!TypeRegistry.Has(DOCUMENTED)) TypeRegistry.Set(DOCUMENTED, () => true);
+if (!TypeRegistry.Has(INTEGER)) {
+  TypeRegistry.Set(INTEGER, (s: { minimum?: number; maximum?: number }, v: unknown) =>
+    typeof v === 'number' && Number.isInteger(v) && (s.minimum === undefined || v >= s.minimum) && (s.maximum === undefined || v <= s.maximum),
+  );
+}
+
+type IntOptions = { description?: string; minimum?: number; maximum?: number; default?: number };
+
+/** A plain JSON Schema integer: Elysia's t.Integer also takes numeric strings, and documents itself as string-or-integer. */
+export const int = (o: IntOptions = {}) => t.Unsafe<number>({ [KIND]: INTEGER, type: 'integer', ...o });
+
+/**
+ * `schema` as the document shows it; the validator lets any value through
+ * to the handler's own checks. `R` is what the handler receives: a string
+ * in a query, anything in a body.
+ */
+export const documented = <R = string>(schema: TSchema) => t.Unsafe<R>({ ...schema, [KIND]: DOCUMENTED });
+
+/**
+ * A body field documented as `schema` and passed to the handler as sent.
+ * Wrapped in allOf, because Elysia's body cleaner rebuilds any value whose
+ * schema says `type: object` from that schema's properties (dropping the
+ * unknown field the handler should name in its 400, or turning "1-2" into {}).
+ */
+export const uncheckedField = (schema: TSchema, description?: string) =>
+  t.Unsafe<unknown>({ allOf: [schema], ...(description ? { description } : {}), [KIND]: DOCUMENTED });
+
+/** A whole-number query parameter: `integer` in the document, checked by the handler (a 400 naming it). */
+export const queryInteger = (description: string, range: Omit<IntOptions, 'description'> = {}) => t.Optional(documented(int({ description, ...range })));
+
+const nullable = <T extends TSchema>(s: T) => t.Union([s, t.Null()]);
+const iso = (description?: string) => t.String({ format: 'date-time', ...(description ? { description } : {}) });
+const items = <T extends TSchema>(item: T, description: string) =>
+  t.Object({ items: t.Array(item), total: int({ minimum: 0, description }) }, { description: 'A page of results and the total that match' });
+
+// --- errors -----------------------------------------------------------------
+
+export const ErrorBody = t.Object(
+  {
+    error: t.Object({
+      code: t.Union(
+        ['validation', 'not_found', 'invalid_state', 'conflict', 'too_large', 'corrupt', 'unavailable', 'unrecoverable', 'internal'].map((c) => t.Literal(c)),
+        { description: 'validation 400, not_found 404, invalid_state and conflict 409, too_large 413, corrupt 422, unavailable 503, unrecoverable and internal 500' },
+      ),
+      message: t.String({ description: 'A sentence for a person: what is wrong and, where it helps, what to do' }),
+    }),
+  },
+  { description: 'Every error answer' },
+);
+
+// --- assets -----------------------------------------------------------------
+
+const ProbeStream = t.Object(
+  {
+    index: int({ description: "ffprobe's stream index in the container" }),
+    type: t.String({ description: 'video | audio | subtitle | data | attachment' }),
+    codec: nullable(t.String()),
+    width: t.Optional(nullable(int())),
+    height: t.Optional(nullable(int())),
+    language: t.Optional(nullable(t.String())),
+  },
+  { description: 'One stream as probed (more fields: profile, bitrate, rotation, fps, pixFmt, channels, sampleRate, ...)' },
+);
+
+export const Probe = t.Object(
+  {
+    container: t.String({ description: 'ffprobe format_name' }),
+    duration: nullable(t.Number({ description: 'seconds' })),
+    size: int(),
+    bitrate: nullable(t.Number()),
+    streams: t.Array(ProbeStream),
+  },
+  { description: 'What ffprobe found in the file' },
+);
+
+export const Asset = t.Object(
+  {
+    id: t.String(),
+    key: t.String({ description: 'The key in the input store, e.g. shows/day one/clip.mp4' }),
+    name: t.String({ description: 'The file name: the key after its last /' }),
+    folder: t.String({ description: "The key's folder ('' at the root of the input store)" }),
+    kind: nullable(t.Union([t.Literal('video'), t.Literal('audio')])),
+    status: t.Union([t.Literal('ready'), t.Literal('invalid'), t.Literal('missing')], { description: 'missing: a rescan no longer found the file' }),
+    reason: nullable(t.String({ description: 'Why the file is invalid, as a sentence' })),
+    size: int({ description: 'bytes' }),
+    modifiedAt: iso(),
+    duration: nullable(t.Number({ description: 'seconds' })),
+    width: nullable(int()),
+    height: nullable(int()),
+    videoCodec: nullable(t.String()),
+    audioCodec: nullable(t.String()),
+    probe: nullable(Probe),
+    comment: t.String(),
+    registeredAt: iso(),
+    updatedAt: iso(),
+  },
+  { description: 'A media file of the input store, registered by a scan' },
+);
+
+export const AssetList = items(Asset, 'assets matching the filters');
+
+export const ScanResult = t.Object({
+  found: int({ description: 'media files listed' }),
+  registered: int(),
+  skipped: int({ description: 'unchanged since the last scan' }),
+  updated: int({ description: 'changed files probed again' }),
+  restored: int({ description: 'files marked missing before and back now' }),
+  missing: int({ description: 'registered files this scan no longer found' }),
+  keys: t.Array(t.String(), { description: 'keys registered, updated or restored' }),
+  missingKeys: t.Array(t.String()),
+});
+
+export const AssetDeleted = t.Object({ deleted: t.Literal(true), outputsDeleted: int({ description: 'output files removed (deleteOutputs=true)' }) });
+
+// additionalProperties: unknown fields reach objectBody, which names them in a 400.
+export const CommentBody = t.Object({ comment: t.String() }, { additionalProperties: true });
+export const ScanBody = t.Object({ prefix: t.Optional(t.String({ description: 'only keys under this prefix' })) }, { additionalProperties: true });
+
+// --- presets ----------------------------------------------------------------
+
+const Rung = t.Object({ name: t.String({ description: 'e.g. 720p' }), height: int({ description: 'short side in pixels' }), videoBitrate: int({ description: 'bits per second' }) });
+
+export const Preset = t.Object(
+  {
+    id: t.String(),
+    name: t.String(),
+    description: t.String(),
+    builtin: t.Boolean(),
+    output: t.Union([t.Literal('hls'), t.Literal('mp4'), t.Literal('audio'), t.Literal('thumbnails')]),
+    video: nullable(t.Object({ codec: t.Literal('h264'), encoderPreset: t.String({ description: 'x264 preset: ultrafast … veryslow' }), rungs: t.Array(Rung), maxFps: t.Number() })),
+    audio: nullable(t.Object({ codec: t.Literal('aac'), bitrate: int(), channels: t.Union([t.Literal(1), t.Literal(2)]), sampleRate: t.Union([t.Literal(44100), t.Literal(48000)]) })),
+    segmentSeconds: t.Number({ description: 'HLS segment length, also the chunk alignment unit' }),
+    thumbnails: nullable(t.Object({ intervalSeconds: t.Number(), width: int(), columns: int(), rows: int(), maxCount: int() })),
+  },
+  { description: 'How to transcode: a built-in preset or a user preset' },
+);
+
+export const PresetList = items(Preset, 'every preset');
+
+export const PresetInput = t.Object(
+  {
+    id: t.Optional(t.String({ description: 'POST: required; PUT: taken from the path' })),
+    name: t.String({ minLength: 1, maxLength: 80 }),
+    description: t.Optional(t.String({ maxLength: 500 })),
+    output: t.Union([t.Literal('hls'), t.Literal('mp4'), t.Literal('audio'), t.Literal('thumbnails')]),
+    video: t.Optional(nullable(t.Object({ encoderPreset: t.Optional(t.String()), rungs: t.Array(Rung), maxFps: t.Optional(t.Number()) }))),
+    audio: t.Optional(nullable(t.Object({ bitrate: t.Optional(int()), channels: t.Optional(int()), sampleRate: t.Optional(int()) }))),
+    segmentSeconds: t.Optional(t.Number()),
+    thumbnails: t.Optional(nullable(t.Object({ intervalSeconds: t.Optional(t.Number()), width: t.Optional(int()), columns: t.Optional(int()), rows: t.Optional(int()), maxCount: t.Optional(int()) }))),
+  },
+  { description: 'A user preset to create or replace; missing parts take defaults; a 400 names the field at fault' },
+);
+
+// --- jobs and chunks --------------------------------------------------------
+
+export const TimeRange = t.Object(
+  { start: t.Number({ minimum: 0, description: 'seconds of the source' }), end: t.Number({ description: 'seconds of the source, after start' }) },
+  { description: 'A trim: the output covers exactly [start, end) of the source, frame-accurately, with timestamps from 0' },
+);
+
+const Outputs = t.Object(
+  {
+    master: nullable(t.String()),
+    playlists: t.Array(t.String()),
+    mp4: t.Array(t.String()),
+    audio: nullable(t.String()),
+    sprites: t.Array(t.String()),
+    thumbnailsVtt: nullable(t.String()),
+    thumbnailsJson: nullable(t.String()),
+    poster: nullable(t.String()),
+  },
+  { description: 'Output-store keys (outputs) or /api/outputs URLs (urls)' },
+);
+
+export const Rendition = t.Object({
+  name: t.String({ description: '360p, audio, or a subtitle track' }),
+  type: t.Union([t.Literal('video'), t.Literal('audio'), t.Literal('subtitles')]),
+  language: t.Optional(t.String({ description: 'subtitles: BCP 47, und when unknown' })),
+  key: t.String({ description: 'its playlist (HLS) or file (MP4, M4A)' }),
+  url: t.String({ description: 'where to fetch it: /api/outputs/...' }),
+  codec: t.String(),
+  width: nullable(int()),
+  height: nullable(int()),
+  bitrate: t.Number({ description: 'peak bits per second, measured' }),
+  averageBitrate: t.Number(),
+  bytes: int(),
+  duration: t.Number({ description: 'seconds' }),
+});
+
+const JOB_STATUS = t.Union(['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((s) => t.Literal(s)), {
+  description: 'PENDING: not planned yet; QUEUED: planned, no chunk started; PROCESSING; then COMPLETED, FAILED or CANCELLED',
+});
+
+export const Job = t.Object(
+  {
+    id: t.String(),
+    kind: t.String({ description: 'transcode, checksum, ...' }),
+    assetId: nullable(t.String()),
+    presetId: nullable(t.String()),
+    sourceKey: nullable(t.String({ description: 'the input key it works on' })),
+    sourceName: nullable(t.String({ description: 'its file name' })),
+    presetName: nullable(t.String()),
+    range: t.Optional(nullable(TimeRange)),
+    status: JOB_STATUS,
+    progress: t.Number({ minimum: 0, maximum: 100, description: 'percent, live while it runs' }),
+    error: nullable(t.String({ description: 'why it failed, as a sentence' })),
+    errorDetail: nullable(t.String({ description: "ffmpeg's stderr tail" })),
+    attempt: int({ minimum: 1 }),
+    parent: nullable(t.String({ description: 'the job it was forked from' })),
+    chunksTotal: int(),
+    chunksDone: int(),
+    outputs: nullable(Outputs),
+    urls: nullable(Outputs),
+    renditions: t.Array(Rendition),
+    result: t.Unknown({ description: 'other kinds: their result (checksum: { sha256List, bytes, chunks }); null for transcodes' }),
+    params: t.Record(t.String(), t.Unknown()),
+    createdAt: iso(),
+    updatedAt: iso(),
+    completedAt: nullable(iso()),
+  },
+  { description: 'A job and, once COMPLETED, where its outputs are' },
+);
+
+export const JobList = items(Job, 'jobs matching the filters');
+
+export const CreateJobBody = t.Object(
+  {
+    assetId: t.Optional(t.String({ description: 'transcode: the asset' })),
+    presetId: t.Optional(t.String({ description: 'transcode: the preset' })),
+    range: t.Optional(uncheckedField(TimeRange, 'transcode: trim to { start, end }, seconds of the source')),
+    kind: t.Optional(t.String({ description: 'default transcode; other kinds take params (checksum: { inputKey, chunkBytes? })' })),
+    params: t.Optional(t.Record(t.String(), t.Unknown())),
+  },
+  // Unknown fields reach objectBody, which names them in a 400.
+  { additionalProperties: true, description: '{ assetId, presetId, range? } for a transcode, or { kind, params }' },
+);
+
+export const ForkBody = t.Object(
+  {
+    // Checked by the handler, whose 400 says what a position is.
+    fromPosition: documented<unknown>(int({ description: 'the log position to re-run from', minimum: 0 })),
+    overrides: t.Optional(t.Record(t.String(), t.Unknown(), { description: 'params to change, merged into the parent’s' })),
+    dryRun: t.Optional(t.Boolean({ description: 'only say what would be reused and re-run' })),
+  },
+  { additionalProperties: true },
+);
+
+export const ForkSummary = t.Object(
+  {
+    reused: int({ description: 'finished chunks reused' }),
+    rerun: nullable(int({ description: 'chunks run again; null: the job is planned again' })),
+    chunks: t.Array(t.Object({ n: int(), type: t.String(), reused: t.Array(t.String()), rerun: t.Array(t.String()), why: t.Optional(t.String()) })),
+    overrides: t.Record(t.String(), t.Unknown()),
+    fromVersion: int(),
+    lastEvent: nullable(t.String()),
+  },
+  { description: 'What a fork would reuse and run again (dryRun)' },
+);
+
+export const Chunk = t.Object({
+  jobId: t.String(),
+  attempt: int({ minimum: 1 }),
+  n: int({ minimum: 0 }),
+  status: t.Union(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'].map((s) => t.Literal(s))),
+  spec: t.Record(t.String(), t.Unknown(), { description: 'what the chunk covers, per kind' }),
+  error: nullable(t.String()),
+  worker: nullable(t.String({ description: 'the node that runs or ran it' })),
+  createdAt: iso(),
+  startedAt: nullable(iso()),
+  finishedAt: nullable(iso()),
+});
+
+export const ChunkList = items(Chunk, 'chunks of the attempt(s)');
+
+// --- the log ----------------------------------------------------------------
+
+export const StoredEvent = t.Object(
+  {
+    stream: t.String({ description: 'job:<id>, chunk:<job>:<n>, asset:<id>, ...' }),
+    version: int({ minimum: 1, description: "the event's number in its stream" }),
+    position: int({ minimum: 1, description: 'global log position; SSE ids are positions' }),
+    type: t.String(),
+    data: t.Unknown(),
+    meta: t.Object({ at: iso(), actor: t.Optional(t.String()), causationId: t.Optional(nullable(t.String())), correlationId: t.Optional(nullable(t.String())) }),
+  },
+  { description: 'An event as stored in the log' },
+);
+
+export const EventList = items(StoredEvent, 'events');
+
+export const StateAt = t.Object(
+  {
+    stream: t.String(),
+    position: int({ description: 'the position asked for' }),
+    version: int({ description: "the stream's version as of that position" }),
+    last: nullable(StoredEvent),
+    state: t.Unknown({ description: "the actor's state folded up to that position" }),
+  },
+  { description: "An actor's state as of a log position (time travel)" },
+);
+
+// --- system -----------------------------------------------------------------
+
+export const SystemStatus = t.Object({
+  version: t.String(),
+  log: t.Object({ backend: t.Union([t.Literal('sqlite'), t.Literal('redis')]), position: int() }),
+  projections: t.Array(t.Object({ name: t.String(), version: int(), position: int(), errors: int(), lastError: nullable(t.String()) })),
+  routers: t.Array(t.Object({ name: t.String(), position: int() })),
+  workers: t.Object({
+    size: int(),
+    busy: int(),
+    queued: int({ description: 'chunks waiting for a worker' }),
+    queue: t.Union([t.Literal('local'), t.Literal('redis')]),
+    runningAnywhere: t.Optional(int({ description: 'redis queue: chunks taken by any worker, not yet acknowledged' })),
+  }),
+  storage: t.Object({ input: t.String(), output: t.String() }),
+  ffmpeg: t.Union([t.Object({ ffmpeg: t.String(), ffprobe: t.String() }), t.Object({ error: t.String() })]),
+});
+
+/** Every shared model, by the name it has under #/components/schemas. */
+export const MODELS = {
+  Error: ErrorBody,
+  Asset,
+  AssetList,
+  Probe,
+  ScanResult,
+  ScanBody,
+  AssetDeleted,
+  CommentBody,
+  Preset,
+  PresetList,
+  PresetInput,
+  Job,
+  JobList,
+  CreateJobBody,
+  TimeRange,
+  Rendition,
+  ForkBody,
+  ForkSummary,
+  Chunk,
+  ChunkList,
+  StoredEvent,
+  EventList,
+  StateAt,
+  SystemStatus,
+} as const satisfies Record<string, TSchema>;
+
+export type ModelName = keyof typeof MODELS;
+
+export const ref = (name: ModelName) => ({ $ref: `#/components/schemas/${name}` });
+
+/**
+ * Pure: the models as JSON Schema for `components.schemas`, each nested
+ * model replaced by a $ref to its own entry (TypeBox nests them by value).
+ */
+export const componentSchemas = (): Record<string, object> => {
+  const names = new Map<unknown, string>(Object.entries(MODELS).map(([name, schema]) => [schema, name]));
+  const plain = (v: unknown, root: boolean): unknown => {
+    if (!root && names.has(v)) return { $ref: `#/components/schemas/${names.get(v)}` };
+    if (Array.isArray(v)) return v.map((x) => plain(x, false));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, false)])); // symbol keys (TypeBox's Kind) drop out
+    return v;
+  };
+  return Object.fromEntries(Object.entries(MODELS).map(([name, schema]) => [name, plain(schema, true) as object]));
+};
+
+// --- responses --------------------------------------------------------------
+
+const ERRORS: Record<number, string> = {
+  400: 'Invalid input: the message names the parameter or field',
+  404: 'No such resource',
+  409: 'Not possible in its current state, or a conflicting write',
+  413: 'Too large',
+  416: 'The byte range is outside the file',
+  503: 'A store, Redis or ffmpeg is unavailable',
+  500: 'Internal error (see the server log)',
+};
+
+type Responses = NonNullable<DocumentDecoration['responses']>;
+type ResponseObject = { description: string; content?: Record<string, { schema: object }>; headers?: Record<string, { description: string; schema: object }> };
+
+/** A JSON answer of a model. */
+export const json = (name: ModelName, description: string): ResponseObject => ({ description, content: { 'application/json': { schema: ref(name) } } });
+
+/** `detail.responses`: the successes given, plus the error statuses listed (and 500, which any route may answer). */
+export const responses = (ok: Record<number, ResponseObject>, ...errors: (keyof typeof ERRORS)[]): Responses => {
+  const out: Record<string, ResponseObject> = {};
+  for (const [status, r] of Object.entries(ok)) out[status] = r;
+  for (const status of [...new Set([...errors, 500])]) out[status] = { description: ERRORS[status]!, content: { 'application/json': { schema: ref('Error') } } };
+  return out;
+};
+
+/** `detail.requestBody` for a route whose body the handler checks by hand. */
+export const requestBody = (name: ModelName, description?: string): NonNullable<DocumentDecoration['requestBody']> => ({ required: true, ...(description ? { description } : {}), content: { 'application/json': { schema: ref(name) } } });
