@@ -16,7 +16,6 @@ import { jobDecider, type JobState } from './job.ts';
 import { presetDecider } from './preset.ts';
 import { mergeOverrides } from './overrides.ts';
 import type { Runtime } from './runtime.ts';
-import type { ForkPlan } from '../work/kinds.ts';
 
 
 /** Stream kinds whose state can be folded, by the prefix of their stream name. */
@@ -47,6 +46,23 @@ export const stateAt = async (log: EventLog, stream: string, position: number): 
     : events.map((e) => ({ type: e.type, version: e.version, data: e.data }));
   return { stream, position, version: events.length, last: events.at(-1) ?? null, state };
 };
+
+/** One chunk of a fork's plan: which of its branches (kind-named: video, thumbnails, audio...) are reused and which run again, and why. */
+export interface ForkChunk {
+  n: number;
+  type: string;
+  reused: string[];
+  rerun: string[];
+  why?: string;
+}
+
+export interface ForkPlan {
+  /** The fork's plan, or null to plan afresh. */
+  plan: ChunkSpec[] | null;
+  /** Results reused as they are, by chunk number. */
+  done: Record<string, unknown>;
+  chunks: ForkChunk[];
+}
 
 export interface ForkRequest {
   jobId: string;

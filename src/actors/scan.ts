@@ -7,11 +7,9 @@
  * changed). Idempotent: the asset id comes from the key and the asset
  * decider registers a stream once.
  */
-import type { Database } from 'bun:sqlite';
 import { assetIdFor, assetStream, type AssetFacts } from '../events/asset.ts';
 import type { Binaries } from '../media/binaries.ts';
 import { probeAndClassify } from '../media/probe.ts';
-import { assetsTable } from '../projections/index.ts';
 import { toolInput, type Storage, type StoredObject } from '../storage/index.ts';
 import { assetDecider } from './asset.ts';
 import type { Runtime } from './runtime.ts';
@@ -49,8 +47,12 @@ export interface ScanDeps {
   input: Storage;
   bins: () => Binaries;
   now: () => string;
-  /** The read models: which assets are registered, to notice the files that are gone. Without it, none is marked missing. */
-  db?: Database;
+  /**
+   * The registered assets under a prefix that are not marked missing (from
+   * the read model), to notice the files that are gone. Without it, none is
+   * marked missing.
+   */
+  registered?: (prefix: string) => { id: string; key: string }[];
 }
 
 /** Probes one stored file into the facts its asset events carry. Never throws for bad media. */
@@ -103,7 +105,7 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
-  if (d.db) await markMissing(d as ScanDeps & { db: Database }, prefix, new Set(objects.map((o) => o.key)), result, meta, opts.signal);
+  if (d.registered) await markMissing(d, d.registered(prefix), prefix, new Set(objects.map((o) => o.key)), result, meta, opts.signal);
   result.keys.sort();
   result.missingKeys.sort();
   return result;
@@ -117,14 +119,14 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
  * asset decider appends once however many scans race.
  */
 const markMissing = async (
-  d: ScanDeps & { db: Database },
+  d: ScanDeps,
+  known: { id: string; key: string }[],
   prefix: string,
   listed: ReadonlySet<string>,
   result: ScanResult,
   meta: { actor: string },
   signal?: AbortSignal,
 ): Promise<void> => {
-  const known = assetsTable.select(d.db, "WHERE status != 'missing' AND substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]);
   for (const a of known) {
     signal?.throwIfAborted();
     if (listed.has(a.key) || !isMediaKey(a.key) || (await d.input.stat(a.key))) continue;

@@ -6,7 +6,7 @@ import { submitTranscode } from '../actors/submit.ts';
 import { parseConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { assetIdFor } from '../events/asset.ts';
-import { assetsTable, findPreset, listPresets } from '../projections/index.ts';
+import { assetsTable, findPreset, listPresets, registeredAssets } from '../projections/index.ts';
 import { createSystem, type System } from '../system.ts';
 import type { TranscodeResult } from '../work/transcode-package.ts';
 import { followJob, terminalLine } from './run-job.ts';
@@ -16,7 +16,7 @@ type Out = (s: string) => void;
 export const scanCommand = async (boot: () => Promise<System>, out: Out, a: { prefix?: string; json: boolean }) => {
   const s = await boot();
   try {
-    const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, db: s.db }, { prefix: a.prefix, actor: 'cli' });
+    const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, registered: registeredAssets(s.db) }, { prefix: a.prefix, actor: 'cli' });
     await s.projections.catchUp();
     if (a.json) return void out(JSON.stringify(r));
     out(`scanned ${s.storage.input.describe}: found ${r.found}, registered ${r.registered}, updated ${r.updated}, skipped ${r.skipped}, restored ${r.restored}, missing ${r.missing}`);

@@ -5,10 +5,12 @@ import { assetDecider } from '../actors/asset.ts';
 import { probeObject, scanAssets } from '../actors/scan.ts';
 import { AppError } from '../errors.ts';
 import { assetStream } from '../events/asset.ts';
-import { assetsTable, jobsTable, type AssetView } from '../projections/index.ts';
+import { assetsTable, jobsTable, registeredAssets, type AssetView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
-import { CommentBody, documented, json, queryInteger, responses, ScanBody } from './schemas.ts';
+import { json, responses } from './openapi-responses.ts';
+import { documented, queryInteger } from './schema-kinds.ts';
+import { CommentBody, ScanBody } from './schemas.ts';
 
 type Query = Record<string, string | undefined>;
 
@@ -73,7 +75,7 @@ export const assetsRoutes = (s: System) =>
       async ({ body }) => {
         const b = objectBody(body, ['prefix']);
         if (b.prefix !== undefined && typeof b.prefix !== 'string') throw new AppError('validation', 'prefix: a key prefix string');
-        const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, db: s.db }, { prefix: b.prefix as string | undefined, actor: 'api' });
+        const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, registered: registeredAssets(s.db) }, { prefix: b.prefix as string | undefined, actor: 'api' });
         await s.projections.waitFor(await s.log.head());
         return r;
       },

@@ -1,4 +1,5 @@
 /** The Asset read model: one row per registered input file, with the probe facts lists show. */
+import type { Database } from 'bun:sqlite';
 import type { AssetEvent, AssetFacts } from '../events/asset.ts';
 import { streamId, streamKind } from '../events/index.ts';
 import type { StoredEvent } from '../events/types.ts';
@@ -55,6 +56,12 @@ export const assetsTable = defineTable<AssetView>({
 export const MISSING_REASON = 'the file is no longer in the input store (a rescan found it gone): put it back and scan again';
 
 /** Pure: the columns a probe fills. */
+/** The registered assets under `prefix` not marked missing, by key: what a scan checks against its listing. */
+export const registeredAssets =
+  (db: Database) =>
+  (prefix: string): { id: string; key: string }[] =>
+    assetsTable.select(db, "WHERE status != 'missing' AND substr(key, 1, ?) = ? ORDER BY key", [prefix.length, prefix]).map((a) => ({ id: a.id, key: a.key }));
+
 export const factsColumns = (f: AssetFacts) => {
   const v = f.probe?.streams.find((s) => s.index === f.verdict.videoStream) ?? null;
   const a = f.probe?.streams.find((s) => s.index === f.verdict.audioStream) ?? null;

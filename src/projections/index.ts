@@ -12,7 +12,7 @@ export { defineTable, type Table, type TableSpec } from './table.ts';
 export { JOB_STATUSES, jobsProjection, jobsTable, foldJob, labelsOf, type JobView, type JobStatusView } from './jobs.ts';
 export { chunksProjection, chunksTable, foldChunk, type ChunkView, type ChunkStatusView } from './chunks.ts';
 export { checkpointsProjection, checkpointsTable, type CheckpointView } from './checkpoints.ts';
-export { assetsProjection, assetsTable, foldAsset, type AssetView } from './assets.ts';
+export { assetsProjection, assetsTable, foldAsset, registeredAssets, type AssetView } from './assets.ts';
 export { findPreset, listPresets, presetsProjection, presetsTable, type PresetView } from './presets.ts';
 export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from './stage-outputs.ts';
 

@@ -3,7 +3,10 @@
  * job and chunk actors are the same for every kind; transcoding and
  * detection plug in here.
  */
+import type { ForkPlan } from '../actors/replay.ts';
 import type { ChunkSpec } from '../events/job.ts';
+
+export type { ForkChunk, ForkPlan } from '../actors/replay.ts';
 
 /** Which job and attempt a kind's effect works for: output keys derive from it. */
 export interface JobContext {
@@ -57,19 +60,3 @@ export type JobKinds = ReadonlyMap<string, JobKind>;
 
 export const kindsOf = (...kinds: JobKind[]): JobKinds => new Map(kinds.map((k) => [k.name, k]));
 
-/** One chunk of a fork's plan: which of its branches (kind-named: video, thumbnails, audio...) are reused and which run again, and why. */
-export interface ForkChunk {
-  n: number;
-  type: string;
-  reused: string[];
-  rerun: string[];
-  why?: string;
-}
-
-export interface ForkPlan {
-  /** The fork's plan, or null to plan afresh. */
-  plan: ChunkSpec[] | null;
-  /** Results reused as they are, by chunk number. */
-  done: Record<string, unknown>;
-  chunks: ForkChunk[];
-}
