@@ -19,7 +19,7 @@ import { waitForJob } from '../../test/wait.ts';
 import { fpsFraction, frameTime, segmentFrames } from '../media/frame-grid.ts';
 import { parseMediaPlaylist } from '../media/hls.ts';
 import { decodeErrors, videoFrames } from '../../test/clips.ts';
-import { fpsOf, ladderOf, type ChunkResult } from './transcode.ts';
+import { fpsOf, ladderOf, type ChunkResult } from './transcode-plan.ts';
 import type { TranscodeResult } from './transcode-package.ts';
 import type { TranscodeParams } from './transcode-params.ts';
 

@@ -10,7 +10,7 @@
 import type { ChunkSpec } from '../events/job.ts';
 import type { Storage } from '../storage/index.ts';
 import type { ForkChunk, ForkPlan } from './kinds.ts';
-import { planTranscode, thumbnailsOf, type AudioChunkSpec, type ChunkResult, type VideoChunkSpec } from './transcode-plan.ts';
+import { planTranscode, thumbnailsOf, thumbsInChunk, type AudioChunkSpec, type ChunkResult, type VideoChunkSpec } from './transcode-plan.ts';
 import type { TranscodeParams } from './transcode-params.ts';
 
 /** The facts of the source that decide its pixels and samples (not its size or time, which only identify the file). */
@@ -44,14 +44,6 @@ const allThere = async (output: Storage, keys: string[]): Promise<boolean> => {
   return true;
 };
 
-/** Pure: the thumbnails of the new plan that fall in a video chunk's range (as planTranscode assigns them). */
-const thumbsFor = (p: TranscodeParams, c: { start: number; end: number }, last: boolean): VideoChunkSpec['thumbs'] => {
-  const plan = thumbnailsOf(p);
-  if (!plan) return null;
-  const inChunk = plan.times.map((time, i) => ({ time, i })).filter(({ time }) => time >= c.start && (time < c.end || last));
-  return inChunk.length > 0 ? { first: inChunk[0]!.i, count: inChunk.length } : null;
-};
-
 export const planTranscodeFork = async (
   d: { output: Storage; workers: number },
   parent: { params: TranscodeParams; plan: ChunkSpec[] | null; done: Record<string, unknown> },
@@ -72,7 +64,7 @@ export const planTranscodeFork = async (
   for (const [i, c] of videos.entries()) {
     const spec = c.spec as VideoChunkSpec;
     const n = plan.length;
-    const thumbs = thumbsFor(p, spec, i === videos.length - 1);
+    const thumbs = thumbsInChunk(thumbnailsOf(p), spec, i === videos.length - 1);
     const r = c.result as VideoResult | undefined;
     const rungsThere = keepLayout && r !== undefined && (await allThere(d.output, r.rungs.flatMap((x) => x.segments.map((s) => s.key))));
     const thumbsSame = before.thumbs === after.thumbs && JSON.stringify(thumbs) === JSON.stringify(spec.thumbs);

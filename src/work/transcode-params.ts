@@ -5,7 +5,7 @@
  * checks the result again.
  */
 import { AppError } from '../errors.ts';
-import { validatePreset } from '../media/presets.ts';
+import { validatePreset } from '../media/preset-validation.ts';
 import { textSubtitleTracks, type SubtitleSource } from '../media/subtitles.ts';
 import type { DemuxOptions, Preset, Probe, ProbeVerdict } from '../media/types.ts';
 
@@ -56,7 +56,7 @@ export const rangeStart = (p: Pick<TranscodeParams, 'range'>): number => p.range
  * AppError('validation') naming `field`. A range covering the whole source
  * is no trim (null).
  */
-export const validateRange = (x: unknown, duration: number, field = 'range'): TimeRange | null => {
+export const validateTimeRange = (x: unknown, duration: number, field = 'range'): TimeRange | null => {
   if (x === undefined || x === null) return null;
   const bad = (why: string): never => {
     throw new AppError('validation', `${field}: ${why}`);
@@ -127,7 +127,7 @@ export const validateTranscodeParams = (p: Record<string, unknown>): TranscodePa
     inputKey: p.inputKey as string,
     presetId: p.presetId as string,
     preset,
-    ...optionalRange(validateRange(p.range, s.duration as number, 'params.range')),
+    ...optionalRange(validateTimeRange(p.range, s.duration as number, 'params.range')),
     source: {
       duration: s.duration as number,
       videoStream: s.videoStream as number | null,

@@ -86,6 +86,13 @@ export const balancedChunks = (lengths: readonly number[]): boolean => lengths.l
 /** Pure: the output frame grid of a job that encodes video. */
 export const gridOf = (p: TranscodeParams): Fraction => fpsFraction(fpsOf(p));
 
+/** Pure: the thumbnails of a plan whose times fall in a video chunk's range (the last chunk takes any past its end). */
+export const thumbsInChunk = (plan: ThumbnailPlan | null, c: { start: number; end: number }, last: boolean): VideoChunkSpec['thumbs'] => {
+  if (!plan) return null;
+  const inChunk = plan.times.map((time, i) => ({ time, i })).filter(({ time }) => time >= c.start && (time < c.end || last));
+  return inChunk.length > 0 ? { first: inChunk[0]!.i, count: inChunk.length } : null;
+};
+
 /** Pure: the chunk plan. Video chunks are ranges of the output frame grid, cut on segment boundaries. */
 export const planTranscode = (p: TranscodeParams, workers: number, cores = navigator.hardwareConcurrency): ChunkSpec[] => {
   const rungs = ladderOf(p);
@@ -109,11 +116,7 @@ export const planTranscode = (p: TranscodeParams, workers: number, cores = navig
     const pixels = rungs.reduce((a, r) => a + r.width * r.height, 0) / (1920 * 1080) + 0.05;
     const threads = encoderThreads(Math.min(workers, chunks.length), cores, balancedChunks(chunks.map((c) => c.end - c.start)));
     for (const c of chunks) {
-      let t: VideoChunkSpec['thumbs'] = null;
-      if (thumbs) {
-        const inChunk = thumbs.times.map((time, i) => ({ time, i })).filter(({ time }) => time >= c.start && (time < c.end || c.n === chunks.length - 1));
-        if (inChunk.length > 0) t = { first: inChunk[0]!.i, count: inChunk.length };
-      }
+      const t = thumbsInChunk(thumbs, c, c.n === chunks.length - 1);
       const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, startFrame: c.startFrame, frames: c.frames, weight: (c.end - c.start) * pixels, thumbs: t, threads };
       specs.push({ n: c.n, spec: spec as unknown as Record<string, unknown> });
     }

@@ -15,7 +15,8 @@ import { demuxArgs } from '../media/probe-input.ts';
 import { toolInput } from '../storage/index.ts';
 import { makeScratch, removeScratch } from './scratch.ts';
 import type { WorkContext } from './kinds.ts';
-import type { SegmentRef, TranscodeDeps } from './transcode.ts';
+import type { TranscodeDeps } from './transcode.ts';
+import type { SegmentRef } from './transcode-plan.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
 
 export type SubtitleChunkSpec = { type: 'subtitles'; weight: number };

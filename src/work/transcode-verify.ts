@@ -67,15 +67,15 @@ const GAP_SECONDS = 0.25;
 /** Pure: the first hole or backward step in packet decode times (seconds, told from the first packet), as a phrase; null when they run on. */
 export const timelineProblem = (packets: readonly { dts: number; duration: number }[]): string | null => {
   const t0 = packets[0]?.dts ?? 0;
-  const fmt = (s: number) => `${(s - t0).toFixed(2)} s`;
+  const since = (s: number) => `${(s - t0).toFixed(2)} s`;
   const len = (s: number) => `${s.toFixed(2)} s`;
   for (let i = 1; i < packets.length; i++) {
     const prev = packets[i - 1]!;
     const p = packets[i]!;
     // Equal times are left to the read-back (an AAC stream starts with two: the encoder's priming packet).
-    if (p.dts < prev.dts) return `has timestamps that go backwards at ${fmt(p.dts)}`;
+    if (p.dts < prev.dts) return `has timestamps that go backwards at ${since(p.dts)}`;
     const gap = p.dts - (prev.dts + prev.duration);
-    if (gap > GAP_SECONDS) return `has ${len(gap)} of media missing at ${fmt(prev.dts + prev.duration)} (a cut-short segment?)`;
+    if (gap > GAP_SECONDS) return `has ${len(gap)} of media missing at ${since(prev.dts + prev.duration)} (a cut-short segment?)`;
   }
   return null;
 };
@@ -104,6 +104,7 @@ const playlistLines = (text: string, uriOf: (uri: string) => string): string =>
     .map((l) => (l.trim() === '' || l.startsWith('#') ? l : uriOf(l.trim())))
     .join('\n');
 
+/** The key a playlist's relative URI names (the inverse of relativeKey). */
 const rel = (base: string, key: string) => join(base.split('/').slice(0, -1).join('/'), key).replaceAll('\\', '/');
 
 /**

@@ -42,10 +42,6 @@ import { recheckSource } from './transcode-source.ts';
 import { runSubtitleChunk, type SubtitleChunkSpec } from './transcode-subtitles.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
 
-// The plan's names, for the modules and tests that know them from here.
-export { audioOutputOf, chunkFrames, encoderThreads, fpsOf, gridOf, ladderOf, planTranscode, thumbnailsOf } from './transcode-plan.ts';
-export type { AudioChunkSpec, ChunkResult, SegmentRef, VideoChunkSpec } from './transcode-plan.ts';
-
 export interface TranscodeDeps {
   input: Storage;
   output: Storage;
