@@ -20,7 +20,8 @@
  */
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
-import { queryInteger, responses } from './schemas.ts';
+import { responses } from './openapi-responses.ts';
+import { queryInteger } from './schema-kinds.ts';
 import {
   formatFrame,
   itemFrame,

@@ -18,7 +18,9 @@ import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
 import { sseResponse } from './events-routes.ts';
 import { liveProgressOf, withLiveProgress } from './live-progress.ts';
-import { CreateJobBody, documented, ForkBody, int, json, queryInteger, ref, responses } from './schemas.ts';
+import { json, ref, responses } from './openapi-responses.ts';
+import { documented, int, queryInteger } from './schema-kinds.ts';
+import { CreateJobBody, ForkBody } from './schemas.ts';
 import { jobFilter, parseResumePosition } from './sse.ts';
 
 const STATUSES: readonly string[] = JOB_STATUSES;

@@ -8,7 +8,7 @@ import { Elysia } from 'elysia';
 import { AppError } from '../errors.ts';
 import { contentTypeFor } from '../storage/keys.ts';
 import type { System } from '../system.ts';
-import { responses } from './schemas.ts';
+import { responses } from './openapi-responses.ts';
 
 /** Pure: a single `bytes=` range against a size → [start, end) or 'unsatisfiable'; null when there is none to honour. */
 export const parseRange = (header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null => {

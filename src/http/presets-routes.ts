@@ -3,10 +3,11 @@ import { Elysia, t } from 'elysia';
 import { presetDecider } from '../actors/preset.ts';
 import { AppError } from '../errors.ts';
 import { presetStream } from '../events/preset.ts';
-import { isBuiltinPresetId, validatePreset } from '../media/presets.ts';
+import { validatePreset } from '../media/preset-validation.ts';
+import { isBuiltinPresetId } from '../media/presets.ts';
 import { findPreset, listPresets } from '../projections/index.ts';
 import type { System } from '../system.ts';
-import { json, requestBody, responses } from './schemas.ts';
+import { json, requestBody, responses } from './openapi-responses.ts';
 
 const builtinRefused = (id: string): never => {
   throw new AppError('invalid_state', `${id} is a built-in preset: built-in presets cannot be changed; create a copy with another id`);

@@ -1,8 +1,8 @@
 /**
  * The API's shapes for OpenAPI (`/api/openapi/json`): one model per thing
  * the API answers or takes, shared as `#/components/schemas/<Name>` so a
- * client generator makes one type per model, plus helpers that describe a
- * route's responses and its errors.
+ * client generator makes one type per model (route answers and errors:
+ * openapi-responses.ts; the documenting kinds: schema-kinds.ts).
  *
  * These schemas document; they do not check. Elysia validating a response
  * against a schema would also strip every field the schema lacks, and
@@ -13,43 +13,8 @@
  * validator accepts whatever arrives and leaves it to the handler.
  * Contract tests check real answers against these models (openapi.test.ts).
  */
-import { t, type DocumentDecoration, type TSchema } from 'elysia';
-import { TypeRegistry } from 'elysia/type-system';
-
-// Custom TypeBox kinds: TypeCompiler calls the registry for kinds it does not know.
-const KIND = Symbol.for('TypeBox.Kind');
-const DOCUMENTED = 'MprDocumented';
-const INTEGER = 'MprInteger';
-if (!TypeRegistry.Has(DOCUMENTED)) TypeRegistry.Set(DOCUMENTED, () => true);
-if (!TypeRegistry.Has(INTEGER)) {
-  TypeRegistry.Set(INTEGER, (s: { minimum?: number; maximum?: number }, v: unknown) =>
-    typeof v === 'number' && Number.isInteger(v) && (s.minimum === undefined || v >= s.minimum) && (s.maximum === undefined || v <= s.maximum),
-  );
-}
-
-type IntOptions = { description?: string; minimum?: number; maximum?: number; default?: number };
-
-/** A plain JSON Schema integer: Elysia's t.Integer also takes numeric strings, and documents itself as string-or-integer. */
-export const int = (o: IntOptions = {}) => t.Unsafe<number>({ [KIND]: INTEGER, type: 'integer', ...o });
-
-/**
- * `schema` as the document shows it; the validator lets any value through
- * to the handler's own checks. `R` is what the handler receives: a string
- * in a query, anything in a body.
- */
-export const documented = <R = string>(schema: TSchema) => t.Unsafe<R>({ ...schema, [KIND]: DOCUMENTED });
-
-/**
- * A body field documented as `schema` and passed to the handler as sent.
- * Wrapped in allOf, because Elysia's body cleaner rebuilds any value whose
- * schema says `type: object` from that schema's properties (dropping the
- * unknown field the handler should name in its 400, or turning "1-2" into {}).
- */
-export const uncheckedField = (schema: TSchema, description?: string) =>
-  t.Unsafe<unknown>({ allOf: [schema], ...(description ? { description } : {}), [KIND]: DOCUMENTED });
-
-/** A whole-number query parameter: `integer` in the document, checked by the handler (a 400 naming it). */
-export const queryInteger = (description: string, range: Omit<IntOptions, 'description'> = {}) => t.Optional(documented(int({ description, ...range })));
+import { t, type TSchema } from 'elysia';
+import { documented, int, uncheckedField } from './schema-kinds.ts';
 
 const nullable = <T extends TSchema>(s: T) => t.Union([s, t.Null()]);
 const iso = (description?: string) => t.String({ format: 'date-time', ...(description ? { description } : {}) });
@@ -370,8 +335,6 @@ export const MODELS = {
 
 export type ModelName = keyof typeof MODELS;
 
-export const ref = (name: ModelName) => ({ $ref: `#/components/schemas/${name}` });
-
 /**
  * Pure: the models as JSON Schema for `components.schemas`, each nested
  * model replaced by a $ref to its own entry (TypeBox nests them by value).
@@ -386,32 +349,3 @@ export const componentSchemas = (): Record<string, object> => {
   };
   return Object.fromEntries(Object.entries(MODELS).map(([name, schema]) => [name, plain(schema, true) as object]));
 };
-
-// --- responses --------------------------------------------------------------
-
-const ERRORS: Record<number, string> = {
-  400: 'Invalid input: the message names the parameter or field',
-  404: 'No such resource',
-  409: 'Not possible in its current state, or a conflicting write',
-  413: 'Too large',
-  416: 'The byte range is outside the file',
-  503: 'A store, Redis or ffmpeg is unavailable',
-  500: 'Internal error (see the server log)',
-};
-
-type Responses = NonNullable<DocumentDecoration['responses']>;
-type ResponseObject = { description: string; content?: Record<string, { schema: object }>; headers?: Record<string, { description: string; schema: object }> };
-
-/** A JSON answer of a model. */
-export const json = (name: ModelName, description: string): ResponseObject => ({ description, content: { 'application/json': { schema: ref(name) } } });
-
-/** `detail.responses`: the successes given, plus the error statuses listed (and 500, which any route may answer). */
-export const responses = (ok: Record<number, ResponseObject>, ...errors: (keyof typeof ERRORS)[]): Responses => {
-  const out: Record<string, ResponseObject> = {};
-  for (const [status, r] of Object.entries(ok)) out[status] = r;
-  for (const status of [...new Set([...errors, 500])]) out[status] = { description: ERRORS[status]!, content: { 'application/json': { schema: ref('Error') } } };
-  return out;
-};
-
-/** `detail.requestBody` for a route whose body the handler checks by hand. */
-export const requestBody = (name: ModelName, description?: string): NonNullable<DocumentDecoration['requestBody']> => ({ required: true, ...(description ? { description } : {}), content: { 'application/json': { schema: ref(name) } } });

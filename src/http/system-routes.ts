@@ -4,7 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { errorMessage } from '../errors.ts';
 import { chunksTable } from '../projections/index.ts';
 import type { System } from '../system.ts';
-import { json, responses } from './schemas.ts';
+import { json, responses } from './openapi-responses.ts';
 
 const ffmpegStatus = (s: System) => {
   try {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { AppError } from '../errors.ts';
-import { BUILTIN_PRESETS, isBuiltinPresetId, validatePreset } from './presets.ts';
+import { validatePreset } from './preset-validation.ts';
+import { BUILTIN_PRESETS, isBuiltinPresetId } from './presets.ts';
 
 const hlsBody = () => ({
   id: 'my-ladder',
