@@ -15,7 +15,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BusMessage } from '../src/actors/bus.ts';
+import type { BusMessage } from '../src/live/bus.ts';
 import { scanAssets } from '../src/actors/scan.ts';
 import { submitTranscode } from '../src/actors/submit.ts';
 import { presetDecider } from '../src/actors/preset.ts';
@@ -24,7 +24,7 @@ import { assetIdFor } from '../src/events/asset.ts';
 import { presetStream } from '../src/events/preset.ts';
 import { resolveBinaries } from '../src/media/binaries.ts';
 import { BUILTIN_PRESETS } from '../src/media/presets.ts';
-import type { Preset } from '../src/media/types.ts';
+import type { Preset } from '../src/types/media.ts';
 import { silentLogger } from '../src/logger.ts';
 import { jobsTable } from '../src/projections/index.ts';
 import { createSystem } from '../src/system.ts';

@@ -6,8 +6,8 @@
  */
 import type { Database } from 'bun:sqlite';
 import { Redis } from 'ioredis';
-import { createMemoryBus, type LiveBus } from './actors/bus.ts';
-import { createRedisBus } from './actors/bus-redis.ts';
+import { createMemoryBus, type LiveBus } from './live/bus.ts';
+import { createRedisBus } from './live/bus-redis.ts';
 import { hostname } from 'node:os';
 import { nanoid } from 'nanoid';
 import { createJobRouters } from './actors/job-routers.ts';
@@ -26,13 +26,13 @@ import { allProjections, createProjectionRunner, findPreset, type ProjectionRunn
 import { resolveBinaries, type Binaries } from './media/binaries.ts';
 import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
-import { createChecksumKind } from './work/checksum.ts';
+import { createChecksumKind } from './work/checksum/kind.ts';
 import { kindsOf, type JobKinds } from './work/kinds.ts';
 import { createChunkRunner, type WorkStats } from './work/chunk-runner.ts';
 import { createProgressTracker } from './work/progress.ts';
-import { createRedisWorkQueue, type WorkQueue } from './work/queue-redis.ts';
+import { createRedisWorkQueue, type WorkQueue } from './work/queue/redis.ts';
 import { runWorker } from './work/worker.ts';
-import { createTranscodeKind } from './work/transcode.ts';
+import { createTranscodeKind } from './work/transcode/kind.ts';
 import { workDirOf } from './work/scratch.ts';
 
 export interface System {

@@ -9,11 +9,11 @@ import { assetIdFor } from '../src/events/asset.ts';
 import { resolveBinaries } from '../src/media/binaries.ts';
 import { probeAndClassify } from '../src/media/probe.ts';
 import { BUILTIN_PRESETS } from '../src/media/presets.ts';
-import type { Preset } from '../src/media/types.ts';
+import type { Preset } from '../src/types/media.ts';
 import { createFsStorage } from '../src/storage/fs.ts';
-import { createTranscodeKind } from '../src/work/transcode.ts';
-import type { TranscodeResult } from '../src/work/transcode-package.ts';
-import { sourceFromProbe, type TranscodeParams } from '../src/work/transcode-params.ts';
+import { createTranscodeKind } from '../src/work/transcode/kind.ts';
+import type { TranscodeResult } from '../src/work/transcode/package.ts';
+import { sourceFromProbe, type TranscodeParams } from '../src/work/transcode/params.ts';
 
 export interface HarnessRun {
   result: TranscodeResult;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { jobStream } from '../events/job.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { kindsOf } from '../work/kinds.ts';
-import { combineHashes } from '../work/checksum.ts';
+import { combineHashes } from '../work/checksum/kind.ts';
 import { CORPUS, corpusFile } from '../../test/corpus.ts';
 import { testEnv, type Backend, type TestEnv } from '../../test/system.ts';
 import { gatedKind } from '../../test/gated-kind.ts';

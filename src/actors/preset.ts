@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts';
 import type { PresetEvent } from '../events/preset.ts';
 import type { StoredEvent } from '../events/types.ts';
-import type { Preset } from '../media/types.ts';
+import type { Preset } from '../types/media.ts';
 import type { Decider } from './decider.ts';
 
 export interface PresetState {

@@ -6,7 +6,7 @@ import type { Database } from 'bun:sqlite';
 import { assetsTable, findPreset } from '../projections/index.ts';
 import type { JobKinds } from '../work/kinds.ts';
 import type { ForkRequest } from './replay.ts';
-import { sourceFromProbe } from '../work/transcode-params.ts';
+import { sourceFromProbe } from '../work/transcode/params.ts';
 import { jobDecider } from './job.ts';
 import { mergeOverrides } from './overrides.ts';
 import type { Runtime } from './runtime.ts';

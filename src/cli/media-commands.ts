@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { assetIdFor } from '../events/asset.ts';
 import { assetsTable, findPreset, listPresets, registeredAssets } from '../projections/index.ts';
 import { createSystem, type System } from '../system.ts';
-import type { TranscodeResult } from '../work/transcode-package.ts';
+import type { TranscodeResult } from '../work/transcode/package.ts';
 import { followJob, terminalLine } from './run-job.ts';
 
 type Out = (s: string) => void;

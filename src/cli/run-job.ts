@@ -4,7 +4,7 @@
  * `mpr transcode`, `mpr replay` and other one-shot commands work without a
  * server.
  */
-import type { BusMessage } from '../actors/bus.ts';
+import type { BusMessage } from '../live/bus.ts';
 import { jobsTable, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { progressBar } from './format.ts';

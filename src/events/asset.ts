@@ -3,7 +3,7 @@
  * The id derives from the key, so scanning the same store twice (or from
  * two nodes at once) meets the same stream and registers nothing twice.
  */
-import type { Probe, ProbeVerdict } from '../media/types.ts';
+import type { Probe, ProbeVerdict } from '../types/media.ts';
 
 export interface AssetFacts {
   size: number;

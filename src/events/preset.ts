@@ -1,5 +1,5 @@
 /** Events of a user preset stream, `preset:<id>`. Built-in presets live in code, not in the log. */
-import type { Preset } from '../media/types.ts';
+import type { Preset } from '../types/media.ts';
 
 export type PresetEvent =
   | { type: 'PresetCreated'; data: { preset: Preset; at: string } }

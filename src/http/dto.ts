@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
-import type { TranscodeResult } from '../work/transcode-package.ts';
+import type { TranscodeResult } from '../work/transcode/package.ts';
 
 /** `/api/outputs/<key>`: where a browser fetches an output (each path segment escaped). */
 export const outputUrl = (key: string) => `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`;

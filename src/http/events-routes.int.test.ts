@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
 import { Redis } from 'ioredis';
-import type { BusMessage } from '../actors/bus.ts';
+import type { BusMessage } from '../live/bus.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { System } from '../system.ts';
 import { testRedisUrl } from '../../test/redis-server.ts';
@@ -15,7 +15,7 @@ import { testEnv, type Backend, type TestEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
 import { activeEventStreams, eventsRoutes, type EventsRoutesOptions } from './events-routes.ts';
-import { createMemoryBus } from '../actors/bus.ts';
+import { createMemoryBus } from '../live/bus.ts';
 import { createSseParser, formatFrame, jobFilter, matchesEvent, matchesTelemetry, mergeLive, type ParsedFrame } from './sse.ts';
 
 /** Reads a response body in the background, parsing frames as they come. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BusMessage } from '../actors/bus.ts';
+import type { BusMessage } from '../live/bus.ts';
 import { runFfmpeg } from '../media/ffmpeg.ts';
 import type { System } from '../system.ts';
 import { corpusFile } from '../../test/corpus.ts';

@@ -5,7 +5,7 @@
  * only: lost on restart, never stored, and ignored once the job has ended
  * or moved to another attempt.
  */
-import type { BusMessage, LiveBus } from '../actors/bus.ts';
+import type { BusMessage, LiveBus } from '../live/bus.ts';
 import type { JobView } from '../projections/index.ts';
 
 export interface LiveProgress {

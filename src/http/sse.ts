@@ -22,7 +22,7 @@
  * resume always restarts from the last *log* event the client received.
  * Telemetry is never replayed: a reconnect only hears new ticks.
  */
-import type { BusMessage, LiveBus } from '../actors/bus.ts';
+import type { BusMessage, LiveBus } from '../live/bus.ts';
 import { AppError } from '../errors.ts';
 import type { StoredEvent } from '../events/types.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { classifyProbe, errorShare, isDamaged, isTruncated } from './classify.ts';
-import type { Probe, ProbeStream } from './types.ts';
+import type { Probe, ProbeStream } from '../types/media.ts';
 
 const base: ProbeStream = {
   index: 0,

@@ -3,7 +3,7 @@
  * at all. Pure. Goes by content, never by the file name: ffprobe sniffs the
  * bytes, so a JPEG renamed .mp4 shows up as jpeg_pipe and is refused here.
  */
-import type { DecodeCheck, Probe, ProbeStream, ProbeVerdict } from './types.ts';
+import type { DecodeCheck, Probe, ProbeStream, ProbeVerdict } from '../types/media.ts';
 
 /** Present below this share of the stated duration reads as truncated... */
 const TRUNCATED_SHARE = 0.9;

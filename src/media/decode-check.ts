@@ -8,7 +8,7 @@
  */
 import { runFfprobeLines } from './ffmpeg.ts';
 import { field, inputArgs, time } from './probe-input.ts';
-import type { DecodeCheck, DemuxOptions } from './types.ts';
+import type { DecodeCheck, DemuxOptions } from '../types/media.ts';
 
 /** Seconds decoded per window. */
 export const WINDOW_SECONDS = 3;

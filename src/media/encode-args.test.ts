@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { audioArgs, chunkSeek, joinMp4Args, videoChunkArgs, videoChunkFilter } from './encode-args.ts';
 import { fpsFraction } from './frame-grid.ts';
-import type { PlannedRung } from './types.ts';
+import type { PlannedRung } from '../types/media.ts';
 
 const rung = (name: string, width: number, height: number): PlannedRung => ({
   name, width, height, videoBitrate: 800_000, maxrate: 856_000, bufsize: 1_600_000, profile: 'high', level: '3.0', codecs: 'avc1.64001e',

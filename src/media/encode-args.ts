@@ -5,7 +5,7 @@
  * keyframes, so their HLS segments are aligned across the ladder.
  */
 import { fractionText, frameTime, type Fraction } from './frame-grid.ts';
-import type { AudioSpec, PlannedRung, X264Preset } from './types.ts';
+import type { AudioSpec, PlannedRung, X264Preset } from '../types/media.ts';
 
 export interface VideoSource {
   /** What ffmpeg opens: a local path or a (presigned) URL. */

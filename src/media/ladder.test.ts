@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { AppError } from '../errors.ts';
 import { audioCodecs, fpsRational, h264Level, outputFps, planLadder } from './ladder.ts';
-import type { VideoSpec } from './types.ts';
+import type { VideoSpec } from '../types/media.ts';
 
 const abr: VideoSpec = {
   codec: 'h264',

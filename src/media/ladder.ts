@@ -8,7 +8,7 @@
  * because 4:2:0 chroma needs them.
  */
 import { AppError } from '../errors.ts';
-import type { PlannedRung, RungSpec, VideoSpec } from './types.ts';
+import type { PlannedRung, RungSpec, VideoSpec } from '../types/media.ts';
 
 const even = (x: number): number => Math.max(2, Math.round(x / 2) * 2);
 

@@ -11,7 +11,7 @@
  */
 import { AppError } from '../errors.ts';
 import { X264_PRESETS, PRESET_OUTPUTS, DEFAULT_AUDIO, DEFAULT_THUMBNAILS, DEFAULT_SEGMENT_SECONDS, DEFAULT_ENCODER_PRESET, DEFAULT_MAX_FPS, isBuiltinPresetId } from './presets.ts';
-import type { AudioSpec, Preset, PresetOutput, RungSpec, ThumbnailSpec, VideoSpec } from './types.ts';
+import type { AudioSpec, Preset, PresetOutput, RungSpec, ThumbnailSpec, VideoSpec } from '../types/media.ts';
 
 const MAX_REPORTED = 5;
 

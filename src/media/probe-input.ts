@@ -4,7 +4,7 @@
  * and the decode check.
  */
 import { resolve } from 'node:path';
-import type { DemuxOptions } from './types.ts';
+import type { DemuxOptions } from '../types/media.ts';
 
 export const isUrl = (input: string): boolean => /^https?:\/\//i.test(input);
 

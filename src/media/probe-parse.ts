@@ -3,7 +3,7 @@
  * most numbers as strings, "N/A" for unknown ones and leaves fields out
  * freely, so every field is read defensively and unknown becomes null.
  */
-import type { Probe, ProbeStream, StreamType } from './types.ts';
+import type { Probe, ProbeStream, StreamType } from '../types/media.ts';
 
 type Json = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isAppError } from '../errors.ts';
 import { resolveBinaries } from './binaries.ts';
 import { keyframeTimes, probeAndClassify, probeFile } from './probe.ts';
-import type { Probe, ProbeVerdict } from './types.ts';
+import type { Probe, ProbeVerdict } from '../types/media.ts';
 
 const CORPUS = join(import.meta.dir, '../../../shared/corpus');
 const bins = resolveBinaries();

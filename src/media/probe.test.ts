@@ -1,7 +1,7 @@
 /** The pure choices inside probeAndClassify; the runs themselves are in probe.int.test.ts and probe-shapes.int.test.ts. */
 import { describe, expect, test } from 'bun:test';
 import { pickAttempt, recoveryOf } from './probe.ts';
-import type { Probe, ProbeVerdict } from './types.ts';
+import type { Probe, ProbeVerdict } from '../types/media.ts';
 
 const ready: ProbeVerdict = { kind: 'audio', status: 'ready', reason: null, videoStream: null, audioStream: 0 };
 const invalid: ProbeVerdict = { kind: null, status: 'invalid', reason: 'the file is damaged: …', videoStream: null, audioStream: null };

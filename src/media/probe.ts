@@ -13,7 +13,7 @@ import { ffmpegError, runFfprobeJson, runFfprobeLines } from './ffmpeg.ts';
 import { ffmpegReason } from './ffmpeg-errors.ts';
 import { extensionOf, field, inputArgs, isUrl, time } from './probe-input.ts';
 import { formatStartTime, parseProbe } from './probe-parse.ts';
-import type { DemuxOptions, Probe, ProbeVerdict } from './types.ts';
+import type { DemuxOptions, Probe, ProbeVerdict } from '../types/media.ts';
 
 export interface ProbeOptions {
   signal?: AbortSignal;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { AppError } from '../errors.ts';
 import { planThumbnails, posterTime, thumbnailsIndex, vttTimestamp, writeThumbnailsVtt } from './sprites.ts';
-import type { ThumbnailSpec } from './types.ts';
+import type { ThumbnailSpec } from '../types/media.ts';
 
 const spec: ThumbnailSpec = { intervalSeconds: 2, width: 160, columns: 10, rows: 10, maxCount: 400 };
 const hd = { width: 1920, height: 1080 };

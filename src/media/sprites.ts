@@ -4,7 +4,7 @@
  * ffmpeg side only follows the plan.
  */
 import { AppError } from '../errors.ts';
-import type { ThumbnailSpec } from './types.ts';
+import type { ThumbnailSpec } from '../types/media.ts';
 
 export interface SpriteSheet {
   index: number;

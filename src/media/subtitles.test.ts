@@ -12,7 +12,7 @@ import {
   writeSubtitleVtt,
   type Cue,
 } from './subtitles.ts';
-import type { ProbeStream } from './types.ts';
+import type { ProbeStream } from '../types/media.ts';
 
 const stream = (over: Partial<ProbeStream>): ProbeStream => ({
   index: 0,

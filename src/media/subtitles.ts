@@ -8,7 +8,7 @@
  * (RFC 8216 sets no limit on a segment's length), loaded once by hls.js,
  * and no cue is split or repeated across segment boundaries.
  */
-import type { ProbeStream } from './types.ts';
+import type { ProbeStream } from '../types/media.ts';
 
 /**
  * Codecs ffmpeg decodes to text and its webvtt encoder accepts. Bitmap

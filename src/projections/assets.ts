@@ -3,7 +3,7 @@ import type { Database } from 'bun:sqlite';
 import type { AssetEvent, AssetFacts } from '../events/asset.ts';
 import { streamId, streamKind } from '../events/index.ts';
 import type { StoredEvent } from '../events/types.ts';
-import type { Probe, ProbeVerdict } from '../media/types.ts';
+import type { Probe, ProbeVerdict } from '../types/media.ts';
 import { DELETE, type Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 

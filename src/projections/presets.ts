@@ -4,7 +4,7 @@ import { streamId, streamKind } from '../events/index.ts';
 import { BUILTIN_PRESETS } from '../media/presets.ts';
 import type { PresetEvent } from '../events/preset.ts';
 import type { StoredEvent } from '../events/types.ts';
-import type { Preset } from '../media/types.ts';
+import type { Preset } from '../types/media.ts';
 import { DELETE, type Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { createMemoryBus, type BusMessage } from '../actors/bus.ts';
+import { createMemoryBus, type BusMessage } from '../live/bus.ts';
 import { createProgressTracker, etaSeconds, jobPercent } from './progress.ts';
 
 describe('progress telemetry', () => {

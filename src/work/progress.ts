@@ -3,7 +3,7 @@
  * on the bus, per chunk and per job (percent, fps, ETA). Telemetry is not
  * a fact: it is never logged or replayed, and a tick lost is harmless.
  */
-import type { BusMessage, LiveBus } from '../actors/bus.ts';
+import type { BusMessage, LiveBus } from '../live/bus.ts';
 import type { ChunkSpec } from '../events/job.ts';
 import type { WorkProgress } from './kinds.ts';
 

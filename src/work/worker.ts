@@ -9,7 +9,7 @@ import type { EventLog } from '../events/log/index.ts';
 import { streamId, streamKind } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ChunkRunner } from './chunk-runner.ts';
-import type { WorkQueue } from './queue-redis.ts';
+import type { WorkQueue } from './queue/redis.ts';
 
 export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: WorkQueue; logger: Logger; concurrency: number; signal: AbortSignal }) => {
   const stops = (async () => {

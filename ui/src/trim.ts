@@ -33,7 +33,7 @@ export const formatTime = (seconds: number): string => {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 };
 
-/** The server refuses shorter ranges (src/work/transcode-params.ts). */
+/** The server refuses shorter ranges (src/work/transcode/params.ts). */
 export const MIN_RANGE_SECONDS = 0.1;
 
 const FORMAT_HINT = 'as hh:mm:ss.fff or seconds, like 1:05.5 or 65.5';

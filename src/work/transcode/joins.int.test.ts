@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseMediaPlaylist } from '../media/hls.ts';
-import { decodeErrors, framePsnr, makeClip, videoFrames } from '../../test/clips.ts';
-import { transcodeFile, type HarnessRun } from '../../test/transcode-harness.ts';
+import { parseMediaPlaylist } from '../../media/hls.ts';
+import { decodeErrors, framePsnr, makeClip, videoFrames } from '../../../test/clips.ts';
+import { transcodeFile, type HarnessRun } from '../../../test/transcode-harness.ts';
 
 const SLOW = 240_000;
 

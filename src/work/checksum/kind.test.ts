@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../errors.ts';
-import { createApp } from '../http/app.ts';
-import { testEnv, type TestEnv } from '../../test/system.ts';
-import { waitForJob } from '../../test/wait.ts';
-import { checksumParams, combineHashes, planRanges } from './checksum.ts';
+import { AppError } from '../../errors.ts';
+import { createApp } from '../../http/app.ts';
+import { testEnv, type TestEnv } from '../../../test/system.ts';
+import { waitForJob } from '../../../test/wait.ts';
+import { checksumParams, combineHashes, planRanges } from './kind.ts';
 
 const refused = (p: Record<string, unknown>, words: string) => {
   expect(() => checksumParams(p)).toThrow(words);

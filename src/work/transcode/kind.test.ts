@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
-import { BUILTIN_PRESETS } from '../media/presets.ts';
-import type { Preset } from '../media/types.ts';
-import { chunkFrames, encoderThreads, ladderOf, planTranscode, type AudioChunkSpec, type VideoChunkSpec } from './transcode-plan.ts';
-import { checkPresetFitsSource, relativeKey, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
+import { BUILTIN_PRESETS } from '../../media/presets.ts';
+import type { Preset } from '../../types/media.ts';
+import { chunkFrames, encoderThreads, ladderOf, planTranscode, type AudioChunkSpec, type VideoChunkSpec } from './plan.ts';
+import { checkPresetFitsSource, relativeKey, validateTranscodeParams, type TranscodeParams } from './params.ts';
 
 const preset = (id: string): Preset => structuredClone(BUILTIN_PRESETS.find((p) => p.id === id)!);
 const params = (over: Partial<TranscodeParams['source']> = {}, presetId = 'hls-abr'): TranscodeParams => ({

@@ -6,10 +6,10 @@
  * (`clips/a.mp4`), never a path on the server, so a request cannot make it
  * read /etc/passwd.
  */
-import { AppError } from '../errors.ts';
-import type { ChunkSpec } from '../events/job.ts';
-import { validateKey, type Storage } from '../storage/index.ts';
-import type { JobKind } from './kinds.ts';
+import { AppError } from '../../errors.ts';
+import type { ChunkSpec } from '../../events/job.ts';
+import { validateKey, type Storage } from '../../storage/index.ts';
+import type { JobKind } from '../kinds.ts';
 
 interface ChecksumParams {
   inputKey: string;

@@ -13,7 +13,7 @@
  * twice after a restart; the runner checks the chunk's state before work.
  */
 import type { Redis } from 'ioredis';
-import type { ChunkRef } from './chunk-runner.ts';
+import type { ChunkRef } from '../chunk-runner.ts';
 
 export interface WorkQueue {
   enqueue(ref: ChunkRef): Promise<void>;

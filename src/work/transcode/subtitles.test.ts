@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test';
-import { parseProbe } from '../media/probe-parse.ts';
-import { BUILTIN_PRESETS } from '../media/presets.ts';
-import type { Preset, ProbeVerdict } from '../media/types.ts';
-import { sourceFromProbe, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
-import { adoptSubtitleResult, subtitleChunkSpec, subtitleMasterEntries, subtitleTracksOf, type SubtitleChunkResult } from './transcode-subtitles.ts';
+import { parseProbe } from '../../media/probe-parse.ts';
+import { BUILTIN_PRESETS } from '../../media/presets.ts';
+import type { Preset, ProbeVerdict } from '../../types/media.ts';
+import { sourceFromProbe, validateTranscodeParams, type TranscodeParams } from './params.ts';
+import { adoptSubtitleResult, subtitleChunkSpec, subtitleMasterEntries, subtitleTracksOf, type SubtitleChunkResult } from './subtitles.ts';
 
 const preset = (id: string): Preset => structuredClone(BUILTIN_PRESETS.find((p) => p.id === id)!);
 const SUBS = [

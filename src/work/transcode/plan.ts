@@ -1,17 +1,17 @@
 /**
  * The pure half of the `transcode` job kind: what a job encodes (ladder,
  * frame grid, thumbnails, audio) and how it splits into chunks, from its
- * params alone. transcode.ts runs the chunks; transcode-package.ts packages.
+ * params alone. kind.ts runs the chunks; package.ts packages.
  */
-import { AppError } from '../errors.ts';
-import type { ChunkSpec } from '../events/job.ts';
-import { planFrameChunks } from '../media/chunks.ts';
-import { fpsFraction, frameAt, segmentFrames, type Fraction } from '../media/frame-grid.ts';
-import { outputFps, planLadder } from '../media/ladder.ts';
-import { planThumbnails, type ThumbnailPlan } from '../media/sprites.ts';
-import type { PlannedRung } from '../media/types.ts';
-import { outputDuration, type TranscodeParams } from './transcode-params.ts';
-import { subtitleChunkSpec, type SubtitleChunkResult } from './transcode-subtitles.ts';
+import { AppError } from '../../errors.ts';
+import type { ChunkSpec } from '../../events/job.ts';
+import { planFrameChunks } from '../../media/chunks.ts';
+import { fpsFraction, frameAt, segmentFrames, type Fraction } from '../../media/frame-grid.ts';
+import { outputFps, planLadder } from '../../media/ladder.ts';
+import { planThumbnails, type ThumbnailPlan } from '../../media/sprites.ts';
+import type { PlannedRung } from '../../types/media.ts';
+import { outputDuration, type TranscodeParams } from './params.ts';
+import { subtitleChunkSpec, type SubtitleChunkResult } from './subtitles.ts';
 
 export type VideoChunkSpec = {
   type: 'video';

@@ -11,18 +11,18 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveBinaries } from '../media/binaries.ts';
-import { decodeErrors } from '../../test/clips.ts';
-import { transcodeFile } from '../../test/transcode-harness.ts';
-import { runFfmpeg, runFfprobeJson } from '../media/ffmpeg.ts';
-import { parseMediaPlaylist, writeMasterPlaylist } from '../media/hls.ts';
-import { probeAndClassify } from '../media/probe.ts';
-import { BUILTIN_PRESETS } from '../media/presets.ts';
-import { parseVtt } from '../media/subtitles.ts';
-import { createFsStorage } from '../storage/fs.ts';
-import type { TranscodeDeps } from './transcode.ts';
-import { sourceFromProbe, validateTranscodeParams, type TimeRange, type TranscodeParams } from './transcode-params.ts';
-import { runSubtitleChunk, subtitleMasterEntries, type SubtitleChunkResult } from './transcode-subtitles.ts';
+import { resolveBinaries } from '../../media/binaries.ts';
+import { decodeErrors } from '../../../test/clips.ts';
+import { transcodeFile } from '../../../test/transcode-harness.ts';
+import { runFfmpeg, runFfprobeJson } from '../../media/ffmpeg.ts';
+import { parseMediaPlaylist, writeMasterPlaylist } from '../../media/hls.ts';
+import { probeAndClassify } from '../../media/probe.ts';
+import { BUILTIN_PRESETS } from '../../media/presets.ts';
+import { parseVtt } from '../../media/subtitles.ts';
+import { createFsStorage } from '../../storage/fs.ts';
+import type { TranscodeDeps } from './kind.ts';
+import { sourceFromProbe, validateTranscodeParams, type TimeRange, type TranscodeParams } from './params.ts';
+import { runSubtitleChunk, subtitleMasterEntries, type SubtitleChunkResult } from './subtitles.ts';
 
 const SRT = `1
 00:00:01,000 --> 00:00:02,500

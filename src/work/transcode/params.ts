@@ -4,10 +4,10 @@
  * after its preset is edited. Forks may override any of it; `validate`
  * checks the result again.
  */
-import { AppError } from '../errors.ts';
-import { validatePreset } from '../media/preset-validation.ts';
-import { textSubtitleTracks, type SubtitleSource } from '../media/subtitles.ts';
-import type { DemuxOptions, Preset, Probe, ProbeVerdict } from '../media/types.ts';
+import { AppError } from '../../errors.ts';
+import { validatePreset } from '../../media/preset-validation.ts';
+import { textSubtitleTracks, type SubtitleSource } from '../../media/subtitles.ts';
+import type { DemuxOptions, Preset, Probe, ProbeVerdict } from '../../types/media.ts';
 
 export interface TranscodeSource {
   duration: number;

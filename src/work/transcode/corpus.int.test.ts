@@ -8,20 +8,20 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { scanAssets } from '../actors/scan.ts';
-import { submitTranscode } from '../actors/submit.ts';
-import { runFfprobeJson } from '../media/ffmpeg.ts';
-import { assetsTable, jobsTable, type AssetView, type JobView } from '../projections/index.ts';
-import type { System } from '../system.ts';
-import { CORPUS } from '../../test/corpus.ts';
-import { testEnv } from '../../test/system.ts';
-import { waitForJob } from '../../test/wait.ts';
-import { fpsFraction, frameTime, segmentFrames } from '../media/frame-grid.ts';
-import { parseMediaPlaylist } from '../media/hls.ts';
-import { decodeErrors, videoFrames } from '../../test/clips.ts';
-import { fpsOf, ladderOf, type ChunkResult } from './transcode-plan.ts';
-import type { TranscodeResult } from './transcode-package.ts';
-import type { TranscodeParams } from './transcode-params.ts';
+import { scanAssets } from '../../actors/scan.ts';
+import { submitTranscode } from '../../actors/submit.ts';
+import { runFfprobeJson } from '../../media/ffmpeg.ts';
+import { assetsTable, jobsTable, type AssetView, type JobView } from '../../projections/index.ts';
+import type { System } from '../../system.ts';
+import { CORPUS } from '../../../test/corpus.ts';
+import { testEnv } from '../../../test/system.ts';
+import { waitForJob } from '../../../test/wait.ts';
+import { fpsFraction, frameTime, segmentFrames } from '../../media/frame-grid.ts';
+import { parseMediaPlaylist } from '../../media/hls.ts';
+import { decodeErrors, videoFrames } from '../../../test/clips.ts';
+import { fpsOf, ladderOf, type ChunkResult } from './plan.ts';
+import type { TranscodeResult } from './package.ts';
+import type { TranscodeParams } from './params.ts';
 
 /**
  * The frames the output must have for a constant-rate source (nominal =

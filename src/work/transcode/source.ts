@@ -6,11 +6,11 @@
  * usable and still the same media (duration and streams), because the
  * job's plan rests on those facts.
  */
-import { AppError } from '../errors.ts';
-import type { Binaries } from '../media/binaries.ts';
-import { probeAndClassify } from '../media/probe.ts';
-import { toolInput, type Storage } from '../storage/index.ts';
-import { sourceFromProbe, type TranscodeSource } from './transcode-params.ts';
+import { AppError } from '../../errors.ts';
+import type { Binaries } from '../../media/binaries.ts';
+import { probeAndClassify } from '../../media/probe.ts';
+import { toolInput, type Storage } from '../../storage/index.ts';
+import { sourceFromProbe, type TranscodeSource } from './params.ts';
 
 const SAME_DURATION_SECONDS = 0.5;
 

@@ -7,17 +7,17 @@
  * writes the same files.
  */
 import { join } from 'node:path';
-import { AppError } from '../errors.ts';
-import { runFfmpeg } from '../media/ffmpeg.ts';
-import { writeMediaPlaylist, type MasterSubtitle } from '../media/hls.ts';
-import { parseVtt, retimeCues, subtitleExtractArgs, subtitleFolders, writeSubtitleVtt, type SubtitleSource } from '../media/subtitles.ts';
-import { demuxArgs } from '../media/probe-input.ts';
-import { toolInput } from '../storage/index.ts';
-import { makeScratch, removeScratch } from './scratch.ts';
-import type { WorkContext } from './kinds.ts';
-import type { TranscodeDeps } from './transcode.ts';
-import type { SegmentRef } from './transcode-plan.ts';
-import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
+import { AppError } from '../../errors.ts';
+import { runFfmpeg } from '../../media/ffmpeg.ts';
+import { writeMediaPlaylist, type MasterSubtitle } from '../../media/hls.ts';
+import { parseVtt, retimeCues, subtitleExtractArgs, subtitleFolders, writeSubtitleVtt, type SubtitleSource } from '../../media/subtitles.ts';
+import { demuxArgs } from '../../media/probe-input.ts';
+import { toolInput } from '../../storage/index.ts';
+import { makeScratch, removeScratch } from '../scratch.ts';
+import type { WorkContext } from '../kinds.ts';
+import type { TranscodeDeps } from './kind.ts';
+import type { SegmentRef } from './plan.ts';
+import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './params.ts';
 
 export type SubtitleChunkSpec = { type: 'subtitles'; weight: number };
 

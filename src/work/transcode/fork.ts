@@ -7,11 +7,11 @@
  * longer in the output store (cancel and retry remove an attempt's files;
  * an MP4 join removes its parts) is made again, never promised.
  */
-import type { ChunkSpec } from '../events/job.ts';
-import type { Storage } from '../storage/index.ts';
-import type { ForkChunk, ForkPlan } from './kinds.ts';
-import { planTranscode, thumbnailsOf, thumbsInChunk, type AudioChunkSpec, type ChunkResult, type VideoChunkSpec } from './transcode-plan.ts';
-import type { TranscodeParams } from './transcode-params.ts';
+import type { ChunkSpec } from '../../events/job.ts';
+import type { Storage } from '../../storage/index.ts';
+import type { ForkChunk, ForkPlan } from '../kinds.ts';
+import { planTranscode, thumbnailsOf, thumbsInChunk, type AudioChunkSpec, type ChunkResult, type VideoChunkSpec } from './plan.ts';
+import type { TranscodeParams } from './params.ts';
 
 /** The facts of the source that decide its pixels and samples (not its size or time, which only identify the file). */
 const media = (p: TranscodeParams) => {

@@ -7,22 +7,22 @@
  *   once and encodes every rung (and the thumbnails) from it; the audio
  *   chunk encodes the whole track once; outputs go to deterministic keys
  *   under the attempt's prefix, so a chunk run twice writes the same files;
- * - finish (transcode-package.ts): playlists, master, sprites, MP4 join.
+ * - finish (package.ts): playlists, master, sprites, MP4 join.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../errors.ts';
-import type { ChunkSpec } from '../events/job.ts';
-import type { Binaries } from '../media/binaries.ts';
-import { audioArgs, videoChunkArgs, type RungOutput } from '../media/encode-args.ts';
-import { runFfmpeg } from '../media/ffmpeg.ts';
-import { parseMediaPlaylist } from '../media/hls.ts';
-import { segmentFrames } from '../media/frame-grid.ts';
-import type { Preset } from '../media/types.ts';
-import { toolInput, type Storage } from '../storage/index.ts';
-import type { JobKind, WorkContext } from './kinds.ts';
-import { planTranscodeFork } from './transcode-fork.ts';
-import { discardOutputs, finishTranscode } from './transcode-package.ts';
+import { AppError } from '../../errors.ts';
+import type { ChunkSpec } from '../../events/job.ts';
+import type { Binaries } from '../../media/binaries.ts';
+import { audioArgs, videoChunkArgs, type RungOutput } from '../../media/encode-args.ts';
+import { runFfmpeg } from '../../media/ffmpeg.ts';
+import { parseMediaPlaylist } from '../../media/hls.ts';
+import { segmentFrames } from '../../media/frame-grid.ts';
+import type { Preset } from '../../types/media.ts';
+import { toolInput, type Storage } from '../../storage/index.ts';
+import type { JobKind, WorkContext } from '../kinds.ts';
+import { planTranscodeFork } from './fork.ts';
+import { discardOutputs, finishTranscode } from './package.ts';
 import {
   audioOutputOf,
   chunkFrames,
@@ -35,12 +35,12 @@ import {
   type ChunkResult,
   type SegmentRef,
   type VideoChunkSpec,
-} from './transcode-plan.ts';
-import { demuxArgs } from '../media/probe-input.ts';
-import { makeScratch, removeScratch } from './scratch.ts';
-import { recheckSource } from './transcode-source.ts';
-import { runSubtitleChunk, type SubtitleChunkSpec } from './transcode-subtitles.ts';
-import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './transcode-params.ts';
+} from './plan.ts';
+import { demuxArgs } from '../../media/probe-input.ts';
+import { makeScratch, removeScratch } from '../scratch.ts';
+import { recheckSource } from './source.ts';
+import { runSubtitleChunk, type SubtitleChunkSpec } from './subtitles.ts';
+import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './params.ts';
 
 export interface TranscodeDeps {
   input: Storage;

@@ -7,15 +7,15 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { submitJob, submitTranscode } from '../actors/submit.ts';
-import { scanAssets } from '../actors/scan.ts';
-import { assetIdFor } from '../events/asset.ts';
-import type { System } from '../system.ts';
-import { corpusFile } from '../../test/corpus.ts';
-import { gatedKind } from '../../test/gated-kind.ts';
-import { testEnv, type TestEnv } from '../../test/system.ts';
-import { until, waitForJob } from '../../test/wait.ts';
-import { kindsOf } from './kinds.ts';
+import { submitJob, submitTranscode } from '../../actors/submit.ts';
+import { scanAssets } from '../../actors/scan.ts';
+import { assetIdFor } from '../../events/asset.ts';
+import type { System } from '../../system.ts';
+import { corpusFile } from '../../../test/corpus.ts';
+import { gatedKind } from '../../../test/gated-kind.ts';
+import { testEnv, type TestEnv } from '../../../test/system.ts';
+import { until, waitForJob } from '../../../test/wait.ts';
+import { kindsOf } from '../kinds.ts';
 
 const envs: TestEnv[] = [];
 const env = (label: string, extra: Record<string, string>) => {
@@ -81,7 +81,7 @@ describe('the Redis work queue', () => {
   });
 
   test('MPR_WORK_QUEUE=redis needs REDIS_URL; MPR_WORKERS=0 needs the Redis queue', async () => {
-    const { parseConfig } = await import('../config.ts');
+    const { parseConfig } = await import('../../config.ts');
     expect(() => parseConfig({ MPR_WORK_QUEUE: 'redis' })).toThrow('MPR_WORK_QUEUE: is "redis" but REDIS_URL is not set');
     expect(() => parseConfig({ MPR_WORKERS: '0' })).toThrow('MPR_WORKERS: 0 leaves nobody to do the work');
   });

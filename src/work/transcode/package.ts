@@ -7,21 +7,21 @@
  */
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../errors.ts';
-import { joinMp4Args, posterArgs, spriteSheetArgs } from '../media/encode-args.ts';
-import { runFfmpeg } from '../media/ffmpeg.ts';
-import { measureBandwidth, writeMasterPlaylist, writeMediaPlaylist } from '../media/hls.ts';
-import { audioCodecs } from '../media/ladder.ts';
-import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../media/sprites.ts';
-import { demuxArgs } from '../media/probe-input.ts';
-import { toolInput } from '../storage/index.ts';
-import type { JobContext } from './kinds.ts';
-import type { TranscodeDeps } from './transcode.ts';
-import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf, type ChunkResult, type SegmentRef } from './transcode-plan.ts';
-import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './transcode-params.ts';
-import { makeScratch, removeAttemptScratch, removeScratch } from './scratch.ts';
-import { verifyTranscode, type VerifyPlan } from './transcode-verify.ts';
-import { adoptSubtitleResult, subtitleMasterEntries, type SubtitleChunkResult } from './transcode-subtitles.ts';
+import { AppError } from '../../errors.ts';
+import { joinMp4Args, posterArgs, spriteSheetArgs } from '../../media/encode-args.ts';
+import { runFfmpeg } from '../../media/ffmpeg.ts';
+import { measureBandwidth, writeMasterPlaylist, writeMediaPlaylist } from '../../media/hls.ts';
+import { audioCodecs } from '../../media/ladder.ts';
+import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../../media/sprites.ts';
+import { demuxArgs } from '../../media/probe-input.ts';
+import { toolInput } from '../../storage/index.ts';
+import type { JobContext } from '../kinds.ts';
+import type { TranscodeDeps } from './kind.ts';
+import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf, type ChunkResult, type SegmentRef } from './plan.ts';
+import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './params.ts';
+import { makeScratch, removeAttemptScratch, removeScratch } from '../scratch.ts';
+import { verifyTranscode, type VerifyPlan } from './verify.ts';
+import { adoptSubtitleResult, subtitleMasterEntries, type SubtitleChunkResult } from './subtitles.ts';
 
 export interface Rendition {
   name: string;

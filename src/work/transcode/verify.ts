@@ -9,11 +9,11 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../errors.ts';
-import { runFfmpeg, runFfprobeJson, runFfprobeLines } from '../media/ffmpeg.ts';
-import { parseMediaPlaylist } from '../media/hls.ts';
-import { toolInput, type Storage } from '../storage/index.ts';
-import type { Rendition, TranscodeResult } from './transcode-package.ts';
+import { AppError } from '../../errors.ts';
+import { runFfmpeg, runFfprobeJson, runFfprobeLines } from '../../media/ffmpeg.ts';
+import { parseMediaPlaylist } from '../../media/hls.ts';
+import { toolInput, type Storage } from '../../storage/index.ts';
+import type { Rendition, TranscodeResult } from './package.ts';
 
 export interface VerifyPlan {
   /** Seconds each video rendition should last. */

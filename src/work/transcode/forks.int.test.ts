@@ -10,16 +10,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanAssets } from '../actors/scan.ts';
-import { forkJob, forkSummary, planFork } from '../actors/replay.ts';
-import { prepareFork, submitTranscode } from '../actors/submit.ts';
-import { assetIdFor } from '../events/asset.ts';
-import type { JobView } from '../projections/index.ts';
-import type { System } from '../system.ts';
-import { makeClip, videoFrames } from '../../test/clips.ts';
-import { testEnv, type TestEnv } from '../../test/system.ts';
-import { waitForJob } from '../../test/wait.ts';
-import type { TranscodeResult } from './transcode-package.ts';
+import { scanAssets } from '../../actors/scan.ts';
+import { forkJob, forkSummary, planFork } from '../../actors/replay.ts';
+import { prepareFork, submitTranscode } from '../../actors/submit.ts';
+import { assetIdFor } from '../../events/asset.ts';
+import type { JobView } from '../../projections/index.ts';
+import type { System } from '../../system.ts';
+import { makeClip, videoFrames } from '../../../test/clips.ts';
+import { testEnv, type TestEnv } from '../../../test/system.ts';
+import { waitForJob } from '../../../test/wait.ts';
+import type { TranscodeResult } from './package.ts';
 
 const SLOW = 240_000;
 
