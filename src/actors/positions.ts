@@ -3,6 +3,7 @@
  * log: SQLite in embedded mode, Redis (positions-redis.ts) in scale-out mode.
  */
 import type { Database } from 'bun:sqlite';
+import { AppError } from '../errors.ts';
 
 export interface PositionStore {
   /** 0 when nothing was stored under that name. */
@@ -19,6 +20,12 @@ export const createSqlitePositions = (db: Database): PositionStore => {
       return qGet.get(name)?.position ?? 0;
     },
     async set(name, position) {
+      // Same rule and error as positions-redis.ts: the column would take a
+      // fraction, -1 or Infinity as is, and NaN only as a raw NOT NULL error;
+      // any of them read back as a position would misplace the router.
+      if (!Number.isSafeInteger(position) || position < 0) {
+        throw new AppError('validation', `router position for ${name} must be a whole number >= 0, got ${position}`);
+      }
       qSet.run(name, position);
     },
   };
