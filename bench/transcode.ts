@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BusMessage } from '../src/live/bus.ts';
 import { scanAssets } from '../src/actors/scan.ts';
-import { submitTranscode } from '../src/actors/submit.ts';
+import { submitTranscode } from '../src/work/transcode/submit.ts';
 import { presetDecider } from '../src/actors/preset.ts';
 import { parseConfig } from '../src/config.ts';
 import { assetIdFor } from '../src/events/asset.ts';

@@ -40,3 +40,9 @@ export const isAppError = (e: unknown, code?: ErrorCode): e is AppError =>
   e instanceof AppError && (code === undefined || e.code === code);
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The tool output an error carries (ffmpeg's stderr tail), if any. */
+export const errorDetail = (err: unknown): string | null => {
+  const d = (err as { stderrTail?: unknown } | null)?.stderrTail;
+  return typeof d === 'string' && d.length > 0 ? d : null;
+};

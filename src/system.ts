@@ -11,6 +11,8 @@ import { createRedisBus } from './live/bus-redis.ts';
 import { hostname } from 'node:os';
 import { nanoid } from 'nanoid';
 import { createJobRouters } from './actors/job-routers.ts';
+import { kindsOf, type JobKinds } from './actors/job-kind.ts';
+import { actorsOf, type Actors } from './actors/registry.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
 import { startRouter, type RunningRouter } from './actors/router.ts';
@@ -22,17 +24,23 @@ import { createRedisLog } from './events/log/redis.ts';
 import { createSqliteLog } from './events/log/sqlite.ts';
 import { openDataFolder } from './data-folder.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { allProjections, createProjectionRunner, findPreset, type ProjectionRunner } from './projections/index.ts';
+import { allProjections, assetsTable, createProjectionRunner, findPreset, type ProjectionRunner } from './projections/index.ts';
 import { resolveBinaries, type Binaries } from './media/binaries.ts';
 import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
 import { createChecksumKind } from './work/checksum/kind.ts';
-import { kindsOf, type JobKinds } from './work/kinds.ts';
-import { createChunkRunner, type WorkStats } from './work/chunk-runner.ts';
+import { createDispatchRouter } from './work/dispatch.ts';
+import { createWorkerPool } from './work/pool/pool.ts';
+import { builtinTasksEntry, type BuiltinTasks } from './work/pool/builtin-tasks.ts';
+import type { WorkerPool } from './work/pool/index.ts';
+import { createChunkRunner, type WorkStats } from './work/runner.ts';
 import { createProgressTracker } from './work/progress.ts';
-import { createRedisWorkQueue, type WorkQueue } from './work/queue/redis.ts';
+import type { WorkQueue } from './work/queue/index.ts';
+import { createMemoryWorkQueue } from './work/queue/memory.ts';
+import { createRedisWorkQueue } from './work/queue/redis.ts';
 import { runWorker } from './work/worker.ts';
 import { createTranscodeKind } from './work/transcode/kind.ts';
+import type { TranscodeAsset } from './work/transcode/deps.ts';
 import { workDirOf } from './work/scratch.ts';
 
 export interface System {
@@ -43,17 +51,22 @@ export interface System {
   bus: LiveBus;
   positions: PositionStore;
   runtime: Runtime;
+  /** Typed handles on the runtime, by stream kind (the stream registry). */
+  actors: Actors;
   projections: ProjectionRunner;
   kinds: JobKinds;
   storage: { input: Storage; output: Storage };
   /** ffmpeg and ffprobe, resolved on first use (AppError 'unavailable' when missing). */
   bins: () => Binaries;
   now: () => string;
-  /** The shared work queue when MPR_WORK_QUEUE=redis, else null (chunks run in the routers' process). */
-  queue: WorkQueue | null;
+  /** The work queue: in-process (chunks run in the routers' process), or the Redis consumer group when MPR_WORK_QUEUE=redis. */
+  queue: WorkQueue;
+  /** Bun Workers for CPU-bound JS work (MPR_WORKERS threads, started on first use). */
+  pool: WorkerPool<BuiltinTasks>;
   /**
-   * Starts the routers (actors' process managers), the live projections and,
-   * with the Redis work queue and MPR_WORKERS > 0, a worker loop.
+   * Starts the routers (actors' process managers), the live projections and
+   * a worker loop: with the in-process queue beside the routers (it is their
+   * only taker), with the Redis queue when MPR_WORKERS > 0.
    */
   start(parts?: { routers?: boolean; projections?: boolean; worker?: boolean }): Promise<void>;
   routers(): RunningRouter[];
@@ -105,17 +118,26 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const binEnv = { FFMPEG_PATH: config.ffmpegPath ?? undefined, FFPROBE_PATH: config.ffprobePath ?? undefined, PATH: process.env.PATH };
   const bins = () => resolveBinaries(binEnv);
   const workers = opts.workConcurrency ?? config.workers;
+  const findAsset = (id: string): TranscodeAsset | null => {
+    const a = assetsTable.load(db, [id]);
+    return a && { id: a.id, key: a.key, status: a.status, reason: a.reason, size: a.size, modifiedAt: a.modified_at, probe: a.probe, verdict: a.verdict };
+  };
+  // The first kind is what a request that names none means.
   const kinds =
     opts.kinds ??
     kindsOf(
+      createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: workDirOf(config.dataDir), workers, findPreset: (id) => findPreset(db, id), findAsset }),
       createChecksumKind({ input: storage.input }),
-      createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: workDirOf(config.dataDir), workers, findPreset: (id) => findPreset(db, id) }),
     );
   const progress = createProgressTracker({ bus, now });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
   const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers, worker: nodeId });
-  const queue = config.workQueue === 'redis' ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...opts.queueTimings }) : null;
-  const projections = createProjectionRunner({ db, log, projections: allProjections(), logger });
+  const shared = config.workQueue === 'redis';
+  const queue = shared ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...opts.queueTimings }) : createMemoryWorkQueue();
+  // The in-process queue's only taker is this process: it runs at least one item at a time.
+  const takers = shared ? workers : Math.max(1, workers);
+  const pool = createWorkerPool<BuiltinTasks>({ size: workers, entry: builtinTasksEntry, name: 'mpr' });
+  const projections = createProjectionRunner({ db, log, projections: allProjections(kinds), logger });
   projections.init();
 
   const stop = new AbortController();
@@ -130,17 +152,19 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     bus,
     positions,
     runtime,
+    actors: actorsOf(runtime),
     projections,
     kinds,
     storage,
     bins,
     queue,
+    pool,
     now,
     async start(parts = {}) {
       if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
       if (parts.routers ?? true) {
         const startRouters = async (signal: AbortSignal) => {
-          const routers = createJobRouters({ runtime, kinds, now, workConcurrency: workers, runner, enqueue: queue ? (ref) => queue.enqueue(ref) : undefined });
+          const routers = [...createJobRouters({ runtime, kinds, now }), createDispatchRouter({ queue, concurrency: shared ? 8 : 2 * takers })];
           const mine: RunningRouter[] = [];
           for (const r of routers) mine.push(await startRouter(r, { log, positions, logger, signal }));
           running.push(...mine);
@@ -168,15 +192,15 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
           tasks.push((await startRouters(stop.signal)).done);
         }
       }
-      if (queue && (parts.worker ?? true) && workers > 0) {
-        tasks.push(runWorker({ log, runner, queue, logger, concurrency: workers, signal: stop.signal }));
-      }
+      const worker = shared ? (parts.worker ?? true) && workers > 0 : (parts.routers ?? true);
+      if (worker) tasks.push(runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal }));
     },
     routers: () => [...running],
     work: (): WorkStats => runner.stats(),
     async close() {
       stop.abort();
       await Promise.allSettled(tasks);
+      await pool.close();
       await log.close();
       await bus.close();
       redis?.disconnect();

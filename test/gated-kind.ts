@@ -3,7 +3,7 @@
  * stop the system with work in flight. It counts effects started and
  * finished per chunk to prove nothing runs twice that should not.
  */
-import type { JobKind, WorkProgress } from '../src/work/kinds.ts';
+import type { JobKind, WorkProgress } from '../src/actors/job-kind.ts';
 import { AppError } from '../src/errors.ts';
 
 export const gatedKind = (chunks: number) => {

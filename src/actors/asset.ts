@@ -30,8 +30,7 @@ export type AssetCommand =
 
 export const initialAsset = (): AssetState => ({ status: 'none', id: '', key: '', comment: '', facts: null, missing: false });
 
-export const evolveAsset = (s: AssetState, e: StoredEvent<AssetEvent> | StoredEvent): AssetState => {
-  const ev = e as StoredEvent<AssetEvent>;
+export const evolveAsset = (s: AssetState, ev: StoredEvent<AssetEvent>): AssetState => {
   switch (ev.type) {
     case 'AssetRegistered': {
       const { assetId, key, at: _at, ...facts } = ev.data;

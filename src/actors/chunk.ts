@@ -42,8 +42,7 @@ export const initialChunk = (): ChunkState => ({
   worker: null,
 });
 
-export const evolveChunk = (s: ChunkState, e: StoredEvent<ChunkEvent> | StoredEvent): ChunkState => {
-  const ev = e as StoredEvent<ChunkEvent>;
+export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkState => {
   switch (ev.type) {
     case 'ChunkCreated':
       return {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { jobStream } from '../events/job.ts';
 import { chunkStream } from '../events/chunk.ts';
-import { kindsOf } from '../work/kinds.ts';
+import { kindsOf } from './job-kind.ts';
 import { combineHashes } from '../work/checksum/kind.ts';
 import { CORPUS, corpusFile } from '../../test/corpus.ts';
 import { testEnv, type Backend, type TestEnv } from '../../test/system.ts';

@@ -1,25 +1,21 @@
 /**
  * The process managers that move jobs along:
  * - `jobs`: JobCreated/JobForked → plan; JobPlanned/JobForked → spawn chunk
- *   actors; ChunkReported → complete when every chunk reported; JobCancelled
- *   or JobFailed → abort the job's running chunks.
- * - `chunk-work`: ChunkCreated → run the work (the effect) → ChunkSucceeded
- *   or ChunkFailed.
+ *   actors; ChunkReported → complete when every chunk reported.
  * - `chunk-reports`: ChunkSucceeded / ChunkFailed → ReportChunk / FailJob.
- * - `job-cleanup`: JobFailed / JobCancelled → the kind discards that
- *   attempt's partial outputs.
+ * - `job-cleanup`: once an attempt has ended (JobFailed, JobCancelled, a
+ *   retry) and no taker of its chunks is still at work, the kind discards
+ *   that attempt's partial outputs.
+ * Handing chunks to workers is the work layer's router (src/work/dispatch.ts).
  * Every step checks state first, so a re-delivered event has no second effect.
  */
-import { errorMessage, isAppError } from '../errors.ts';
-import { chunkStream, type ChunkEvent } from '../events/chunk.ts';
-import { jobStream, type JobEvent } from '../events/job.ts';
-import { streamId } from '../events/index.ts';
-import type { StoredEvent } from '../events/types.ts';
-import type { ChunkRunner } from '../work/chunk-runner.ts';
-import { detailOf } from '../work/chunk-runner.ts';
-import type { JobKinds } from '../work/kinds.ts';
-import { chunkDecider } from './chunk.ts';
-import { jobDecider, missingChunks, TERMINAL, type JobState } from './job.ts';
+import { errorDetail, errorMessage } from '../errors.ts';
+import { streamId, type LoggedEvent } from '../events/index.ts';
+import { fold } from './decider.ts';
+import { withRetries } from './failure-policy.ts';
+import { missingChunks, TERMINAL, type JobState } from './job.ts';
+import type { JobKinds } from './job-kind.ts';
+import { actorsOf, STREAMS } from './registry.ts';
 import { stateAt } from './replay.ts';
 import type { Router } from './router.ts';
 import type { CommandMeta, Runtime } from './runtime.ts';
@@ -28,24 +24,28 @@ export interface JobRouterDeps {
   runtime: Runtime;
   kinds: JobKinds;
   now: () => string;
-  /** Chunks run at once in this process (the local pool). */
-  workConcurrency: number;
-  runner: ChunkRunner;
-  /** Scale-out: hand chunks to the shared work queue instead of running them here. */
-  enqueue?: (ref: { jobId: string; n: number; attempt: number }) => Promise<void>;
+  /** Tries of a job's planning and finishing steps before the job fails (the failure policy decides which errors are retried). */
+  stepAttempts?: number;
+  stepBackoffMs?: number;
 }
+
+/** Whether an attempt of a job is over: a later attempt began, or this one failed or was cancelled. */
+export const attemptOver = (job: JobState, attempt: number): boolean =>
+  job.attempt !== attempt || job.status === 'failed' || job.status === 'cancelled';
 
 export const createJobRouters = (d: JobRouterDeps): Router[] => {
   const { runtime, kinds, now } = d;
+  const actors = actorsOf(runtime);
+  const retry = { attempts: d.stepAttempts ?? 3, backoffMs: d.stepBackoffMs ?? 100 };
 
-  const metaFor = (e: StoredEvent, actor: string, jobId: string): CommandMeta => ({ actor, causationId: String(e.position), correlationId: jobId });
+  const metaFor = (e: LoggedEvent, actor: string, jobId: string): CommandMeta => ({ actor, causationId: String(e.position), correlationId: jobId });
 
   const failJob = (jobId: string, reason: string, meta: CommandMeta, extra: { detail?: string | null; attempt?: number } = {}) =>
-    runtime.execute(jobStream(jobId), jobDecider, { type: 'FailJob', data: { reason, ...extra, at: now() } }, meta);
+    actors.job(jobId).execute({ type: 'FailJob', data: { reason, ...extra, at: now() } }, meta);
 
-  const advance = async (jobId: string, e: StoredEvent, spawn: boolean, signal: AbortSignal) => {
+  const advance = async (jobId: string, e: LoggedEvent, spawn: boolean, signal: AbortSignal) => {
     const meta = metaFor(e, 'router:jobs', jobId);
-    const { state } = await runtime.load(jobStream(jobId), jobDecider);
+    const { state } = await actors.job(jobId).load();
     const kind = kinds.get(state.kind);
     if (TERMINAL.has(state.status) || state.status === 'none') return;
     if (!kind) return void (await failJob(jobId, `unknown job kind "${state.kind}"`, meta));
@@ -53,40 +53,36 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     const ctx = { jobId, attempt: state.attempt, signal };
     const attempt = state.attempt;
     if (state.status === 'created') {
-      let chunks;
-      try {
-        chunks = await kind.plan(state.params, ctx);
-      } catch (err) {
-        if (signal.aborted) return;
-        if (isAppError(err, 'unavailable')) throw err; // storage or a service is down: the router retries
-        return void (await failJob(jobId, `planning failed: ${errorMessage(err)}`, meta, { detail: detailOf(err), attempt }));
+      const planned = await withRetries(() => kind.plan(state.params, ctx), { ...retry, signal });
+      if (!planned.ok) {
+        if (planned.outcome === 'stop') return;
+        return void (await failJob(jobId, `planning failed: ${errorMessage(planned.error)}`, meta, { detail: errorDetail(planned.error), attempt }));
       }
-      await runtime.execute(jobStream(jobId), jobDecider, { type: 'PlanJob', data: { chunks, at: now() } }, meta);
+      await actors.job(jobId).execute({ type: 'PlanJob', data: { chunks: planned.value, at: now() } }, meta);
       return; // JobPlanned comes back through this router and spawns the chunks
     }
 
     const missing = missingChunks(state);
     if (missing.length === 0) {
       const results = [...state.plan!].sort((a, b) => a.n - b.n).map((c) => state.done[String(c.n)]);
-      let result: unknown;
-      try {
-        result = kind.combine(results, state.params);
-        if (kind.finish) result = await kind.finish(result, state.params, ctx);
-      } catch (err) {
-        if (signal.aborted) return;
-        if (isAppError(err, 'unavailable')) throw err;
-        return void (await failJob(jobId, `finishing failed: ${errorMessage(err)}`, meta, { detail: detailOf(err), attempt }));
+      const finished = await withRetries(
+        async () => {
+          const combined = kind.combine(results, state.params);
+          return kind.finish ? kind.finish(combined, state.params, ctx) : combined;
+        },
+        { ...retry, signal },
+      );
+      if (!finished.ok) {
+        if (finished.outcome === 'stop') return;
+        return void (await failJob(jobId, `finishing failed: ${errorMessage(finished.error)}`, meta, { detail: errorDetail(finished.error), attempt }));
       }
-      await runtime.execute(jobStream(jobId), jobDecider, { type: 'CompleteJob', data: { result, at: now() } }, meta);
+      await actors.job(jobId).execute({ type: 'CompleteJob', data: { result: finished.value, at: now() } }, meta);
     } else if (spawn) {
       await Promise.all(
         missing.map((c) =>
-          runtime.execute(
-            chunkStream(jobId, c.n, attempt),
-            chunkDecider,
-            { type: 'CreateChunk', data: { jobId, n: c.n, attempt, kind: state.kind, spec: c.spec, params: state.params, at: now() } },
-            meta,
-          ),
+          actors
+            .chunk(jobId, c.n, attempt)
+            .execute({ type: 'CreateChunk', data: { jobId, n: c.n, attempt, kind: state.kind, spec: c.spec, params: state.params, at: now() } }, meta),
         ),
       );
     }
@@ -94,62 +90,80 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
 
   const jobs: Router = {
     name: 'jobs',
-    types: new Set<JobEvent['type']>(['JobCreated', 'JobForked', 'JobPlanned', 'ChunkReported', 'JobCancelled', 'JobFailed', 'JobRetried']),
+    types: new Set(['JobCreated', 'JobForked', 'JobPlanned', 'ChunkReported', 'JobRetried']),
     concurrency: 8,
     async handle(e, signal) {
-      const jobId = streamId(e.stream);
-      if (e.type === 'JobCancelled' || e.type === 'JobFailed') {
-        d.runner.abortJob(jobId);
-        return;
-      }
-      await advance(jobId, e, e.type !== 'ChunkReported', signal);
-    },
-  };
-
-  // Work and reporting are separate routers so that a report never queues
-  // behind long-running work for other chunks.
-  const work: Router = {
-    name: 'chunk-work',
-    types: new Set<ChunkEvent['type']>(['ChunkCreated']),
-    concurrency: d.enqueue ? 8 : Math.max(1, d.workConcurrency),
-    handle: async (ev, signal) => {
-      const e = ev as StoredEvent<ChunkEvent>;
-      const ref = { jobId: e.data.jobId, n: e.data.n, attempt: e.data.attempt ?? 1 };
-      if (d.enqueue) return d.enqueue(ref);
-      await d.runner.run(ref, signal, metaFor(e, 'router:chunk-work', ref.jobId));
+      await advance(streamId(e.stream), e, e.type !== 'ChunkReported', signal);
     },
   };
 
   const reports: Router = {
     name: 'chunk-reports',
-    types: new Set<ChunkEvent['type']>(['ChunkSucceeded', 'ChunkFailed']),
+    types: new Set(['ChunkSucceeded', 'ChunkFailed']),
     concurrency: 8,
-    async handle(ev) {
-      const e = ev as StoredEvent<ChunkEvent>;
+    async handle(e) {
+      if (e.type !== 'ChunkSucceeded' && e.type !== 'ChunkFailed') return;
       const meta = metaFor(e, 'router:chunk-reports', e.data.jobId);
       const attempt = e.data.attempt ?? 1;
+      // A late result of an attempt that is over is dropped by the job decider (it reports only to the current attempt).
       if (e.type === 'ChunkSucceeded') {
-        await runtime.execute(jobStream(e.data.jobId), jobDecider, { type: 'ReportChunk', data: { n: e.data.n, result: e.data.result, attempt, at: now() } }, meta);
-      } else if (e.type === 'ChunkFailed') {
+        await actors.job(e.data.jobId).execute({ type: 'ReportChunk', data: { n: e.data.n, result: e.data.result, attempt, at: now() } }, meta);
+      } else {
         await failJob(e.data.jobId, e.data.reason, meta, { detail: e.data.detail ?? null, attempt });
       }
     },
   };
 
+  /** True when no chunk of the attempt is held by a taker: every one that started has finished, so nothing more will be uploaded. */
+  const noTakerAtWork = async (job: JobState, attempt: number): Promise<boolean> => {
+    for (const c of job.plan ?? []) {
+      if ((await actors.chunk(job.id, c.n, attempt).load()).state.status === 'started') return false;
+    }
+    return true;
+  };
+
+  /** The job as it was in `attempt` (its plan and params), from its stream: a later retry has replaced them in the current state. */
+  const attemptState = async (jobId: string, attempt: number): Promise<JobState | null> => {
+    const d = STREAMS.job.decider;
+    let state = d.initial();
+    let found: JobState | null = null;
+    for (const ev of await runtime.log.readStream(STREAMS.job.id(jobId))) {
+      state = fold(d, [ev], state);
+      if (state.attempt === attempt) found = state;
+    }
+    return found;
+  };
+
+  const discard = async (job: JobState, attempt: number) => {
+    await kinds.get(job.kind)?.discard?.(job.params, { jobId: job.id, attempt });
+  };
+
+  // An attempt's outputs are discarded only once no taker of its chunks —
+  // local or on another machine — is still at work, so a late upload cannot
+  // land after the discard: the attempt's end discards when nothing is taken,
+  // else the last taker's own end (its chunk's outcome) does.
   const cleanup: Router = {
     name: 'job-cleanup',
-    types: new Set<JobEvent['type']>(['JobFailed', 'JobCancelled']),
+    types: new Set(['JobFailed', 'JobCancelled', 'ChunkSucceeded', 'ChunkFailed', 'ChunkCancelled']),
     concurrency: 4,
     async handle(e) {
-      const jobId = streamId(e.stream);
-      // The state as of this event: a later retry must not lose the new attempt's outputs.
-      const state = (await stateAt(runtime.log, e.stream, e.position)).state as JobState;
-      const kind = kinds.get(state.kind);
-      // Running chunks stop first (the jobs router aborts them); wait for them so no upload lands after the cleanup.
-      for (let i = 0; i < 50 && d.runner.isRunning(jobId); i++) await Bun.sleep(20);
-      await kind?.discard?.(state.params, { jobId, attempt: state.attempt });
+      if (e.type === 'JobFailed' || e.type === 'JobCancelled') {
+        // The state as of this event: a later retry must not lose the new attempt's outputs.
+        const job = (await stateAt(runtime.log, e.stream, e.position)).state as JobState;
+        if (await noTakerAtWork(job, job.attempt)) await discard(job, job.attempt);
+        return;
+      }
+      if (e.type !== 'ChunkSucceeded' && e.type !== 'ChunkFailed' && e.type !== 'ChunkCancelled') return;
+      const attempt = e.data.attempt ?? 1;
+      const { state: job } = await actors.job(e.data.jobId).load();
+      if (!job.plan || !attemptOver(job, attempt)) return;
+      // Only a chunk that was taken can have written anything.
+      const events = await runtime.log.readStream(e.stream);
+      if (!events.some((x) => x.type === 'ChunkStarted' && x.position < e.position)) return;
+      const then = attempt === job.attempt ? job : await attemptState(job.id, attempt);
+      if (then && (await noTakerAtWork(then, attempt))) await discard(then, attempt);
     },
   };
 
-  return [jobs, work, reports, cleanup];
+  return [jobs, reports, cleanup];
 };

@@ -51,8 +51,7 @@ export const initialJob = (): JobState => ({
   attempt: 1,
 });
 
-export const evolveJob = (s: JobState, e: StoredEvent<JobEvent> | StoredEvent): JobState => {
-  const ev = e as StoredEvent<JobEvent>;
+export const evolveJob = (s: JobState, ev: StoredEvent<JobEvent>): JobState => {
   switch (ev.type) {
     case 'JobCreated':
       return { ...initialJob(), status: 'created', id: ev.data.jobId, kind: ev.data.kind, params: ev.data.params };

@@ -17,8 +17,7 @@ export type PresetCommand =
 
 export const initialPreset = (): PresetState => ({ status: 'none', preset: null });
 
-export const evolvePreset = (s: PresetState, e: StoredEvent<PresetEvent> | StoredEvent): PresetState => {
-  const ev = e as StoredEvent<PresetEvent>;
+export const evolvePreset = (s: PresetState, ev: StoredEvent<PresetEvent>): PresetState => {
   switch (ev.type) {
     case 'PresetCreated':
     case 'PresetUpdated':

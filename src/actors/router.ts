@@ -8,19 +8,21 @@
  * idempotent: deciders answer a repeated command with no events, and shells
  * check state before an effect.
  */
-import { isAppError, errorMessage } from '../errors.ts';
+import { errorMessage } from '../errors.ts';
+import type { DomainEventType, LoggedEvent } from '../events/index.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Logger } from '../logger.ts';
+import { withRetries } from './failure-policy.ts';
 import type { PositionStore } from './positions.ts';
 
 export interface Router {
   name: string;
   /** Event types it reacts to; other events only move its position. */
-  types: ReadonlySet<string>;
+  types: ReadonlySet<DomainEventType>;
   /** Events handled at once (default 1: strictly in order). */
   concurrency?: number;
-  handle(event: StoredEvent, signal: AbortSignal): Promise<void>;
+  handle(event: LoggedEvent, signal: AbortSignal): Promise<void>;
 }
 
 export interface RunningRouter {
@@ -43,8 +45,6 @@ export interface RouterDeps {
   backoffMs?: number;
 }
 
-// Rejections that a retry cannot change.
-const FINAL = ['validation', 'not_found', 'invalid_state', 'unrecoverable', 'too_large'] as const;
 
 export const startRouter = async (router: Router, deps: RouterDeps): Promise<RunningRouter> => {
   const { log, positions, logger, signal } = deps;
@@ -87,24 +87,15 @@ export const startRouter = async (router: Router, deps: RouterDeps): Promise<Run
     void save();
   };
 
+  // The failure policy decides what is retried; an event given up on is logged and passed over.
   const handle = async (event: StoredEvent) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await router.handle(event, signal);
-        return;
-      } catch (e) {
-        if (signal.aborted) return;
-        const final = FINAL.some((code) => isAppError(e, code));
-        if (final || attempt >= attempts) {
-          logger.error(`router ${router.name}: gave up on ${event.type} at position ${event.position}`, {
-            stream: event.stream,
-            attempt,
-            error: errorMessage(e),
-          });
-          return;
-        }
-        await Bun.sleep(backoffMs * 2 ** (attempt - 1));
-      }
+    const r = await withRetries(() => router.handle(event as LoggedEvent, signal), { attempts, backoffMs, signal });
+    if (!r.ok && r.outcome === 'fail') {
+      logger.error(`router ${router.name}: gave up on ${event.type} at position ${event.position}`, {
+        stream: event.stream,
+        attempt: r.tries,
+        error: errorMessage(r.error),
+      });
     }
   };
 
@@ -114,7 +105,7 @@ export const startRouter = async (router: Router, deps: RouterDeps): Promise<Run
         // Resume after the last event seen, not the last committed: events
         // still in flight in this process must not be delivered twice.
         for await (const event of log.subscribe(lastSeen, signal)) {
-          if (!router.types.has(event.type)) {
+          if (!router.types.has(event.type as DomainEventType)) {
             lastSeen = event.position;
             if (inFlight.size === 0) advance();
             continue;

@@ -25,7 +25,7 @@ export type CommandMeta = Partial<Omit<EventMeta, 'at'>>;
 
 export interface Runtime {
   readonly log: EventLog;
-  load<S>(stream: string, decider: Evolver<S>): Promise<Loaded<S>>;
+  load<S, E extends EventShape>(stream: string, decider: Evolver<S, E>): Promise<Loaded<S>>;
   execute<S, C, E extends EventShape>(stream: string, decider: Decider<S, C, E>, command: C, meta?: CommandMeta): Promise<ExecuteResult<S>>;
 }
 
@@ -47,7 +47,7 @@ export const createRuntime = (opts: { log: EventLog; cacheSize?: number; maxConf
     if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
   };
 
-  const load = async <S>(stream: string, decider: Evolver<S>): Promise<Loaded<S>> => {
+  const load = async <S, E extends EventShape>(stream: string, decider: Evolver<S, E>): Promise<Loaded<S>> => {
     const hit = cache.get(stream);
     const base = hit && hit.decider === decider ? (hit.loaded as Loaded<S>) : { state: decider.initial(), version: 0, position: 0 };
     const newer = await log.readStream(stream, base.version + 1);

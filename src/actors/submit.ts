@@ -1,72 +1,55 @@
 /** Entry points that users' requests (HTTP, CLI) use to start and stop jobs. */
 import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
-import { jobStream } from '../events/job.ts';
-import type { Database } from 'bun:sqlite';
-import { assetsTable, findPreset } from '../projections/index.ts';
-import type { JobKinds } from '../work/kinds.ts';
 import type { ForkRequest } from './replay.ts';
-import { sourceFromProbe } from '../work/transcode/params.ts';
-import { jobDecider } from './job.ts';
+import type { JobKinds } from './job-kind.ts';
 import { mergeOverrides } from './overrides.ts';
+import { actorsOf } from './registry.ts';
 import type { Runtime } from './runtime.ts';
 
+type Deps = { runtime: Runtime; now: () => string };
+
+const kindNamed = (kinds: JobKinds, name: string) => {
+  const kind = kinds.get(name);
+  if (!kind) throw new AppError('validation', `unknown job kind "${name}" (known: ${kinds.names().join(', ')})`);
+  return kind;
+};
+
 export const submitJob = async (
-  d: { runtime: Runtime; kinds: JobKinds; now: () => string },
+  d: Deps & { kinds: JobKinds },
   req: { kind: string; params: Record<string, unknown>; jobId?: string; actor?: string },
 ): Promise<{ jobId: string; position: number }> => {
-  const kind = d.kinds.get(req.kind);
-  if (!kind) throw new AppError('validation', `unknown job kind "${req.kind}" (known: ${[...d.kinds.keys()].join(', ')})`);
-  const params = kind.validate(req.params);
+  const params = kindNamed(d.kinds, req.kind).validate(req.params);
   const jobId = req.jobId ?? nanoid(12);
-  const r = await d.runtime.execute(
-    jobStream(jobId),
-    jobDecider,
-    { type: 'CreateJob', data: { jobId, kind: req.kind, params, at: d.now() } },
-    { actor: req.actor ?? 'api', correlationId: jobId },
-  );
+  const r = await actorsOf(d.runtime)
+    .job(jobId)
+    .execute({ type: 'CreateJob', data: { jobId, kind: req.kind, params, at: d.now() } }, { actor: req.actor ?? 'api', correlationId: jobId });
   return { jobId, position: r.position };
 };
 
-export const cancelJob = async (d: { runtime: Runtime; now: () => string }, jobId: string, reason = 'cancelled by user') => {
-  const r = await d.runtime.execute(jobStream(jobId), jobDecider, { type: 'CancelJob', data: { reason, at: d.now() } }, { actor: 'api', correlationId: jobId });
+/**
+ * A job asked for in its kind's own words (the kind's request `fields`, e.g.
+ * an asset and a preset): the kind makes them into params. `kind` defaults
+ * to the system's default kind.
+ */
+export const submitRequest = async (
+  d: Deps & { kinds: JobKinds },
+  req: { kind?: string; fields: Record<string, unknown>; jobId?: string; actor?: string },
+): Promise<{ jobId: string; position: number }> => {
+  const name = req.kind ?? d.kinds.defaultKind;
+  const kind = kindNamed(d.kinds, name);
+  if (!kind.request) throw new AppError('validation', `a ${name} job is given by { kind, params }`);
+  return submitJob(d, { kind: name, params: kind.request.params(req.fields), jobId: req.jobId, actor: req.actor });
+};
+
+export const cancelJob = async (d: Deps, jobId: string, reason = 'cancelled by user') => {
+  const r = await actorsOf(d.runtime).job(jobId).execute({ type: 'CancelJob', data: { reason, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
 };
 
-/** A transcode of an asset with a preset: the asset's facts and a snapshot of the preset become the job's params. */
-export const submitTranscode = async (
-  d: { runtime: Runtime; kinds: JobKinds; now: () => string; db: Database },
-  req: { assetId: string; presetId: string; range?: unknown; jobId?: string; actor?: string },
-) => {
-  if (typeof req.assetId !== 'string' || !req.assetId) throw new AppError('validation', 'assetId: required');
-  if (typeof req.presetId !== 'string' || !req.presetId) throw new AppError('validation', 'presetId: required');
-  const asset = assetsTable.load(d.db, [req.assetId]);
-  if (!asset) throw new AppError('not_found', `no asset ${req.assetId}`);
-  if (asset.status === 'missing') {
-    throw new AppError('invalid_state', `asset ${asset.key} cannot be transcoded: its file is no longer in the input store (the last scan found it gone); put the file back and scan again`);
-  }
-  if (asset.status !== 'ready' || !asset.probe) throw new AppError('invalid_state', `asset ${asset.key} is not transcodable: ${asset.reason ?? 'it is not ready'}`);
-  const preset = findPreset(d.db, req.presetId);
-  if (!preset) throw new AppError('not_found', `no preset ${req.presetId}`);
-  return submitJob(d, {
-    kind: 'transcode',
-    jobId: req.jobId,
-    actor: req.actor,
-    params: {
-      assetId: asset.id,
-      inputKey: asset.key,
-      presetId: preset.id,
-      preset,
-      // The file as it was probed: the job checks it is still the same before it starts.
-      source: { ...sourceFromProbe(asset.probe, asset.verdict), size: asset.size, modifiedAt: asset.modified_at },
-      ...(req.range !== undefined && req.range !== null ? { range: req.range } : {}),
-    },
-  });
-};
-
 /** A failed or cancelled job runs again as its next attempt (refused past maxAttempts). */
-export const retryJob = async (d: { runtime: Runtime; now: () => string }, jobId: string, maxAttempts: number) => {
-  const r = await d.runtime.execute(jobStream(jobId), jobDecider, { type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
+export const retryJob = async (d: Deps, jobId: string, maxAttempts: number) => {
+  const r = await actorsOf(d.runtime).job(jobId).execute({ type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
 };
 
@@ -79,7 +62,7 @@ export const prepareFork = async (
   d: { runtime: Runtime; kinds: JobKinds },
   req: { jobId: string; fromPosition: number; overrides: Record<string, unknown> },
 ): Promise<ForkRequest & { overrides: Record<string, unknown> }> => {
-  const { state } = await d.runtime.load(jobStream(req.jobId), jobDecider);
+  const { state } = await actorsOf(d.runtime).job(req.jobId).load();
   if (state.status === 'none') throw new AppError('not_found', `no job ${req.jobId}`);
   const kind = d.kinds.get(state.kind);
   const overrides = kind?.resolveOverrides ? kind.resolveOverrides(req.overrides) : req.overrides;

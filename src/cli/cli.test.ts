@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'bun:test';
-import { foldJob, type JobView } from '../projections/index.ts';
+import { kindsOf } from '../actors/job-kind.ts';
+import type { LoggedEvent } from '../events/index.ts';
+import { createJobsProjection, type JobView } from '../projections/index.ts';
+import { transcodeTags } from '../work/transcode/request.ts';
+import type { TranscodeParams } from '../work/transcode/params.ts';
+
+// The transcode kind's tags name a job's source and preset on its progress line.
+const transcodeLike = { name: 'transcode', validate: (p: Record<string, unknown>) => p, plan: async () => [], run: async () => null, combine: () => null, tags: (p: unknown) => transcodeTags(p as TranscodeParams) };
+const jobs = createJobsProjection(kindsOf(transcodeLike));
+const foldJob = (v: JobView | null, e: Omit<LoggedEvent, 'type' | 'data'> & { type: string; data: unknown }) => jobs.fold(v, e as LoggedEvent) as JobView | null;
 import { keyInFolder } from './commands.ts';
 import { formatEvent, progressBar } from './format.ts';
 import { parseOverrides } from './overrides.ts';

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { scanAssets } from '../actors/scan.ts';
-import { submitTranscode } from '../actors/submit.ts';
+import { submitTranscode } from '../work/transcode/submit.ts';
 import { parseConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { assetIdFor } from '../events/asset.ts';

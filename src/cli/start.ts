@@ -65,7 +65,7 @@ export const startCommand = async (s: System) => {
 
 /** `mpr worker`: takes chunks from the shared Redis queue until stopped; no API, no read models. */
 export const workerCommand = async (s: System) => {
-  if (!s.queue) {
+  if (s.config.workQueue !== 'redis') {
     await s.close();
     throw new AppError('validation', 'mpr worker takes work from the shared queue: set MPR_WORK_QUEUE=redis and REDIS_URL (the same as the server)');
   }

@@ -1,3 +1,10 @@
+import type { AssetEvent } from './asset.ts';
+import type { ChunkEvent } from './chunk.ts';
+import type { JobEvent } from './job.ts';
+import type { PresetEvent } from './preset.ts';
+import type { StageEvent } from './stage.ts';
+import type { StoredEvent } from './types.ts';
+
 export type { EventMeta, EventShape, NewEvent, StoredEvent, CorruptEventData } from './types.ts';
 export { CORRUPT_EVENT } from './types.ts';
 export type { JobEvent, JobEventType, ChunkSpec } from './job.ts';
@@ -6,7 +13,27 @@ export type { ChunkEvent } from './chunk.ts';
 export { chunkStream } from './chunk.ts';
 export type { StageEvent } from './stage.ts';
 export { stageStream } from './stage.ts';
+export type { AssetEvent, AssetFacts } from './asset.ts';
+export { assetStream, assetIdFor } from './asset.ts';
+export type { PresetEvent } from './preset.ts';
+export { presetStream } from './preset.ts';
 export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
+
+/**
+ * Every event MPR's streams hold. Type names are unique across the unions,
+ * so narrowing on `type` alone gives the payload; the kind of its stream
+ * (`streamKind`) agrees with the union it belongs to.
+ */
+export type DomainEvent = JobEvent | ChunkEvent | AssetEvent | PresetEvent | StageEvent;
+export type DomainEventType = DomainEvent['type'];
+
+/**
+ * A stored event as folds and routers see it. The log's own type is
+ * `StoredEvent` (any type: it also holds `$corrupt` rows and types a newer
+ * version wrote); readers treat it as this union and pass over the rest in
+ * their `default` branch.
+ */
+export type LoggedEvent = StoredEvent<DomainEvent>;
 
 /** `job:abc` → `job`; `chunk:abc:3` → `chunk`. */
 export const streamKind = (stream: string): string => stream.split(':', 1)[0]!;

@@ -1,8 +1,8 @@
 /** Events of a job stream, `job:<id>`. */
-export interface ChunkSpec {
+export interface ChunkSpec<S extends object = Record<string, unknown>> {
   n: number;
   /** Kind-specific, plain JSON: byte range, time range, frame range... */
-  spec: Record<string, unknown>;
+  spec: S;
 }
 
 export type JobEvent =

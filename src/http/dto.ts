@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
-import type { TranscodeResult } from '../work/transcode/package.ts';
+import type { ResultView } from '../actors/job-kind.ts';
 
 /** `/api/outputs/<key>`: where a browser fetches an output (each path segment escaped). */
 export const outputUrl = (key: string) => `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`;
@@ -32,21 +32,8 @@ export const assetDto = (a: AssetView) => ({
   updatedAt: a.updated_at,
 });
 
-type Outputs = TranscodeResult['outputs'];
-
-const urlsOf = (o: Outputs) => ({
-  master: o.master && outputUrl(o.master),
-  playlists: o.playlists.map(outputUrl),
-  mp4: o.mp4.map(outputUrl),
-  audio: o.audio && outputUrl(o.audio),
-  sprites: o.sprites.map(outputUrl),
-  thumbnailsVtt: o.thumbnailsVtt && outputUrl(o.thumbnailsVtt),
-  thumbnailsJson: o.thumbnailsJson && outputUrl(o.thumbnailsJson),
-  poster: o.poster && outputUrl(o.poster),
-});
-
-export const jobDto = (j: JobView) => {
-  const result = j.status === 'COMPLETED' && j.kind === 'transcode' ? (j.result as TranscodeResult) : null;
+/** A job as the API answers it; `view` is its result as its kind shows it (JobKind.present). */
+export const jobDto = (j: JobView, view: ResultView) => {
   return {
     id: j.id,
     kind: j.kind,
@@ -63,11 +50,10 @@ export const jobDto = (j: JobView) => {
     parent: j.parent,
     chunksTotal: j.chunks_total,
     chunksDone: j.chunks_done,
-    outputs: result?.outputs ?? null,
-    urls: result ? urlsOf(result.outputs) : null,
-    renditions: (result?.renditions ?? []).map((r) => ({ ...r, url: outputUrl(r.key) })),
-    // Other kinds keep their own result shape.
-    result: j.kind === 'transcode' ? null : j.result,
+    outputs: view.outputs,
+    urls: view.urls,
+    renditions: view.renditions,
+    result: view.result,
     params: j.params,
     createdAt: j.created_at,
     updatedAt: j.updated_at,

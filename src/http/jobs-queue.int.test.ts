@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { chunkStream } from '../events/chunk.ts';
 import { jobsTable } from '../projections/index.ts';
 import type { System } from '../system.ts';
-import { kindsOf } from '../work/kinds.ts';
+import { kindsOf } from '../actors/job-kind.ts';
 import { gatedKind } from '../../test/gated-kind.ts';
 import { testEnv, type Backend } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';

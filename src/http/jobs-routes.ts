@@ -8,14 +8,15 @@
 import type { SQLQueryBindings } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
 import { forkJob, forkSummary, planFork, stateAt } from '../actors/replay.ts';
-import { cancelJob, prepareFork, retryJob, submitJob, submitTranscode } from '../actors/submit.ts';
+import { presentResult } from '../actors/job-kind.ts';
+import { cancelJob, prepareFork, retryJob, submitJob, submitRequest } from '../actors/submit.ts';
 import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { jobStream } from '../events/job.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { chunksTable, JOB_STATUSES, jobsTable, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
-import { chunkDto, jobDto, objectBody, optionalPosition, parsePage } from './dto.ts';
+import { chunkDto, jobDto, objectBody, optionalPosition, outputUrl, parsePage } from './dto.ts';
 import { sseResponse } from './events-routes.ts';
 import { liveProgressOf, withLiveProgress } from './live-progress.ts';
 import { json, ref, responses } from './openapi-responses.ts';
@@ -46,7 +47,7 @@ const loadJob = (s: System, id: string): JobView => {
 };
 
 /** The job as the API answers it: the read model plus the latest live progress (SSE and REST agree). */
-const answer = (s: System, j: JobView) => jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)));
+const answer = (s: System, j: JobView) => jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, outputUrl));
 
 /** Waits for the read models to apply `position`, then answers the job as it is now. */
 const fresh = async (s: System, id: string, position: number) => {
@@ -104,12 +105,14 @@ export const jobsRoutes = (s: System) => {
     .post(
       '',
       async ({ body, set }) => {
-        const b = objectBody(body, ['assetId', 'presetId', 'range', 'kind', 'params']);
-        const kind = typeof b.kind === 'string' ? b.kind : 'transcode';
-        const { jobId, position } =
-          kind === 'transcode'
-            ? await submitTranscode(s, { assetId: b.assetId as string, presetId: b.presetId as string, range: b.range })
-            : await submitJob(s, { kind, params: (b.params ?? {}) as Record<string, unknown> });
+        const raw = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+        const kind = typeof raw.kind === 'string' ? raw.kind : s.kinds.defaultKind;
+        // A kind with request fields of its own (an asset and a preset) is asked in them; any other by { kind, params }.
+        const fields = [...new Set(s.kinds.names().flatMap((k) => s.kinds.get(k)?.request?.fields ?? []))];
+        const { kind: _kind, params, ...own } = objectBody(body, [...fields, 'kind', 'params']);
+        const { jobId, position } = s.kinds.get(kind)?.request
+          ? await submitRequest(s, { kind, fields: own })
+          : await submitJob(s, { kind, params: (params ?? {}) as Record<string, unknown> });
         set.status = 201;
         return fresh(s, jobId, position);
       },

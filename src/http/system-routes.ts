@@ -22,7 +22,7 @@ export const systemRoutes = (s: System) =>
       // Chunks of live attempts not started yet: running ones are RUNNING, and an ended attempt's are CANCELLED.
       const queued = chunksTable.count(s.db, "WHERE status = 'QUEUED'");
       // With the Redis queue, chunks wait in the consumer group and run on any worker.
-      const shared = s.queue ? await s.queue.depth() : null;
+      const shared = s.config.workQueue === 'redis' ? await s.queue.depth() : null;
       return {
         version: pkg.version,
         log: { backend: s.log.backend, position: await s.log.head() },

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import type { AssetEvent } from '../events/asset.ts';
-import type { StoredEvent } from '../events/types.ts';
+import type { LoggedEvent } from '../events/index.ts';
 import { foldAsset, type AssetView } from './assets.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 let position = 0;
-const stored = (e: AssetEvent): StoredEvent =>
-  ({ stream: 'asset:a1', version: ++position, position, type: e.type, data: e.data, meta: { at, actor: 'scan' } }) as unknown as StoredEvent;
+const stored = (e: AssetEvent): LoggedEvent =>
+  ({ stream: 'asset:a1', version: ++position, position, type: e.type, data: e.data, meta: { at, actor: 'scan' } }) as unknown as LoggedEvent;
 const verdict = { kind: null, status: 'invalid', reason: 'the file is empty (0 bytes)', videoStream: null, audioStream: null } as const;
 
 describe('assets projection: missing files', () => {

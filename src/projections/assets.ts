@@ -1,8 +1,7 @@
 /** The Asset read model: one row per registered input file, with the probe facts lists show. */
 import type { Database } from 'bun:sqlite';
-import type { AssetEvent, AssetFacts } from '../events/asset.ts';
-import { streamId, streamKind } from '../events/index.ts';
-import type { StoredEvent } from '../events/types.ts';
+import type { AssetFacts } from '../events/asset.ts';
+import { streamId, streamKind, type LoggedEvent } from '../events/index.ts';
 import type { Probe, ProbeVerdict } from '../types/media.ts';
 import { DELETE, type Projection } from './projection.ts';
 import { defineTable } from './table.ts';
@@ -81,8 +80,7 @@ export const factsColumns = (f: AssetFacts) => {
   };
 };
 
-export const foldAsset = (v: AssetView | null, ev: StoredEvent): AssetView | null | typeof DELETE => {
-  const e = ev as StoredEvent<AssetEvent>;
+export const foldAsset = (v: AssetView | null, e: LoggedEvent): AssetView | null | typeof DELETE => {
   switch (e.type) {
     case 'AssetRegistered':
       return { id: e.data.assetId, key: e.data.key, ...factsColumns(e.data), comment: '', registered_at: e.data.at, updated_at: e.data.at };

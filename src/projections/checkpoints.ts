@@ -2,8 +2,6 @@
  * The Checkpoint read model: a tree. Every completed stage run is a node;
  * a replayed stage hangs its node under the checkpoint it started from.
  */
-import type { StageEvent } from '../events/stage.ts';
-import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
@@ -28,9 +26,8 @@ export const checkpointsProjection: Projection<CheckpointView> = {
   name: 'checkpoints',
   version: 1,
   table: checkpointsTable,
-  keyOf: (e) => (e.type === 'StageCompleted' ? [(e as StoredEvent<StageEvent & { type: 'StageCompleted' }>).data.checkpointId] : null),
-  fold: (v, ev) => {
-    const e = ev as StoredEvent<StageEvent>;
+  keyOf: (e) => (e.type === 'StageCompleted' ? [e.data.checkpointId] : null),
+  fold: (v, e) => {
     if (e.type !== 'StageCompleted' || v) return null; // a checkpoint never changes once made
     return {
       id: e.data.checkpointId,

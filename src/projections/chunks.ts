@@ -5,9 +5,8 @@
  * attempt stays QUEUED or RUNNING — also in logs written before chunks
  * recorded their own cancellation.
  */
-import type { ChunkEvent } from '../events/chunk.ts';
 import type { JobEvent } from '../events/job.ts';
-import { streamId, streamKind } from '../events/index.ts';
+import { streamId, streamKind, type LoggedEvent } from '../events/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
@@ -64,14 +63,13 @@ const endReason = (e: StoredEvent<JobEvent>): string => {
   }
 };
 
-export const foldChunk = (v: ChunkView | null, ev: StoredEvent): ChunkView | null => {
-  if (streamKind(ev.stream) === 'job') {
-    const e = ev as StoredEvent<JobEvent>;
-    if (!v || !open(v) || !ENDS_ATTEMPT.has(e.type)) return null;
-    return { ...v, status: 'CANCELLED', error: endReason(e), finished_at: (e.data as { at: string }).at };
-  }
-  const e = ev as StoredEvent<ChunkEvent>;
+export const foldChunk = (v: ChunkView | null, e: LoggedEvent): ChunkView | null => {
   switch (e.type) {
+    case 'JobFailed':
+    case 'JobCancelled':
+    case 'JobRetried':
+      if (!v || !open(v) || !ENDS_ATTEMPT.has(e.type)) return null;
+      return { ...v, status: 'CANCELLED', error: endReason(e), finished_at: e.data.at };
     case 'ChunkCreated':
       return {
         job_id: e.data.jobId,
@@ -104,9 +102,16 @@ export const chunksProjection: Projection<ChunkView> = {
   version: 2,
   table: chunksTable,
   keyOf: (e) => {
-    if (streamKind(e.stream) !== 'chunk') return null;
-    const d = (e as StoredEvent<ChunkEvent>).data;
-    return [d.jobId, d.attempt ?? 1, d.n];
+    switch (e.type) {
+      case 'ChunkCreated':
+      case 'ChunkStarted':
+      case 'ChunkSucceeded':
+      case 'ChunkFailed':
+      case 'ChunkCancelled':
+        return [e.data.jobId, e.data.attempt ?? 1, e.data.n];
+      default:
+        return null;
+    }
   },
   // Every attempt's rows: earlier attempts' open ones were closed when they ended, or are closed now.
   scopeOf: (e) => (streamKind(e.stream) === 'job' && ENDS_ATTEMPT.has(e.type) ? [streamId(e.stream)] : null),

@@ -1,7 +1,8 @@
 import { assetsProjection } from './assets.ts';
 import { checkpointsProjection } from './checkpoints.ts';
 import { chunksProjection } from './chunks.ts';
-import { jobsProjection } from './jobs.ts';
+import { kindsOf, type JobKinds } from '../actors/job-kind.ts';
+import { createJobsProjection } from './jobs.ts';
 import { presetsProjection } from './presets.ts';
 import type { AnyProjection } from './projection.ts';
 import { stageOutputsProjection } from './stage-outputs.ts';
@@ -9,12 +10,12 @@ import { stageOutputsProjection } from './stage-outputs.ts';
 export { createProjectionRunner, type ProjectionRunner, type ProjectionStatus } from './runner.ts';
 export { DELETE, type Projection, type AnyProjection } from './projection.ts';
 export { defineTable, type Table, type TableSpec } from './table.ts';
-export { JOB_STATUSES, jobsProjection, jobsTable, foldJob, labelsOf, type JobView, type JobStatusView } from './jobs.ts';
+export { JOB_STATUSES, createJobsProjection, foldJobWith, jobsTable, type JobView, type JobStatusView } from './jobs.ts';
 export { chunksProjection, chunksTable, foldChunk, type ChunkView, type ChunkStatusView } from './chunks.ts';
 export { checkpointsProjection, checkpointsTable, type CheckpointView } from './checkpoints.ts';
 export { assetsProjection, assetsTable, foldAsset, registeredAssets, type AssetView } from './assets.ts';
 export { findPreset, listPresets, presetsProjection, presetsTable, type PresetView } from './presets.ts';
 export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from './stage-outputs.ts';
 
-/** Every read model MPR keeps, in the order the runner applies them. */
-export const allProjections = (): AnyProjection[] => [jobsProjection, chunksProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];
+/** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */
+export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => [createJobsProjection(kinds), chunksProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];

@@ -1,6 +1,19 @@
 import { describe, expect, test } from 'bun:test';
-import type { NewEvent, StoredEvent } from '../events/types.ts';
-import { foldJob, jobsProjection, type JobView } from './jobs.ts';
+import type { NewEvent } from '../events/types.ts';
+import { kindsOf, NO_TAGS, type JobKind } from '../actors/job-kind.ts';
+import type { LoggedEvent } from '../events/index.ts';
+import { transcodeTags } from '../work/transcode/request.ts';
+import type { TranscodeParams } from '../work/transcode/params.ts';
+import { createJobsProjection, type JobView } from './jobs.ts';
+
+// The kinds name their jobs' tags: one with transcode's tags, and one tagged by its preset alone.
+const tagged = (name: string, tags: JobKind['tags']): JobKind => ({ name, validate: (p) => p, plan: async () => [], run: async () => null, combine: () => null, tags });
+const kinds = kindsOf(
+  tagged('media', (p) => transcodeTags(p as TranscodeParams)),
+  tagged('other', (p) => ({ ...NO_TAGS, presetId: (p as { presetId: string }).presetId, presetName: (p as { presetId: string }).presetId })),
+);
+const jobsProjection = createJobsProjection(kinds);
+const foldJob = (v: JobView | null, e: LoggedEvent) => jobsProjection.fold(v, e) as JobView | null;
 
 const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
 
@@ -8,7 +21,7 @@ const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
 const fold = (events: [string, NewEvent][]): JobView | null => {
   let v: JobView | null = null;
   events.forEach(([stream, e], i) => {
-    const stored = { ...e, stream, version: 1, position: i + 1, meta: { at: at(i), actor: 't', causationId: null, correlationId: null } } as StoredEvent;
+    const stored = { ...e, stream, version: 1, position: i + 1, meta: { at: at(i), actor: 't', causationId: null, correlationId: null } } as LoggedEvent;
     if (!jobsProjection.keyOf(stored)) return;
     v = foldJob(v, stored) ?? v;
   });
@@ -53,7 +66,7 @@ describe('jobs read model: waiting for a worker', () => {
 describe('jobs read model: names', () => {
   test("the source's file name and key, and the preset snapshot's name, from the params", () => {
     const params = { inputKey: 'shows/day one/clip.mp4', presetId: 'hls-abr', preset: { id: 'hls-abr', name: 'HLS ladder' } };
-    const v = fold([['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'transcode', params, at: at(0) } }]]);
+    const v = fold([['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'media', params, at: at(0) } }]]);
     expect(v).toMatchObject({ source_key: 'shows/day one/clip.mp4', source_name: 'clip.mp4', preset_name: 'HLS ladder' });
   });
 

@@ -3,11 +3,9 @@
  * PENDING: not planned yet; QUEUED: planned, waiting for a worker (no chunk
  * of this attempt has started); PROCESSING: some chunk started or reported.
  */
-import type { ChunkEvent } from '../events/chunk.ts';
-import type { ChunkSpec, JobEvent } from '../events/job.ts';
-import { chunkWeight } from '../work/progress.ts';
-import { streamId, streamKind } from '../events/index.ts';
-import type { StoredEvent } from '../events/types.ts';
+import { tagsOf, weightOf, type JobKinds } from '../actors/job-kind.ts';
+import type { ChunkSpec } from '../events/job.ts';
+import { streamId, streamKind, type LoggedEvent } from '../events/index.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
@@ -27,10 +25,10 @@ export interface JobView {
   error: string | null;
   /** The tool's own words for a failure (ffmpeg's stderr tail). */
   error_detail: string | null;
-  /** Transcode jobs: their asset and preset (null for other kinds). */
+  /** The job's tags, by its kind (JobKind.tags): its asset and preset, where it has them. */
   asset_id: string | null;
   preset_id: string | null;
-  /** What it works on and with, for people: see `labelsOf`. */
+  /** What it works on and with, for people. */
   source_key: string | null;
   source_name: string | null;
   preset_name: string | null;
@@ -76,25 +74,20 @@ export const jobsTable = defineTable<JobView>({
   indexes: [['status'], ['parent'], ['created_at'], ['asset_id']],
 });
 
-const str = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null);
-
-/**
- * Pure, and kind-neutral by convention: a kind that works on an input file
- * names it `params.inputKey`, and one with a preset keeps `params.presetId`
- * and may snapshot it as `params.preset` (its `name` wins over the id).
- */
-export const labelsOf = (params: Record<string, unknown>) => {
-  const key = str(params.inputKey);
-  const preset = params.preset && typeof params.preset === 'object' ? str((params.preset as { name?: unknown }).name) : null;
-  return { source_key: key, source_name: key && (key.split('/').at(-1) || key), preset_name: preset ?? str(params.presetId) };
+/** Pure: the columns a job's tags fill; the source's name is its key's last part. */
+const tagColumns = (kinds: JobKinds, kind: string, params: Record<string, unknown>) => {
+  const t = tagsOf(kinds, kind, params);
+  const key = t.sourceKey;
+  return { asset_id: t.assetId, preset_id: t.presetId, source_key: key, source_name: key && (key.split('/').at(-1) || key), preset_name: t.presetName };
 };
 
 const progressOf = (done: number, total: number) => (total > 0 ? Math.round((done / total) * 1000) / 10 : 0);
-const weightsOf = (chunks: ChunkSpec[]): Record<string, number> => Object.fromEntries(chunks.map((c) => [String(c.n), chunkWeight(c)]));
+const weightsOf = (kinds: JobKinds, kind: string, chunks: ChunkSpec[]): Record<string, number> =>
+  Object.fromEntries(chunks.map((c) => [String(c.n), weightOf(kinds, kind, c)]));
 const totalOf = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
 
-export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
-  const e = ev as StoredEvent<JobEvent>;
+/** The Job fold, given the kinds (for each job's tags and its chunks' weights). */
+export const foldJobWith = (kinds: JobKinds) => (v: JobView | null, e: LoggedEvent): JobView | null => {
   const base = (jobId: string, kind: string, params: Record<string, unknown>, parent: string | null, at: string): JobView => ({
     id: jobId,
     kind,
@@ -104,9 +97,7 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     attempts: 1,
     error: null,
     error_detail: null,
-    asset_id: typeof params.assetId === 'string' ? params.assetId : null,
-    preset_id: typeof params.presetId === 'string' ? params.presetId : null,
-    ...labelsOf(params),
+    ...tagColumns(kinds, kind, params),
     params,
     result: null,
     chunks_total: 0,
@@ -123,7 +114,7 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     case 'JobForked': {
       const job = base(e.data.jobId, e.data.kind, e.data.params, e.data.parent, e.data.at);
       if (!e.data.plan) return job;
-      const weights = weightsOf(e.data.plan);
+      const weights = weightsOf(kinds, e.data.kind, e.data.plan);
       const doneWeight = Object.keys(e.data.done).reduce((a, n) => a + (weights[n] ?? 0), 0);
       const missing = e.data.plan.some((c) => !(String(c.n) in e.data.done));
       return {
@@ -139,15 +130,14 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
     }
   }
   if (!v) return null;
-  if (streamKind(ev.stream) === 'chunk') {
-    const c = ev as StoredEvent<ChunkEvent>;
+  if (e.type === 'ChunkStarted') {
     // The first chunk of the current attempt to start: the job is running.
-    if (c.type !== 'ChunkStarted' || (c.data.attempt ?? 1) !== v.attempts || v.status !== 'QUEUED') return null;
-    return { ...v, status: 'PROCESSING', updated_at: c.data.at };
+    if ((e.data.attempt ?? 1) !== v.attempts || v.status !== 'QUEUED') return null;
+    return { ...v, status: 'PROCESSING', updated_at: e.data.at };
   }
   switch (e.type) {
     case 'JobPlanned':
-      return { ...v, status: 'QUEUED', chunks_total: e.data.chunks.length, weights: weightsOf(e.data.chunks), done_weight: 0, updated_at: e.data.at };
+      return { ...v, status: 'QUEUED', chunks_total: e.data.chunks.length, weights: weightsOf(kinds, v.kind, e.data.chunks), done_weight: 0, updated_at: e.data.at };
     case 'ChunkReported': {
       const doneWeight = v.done_weight + (v.weights[String(e.data.n)] ?? 0);
       // Logs from before ChunkStarted existed: a report means a chunk ran.
@@ -182,13 +172,13 @@ export const foldJob = (v: JobView | null, ev: StoredEvent): JobView | null => {
   }
 };
 
-export const jobsProjection: Projection<JobView> = {
+export const createJobsProjection = (kinds: JobKinds): Projection<JobView> => ({
   name: 'jobs',
   version: 4,
   table: jobsTable,
   keyOf: (e) => {
     if (streamKind(e.stream) === 'job') return [streamId(e.stream)];
-    return e.type === 'ChunkStarted' && streamKind(e.stream) === 'chunk' ? [(e as StoredEvent<ChunkEvent>).data.jobId] : null;
+    return e.type === 'ChunkStarted' && streamKind(e.stream) === 'chunk' ? [e.data.jobId] : null;
   },
-  fold: foldJob,
-};
+  fold: foldJobWith(kinds),
+});

@@ -2,8 +2,6 @@
 import type { Database } from 'bun:sqlite';
 import { streamId, streamKind } from '../events/index.ts';
 import { BUILTIN_PRESETS } from '../media/presets.ts';
-import type { PresetEvent } from '../events/preset.ts';
-import type { StoredEvent } from '../events/types.ts';
 import type { Preset } from '../types/media.ts';
 import { DELETE, type Projection } from './projection.ts';
 import { defineTable } from './table.ts';
@@ -26,8 +24,7 @@ export const presetsProjection: Projection<PresetView> = {
   version: 1,
   table: presetsTable,
   keyOf: (e) => (streamKind(e.stream) === 'preset' ? [streamId(e.stream)] : null),
-  fold: (v, ev) => {
-    const e = ev as StoredEvent<PresetEvent>;
+  fold: (v, e) => {
     switch (e.type) {
       case 'PresetCreated':
         return { id: e.data.preset.id, preset: e.data.preset, created_at: e.data.at, updated_at: e.data.at };

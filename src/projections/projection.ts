@@ -4,7 +4,7 @@
  * for the one row `keyOf` names or for each row under `scopeOf`'s prefix.
  * The runner (runner.ts) owns the SQL, the transaction and the position.
  */
-import type { StoredEvent } from '../events/types.ts';
+import type { LoggedEvent } from '../events/index.ts';
 import type { Table } from './table.ts';
 
 export const DELETE = Symbol('delete');
@@ -15,14 +15,14 @@ export interface Projection<V> {
   version: number;
   table: Table<V>;
   /** The key of the row an event touches, or null when the event is not for this projection. */
-  keyOf(e: StoredEvent): readonly unknown[] | null;
+  keyOf(e: LoggedEvent): readonly unknown[] | null;
   /**
    * Optional: for an event that touches every existing row under a key
    * prefix (a job's end touches each of its chunks), that prefix; `fold` then
    * runs once per such row. Checked before `keyOf`.
    */
-  scopeOf?(e: StoredEvent): readonly unknown[] | null;
-  fold(view: V | null, e: StoredEvent): V | null | typeof DELETE;
+  scopeOf?(e: LoggedEvent): readonly unknown[] | null;
+  fold(view: V | null, e: LoggedEvent): V | null | typeof DELETE;
 }
 
 // Erases the view type so one runner can hold projections of every read model.

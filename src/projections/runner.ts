@@ -8,6 +8,7 @@ import type { Database } from 'bun:sqlite';
 import { errorMessage } from '../errors.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
+import type { LoggedEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import { DELETE, type AnyProjection } from './projection.ts';
 
@@ -94,7 +95,7 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
         }
         rows.clear();
       };
-      const foldInto = (key: readonly unknown[], current: unknown, e: StoredEvent) => {
+      const foldInto = (key: readonly unknown[], current: unknown, e: LoggedEvent) => {
         try {
           const next = p.fold(current as never, e);
           if (next === DELETE) rows.set(JSON.stringify(key), { key, view: null });
@@ -107,7 +108,8 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
         }
       };
       let touched = false;
-      for (const e of events) {
+      // The log holds any type; folds read its events as MPR's union and pass over the rest.
+      for (const e of events as LoggedEvent[]) {
         if (e.position <= s.position) continue;
         touched = true;
         const scope = p.scopeOf?.(e);

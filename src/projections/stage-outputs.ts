@@ -1,6 +1,4 @@
 /** The StageOutput read model: the latest output of each stage of each job. */
-import type { StageEvent } from '../events/stage.ts';
-import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
@@ -22,13 +20,8 @@ export const stageOutputsProjection: Projection<StageOutputView> = {
   name: 'stage_outputs',
   version: 1,
   table: stageOutputsTable,
-  keyOf: (ev) => {
-    if (ev.type !== 'StageCompleted') return null;
-    const { jobId, stage } = (ev as StoredEvent<StageEvent & { type: 'StageCompleted' }>).data;
-    return [jobId, stage];
-  },
-  fold: (_v, ev) => {
-    const e = ev as StoredEvent<StageEvent>;
+  keyOf: (e) => (e.type === 'StageCompleted' ? [e.data.jobId, e.data.stage] : null),
+  fold: (_v, e) => {
     if (e.type !== 'StageCompleted') return null;
     return { job_id: e.data.jobId, stage: e.data.stage, output: e.data.output, checkpoint_id: e.data.checkpointId, updated_at: e.data.at };
   },

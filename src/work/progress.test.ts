@@ -22,8 +22,8 @@ describe('progress telemetry', () => {
     bus.subscribe((m) => got.push(m));
     let clock = 0;
     const t = createProgressTracker({ bus, now: () => 'T', intervalMs: 250, clock: () => clock });
-    const plan = [{ n: 0, spec: { weight: 1 } }, { n: 1, spec: { weight: 1 } }];
-    t.start('j', 1, plan, [], 0);
+    const weights = new Map([[0, 1], [1, 1]]);
+    t.start('j', 1, weights, [], 0);
     for (let i = 1; i <= 10; i++) {
       clock += 50;
       t.tick('j', 0, { percent: i * 10, fps: 100 });

@@ -4,14 +4,7 @@
  * a fact: it is never logged or replayed, and a tick lost is harmless.
  */
 import type { BusMessage, LiveBus } from '../live/bus.ts';
-import type { ChunkSpec } from '../events/job.ts';
-import type { WorkProgress } from './kinds.ts';
-
-/** A chunk's share of its job: `spec.weight` when the kind gives one, else equal shares. */
-export const chunkWeight = (c: ChunkSpec): number => {
-  const w = c.spec.weight;
-  return typeof w === 'number' && Number.isFinite(w) && w > 0 ? w : 1;
-};
+import type { WorkProgress } from '../actors/job-kind.ts';
 
 /** Pure: the job's percent from its chunks' weights, the chunks finished, and the running ones' percents. */
 export const jobPercent = (weights: ReadonlyMap<number, number>, done: ReadonlySet<number>, running: ReadonlyMap<number, number>): number => {
@@ -40,8 +33,8 @@ interface JobTrack {
 }
 
 export interface ProgressTracker {
-  /** A chunk of `jobId` starts here; `plan` and `done` come from the job's state. */
-  start(jobId: string, attempt: number, plan: readonly ChunkSpec[], done: readonly number[], n: number): void;
+  /** A chunk of `jobId` starts here; `weights` (each planned chunk's share, by its kind) and `done` come from the job's state. */
+  start(jobId: string, attempt: number, weights: ReadonlyMap<number, number>, done: readonly number[], n: number): void;
   tick(jobId: string, n: number, p: WorkProgress): void;
   /** The chunk ended (either way); its job's track is dropped when nothing of it runs here. */
   end(jobId: string, n: number, succeeded: boolean): void;
@@ -74,10 +67,10 @@ export const createProgressTracker = (d: { bus: LiveBus; now: () => string; inte
   };
 
   return {
-    start(jobId, attempt, plan, done, n) {
+    start(jobId, attempt, weights, done, n) {
       let t = jobs.get(jobId);
       if (!t || t.attempt !== attempt) {
-        t = { attempt, startedAt: clock(), weights: new Map(plan.map((c) => [c.n, chunkWeight(c)])), done: new Set(done), running: new Map(), fps: new Map(), lastSent: 0 };
+        t = { attempt, startedAt: clock(), weights: new Map(weights), done: new Set(done), running: new Map(), fps: new Map(), lastSent: 0 };
         jobs.set(jobId, t);
       }
       t.running.set(n, 0);

@@ -1,15 +1,15 @@
 /**
- * A worker loop: takes chunks from the shared work queue and runs them with
- * the chunk runner, and follows the log live so a cancelled or failed job's
- * chunks stop here too (their ffmpeg killed at once). `mpr worker` is this
- * and nothing else; `mpr start` runs it beside the API when the queue is
- * on Redis.
+ * A worker loop: takes work items from the work queue (in-process, or the
+ * Redis consumer group shared with other machines) and runs them with the
+ * runner, and follows the log live so a cancelled or failed job's items stop
+ * here too (their ffmpeg killed at once). `mpr worker` is this and nothing
+ * else; `mpr start` runs it beside the API.
  */
 import type { EventLog } from '../events/log/index.ts';
 import { streamId, streamKind } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
-import type { ChunkRunner } from './chunk-runner.ts';
-import type { WorkQueue } from './queue/redis.ts';
+import type { WorkQueue } from './queue/index.ts';
+import type { ChunkRunner } from './runner.ts';
 
 export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: WorkQueue; logger: Logger; concurrency: number; signal: AbortSignal }) => {
   const stops = (async () => {
@@ -28,7 +28,7 @@ export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: 
   })();
   for (;;) {
     try {
-      await d.queue.consume((ref, signal) => d.runner.run(ref, signal, { actor: 'worker', correlationId: ref.jobId }), { concurrency: d.concurrency, signal: d.signal });
+      await d.queue.consume((item, signal) => d.runner.run(item, signal, { actor: 'worker', correlationId: item.jobId }), { concurrency: d.concurrency, signal: d.signal });
       break;
     } catch (err) {
       if (d.signal.aborted) break;

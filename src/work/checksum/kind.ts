@@ -9,9 +9,9 @@
 import { AppError } from '../../errors.ts';
 import type { ChunkSpec } from '../../events/job.ts';
 import { validateKey, type Storage } from '../../storage/index.ts';
-import type { JobKind } from '../kinds.ts';
+import { NO_TAGS, type JobKind } from '../../actors/job-kind.ts';
 
-interface ChecksumParams {
+export interface ChecksumParams {
   inputKey: string;
   chunkBytes: number;
 }
@@ -19,7 +19,7 @@ interface ChecksumParams {
 const MIN_CHUNK = 4096;
 
 /** Pure: byte ranges [start, end) of at most chunkBytes covering size bytes (one empty range for an empty file). */
-export const planRanges = (size: number, chunkBytes: number): ChunkSpec[] => {
+export const planRanges = (size: number, chunkBytes: number): ChunkSpec<RangeSpec>[] => {
   const count = Math.max(1, Math.ceil(size / chunkBytes));
   return Array.from({ length: count }, (_, n) => ({ n, spec: { start: n * chunkBytes, end: Math.min(size, (n + 1) * chunkBytes) } }));
 };
@@ -51,22 +51,31 @@ export const checksumParams = (p: Record<string, unknown>): ChecksumParams => {
   return { inputKey: p.inputKey, chunkBytes };
 };
 
-const params = (p: Record<string, unknown>): ChecksumParams => p as unknown as ChecksumParams;
+export interface ChecksumResult {
+  sha256List: string;
+  bytes: number;
+  chunks: number;
+}
 
-export const createChecksumKind = (d: { input: Storage }): JobKind => ({
+export interface RangeSpec {
+  start: number;
+  end: number;
+}
+
+export const createChecksumKind = (d: { input: Storage }): JobKind<ChecksumParams, ChecksumResult, RangeSpec> => ({
   name: 'checksum',
   validate: (p) => ({ ...checksumParams(p) }),
-  async plan(p) {
-    const { inputKey, chunkBytes } = params(p);
+  tags: (p) => ({ ...NO_TAGS, sourceKey: p.inputKey }),
+  async plan({ inputKey, chunkBytes }) {
     const found = await d.input.stat(inputKey);
     if (!found) throw new AppError('validation', `cannot read ${inputKey}: no such object in the input store (${d.input.describe})`);
     return planRanges(found.size, chunkBytes);
   },
   async run(chunk, p, { signal, progress }) {
-    const { start, end } = chunk.spec as { start: number; end: number };
+    const { start, end } = chunk.spec;
     const hasher = new Bun.CryptoHasher('sha256');
     // Streamed, so a large range never sits in memory whole.
-    const reader = (await d.input.get(params(p).inputKey, { start, end })).getReader();
+    const reader = (await d.input.get(p.inputKey, { start, end })).getReader();
     let bytes = 0;
     for (;;) {
       if (signal.aborted) {

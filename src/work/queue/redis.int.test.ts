@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { submitJob, submitTranscode } from '../../actors/submit.ts';
+import { submitJob } from '../../actors/submit.ts';
+import { submitTranscode } from '../transcode/submit.ts';
 import { scanAssets } from '../../actors/scan.ts';
 import { assetIdFor } from '../../events/asset.ts';
 import type { System } from '../../system.ts';
@@ -15,7 +16,7 @@ import { corpusFile } from '../../../test/corpus.ts';
 import { gatedKind } from '../../../test/gated-kind.ts';
 import { testEnv, type TestEnv } from '../../../test/system.ts';
 import { until, waitForJob } from '../../../test/wait.ts';
-import { kindsOf } from '../kinds.ts';
+import { kindsOf } from '../../actors/job-kind.ts';
 
 const envs: TestEnv[] = [];
 const env = (label: string, extra: Record<string, string>) => {

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, unlinkSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanAssets } from '../../actors/scan.ts';
-import { submitTranscode } from '../../actors/submit.ts';
+import { submitTranscode } from './submit.ts';
 import { assetIdFor } from '../../events/asset.ts';
 import { resolveBinaries } from '../../media/binaries.ts';
 import { runFfprobeJson } from '../../media/ffmpeg.ts';

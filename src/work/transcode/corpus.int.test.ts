@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { scanAssets } from '../../actors/scan.ts';
-import { submitTranscode } from '../../actors/submit.ts';
+import { submitTranscode } from './submit.ts';
 import { runFfprobeJson } from '../../media/ffmpeg.ts';
 import { assetsTable, jobsTable, type AssetView, type JobView } from '../../projections/index.ts';
 import type { System } from '../../system.ts';

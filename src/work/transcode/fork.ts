@@ -7,10 +7,9 @@
  * longer in the output store (cancel and retry remove an attempt's files;
  * an MP4 join removes its parts) is made again, never promised.
  */
-import type { ChunkSpec } from '../../events/job.ts';
 import type { Storage } from '../../storage/index.ts';
-import type { ForkChunk, ForkPlan } from '../kinds.ts';
-import { planTranscode, thumbnailsOf, thumbsInChunk, type AudioChunkSpec, type ChunkResult, type VideoChunkSpec } from './plan.ts';
+import type { ForkChunk, ForkPlan } from '../../actors/replay.ts';
+import { planTranscode, thumbnailsOf, thumbsInChunk, type ChunkResult, type TranscodeChunk, type VideoChunkSpec } from './plan.ts';
 import type { TranscodeParams } from './params.ts';
 
 /** The facts of the source that decide its pixels and samples (not its size or time, which only identify the file). */
@@ -46,21 +45,21 @@ const allThere = async (output: Storage, keys: string[]): Promise<boolean> => {
 
 export const planTranscodeFork = async (
   d: { output: Storage; workers: number },
-  parent: { params: TranscodeParams; plan: ChunkSpec[] | null; done: Record<string, unknown> },
+  parent: { params: TranscodeParams; plan: TranscodeChunk[] | null; done: Record<string, unknown> },
   p: TranscodeParams,
 ): Promise<ForkPlan> => {
   const before = branchSignatures(parent.params);
   const after = branchSignatures(p);
-  const old = (parent.plan ?? []).map((c) => ({ n: c.n, spec: c.spec as unknown as VideoChunkSpec | AudioChunkSpec, result: parent.done[String(c.n)] as ChunkResult | undefined }));
+  const old = (parent.plan ?? []).map((c) => ({ n: c.n, spec: c.spec, result: parent.done[String(c.n)] as ChunkResult | undefined }));
   const fresh = planTranscode(p, d.workers);
   const oldVideo = old.filter((c) => c.spec.type === 'video');
   // The parent's chunk layout stays when its video is still right (its
   // boundaries are whole segments of the same grid); otherwise the new plan's.
   const keepLayout = parent.plan !== null && before.video === after.video && oldVideo.length > 0;
-  const plan: ChunkSpec[] = [];
+  const plan: TranscodeChunk[] = [];
   const done: Record<string, unknown> = {};
   const chunks: ForkChunk[] = [];
-  const videos = keepLayout ? oldVideo : fresh.filter((c) => c.spec.type === 'video').map((c) => ({ n: c.n, spec: c.spec as unknown as VideoChunkSpec, result: undefined }));
+  const videos = keepLayout ? oldVideo : fresh.filter((c) => c.spec.type === 'video').map((c) => ({ n: c.n, spec: c.spec, result: undefined }));
   for (const [i, c] of videos.entries()) {
     const spec = c.spec as VideoChunkSpec;
     const n = plan.length;
@@ -71,15 +70,15 @@ export const planTranscodeFork = async (
     const thumbsThere = rungsThere && thumbsSame && (await allThere(d.output, r!.thumbs));
     const next: VideoChunkSpec = { ...spec, thumbs };
     if (rungsThere && (thumbsThere || thumbs === null)) {
-      plan.push({ n, spec: next as unknown as Record<string, unknown> });
+      plan.push({ n, spec: next });
       done[String(n)] = { ...r!, thumbs: thumbs === null ? [] : r!.thumbs };
       chunks.push({ n, type: 'video', reused: thumbs === null ? ['video'] : ['video', 'thumbnails'], rerun: [] });
     } else if (rungsThere) {
       // Only the thumbnails run again: the chunk decodes its range and encodes nothing.
-      plan.push({ n, spec: { ...next, reuseRungs: r!.rungs } as unknown as Record<string, unknown> });
+      plan.push({ n, spec: { ...next, reuseRungs: r!.rungs } });
       chunks.push({ n, type: 'video', reused: ['video'], rerun: ['thumbnails'], why: thumbsSame ? 'its thumbnails are gone from the output store' : 'the thumbnail settings changed' });
     } else {
-      plan.push({ n, spec: next as unknown as Record<string, unknown> });
+      plan.push({ n, spec: next });
       const why = !keepLayout ? (parent.plan ? 'the video settings changed' : 'the parent had not planned yet') : r ? 'its files are gone from the output store' : 'it had not finished';
       chunks.push({ n, type: 'video', reused: [], rerun: thumbs ? ['video', 'thumbnails'] : ['video'], why });
     }

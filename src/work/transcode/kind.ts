@@ -20,9 +20,9 @@ import { parseMediaPlaylist } from '../../media/hls.ts';
 import { segmentFrames } from '../../media/frame-grid.ts';
 import type { Preset } from '../../types/media.ts';
 import { toolInput, type Storage } from '../../storage/index.ts';
-import type { JobKind, WorkContext } from '../kinds.ts';
+import type { JobKind, WorkContext } from '../../actors/job-kind.ts';
 import { planTranscodeFork } from './fork.ts';
-import { discardOutputs, finishTranscode } from './package.ts';
+import { discardOutputs, finishTranscode, type TranscodeResult } from './package.ts';
 import {
   audioOutputOf,
   chunkFrames,
@@ -31,28 +31,19 @@ import {
   ladderOf,
   planTranscode,
   thumbnailsOf,
-  type AudioChunkSpec,
   type ChunkResult,
   type SegmentRef,
+  type TranscodeChunkSpec,
   type VideoChunkSpec,
 } from './plan.ts';
+import { presentTranscode, transcodeRequestParams, transcodeTags, TRANSCODE_REQUEST_FIELDS } from './request.ts';
 import { demuxArgs } from '../../media/probe-input.ts';
 import { makeScratch, removeScratch } from '../scratch.ts';
 import { recheckSource } from './source.ts';
-import { runSubtitleChunk, type SubtitleChunkSpec } from './subtitles.ts';
+import { runSubtitleChunk } from './subtitles.ts';
+import type { TranscodeDeps } from './deps.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './params.ts';
 
-export interface TranscodeDeps {
-  input: Storage;
-  output: Storage;
-  bins: () => Binaries;
-  /** Local scratch space; each chunk works in its own folder and removes it. */
-  workDir: string;
-  /** Chunks that run at once: the plan makes whole rounds of them. */
-  workers: number;
-  /** Built-in or user preset by id (for a fork that names another preset). */
-  findPreset?: (id: string) => Preset | null;
-}
 
 
 const checkInput = async (d: TranscodeDeps, key: string) => {
@@ -177,27 +168,25 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
   }
 };
 
-export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
+export const createTranscodeKind = (d: TranscodeDeps): JobKind<TranscodeParams, TranscodeResult, TranscodeChunkSpec> => ({
   name: 'transcode',
   validate(params) {
     const p = validateTranscodeParams(params);
     checkPresetFitsSource(p);
-    return p as unknown as Record<string, unknown>;
+    return p;
   },
-  async plan(params, ctx) {
-    const p = params as unknown as TranscodeParams;
+  request: { fields: TRANSCODE_REQUEST_FIELDS, params: (body) => transcodeRequestParams(d, body) },
+  async plan(p, ctx) {
     await recheckSource(d, p, ctx.signal);
     return planTranscode(p, d.workers);
   },
-  async run(chunk, params, ctx) {
-    const p = params as unknown as TranscodeParams;
-    const spec = chunk.spec as unknown as VideoChunkSpec | AudioChunkSpec | SubtitleChunkSpec;
+  async run(chunk, p, ctx) {
+    const spec = chunk.spec;
     if (spec.type === 'video') return runVideoChunk(d, p, chunk.n, spec, ctx);
     if (spec.type === 'subtitles') return runSubtitleChunk(d, p, chunk.n, ctx);
     return runAudioChunk(d, p, chunk.n, ctx);
   },
-  forkPlan: (parent, params) =>
-    planTranscodeFork(d, { ...parent, params: parent.params as unknown as TranscodeParams }, params as unknown as TranscodeParams),
+  forkPlan: (parent, params) => planTranscodeFork(d, parent, params),
   forkKeys: ['range'],
   resolveOverrides(overrides) {
     // Naming another preset brings its settings, unless the overrides give them.
@@ -207,6 +196,9 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind => ({
     return { ...overrides, preset };
   },
   combine: (results) => results,
-  finish: (combined, params, ctx) => finishTranscode(d, params as unknown as TranscodeParams, combined as ChunkResult[], ctx),
-  discard: (params, ctx) => discardOutputs(d, ctx),
+  finish: (combined, p, ctx) => finishTranscode(d, p, combined as ChunkResult[], ctx),
+  discard: (_p, ctx) => discardOutputs(d, ctx),
+  tags: transcodeTags,
+  weight: (chunk) => chunk.spec.weight,
+  present: presentTranscode,
 });

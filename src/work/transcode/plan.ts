@@ -11,7 +11,7 @@ import { outputFps, planLadder } from '../../media/ladder.ts';
 import { planThumbnails, type ThumbnailPlan } from '../../media/sprites.ts';
 import type { PlannedRung } from '../../types/media.ts';
 import { outputDuration, type TranscodeParams } from './params.ts';
-import { subtitleChunkSpec, type SubtitleChunkResult } from './subtitles.ts';
+import { subtitleChunkSpec, type SubtitleChunkResult, type SubtitleChunkSpec } from './subtitles.ts';
 
 export type VideoChunkSpec = {
   type: 'video';
@@ -29,6 +29,9 @@ export type VideoChunkSpec = {
   reuseRungs?: { name: string; segments: SegmentRef[] }[];
 };
 export type AudioChunkSpec = { type: 'audio'; weight: number };
+/** What a transcode chunk does: a range of video (every rung and the thumbnails), the subtitles, or the whole audio track. */
+export type TranscodeChunkSpec = VideoChunkSpec | AudioChunkSpec | SubtitleChunkSpec;
+export type TranscodeChunk = ChunkSpec<TranscodeChunkSpec>;
 
 export interface SegmentRef {
   key: string;
@@ -94,11 +97,11 @@ export const thumbsInChunk = (plan: ThumbnailPlan | null, c: { start: number; en
 };
 
 /** Pure: the chunk plan. Video chunks are ranges of the output frame grid, cut on segment boundaries. */
-export const planTranscode = (p: TranscodeParams, workers: number, cores = navigator.hardwareConcurrency): ChunkSpec[] => {
+export const planTranscode = (p: TranscodeParams, workers: number, cores = navigator.hardwareConcurrency): TranscodeChunk[] => {
   const rungs = ladderOf(p);
   const thumbs = thumbnailsOf(p);
   const duration = outputDuration(p);
-  const specs: ChunkSpec[] = [];
+  const specs: TranscodeChunk[] = [];
   if (rungs.length > 0 || thumbs) {
     const seg = p.preset.segmentSeconds;
     const fps = gridOf(p);
@@ -118,14 +121,14 @@ export const planTranscode = (p: TranscodeParams, workers: number, cores = navig
     for (const c of chunks) {
       const t = thumbsInChunk(thumbs, c, c.n === chunks.length - 1);
       const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, startFrame: c.startFrame, frames: c.frames, weight: (c.end - c.start) * pixels, thumbs: t, threads };
-      specs.push({ n: c.n, spec: spec as unknown as Record<string, unknown> });
+      specs.push({ n: c.n, spec });
     }
   }
   const subs = subtitleChunkSpec(p);
-  if (subs) specs.push({ n: specs.length, spec: subs as unknown as Record<string, unknown> });
+  if (subs) specs.push({ n: specs.length, spec: subs });
   if (audioOutputOf(p)) {
     const spec: AudioChunkSpec = { type: 'audio', weight: duration * 0.03 };
-    specs.push({ n: specs.length, spec: spec as unknown as Record<string, unknown> });
+    specs.push({ n: specs.length, spec });
   }
   if (specs.length === 0) throw new AppError('validation', `preset ${p.preset.id} makes no output from this asset`);
   return specs;

@@ -20,7 +20,7 @@ import { probeAndClassify } from '../../media/probe.ts';
 import { BUILTIN_PRESETS } from '../../media/presets.ts';
 import { parseVtt } from '../../media/subtitles.ts';
 import { createFsStorage } from '../../storage/fs.ts';
-import type { TranscodeDeps } from './kind.ts';
+import type { TranscodeDeps } from './deps.ts';
 import { sourceFromProbe, validateTranscodeParams, type TimeRange, type TranscodeParams } from './params.ts';
 import { runSubtitleChunk, subtitleMasterEntries, type SubtitleChunkResult } from './subtitles.ts';
 

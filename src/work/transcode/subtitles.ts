@@ -14,8 +14,8 @@ import { parseVtt, retimeCues, subtitleExtractArgs, subtitleFolders, writeSubtit
 import { demuxArgs } from '../../media/probe-input.ts';
 import { toolInput } from '../../storage/index.ts';
 import { makeScratch, removeScratch } from '../scratch.ts';
-import type { WorkContext } from '../kinds.ts';
-import type { TranscodeDeps } from './kind.ts';
+import type { WorkContext } from '../../actors/job-kind.ts';
+import type { TranscodeDeps } from './deps.ts';
 import type { SegmentRef } from './plan.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './params.ts';
 

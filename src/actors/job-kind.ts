@@ -1,0 +1,133 @@
+/**
+ * A job kind says how a job splits into chunks, what a chunk does, and
+ * everything else about it that generic layers must not know: how a
+ * request becomes its params, the tags its jobs carry in lists, each
+ * chunk's share of the progress, and how its result is shown. The job and
+ * chunk actors, the routers, the projections and the routes are the same
+ * for every kind; transcoding and detection plug in through `src/system.ts`.
+ *
+ * A kind is generic over its params `P`, its result `R` and its chunks' spec `S`. The registry
+ * holds kinds of many types, so it erases them (`AnyJobKind`): params
+ * arrive from the log as the JSON a kind's own `validate` produced.
+ */
+import type { ChunkSpec } from '../events/job.ts';
+import type { ForkPlan } from './replay.ts';
+
+/** Which job and attempt a kind's effect works for: output keys derive from it. */
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+/** A progress tick from running work (telemetry: shown live, never stored). */
+export interface WorkProgress {
+  /** 0–100, or null when the work cannot tell. */
+  percent: number | null;
+  fps?: number | null;
+  speed?: number | null;
+  etaSeconds?: number | null;
+}
+
+export interface WorkContext extends JobContext {
+  progress(p: WorkProgress): void;
+}
+
+/** What a job works on and with, for lists, filters and people (null where a kind has no such thing). */
+export interface JobTags {
+  assetId: string | null;
+  presetId: string | null;
+  /** The input-store key it reads. */
+  sourceKey: string | null;
+  presetName: string | null;
+}
+
+export const NO_TAGS: JobTags = { assetId: null, presetId: null, sourceKey: null, presetName: null };
+
+/** How a job's result is shown by the API: a kind with outputs in the output store names them and their URLs. */
+export interface ResultView {
+  outputs: unknown;
+  urls: unknown;
+  renditions: unknown[];
+  /** The kind's own result, for kinds that show it as it is. */
+  result: unknown;
+}
+
+export interface JobKind<P = unknown, R = unknown, S extends object = Record<string, unknown>> {
+  name: string;
+  /** Checks and normalises params; throws AppError('validation') with a human message. */
+  validate(params: Record<string, unknown>): P;
+  /**
+   * Optional: a request in the kind's own words (`POST /api/jobs` with
+   * `fields` instead of `params`, e.g. an asset and a preset), made into
+   * raw params that `validate` then checks; may look at read models it was
+   * given. Throws AppError.
+   */
+  request?: { fields: readonly string[]; params(body: Record<string, unknown>): Record<string, unknown> };
+  /** The effectful planning step (may look at the input). */
+  plan(params: P, ctx: JobContext): Promise<ChunkSpec<S>[]>;
+  /** Runs one chunk; its result must be plain JSON. Runs again if a worker dies, so outputs go to deterministic keys. */
+  run(chunk: ChunkSpec<S>, params: P, ctx: WorkContext): Promise<unknown>;
+  /** Pure: the job's result from its chunks' results, ordered by chunk number. */
+  combine(results: unknown[], params: P): unknown;
+  /** Optional effect after every chunk succeeded (packaging); returns the job's final result. Idempotent. */
+  finish?(combined: unknown, params: P, ctx: JobContext): Promise<R>;
+  /** Optional: whether chunks made with `before` params are still right with `after` (a fork with overrides). Default: yes. */
+  reusable?(before: P, after: P): boolean;
+  /**
+   * Optional: what a fork with `params` reuses of its parent's recorded work,
+   * branch by branch, checking the recorded outputs still exist. Without it a
+   * fork keeps the parent's plan and every finished chunk (when `reusable`).
+   */
+  forkPlan?(parent: { params: P; plan: ChunkSpec<S>[] | null; done: Record<string, unknown> }, params: P): Promise<ForkPlan>;
+  /** Optional: top-level params a fork may add that the parent's params lack (every other override key must exist in them). */
+  forkKeys?: readonly string[];
+  /** Optional: completes a fork's overrides (e.g. a new presetId brings that preset's settings). */
+  resolveOverrides?(overrides: Record<string, unknown>): Record<string, unknown>;
+  /** Optional effect when an attempt fails or is cancelled: remove its partial outputs. Idempotent. */
+  discard?(params: P, ctx: Omit<JobContext, 'signal'>): Promise<void>;
+  /** Pure, optional: the tags of a job with these params (default: none). */
+  tags?(params: P): JobTags;
+  /** Pure, optional: a chunk's share of its job's work, > 0 (default: equal shares). */
+  weight?(chunk: ChunkSpec<S>): number;
+  /** Pure, optional: the API's view of a result (null until the job completed); default: the result as it is. */
+  present?(result: R | null, outputUrl: (key: string) => string): ResultView;
+}
+
+// Erases P, R and S so one registry holds every kind (see the header).
+export type AnyJobKind = JobKind<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The kinds a system knows, by name; the first one given is the default for requests that name none. */
+export interface JobKinds {
+  get(name: string): AnyJobKind | undefined;
+  names(): string[];
+  /** The kind a request without `kind` means. */
+  readonly defaultKind: string;
+}
+
+export const kindsOf = (...kinds: AnyJobKind[]): JobKinds => {
+  const byName = new Map(kinds.map((k) => [k.name, k]));
+  return { get: (name) => byName.get(name), names: () => [...byName.keys()], defaultKind: kinds[0]?.name ?? '' };
+};
+
+/** Pure: a kind's tags for params (none for an unknown kind, or on a failure: tags are a label, never a reason to drop an event). */
+export const tagsOf = (kinds: JobKinds, kind: string, params: unknown): JobTags => {
+  const k = kinds.get(kind);
+  try {
+    return k?.tags ? k.tags(params) : NO_TAGS;
+  } catch {
+    return NO_TAGS;
+  }
+};
+
+/** Pure: a chunk's weight by its kind's say (1 by default, and for anything not a positive finite number). */
+export const weightOf = (kinds: JobKinds, kind: string, chunk: ChunkSpec): number => {
+  const w = kinds.get(kind)?.weight?.(chunk) ?? 1;
+  return Number.isFinite(w) && w > 0 ? w : 1;
+};
+
+/** Pure: the API's view of a job's result. */
+export const presentResult = (kinds: JobKinds, kind: string, result: unknown, outputUrl: (key: string) => string): ResultView => {
+  const k = kinds.get(kind);
+  return k?.present ? k.present(result, outputUrl) : { outputs: null, urls: null, renditions: [], result };
+};

@@ -1,0 +1,149 @@
+/**
+ * Runs chunks: the effect behind a ChunkCreated, wherever it is executed —
+ * by the local `chunk-work` router, or by a worker that took the chunk from
+ * the Redis work queue. It checks state first (a chunk already finished is
+ * not run; one of a job that ended or moved to another attempt is recorded
+ * as cancelled), records ChunkStarted before the work, retries retryable
+ * failures, records the outcome on the chunk's stream, and keeps an abort
+ * handle per running chunk so a cancel stops its ffmpeg at once.
+ */
+import { withRetries } from '../actors/failure-policy.ts';
+import { isOpen } from '../actors/chunk.ts';
+import { TERMINAL, type JobState } from '../actors/job.ts';
+import { weightOf, type JobKinds, type WorkProgress } from '../actors/job-kind.ts';
+import { actorsOf } from '../actors/registry.ts';
+import type { CommandMeta, Runtime } from '../actors/runtime.ts';
+import { errorDetail, errorMessage } from '../errors.ts';
+import type { ProgressTracker } from './progress.ts';
+import type { WorkItem } from './queue/index.ts';
+
+/** Which chunk a work item is: `params` of a chunk item (see `chunkItem`). */
+export interface ChunkRef {
+  jobId: string;
+  n: number;
+  attempt: number;
+}
+
+/** Pure: the work item of a chunk: generic JSON the queue carries, named by the chunk's stream. */
+export const chunkItem = (kind: string, ref: ChunkRef, itemId: string): WorkItem => ({ kind, jobId: ref.jobId, itemId, params: { n: ref.n, attempt: ref.attempt } });
+
+/** Pure: the chunk a work item names, or null for an item that is not a chunk's. */
+export const chunkRefOf = (item: WorkItem): ChunkRef | null => {
+  const { n, attempt } = item.params;
+  return Number.isInteger(n) && Number.isInteger(attempt) ? { jobId: item.jobId, n: n as number, attempt: attempt as number } : null;
+};
+
+export interface WorkStats {
+  /** Chunks running in this process now. */
+  busy: number;
+  /** The pool's size (MPR_WORKERS). */
+  size: number;
+}
+
+export interface ChunkRunner {
+  /** Runs one chunk's work item to its recorded end; returns without recording when stopped (the item is delivered again later). */
+  run(item: WorkItem, signal: AbortSignal, meta: CommandMeta): Promise<void>;
+  /** Stops this process's running chunks of a job (cancelled or failed). */
+  abortJob(jobId: string): void;
+  isRunning(jobId: string): boolean;
+  stats(): WorkStats;
+}
+
+export const createChunkRunner = (d: {
+  runtime: Runtime;
+  kinds: JobKinds;
+  now: () => string;
+  progress: ProgressTracker;
+  /** Tries per chunk before a retryable error fails it (unrecoverable ones fail at once). */
+  chunkAttempts: number;
+  /** Reported as the pool's size. */
+  size: number;
+  /** This node's name, recorded on ChunkStarted. */
+  worker: string;
+}): ChunkRunner => {
+  const { runtime, kinds, now } = d;
+  const actors = actorsOf(runtime);
+  const running = new Map<string, Set<AbortController>>();
+  // Item ids running here: an item delivered twice at once (a router's re-delivery) runs once.
+  const here = new Set<string>();
+
+  /** Why a chunk of `attempt` must not run (its attempt is over), or null. */
+  const overReason = (job: JobState, attempt: number): string | null =>
+    job.attempt !== attempt ? `attempt ${attempt} was followed by attempt ${job.attempt}` : TERMINAL.has(job.status) ? `the job ${job.status}` : null;
+
+  const loadJob = async (jobId: string) => (await actors.job(jobId).load()).state;
+
+  /** Records the chunk as cancelled when its attempt has ended; true if so. */
+  const cancelIfOver = async (chunk: ChunkRef, job: JobState, meta: CommandMeta) => {
+    const reason = overReason(job, chunk.attempt);
+    if (reason) await actors.chunk(chunk.jobId, chunk.n, chunk.attempt).execute({ type: 'CancelChunk', data: { reason, at: now() } }, meta);
+    return reason !== null;
+  };
+
+  const run = async (item: WorkItem, signal: AbortSignal, meta: CommandMeta) => {
+    const ref = chunkRefOf(item);
+    if (!ref || here.has(item.itemId)) return;
+    here.add(item.itemId);
+    try {
+      await runChunk(ref, signal, meta);
+    } finally {
+      here.delete(item.itemId);
+    }
+  };
+
+  const runChunk = async (ref: ChunkRef, signal: AbortSignal, meta: CommandMeta) => {
+    const { jobId, n, attempt } = ref;
+    const actor = actors.chunk(jobId, n, attempt);
+    const chunk = (await actor.load()).state;
+    if (!isOpen(chunk)) return; // already finished: a re-delivery
+    if (await cancelIfOver(ref, await loadJob(jobId), meta)) return;
+    const kind = kinds.get(chunk.kind);
+    if (!kind) return void (await actor.execute({ type: 'FailChunk', data: { reason: `unknown job kind "${chunk.kind}"`, at: now() } }, meta));
+
+    if (signal.aborted) return; // shutting down: the chunk is delivered again
+    const ctl = new AbortController();
+    const onStop = () => ctl.abort();
+    signal.addEventListener('abort', onStop, { once: true });
+    const mine = running.get(jobId) ?? new Set();
+    running.set(jobId, mine.add(ctl));
+    let succeeded = false;
+    let stopped = false;
+    try {
+      await actor.execute({ type: 'StartChunk', data: { worker: d.worker, at: now() } }, meta);
+      // Read after registering the abort handle: a cancel that came in
+      // between the first check and now is seen here, not missed.
+      const job = await loadJob(jobId);
+      if (overReason(job, attempt)) ctl.abort();
+      const weights = new Map((job.plan ?? []).map((c) => [c.n, weightOf(kinds, job.kind, c)]));
+      d.progress.start(jobId, attempt, weights, Object.keys(job.done).map(Number), n);
+      const ctx = { jobId, attempt, signal: ctl.signal, progress: (p: WorkProgress) => d.progress.tick(jobId, n, p) };
+      const r = await withRetries(() => kind.run({ n, spec: chunk.spec }, chunk.params, ctx), { attempts: d.chunkAttempts, backoffMs: 100, signal: ctl.signal });
+      if (r.ok) {
+        await actor.execute({ type: 'CompleteChunk', data: { result: r.value, at: now() } }, meta);
+        succeeded = true;
+      } else if (r.outcome === 'fail') {
+        const reason = r.tries > 1 ? `${errorMessage(r.error)} (after ${r.tries} tries)` : errorMessage(r.error);
+        await actor.execute({ type: 'FailChunk', data: { reason, detail: errorDetail(r.error), at: now() } }, meta);
+      }
+      // Stopped (shutdown or cancel) before an outcome of its own.
+      stopped = !r.ok && r.outcome === 'stop';
+    } finally {
+      d.progress.end(jobId, n, succeeded);
+      signal.removeEventListener('abort', onStop);
+      mine.delete(ctl);
+      if (mine.size === 0) running.delete(jobId);
+    }
+    // Stopped by its job's end, not by shutdown (then it is delivered again):
+    // recorded after the slot is free, so the attempt's cleanup is not held up.
+    if (stopped && !signal.aborted) await cancelIfOver(ref, await loadJob(jobId), meta);
+  };
+
+  return {
+    run,
+    abortJob: (jobId) => {
+      for (const c of running.get(jobId) ?? []) c.abort();
+    },
+    isRunning: (jobId) => running.has(jobId),
+    stats: () => ({ busy: [...running.values()].reduce((a, set) => a + set.size, 0), size: d.size }),
+  };
+};

@@ -1,0 +1,30 @@
+/** What the transcode kind works with, given by the composition root (src/system.ts). */
+import type { Binaries } from '../../media/binaries.ts';
+import type { Storage } from '../../storage/index.ts';
+import type { Preset, Probe, ProbeVerdict } from '../../types/media.ts';
+
+/** An asset as the read model has it: what a request to transcode it needs. */
+export interface TranscodeAsset {
+  id: string;
+  key: string;
+  status: 'ready' | 'invalid' | 'missing';
+  reason: string | null;
+  size: number;
+  modifiedAt: string;
+  probe: Probe | null;
+  verdict: ProbeVerdict;
+}
+
+export interface TranscodeDeps {
+  input: Storage;
+  output: Storage;
+  bins: () => Binaries;
+  /** Local scratch space; each chunk works in its own folder and removes it. */
+  workDir: string;
+  /** Chunks that run at once: the plan makes whole rounds of them. */
+  workers: number;
+  /** Built-in or user preset by id (for a request, and a fork that names another preset). */
+  findPreset?: (id: string) => Preset | null;
+  /** A registered asset by id (for a request). */
+  findAsset?: (id: string) => TranscodeAsset | null;
+}
