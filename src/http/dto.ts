@@ -6,11 +6,12 @@
 import { AppError } from '../errors.ts';
 import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
 import type { ResultView } from '../actors/job-kind.ts';
+import type { AssetDto, ChunkDto, JobDto, JobResultView } from './api-types.ts';
 
 /** `/api/outputs/<key>`: where a browser fetches an output (each path segment escaped). */
 export const outputUrl = (key: string) => `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`;
 
-export const assetDto = (a: AssetView) => ({
+export const assetDto = (a: AssetView): AssetDto => ({
   id: a.id,
   key: a.key,
   name: a.key.split('/').at(-1) ?? a.key,
@@ -32,8 +33,15 @@ export const assetDto = (a: AssetView) => ({
   updatedAt: a.updated_at,
 });
 
-/** A job as the API answers it; `view` is its result as its kind shows it (JobKind.present). */
-export const jobDto = (j: JobView, view: ResultView) => {
+/**
+ * A job as the API answers it; `view` is its result as its kind shows it
+ * (JobKind.present). ResultView is kind-agnostic (unknown fields: the actors
+ * know no job kind), so it is read here as the contract's JobResultView: the
+ * one kind that presents (transcode) is checked against it where it builds
+ * the view (presentTranscode), and kinds without `present` answer nulls.
+ */
+export const jobDto = (j: JobView, view: ResultView): JobDto => {
+  const shown = view as JobResultView;
   return {
     id: j.id,
     kind: j.kind,
@@ -50,10 +58,10 @@ export const jobDto = (j: JobView, view: ResultView) => {
     parent: j.parent,
     chunksTotal: j.chunks_total,
     chunksDone: j.chunks_done,
-    outputs: view.outputs,
-    urls: view.urls,
-    renditions: view.renditions,
-    result: view.result,
+    outputs: shown.outputs,
+    urls: shown.urls,
+    renditions: shown.renditions,
+    result: shown.result,
     params: j.params,
     createdAt: j.created_at,
     updatedAt: j.updated_at,
@@ -61,7 +69,7 @@ export const jobDto = (j: JobView, view: ResultView) => {
   };
 };
 
-export const chunkDto = (c: ChunkView) => ({
+export const chunkDto = (c: ChunkView): ChunkDto => ({
   jobId: c.job_id,
   attempt: c.attempt,
   n: c.n,

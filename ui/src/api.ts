@@ -2,9 +2,8 @@
  * The only module that talks to the server: every fetch and EventSource in
  * the UI goes through here. Stores receive this object (or a fake in tests).
  */
-import type {
-  Asset, Chunk, ForkPreview, Job, JobStateAt, LiveState, Page, Preset, ScanResult, StoredEvent, SystemStatus, Telemetry, TimeRange,
-} from './types.ts';
+import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/http/api-types.ts';
+import type { Asset, Chunk, Job, LiveState, Preset, ScanResult, StoredEvent, Telemetry } from './types.ts';
 
 /** An API error: `message` is the server's sentence, `field` the path it starts with (400s). */
 export class ApiError extends Error {

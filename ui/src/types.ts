@@ -1,182 +1,87 @@
-/** The shapes the MPR HTTP API answers (see src/http/dto.ts). */
+/**
+ * The UI's own views of the API's shapes. The shapes themselves live in
+ * src/http/api-types.ts (imported type-only, so no server code reaches the
+ * bundle); import them from there. What is here is only where the UI reads
+ * less than the server sends: fields that older servers leave out (the UI
+ * falls back, see names.ts), measurements a player copes without, and a
+ * preset as a form edits it. Each is derived from the server's shape, and the
+ * checks at the end make `tsc -p ui` fail when the server's answer no longer
+ * fits what the UI reads.
+ */
+import type {
+  AssetDto,
+  AudioSpec,
+  ChunkDto,
+  JobDto,
+  JobProgressData,
+  ChunkProgressData,
+  Preset as ServerPreset,
+  Rendition as ServerRendition,
+  ScanResult as ServerScanResult,
+  StoredEvent as ServerStoredEvent,
+  TelemetryFrame,
+  TimeRange,
+  VideoSpec,
+} from '../../src/http/api-types.ts';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
+/** `K` may be absent: the UI falls back or does without. */
+type Loose<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+/** `K` may be null: not known. */
+type OrNull<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
+/** Literal unions widened to what a form input yields (the server validates them). */
+type Widened<T> = { [K in keyof T]: T[K] extends string ? string : T[K] extends number ? number : T[K] };
 
-/** `missing`: the file was deleted from the input store (the reason says so). */
-export type AssetStatus = 'ready' | 'invalid' | 'missing';
-export type AssetKind = 'video' | 'audio';
+/** Older servers send no `folder` (names.ts derives it from the key); the list never reads the probe. */
+export type Asset = Loose<AssetDto, 'folder' | 'probe' | 'updatedAt'>;
 
-export interface Asset {
-  id: string;
-  key: string;
-  name: string;
-  /** The key's directory ('' at the root); older servers leave it out. */
-  folder?: string;
-  kind: AssetKind | null;
-  status: AssetStatus;
-  reason: string | null;
-  size: number;
-  modifiedAt: string;
-  duration: number | null;
-  width: number | null;
-  height: number | null;
-  videoCodec: string | null;
-  audioCodec: string | null;
-  comment: string;
-  registeredAt: string;
-}
+/**
+ * Older servers send only ids (names.ts falls back to them). `range` is not
+ * sent by this server yet: the UI reads the trim from `params.range` until it is.
+ */
+export type Job = Loose<JobDto, 'sourceKey' | 'sourceName' | 'presetName' | 'params' | 'outputs' | 'result'> & { range?: TimeRange | null };
 
-export interface ScanResult {
-  found: number;
-  registered: number;
-  skipped: number;
-  updated: number;
-  keys: string[];
-}
+export type Chunk = Loose<ChunkDto, 'worker' | 'startedAt'>;
 
-export interface Rung {
-  name: string;
-  height: number;
-  videoBitrate: number;
-}
+/** The player shows a rendition whose measurements are unknown. */
+export type Rendition = OrNull<ServerRendition, 'codec' | 'bitrate' | 'averageBitrate' | 'bytes' | 'duration'> & { language?: string | null };
 
-export type PresetOutput = 'hls' | 'mp4' | 'audio' | 'thumbnails';
+/** Older servers did not report files gone missing. */
+export type ScanResult = Loose<ServerScanResult, 'restored' | 'missing' | 'missingKeys'>;
 
-export interface Preset {
-  id: string;
-  name: string;
-  description: string;
-  builtin: boolean;
-  output: PresetOutput;
-  video: { codec: string; encoderPreset: string; rungs: Rung[]; maxFps: number } | null;
-  audio: { codec: string; bitrate: number; channels: number; sampleRate: number } | null;
-  segmentSeconds: number;
-  thumbnails: { intervalSeconds: number; width: number; columns: number; rows: number; maxCount: number } | null;
-}
+/** `actor` may be null in events made by hand (tests, imports). */
+export type StoredEvent = Omit<ServerStoredEvent, 'meta'> & { meta: OrNull<ServerStoredEvent['meta'], 'actor'> };
 
-/** QUEUED: planned, waiting for a worker. */
-export type JobStatus = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+/** A preset as the forms edit it: codec, x264 preset, channels and sample rate are whatever the inputs hold until the server checks them. */
+export type Preset = Omit<ServerPreset, 'video' | 'audio'> & { video: Widened<VideoSpec> | null; audio: Widened<AudioSpec> | null };
 
-/** A trim: seconds of the source. */
-export interface TimeRange {
-  start: number;
-  end: number;
-}
-
-export interface Rendition {
-  name: string;
-  type: 'video' | 'audio' | 'subtitles';
-  /** Subtitles: BCP 47 ('und' when unknown). */
-  language?: string | null;
-  key: string;
-  url: string;
-  codec: string | null;
-  width: number | null;
-  height: number | null;
-  bitrate: number | null;
-  averageBitrate: number | null;
-  bytes: number | null;
-  duration: number | null;
-}
-
-export interface JobUrls {
-  master: string | null;
-  playlists: string[];
-  mp4: string[];
-  audio: string | null;
-  sprites: string[];
-  thumbnailsVtt: string | null;
-  thumbnailsJson: string | null;
-  poster: string | null;
-}
-
-export interface Job {
-  id: string;
-  kind: string;
-  assetId: string | null;
-  presetId: string | null;
-  /** The source's file name and key, the preset's name (absent from older servers: show the ids). */
-  sourceName?: string | null;
-  sourceKey?: string | null;
-  presetName?: string | null;
-  range?: TimeRange | null;
-  /** The job's parameters; a transcode's carry its range too. */
-  params?: unknown;
-  status: JobStatus;
-  progress: number;
-  error: string | null;
-  errorDetail: string | null;
-  attempt: number;
-  parent: string | null;
-  chunksTotal: number;
-  chunksDone: number;
-  urls: JobUrls | null;
-  renditions: Rendition[];
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-
-export interface StoredEvent {
-  stream: string;
-  version: number;
-  position: number;
-  type: string;
-  data: unknown;
-  meta: { at: string; actor: string | null; causationId: string | null; correlationId: string | null };
-}
-
-export interface JobStateAt {
-  stream: string;
-  position: number;
-  version: number;
-  last: StoredEvent | null;
-  state: {
-    status: string;
-    plan: unknown[] | null;
-    done: Record<string, unknown>;
-    attempt: number;
-    reason: string | null;
-    [k: string]: unknown;
-  };
-}
-
-export interface ForkPreview {
-  /** Finished chunks the new job keeps. */
-  reused: number;
-  /** Chunks it runs again; null when the plan is redone. */
-  rerun: number | null;
-  params: unknown;
-}
-
-export type ChunkStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-
-export interface Chunk {
-  jobId: string;
-  attempt: number;
-  n: number;
-  status: ChunkStatus;
-  spec: { type: 'video' | 'audio' | string; start?: number; end?: number; weight?: number };
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export interface SystemStatus {
-  version: string;
-  log: { backend: string; position: number };
-  workers: { size: number; busy: number; queued: number; queue?: string };
-}
-
-/** `event: telemetry` frames: progress that never reaches the log. */
+/**
+ * An `event: telemetry` frame as the stores read it: one shape for both
+ * kinds, the chunk's number and attempt only on chunk-progress.
+ */
 export interface Telemetry {
   topic: string;
-  kind: 'job-progress' | 'chunk-progress' | string;
-  data: { jobId: string; percent: number; fps: number | null; etaSeconds: number | null; n?: number; attempt?: number };
+  kind: TelemetryFrame['kind'] | (string & {});
+  data: Pick<JobProgressData, 'jobId' | 'percent' | 'fps' | 'etaSeconds'> & Partial<Pick<ChunkProgressData, 'n' | 'attempt'>>;
   at: string;
 }
 
+/** The live connection's state (UI only). */
 export type LiveState = 'connecting' | 'open' | 'reconnecting';
+
+// The contract checks: each server shape must fit the UI's view of it.
+type Fits<Ui, _Server extends Ui> = true;
+type ContractChecks = [
+  Fits<Asset, AssetDto>,
+  Fits<Job, JobDto>,
+  Fits<Chunk, ChunkDto>,
+  Fits<Rendition, ServerRendition>,
+  Fits<ScanResult, ServerScanResult>,
+  Fits<StoredEvent, ServerStoredEvent>,
+  Fits<Preset, ServerPreset>,
+  Fits<Telemetry, Extract<TelemetryFrame, { kind: 'job-progress' }>>,
+  // A known gap, kept visible: chunk-progress `percent` is null when the work
+  // cannot tell, but stores/job-detail.ts hands it on as a number. When that
+  // handles null, widen Telemetry's percent and this expectation fails: drop it.
+  // @ts-expect-error chunk-progress percent may be null
+  Fits<Telemetry, Extract<TelemetryFrame, { kind: 'chunk-progress' }>>,
+];

@@ -5,8 +5,9 @@
  * job's tags name them for lists; a result is shown as its outputs with
  * their URLs.
  */
-import { NO_TAGS, type JobTags, type ResultView } from '../../actors/job-kind.ts';
+import { NO_TAGS, type JobTags } from '../../actors/job-kind.ts';
 import { AppError } from '../../errors.ts';
+import type { JobResultView } from '../../http/api-types.ts';
 import type { TranscodeDeps } from './deps.ts';
 import type { TranscodeResult } from './package.ts';
 import { sourceFromProbe, type TranscodeParams } from './params.ts';
@@ -45,8 +46,12 @@ export const transcodeTags = (p: TranscodeParams): JobTags => ({
   presetName: p.preset?.name || p.presetId || null,
 });
 
-/** Outputs and their URLs once the job completed; nothing before. The result itself stays behind them. */
-export const presentTranscode = (r: TranscodeResult | null, outputUrl: (key: string) => string): ResultView => {
+/**
+ * Outputs and their URLs once the job completed; nothing before. The result itself stays behind them.
+ * Typed as the API's JobResultView (a ResultView with the fields' shapes), so a change to
+ * TranscodeResult that breaks what clients read fails the type-check here.
+ */
+export const presentTranscode = (r: TranscodeResult | null, outputUrl: (key: string) => string): JobResultView => {
   if (!r) return { outputs: null, urls: null, renditions: [], result: null };
   const o = r.outputs;
   return {

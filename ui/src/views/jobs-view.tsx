@@ -7,7 +7,8 @@ import { presetLabel, rangeOf, sourceLabel } from '../names.ts';
 import { formatTime } from '../trim.ts';
 import { href } from '../router.ts';
 import { isActive, type JobsStore } from '../stores/jobs.ts';
-import type { Asset, Job, JobStatus } from '../types.ts';
+import type { JobStatus } from '../../../src/http/api-types.ts';
+import type { Asset, Job } from '../types.ts';
 import { Pager } from '../components/pager.tsx';
 
 const STATUSES: JobStatus[] = ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];

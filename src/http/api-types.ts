@@ -1,0 +1,394 @@
+/**
+ * The HTTP API's request and response shapes: the one description that the
+ * server and the UI share. The UI imports it type-only; the server proves it
+ * answers these (dto.ts and presentTranscode are annotated with them, and
+ * api-types.test.ts checks the routes that build their answers inline).
+ *
+ * No imports of server modules here, only the import-free media.ts: the UI's
+ * type-check follows every import of this file, and anything reaching Bun,
+ * SQLite or Elysia would drag their types (and a temptation to import their
+ * code) into the browser build.
+ *
+ * Shapes say what the server sends today. A field is optional only where the
+ * server leaves it out; a client that copes with older servers says so in its
+ * own types (ui/src/types.ts).
+ */
+import type { Preset, Probe, RungSpec, ThumbnailSpec, X264Preset } from '../types/media.ts';
+
+// Preset lives in media.ts because the server keeps it in events and plans
+// ladders from it; media.ts imports nothing, so it is as safe to share as this file.
+export type { AudioSpec, Preset, PresetOutput, Probe, ProbeStream, RungSpec, ThumbnailSpec, VideoSpec, X264Preset } from '../types/media.ts';
+
+/** Every list the API answers: one page and the count of all matches. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Every 4xx/5xx body. `code`: an ErrorCode (src/errors.ts), or `internal` for a bug. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+// --- assets ------------------------------------------------------------------
+
+/** `missing`: the file was deleted from the input store (the reason says so). */
+export type AssetStatus = 'ready' | 'invalid' | 'missing';
+export type AssetKind = 'video' | 'audio';
+
+export interface AssetDto {
+  id: string;
+  key: string;
+  /** The key's last part. */
+  name: string;
+  /** The key's directory ('' at the root of the input store). */
+  folder: string;
+  kind: AssetKind | null;
+  status: AssetStatus;
+  reason: string | null;
+  size: number;
+  modifiedAt: string;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  probe: Probe | null;
+  comment: string;
+  registeredAt: string;
+  updatedAt: string;
+}
+
+export type AssetList = Page<AssetDto>;
+
+export interface AssetDeleted {
+  /** Always true. */
+  deleted: boolean;
+  outputsDeleted: number;
+}
+
+/** `POST /api/assets/scan`. */
+export interface ScanResult {
+  found: number;
+  registered: number;
+  skipped: number;
+  /** Changed files probed again. */
+  updated: number;
+  /** Files marked missing before and back now. */
+  restored: number;
+  /** Registered files this scan no longer found: marked missing. */
+  missing: number;
+  /** Keys registered, updated or restored. */
+  keys: string[];
+  /** Keys marked missing. */
+  missingKeys: string[];
+}
+
+// --- presets -----------------------------------------------------------------
+
+export type PresetList = Page<Preset>;
+
+/**
+ * `POST /api/presets` and `PUT /api/presets/:id`: missing parts take defaults,
+ * an explicit null switches a section off (src/media/preset-validation.ts).
+ * Codecs accept aliases (libx264, avc1); a full Preset is a valid input.
+ */
+export interface PresetInput {
+  /** POST: required; PUT: taken from the path. */
+  id?: string;
+  name: string;
+  description?: string;
+  /** Ignored: only the built-in presets are built in. */
+  builtin?: boolean;
+  output: Preset['output'];
+  video?: { codec?: string; encoderPreset?: X264Preset; rungs: RungSpec[]; maxFps?: number } | null;
+  audio?: { codec?: string; bitrate?: number; channels?: number; sampleRate?: number } | null;
+  segmentSeconds?: number;
+  thumbnails?: Partial<ThumbnailSpec> | null;
+}
+
+// --- jobs ----------------------------------------------------------------------
+
+/** QUEUED: planned, waiting for a worker. */
+export type JobStatus = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+/** A trim: seconds of the source. */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+/** A finished transcode's output keys (in the output store). */
+export interface TranscodeOutputs {
+  master: string | null;
+  playlists: string[];
+  mp4: string[];
+  audio: string | null;
+  sprites: string[];
+  thumbnailsVtt: string | null;
+  thumbnailsJson: string | null;
+  poster: string | null;
+}
+
+/** The same outputs as `/api/outputs/...` URLs a browser fetches. */
+export type JobUrls = TranscodeOutputs;
+
+/** One output rendition, measured on the output. */
+export interface Rendition {
+  name: string;
+  type: 'video' | 'audio' | 'subtitles';
+  /** Subtitles: the track's language (BCP 47, 'und' when unknown). */
+  language?: string;
+  /** Its playlist (HLS) or file (MP4, M4A) in the output store, and where a browser gets it. */
+  key: string;
+  url: string;
+  /** RFC 6381 codecs string. */
+  codec: string;
+  width: number | null;
+  height: number | null;
+  /** Peak and average bits per second. */
+  bitrate: number;
+  averageBitrate: number;
+  bytes: number;
+  duration: number;
+}
+
+/**
+ * A job's result as its kind shows it. A transcode fills the first three once
+ * completed; other kinds leave them empty and show `result` as it is.
+ */
+export interface JobResultView {
+  outputs: TranscodeOutputs | null;
+  urls: JobUrls | null;
+  renditions: Rendition[];
+  result: unknown;
+}
+
+export interface JobDto extends JobResultView {
+  id: string;
+  kind: string;
+  /** Tags by kind (a transcode's asset and preset), null where a kind has none. */
+  assetId: string | null;
+  presetId: string | null;
+  sourceKey: string | null;
+  sourceName: string | null;
+  presetName: string | null;
+  status: JobStatus;
+  /** 0–100, live while it runs. */
+  progress: number;
+  error: string | null;
+  /** The tool's own words for a failure (ffmpeg's stderr tail). */
+  errorDetail: string | null;
+  /** The current attempt: 1, then one more per retry. */
+  attempt: number;
+  /** The job it was forked from. */
+  parent: string | null;
+  chunksTotal: number;
+  chunksDone: number;
+  /** The job's parameters as validated; a trimmed transcode's carry its `range`. */
+  params: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export type JobList = Page<JobDto>;
+
+/** `POST /api/jobs`: a transcode in its own words... */
+export interface TranscodeJobRequest {
+  kind?: 'transcode';
+  assetId: string;
+  presetId: string;
+  range?: TimeRange | null;
+}
+
+/** ...or any kind by its params (checksum: `{ inputKey, chunkBytes? }`). */
+export interface KindJobRequest {
+  kind: string;
+  params?: Record<string, unknown>;
+}
+
+export type CreateJobRequest = TranscodeJobRequest | KindJobRequest;
+
+/** `POST /api/jobs/:id/fork`. */
+export interface ForkRequest {
+  /** The log position to re-run from. */
+  fromPosition: number;
+  /** Params to change, merged into the parent's. */
+  overrides?: Record<string, unknown>;
+  /** Only say what would be reused and run again (answers a ForkSummary, not a JobDto). */
+  dryRun?: boolean;
+}
+
+/** One chunk of a fork's plan: its branches reused and run again, and why. */
+export interface ForkChunk {
+  n: number;
+  type: string;
+  reused: string[];
+  rerun: string[];
+  why?: string;
+}
+
+/** A dry-run fork's answer. */
+export interface ForkSummary {
+  /** Finished chunks the new job keeps. */
+  reused: number;
+  /** Chunks it runs again; null when the plan is redone. */
+  rerun: number | null;
+  chunks: ForkChunk[];
+  overrides: Record<string, unknown>;
+  fromVersion: number;
+  lastEvent: string | null;
+}
+
+// --- chunks --------------------------------------------------------------------
+
+export type ChunkStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/**
+ * Kind-specific plain JSON. Time-ranged kinds (transcode) give a `type`
+ * (video, audio, subtitles...) and `start`/`end` seconds; `weight` is the
+ * chunk's share of the job's progress.
+ */
+export interface ChunkSpecDto {
+  type?: string;
+  start?: number;
+  end?: number;
+  weight?: number;
+  [k: string]: unknown;
+}
+
+export interface ChunkDto {
+  jobId: string;
+  attempt: number;
+  n: number;
+  status: ChunkStatus;
+  spec: ChunkSpecDto;
+  /** The failure, or why it was cancelled. */
+  error: string | null;
+  /** The node that runs (or ran) it. */
+  worker: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export type ChunkList = Page<ChunkDto>;
+
+// --- the log -------------------------------------------------------------------
+
+/** An event as the log stores it (`/api/jobs/:id/events`, and `event: log` SSE frames). */
+export interface StoredEvent {
+  stream: string;
+  /** Counts events in its stream from 1. */
+  version: number;
+  /** Global, strictly increasing across the log, from 1: the SSE `id:`. */
+  position: number;
+  type: string;
+  data: unknown;
+  meta: { at: string; actor: string; causationId: string | null; correlationId: string | null };
+}
+
+export type EventList = Page<StoredEvent>;
+
+/** A stream's state folded up to a log position. */
+export interface StateAt<S = unknown> {
+  stream: string;
+  /** The position asked for. */
+  position: number;
+  /** The stream's version as of that position. */
+  version: number;
+  /** The last event folded, or null when the stream had none yet. */
+  last: StoredEvent | null;
+  state: S;
+}
+
+/** The job actor's own state (its statuses are the actor's, not the read model's). */
+export interface JobActorState {
+  status: 'none' | 'created' | 'planned' | 'completed' | 'failed' | 'cancelled';
+  id: string;
+  kind: string;
+  params: Record<string, unknown>;
+  parent: string | null;
+  plan: { n: number; spec: ChunkSpecDto }[] | null;
+  /** Chunk results by chunk number. */
+  done: Record<string, unknown>;
+  result: unknown;
+  reason: string | null;
+  attempt: number;
+}
+
+/** `GET /api/jobs/:id/state?at=`. */
+export type JobStateAt = StateAt<JobActorState>;
+
+// --- live: SSE ------------------------------------------------------------------
+
+/** `job-progress` telemetry: the job's weighted percent over its chunks. */
+export interface JobProgressData {
+  jobId: string;
+  attempt: number;
+  percent: number;
+  /** Frames per second over its running chunks; null when none report it. */
+  fps: number | null;
+  etaSeconds: number | null;
+  /** Chunks running now. */
+  running: number;
+}
+
+/** `chunk-progress` telemetry: one running chunk. */
+export interface ChunkProgressData {
+  jobId: string;
+  n: number;
+  attempt: number;
+  /** null when the work cannot tell. */
+  percent: number | null;
+  fps: number | null;
+  speed: number | null;
+  etaSeconds: number | null;
+}
+
+/** An `event: telemetry` frame's data: a live-bus message, never logged, never replayed, no `id:`. */
+export type TelemetryFrame = { topic: string; at: string } & (
+  | { kind: 'job-progress'; data: JobProgressData }
+  | { kind: 'chunk-progress'; data: ChunkProgressData }
+);
+
+/** `GET /api/events` and `/api/jobs/:id/events` (Accept: text/event-stream): each event name and its JSON data. */
+export interface SseFrames {
+  log: StoredEvent;
+  telemetry: TelemetryFrame;
+}
+
+// --- system ----------------------------------------------------------------------
+
+export interface SystemStatus {
+  version: string;
+  log: { backend: 'sqlite' | 'redis'; position: number };
+  projections: { name: string; version: number; position: number; errors: number; lastError: string | null }[];
+  routers: { name: string; position: number }[];
+  workers: {
+    size: number;
+    busy: number;
+    /** Chunks waiting: in this process (local queue) or in the Redis consumer group. */
+    queued: number;
+    queue: 'local' | 'redis';
+    /** Redis queue only: chunks claimed by any worker and not yet acked. */
+    runningAnywhere?: number;
+  };
+  storage: { input: string; output: string };
+  /** The binaries in use, or why none could be found. */
+  ffmpeg: { ffmpeg: string; ffprobe: string } | { error: string };
+}
+
+// --- small request bodies -------------------------------------------------------
+
+/** `PATCH /api/assets/:id`. */
+export interface CommentRequest {
+  comment: string;
+}
+
+/** `POST /api/assets/scan` (the body is optional). */
+export interface ScanRequest {
+  /** Only keys under this prefix. */
+  prefix?: string;
+}
