@@ -40,6 +40,8 @@ import { createMemoryWorkQueue } from './work/queue/memory.ts';
 import { createRedisWorkQueue } from './work/queue/redis.ts';
 import { runWorker } from './work/worker.ts';
 import { createTranscodeKind } from './work/transcode/kind.ts';
+import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
+import { jobIdsOfAsset } from './projections/index.ts';
 import type { TranscodeAsset } from './work/transcode/deps.ts';
 import { workDirOf } from './work/scratch.ts';
 
@@ -164,7 +166,11 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
       if (parts.routers ?? true) {
         const startRouters = async (signal: AbortSignal) => {
-          const routers = [...createJobRouters({ runtime, kinds, now }), createDispatchRouter({ queue, concurrency: shared ? 8 : 2 * takers })];
+          const routers = [
+            ...createJobRouters({ runtime, kinds, now }),
+            createDispatchRouter({ queue, concurrency: shared ? 8 : 2 * takers }),
+            createAssetOutputsRouter({ runtime, output: storage.output, jobsOfAsset: (id) => jobIdsOfAsset(db, id), now }),
+          ];
           const mine: RunningRouter[] = [];
           for (const r of routers) mine.push(await startRouter(r, { log, positions, logger, signal }));
           running.push(...mine);

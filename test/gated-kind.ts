@@ -3,7 +3,7 @@
  * stop the system with work in flight. It counts effects started and
  * finished per chunk to prove nothing runs twice that should not.
  */
-import type { JobKind, WorkProgress } from '../src/actors/job-kind.ts';
+import { NO_TAGS, type JobKind, type WorkProgress } from '../src/actors/job-kind.ts';
 import { AppError } from '../src/errors.ts';
 
 export const gatedKind = (chunks: number) => {
@@ -21,9 +21,18 @@ export const gatedKind = (chunks: number) => {
   const bump = (m: Map<number, number>, n: number) => m.set(n, (m.get(n) ?? 0) + 1);
   // The running chunk n's progress callback, so a test can send ticks while it is held.
   const progress = new Map<number, (p: WorkProgress) => void>();
-  const kind: JobKind = {
+  const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : null);
+  const kind: JobKind<Record<string, unknown>> = {
     name: 'gated',
     validate: (p) => p,
+    // Tagged like a transcode when its params name a source and a preset, so list tests can read the names.
+    tags: (p) => ({
+      ...NO_TAGS,
+      assetId: str(p.assetId),
+      presetId: str(p.presetId),
+      sourceKey: str(p.inputKey),
+      presetName: str((p.preset as { name?: unknown } | undefined)?.name) ?? str(p.presetId),
+    }),
     plan: async () => Array.from({ length: chunks }, (_, n) => ({ n, spec: { n } })),
     async run(chunk, _params, { signal, progress: tick }) {
       bump(started, chunk.n);

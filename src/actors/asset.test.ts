@@ -29,3 +29,30 @@ describe('asset decider: missing files', () => {
     expect(given(assetDecider, [registered, missing, probed]).when({ type: 'MarkAssetMissing', data: { at } }).events).toEqual([missing]);
   });
 });
+
+describe('asset decider: outputs deleted after the asset', () => {
+  const record = { type: 'RecordOutputsDeleted', data: { jobs: 2, objects: 7, at } } as const;
+  const outputsDeleted: AssetEvent = { type: 'AssetOutputsDeleted', data: { jobs: 2, objects: 7, at } };
+  const deletedWithOutputs: AssetEvent = { type: 'AssetDeleted', data: { deleteOutputs: true, at } };
+
+  test('recorded once after a deletion that asked for the outputs; a repeat decides nothing', () => {
+    expect(given(assetDecider, [registered, deletedWithOutputs]).when(record).events).toEqual([outputsDeleted]);
+    expect(given(assetDecider, [registered, deletedWithOutputs, outputsDeleted]).when(record).events).toEqual([]);
+  });
+
+  test('nothing to record without deleteOutputs, before any deletion, or for an unknown asset', () => {
+    const deleted: AssetEvent = { type: 'AssetDeleted', data: { deleteOutputs: false, at } };
+    expect(given(assetDecider, [registered, deleted]).when(record).events).toEqual([]);
+    expect(given(assetDecider, [registered]).when(record).events).toEqual([]);
+    expect(given(assetDecider, []).when(record).events).toEqual([]);
+  });
+
+  test('still owed when the key is registered again before the outputs went', () => {
+    const { state } = given(assetDecider, [registered, deletedWithOutputs, registered]);
+    expect(state).toMatchObject({ status: 'active', outputsPending: true });
+    expect(given(assetDecider, [registered, deletedWithOutputs, registered]).when(record).events).toEqual([outputsDeleted]);
+    // Two deletions recorded by one pass: the second record finds nothing owed.
+    const twice = [registered, deletedWithOutputs, registered, deletedWithOutputs, outputsDeleted];
+    expect(given(assetDecider, twice).when(record).events).toEqual([]);
+  });
+});

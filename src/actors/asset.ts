@@ -1,7 +1,9 @@
 /**
  * The asset actor's decider: registered once per key, re-probed, commented,
  * marked missing when a rescan no longer finds its file (and found again),
- * deleted (and registered again by a later scan).
+ * deleted (and registered again by a later scan). A deletion that asked for
+ * its jobs' outputs to go too stays owed until the asset-outputs router
+ * records that they went (RecordOutputsDeleted), once.
  */
 import { AppError } from '../errors.ts';
 import type { AssetEvent, AssetFacts } from '../events/asset.ts';
@@ -16,6 +18,11 @@ export interface AssetState {
   facts: AssetFacts | null;
   /** A rescan found the file gone; AssetFound or a re-probe ends it. */
   missing: boolean;
+  /**
+   * Deleted with deleteOutputs and not yet recorded as done. Kept across a
+   * later registration of the same key: the old jobs' outputs are still owed.
+   */
+  outputsPending: boolean;
 }
 
 export const MAX_COMMENT = 4000;
@@ -26,15 +33,16 @@ export type AssetCommand =
   | { type: 'CommentAsset'; data: { comment: string; at: string } }
   | { type: 'DeleteAsset'; data: { deleteOutputs: boolean; at: string } }
   | { type: 'MarkAssetMissing'; data: { at: string } }
-  | { type: 'MarkAssetFound'; data: { at: string } };
+  | { type: 'MarkAssetFound'; data: { at: string } }
+  | { type: 'RecordOutputsDeleted'; data: Extract<AssetEvent, { type: 'AssetOutputsDeleted' }>['data'] };
 
-export const initialAsset = (): AssetState => ({ status: 'none', id: '', key: '', comment: '', facts: null, missing: false });
+export const initialAsset = (): AssetState => ({ status: 'none', id: '', key: '', comment: '', facts: null, missing: false, outputsPending: false });
 
 export const evolveAsset = (s: AssetState, ev: StoredEvent<AssetEvent>): AssetState => {
   switch (ev.type) {
     case 'AssetRegistered': {
       const { assetId, key, at: _at, ...facts } = ev.data;
-      return { status: 'active', id: assetId, key, comment: '', facts, missing: false };
+      return { status: 'active', id: assetId, key, comment: '', facts, missing: false, outputsPending: s.outputsPending };
     }
     case 'AssetProbed': {
       const { at: _at, ...facts } = ev.data;
@@ -47,7 +55,9 @@ export const evolveAsset = (s: AssetState, ev: StoredEvent<AssetEvent>): AssetSt
     case 'AssetCommented':
       return { ...s, comment: ev.data.comment };
     case 'AssetDeleted':
-      return { ...s, status: 'deleted' };
+      return { ...s, status: 'deleted', outputsPending: s.outputsPending || ev.data.deleteOutputs };
+    case 'AssetOutputsDeleted':
+      return { ...s, outputsPending: false };
     default:
       return s;
   }
@@ -75,6 +85,9 @@ export const decideAsset = (cmd: AssetCommand, s: AssetState): AssetEvent[] => {
       return s.status === 'active' && !s.missing ? [{ type: 'AssetMarkedMissing', data: cmd.data }] : [];
     case 'MarkAssetFound':
       return s.status === 'active' && s.missing ? [{ type: 'AssetFound', data: cmd.data }] : [];
+    // Idempotent: a router re-delivered the deletion after recording it (or nothing was owed).
+    case 'RecordOutputsDeleted':
+      return s.outputsPending ? [{ type: 'AssetOutputsDeleted', data: cmd.data }] : [];
     default: {
       const exhaustive: never = cmd;
       return exhaustive;

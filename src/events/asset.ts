@@ -21,6 +21,12 @@ export type AssetEvent =
   | { type: 'AssetProbed'; data: AssetFacts & { at: string } }
   | { type: 'AssetCommented'; data: { comment: string; at: string } }
   | { type: 'AssetDeleted'; data: { deleteOutputs: boolean; at: string } }
+  /**
+   * After an AssetDeleted with deleteOutputs: the outputs of the asset's jobs
+   * (`jobs/<jobId>/`) are gone from the output store. `objects` counts what
+   * this pass removed: a pass repeated after a crash finds fewer (or none).
+   */
+  | { type: 'AssetOutputsDeleted'; data: { jobs: number; objects: number; at: string } }
   /** A rescan no longer found the file; the asset keeps its facts but cannot be transcoded. */
   | { type: 'AssetMarkedMissing'; data: { at: string } }
   /** The file is back as it was (same size and time): the facts hold again, nothing is probed. A changed file comes back as AssetProbed. */

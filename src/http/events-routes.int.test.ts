@@ -14,9 +14,9 @@ import { testRedisUrl } from '../../test/redis-server.ts';
 import { testEnv, type Backend, type TestEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
-import { activeEventStreams, eventsRoutes, type EventsRoutesOptions } from './events-routes.ts';
+import { eventsRoutes, type EventsRoutesOptions } from './events-routes.ts';
 import { createMemoryBus } from '../live/bus.ts';
-import { createSseParser, formatFrame, jobFilter, matchesEvent, matchesTelemetry, mergeLive, type ParsedFrame } from './sse.ts';
+import { activeEventStreams, createSseParser, formatFrame, jobFilter, matchesEvent, matchesTelemetry, mergeLive, type ParsedFrame } from './sse/index.ts';
 
 /** Reads a response body in the background, parsing frames as they come. */
 const open = (res: Response) => {

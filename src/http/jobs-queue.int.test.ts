@@ -55,7 +55,8 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       expect((await job(a)).status).toBe('PROCESSING');
 
       b = (await call('POST', '/api/jobs', { kind: 'gated', params: {} })).json.id;
-      await until(async () => (await job(b)).chunksTotal === 1, 'the second job to be planned');
+      // Planned (JobPlanned) comes before its chunk is made (ChunkCreated, by the jobs router): wait for both.
+      await until(async () => (await job(b)).chunksTotal === 1 && (await lane(b)).length === 1, 'the second job to be planned and its chunk made');
       expect(await job(b)).toMatchObject({ status: 'QUEUED', progress: 0, sourceName: null, presetName: null });
       expect((await lane(b)).map((c) => c.status)).toEqual(['QUEUED']);
       expect(await queued()).toBe(1);

@@ -5,7 +5,6 @@
  * Every write waits for the read models to catch up with it, so the answer
  * shows what the request did.
  */
-import type { SQLQueryBindings } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
 import { forkJob, forkSummary, planFork, stateAt } from '../actors/replay.ts';
 import { presentResult } from '../actors/job-kind.ts';
@@ -14,15 +13,18 @@ import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { jobStream } from '../events/job.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { chunksTable, JOB_STATUSES, jobsTable, type JobView } from '../projections/index.ts';
+import { chunksOfJob, findJob, JOB_STATUSES, queryJobs, type JobQuery, type JobStatusView, type JobView } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, outputUrl, parsePage } from './dto.ts';
-import { sseResponse } from './events-routes.ts';
 import { liveProgressOf, withLiveProgress } from './live-progress.ts';
 import { json, ref, responses } from './openapi-responses.ts';
 import { documented, int, queryInteger } from './schema-kinds.ts';
 import { CreateJobBody, ForkBody } from './schemas.ts';
-import { jobFilter, parseResumePosition } from './sse.ts';
+import { jobFilter, parseResumePosition, sseResponse, type SseDeps } from './sse/index.ts';
+
+/** What the jobs routes read and command. */
+export type JobsRoutesDeps = SseDeps & Pick<System, 'db' | 'log' | 'bus' | 'kinds' | 'runtime' | 'projections' | 'now' | 'config'>;
+type Deps = JobsRoutesDeps;
 
 const STATUSES: readonly string[] = JOB_STATUSES;
 type Query = Record<string, string | undefined>;
@@ -40,17 +42,17 @@ const listQuery = t.Object({
   offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
 });
 
-const loadJob = (s: System, id: string): JobView => {
-  const j = jobsTable.load(s.db, [id]);
+const loadJob = (s: Deps, id: string): JobView => {
+  const j = findJob(s.db, id);
   if (!j) throw new AppError('not_found', `no job ${id}`);
   return j;
 };
 
 /** The job as the API answers it: the read model plus the latest live progress (SSE and REST agree). */
-const answer = (s: System, j: JobView) => jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, outputUrl));
+const answer = (s: Deps, j: JobView) => jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, outputUrl));
 
 /** Waits for the read models to apply `position`, then answers the job as it is now. */
-const fresh = async (s: System, id: string, position: number) => {
+const fresh = async (s: Deps, id: string, position: number) => {
   await s.projections.waitFor(position);
   return answer(s, loadJob(s, id));
 };
@@ -63,39 +65,40 @@ const attemptFilter = (j: JobView, v: string | undefined): number | null => {
   return Number(v);
 };
 
-const listJobs = (s: System, q: Query) => {
-  const { limit, offset } = parsePage(q);
-  const where: string[] = [];
-  const args: SQLQueryBindings[] = [];
-  if (q.status) {
-    const wanted = q.status.split(',').map((x) => x.trim().toUpperCase());
-    const bad = wanted.filter((x) => !STATUSES.includes(x));
-    if (bad.length) throw new AppError('validation', `status: one or more of ${STATUSES.join(', ')}, got "${bad.join(',')}"`);
-    where.push(`status IN (${wanted.map(() => '?').join(',')})`);
-    args.push(...wanted);
-  }
-  for (const [param, column] of [['assetId', 'asset_id'], ['presetId', 'preset_id'], ['kind', 'kind'], ['parent', 'parent']] as const) {
-    if (q[param]) {
-      where.push(`${column} = ?`);
-      args.push(q[param]!);
-    }
-  }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = jobsTable.count(s.db, clause, args);
-  const rows = jobsTable.select(s.db, `${clause} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, [...args, limit, offset]);
+/** `?status=A,B` (any case), or undefined when absent. */
+const parseStatuses = (v: string | undefined): JobStatusView[] | undefined => {
+  if (!v) return undefined;
+  const wanted = v.split(',').map((x) => x.trim().toUpperCase());
+  const bad = wanted.filter((x) => !STATUSES.includes(x));
+  if (bad.length) throw new AppError('validation', `status: one or more of ${STATUSES.join(', ')}, got "${bad.join(',')}"`);
+  return wanted as JobStatusView[];
+};
+
+/** The list's filter from the query string; an empty parameter is no filter. */
+const parseJobQuery = (q: Query): JobQuery => ({
+  statuses: parseStatuses(q.status),
+  assetId: q.assetId || undefined,
+  presetId: q.presetId || undefined,
+  kind: q.kind || undefined,
+  parent: q.parent || undefined,
+});
+
+const listJobs = (s: Deps, q: Query) => {
+  const page = parsePage(q);
+  const { rows, total } = queryJobs(s.db, parseJobQuery(q), page);
   return { items: rows.map((j) => answer(s, j)), total };
 };
 
 /** The job's own stream and every chunk stream of every attempt, in log order. */
-const jobEvents = async (s: System, id: string): Promise<StoredEvent[]> => {
+const jobEvents = async (s: Deps, id: string): Promise<StoredEvent[]> => {
   const own = await s.log.readStream(jobStream(id));
   if (own.length === 0) throw new AppError('not_found', `no job ${id}`);
-  const chunks = chunksTable.select(s.db, 'WHERE job_id = ?', [id]);
+  const chunks = chunksOfJob(s.db, id);
   const rest = await Promise.all(chunks.map((c) => s.log.readStream(chunkStream(c.job_id, c.n, c.attempt))));
   return [...own, ...rest.flat()].sort((a, b) => a.position - b.position);
 };
 
-export const jobsRoutes = (s: System) => {
+export const jobsRoutes = (s: JobsRoutesDeps) => {
   liveProgressOf(s.bus); // listening from now: ticks heard before a job's first read count too
   return new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
     .get('', ({ query }) => listJobs(s, query as Query), {
@@ -217,10 +220,7 @@ export const jobsRoutes = (s: System) => {
       '/:id/chunks',
       ({ params, query }) => {
         const attempt = attemptFilter(loadJob(s, params.id), (query as Query).attempt);
-        const items =
-          attempt === null
-            ? chunksTable.select(s.db, 'WHERE job_id = ? ORDER BY attempt, n', [params.id])
-            : chunksTable.select(s.db, 'WHERE job_id = ? AND attempt = ? ORDER BY n', [params.id, attempt]);
+        const items = chunksOfJob(s.db, params.id, attempt ?? undefined);
         return { items: items.map(chunkDto), total: items.length };
       },
       {

@@ -10,6 +10,9 @@ import { contentTypeFor } from '../storage/keys.ts';
 import type { System } from '../system.ts';
 import { responses } from './openapi-responses.ts';
 
+/** What the outputs routes read: the output store. */
+export type OutputsRoutesDeps = Pick<System, 'storage'>;
+
 /** Pure: a single `bytes=` range against a size → [start, end) or 'unsatisfiable'; null when there is none to honour. */
 export const parseRange = (header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null => {
   const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
@@ -35,7 +38,7 @@ const keyOf = (url: string): string => {
   }
 };
 
-const serve = async (s: System, request: Request, head: boolean) => {
+const serve = async (s: OutputsRoutesDeps, request: Request, head: boolean) => {
   const key = keyOf(request.url);
   const o = await s.storage.output.stat(key);
   if (!o) throw new AppError('not_found', `no output ${key}`);
@@ -91,7 +94,7 @@ export const outputsPaths = {
   },
 };
 
-export const outputsRoutes = (s: System) =>
+export const outputsRoutes = (s: OutputsRoutesDeps) =>
   new Elysia({ prefix: '/outputs', detail: { tags: ['outputs'] } })
     .get('/*', ({ request }) => serve(s, request, false), { detail: { hide: true, summary: 'An output file (see outputsPaths)' } })
     .head('/*', ({ request }) => serve(s, request, true), { detail: { hide: true, summary: 'An output file’s headers (see outputsPaths)' } });

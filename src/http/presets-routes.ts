@@ -1,13 +1,14 @@
 /** `/api/presets`: built-in presets (read-only) and validated user presets. */
 import { Elysia, t } from 'elysia';
-import { presetDecider } from '../actors/preset.ts';
 import { AppError } from '../errors.ts';
-import { presetStream } from '../events/preset.ts';
 import { validatePreset } from '../media/preset-validation.ts';
 import { isBuiltinPresetId } from '../media/presets.ts';
 import { findPreset, listPresets } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
+
+/** What the presets routes read and command. */
+export type PresetsRoutesDeps = Pick<System, 'db' | 'actors' | 'projections' | 'now'>;
 
 const builtinRefused = (id: string): never => {
   throw new AppError('invalid_state', `${id} is a built-in preset: built-in presets cannot be changed; create a copy with another id`);
@@ -15,7 +16,7 @@ const builtinRefused = (id: string): never => {
 
 const idParam = t.Object({ id: t.String({ description: 'preset id' }) });
 
-export const presetsRoutes = (s: System) =>
+export const presetsRoutes = (s: PresetsRoutesDeps) =>
   new Elysia({ prefix: '/presets', detail: { tags: ['presets'] } })
     .get(
       '',
@@ -39,7 +40,7 @@ export const presetsRoutes = (s: System) =>
       async ({ body, set }) => {
         const preset = validatePreset(body);
         if (isBuiltinPresetId(preset.id)) throw new AppError('conflict', `${preset.id} is a built-in preset; pick another id`);
-        const r = await s.runtime.execute(presetStream(preset.id), presetDecider, { type: 'CreatePreset', data: { preset, at: s.now() } }, { actor: 'api' });
+        const r = await s.actors.preset(preset.id).execute({ type: 'CreatePreset', data: { preset, at: s.now() } }, { actor: 'api' });
         await s.projections.waitFor(r.position);
         set.status = 201;
         return preset;
@@ -57,7 +58,7 @@ export const presetsRoutes = (s: System) =>
       async ({ params, body }) => {
         if (isBuiltinPresetId(params.id)) builtinRefused(params.id);
         const preset = validatePreset(body, { id: params.id });
-        const r = await s.runtime.execute(presetStream(params.id), presetDecider, { type: 'UpdatePreset', data: { preset, at: s.now() } }, { actor: 'api' });
+        const r = await s.actors.preset(params.id).execute({ type: 'UpdatePreset', data: { preset, at: s.now() } }, { actor: 'api' });
         await s.projections.waitFor(r.position);
         return preset;
       },
@@ -74,7 +75,7 @@ export const presetsRoutes = (s: System) =>
       '/:id',
       async ({ params, set }) => {
         if (isBuiltinPresetId(params.id)) builtinRefused(params.id);
-        const r = await s.runtime.execute(presetStream(params.id), presetDecider, { type: 'DeletePreset', data: { id: params.id, at: s.now() } }, { actor: 'api' });
+        const r = await s.actors.preset(params.id).execute({ type: 'DeletePreset', data: { id: params.id, at: s.now() } }, { actor: 'api' });
         await s.projections.waitFor(r.position);
         set.status = 204;
         return null;

@@ -2,11 +2,14 @@
 import { Elysia } from 'elysia';
 import pkg from '../../package.json' with { type: 'json' };
 import { errorMessage } from '../errors.ts';
-import { chunksTable } from '../projections/index.ts';
+import { queuedChunkCount } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { json, responses } from './openapi-responses.ts';
 
-const ffmpegStatus = (s: System) => {
+/** What the status route reads. */
+export type SystemRoutesDeps = Pick<System, 'config' | 'db' | 'log' | 'projections' | 'routers' | 'work' | 'queue' | 'storage' | 'bins'>;
+
+const ffmpegStatus = (s: Pick<System, 'bins'>) => {
   try {
     return s.bins();
   } catch (e) {
@@ -14,13 +17,12 @@ const ffmpegStatus = (s: System) => {
   }
 };
 
-export const systemRoutes = (s: System) =>
+export const systemRoutes = (s: SystemRoutesDeps) =>
   new Elysia({ prefix: '/system', detail: { tags: ['system'] } }).get(
     '/status',
     async () => {
       const work = s.work();
-      // Chunks of live attempts not started yet: running ones are RUNNING, and an ended attempt's are CANCELLED.
-      const queued = chunksTable.count(s.db, "WHERE status = 'QUEUED'");
+      const queued = queuedChunkCount(s.db);
       // With the Redis queue, chunks wait in the consumer group and run on any worker.
       const shared = s.config.workQueue === 'redis' ? await s.queue.depth() : null;
       return {

@@ -16,6 +16,9 @@ export { checkpointsProjection, checkpointsTable, type CheckpointView } from './
 export { assetsProjection, assetsTable, foldAsset, registeredAssets, type AssetView } from './assets.ts';
 export { findPreset, listPresets, presetsProjection, presetsTable, type PresetView } from './presets.ts';
 export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from './stage-outputs.ts';
+export { findJob, jobIdsOfAsset, queryJobs, type JobQuery, type PageOf, type PageRequest } from './job-queries.ts';
+export { ASSET_SORTS, findAsset, queryAssets, type AssetQuery, type AssetSortBy } from './asset-queries.ts';
+export { chunksOfJob, queuedChunkCount } from './chunk-queries.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */
 export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => [createJobsProjection(kinds), chunksProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];

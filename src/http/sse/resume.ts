@@ -1,0 +1,20 @@
+/** Where an event stream starts: a reconnecting client's Last-Event-ID, or `?after=`. */
+import { AppError } from '../../errors.ts';
+
+const position = (name: string, v: string): number => {
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new AppError('validation', `${name}: expected a log position (an integer >= 0), got "${v}"`);
+  return n;
+};
+
+/**
+ * Last-Event-ID wins over `?after=`, because an EventSource reconnects to
+ * the same URL (so with the same `after`) and adds the header. null means
+ * "from the current head": only new events.
+ */
+export const parseResumePosition = (lastEventId: string | null | undefined, after: string | undefined): number | null => {
+  const header = lastEventId?.trim();
+  if (header) return position('Last-Event-ID', header);
+  if (after !== undefined) return position('after', after.trim());
+  return null;
+};
