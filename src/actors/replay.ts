@@ -6,25 +6,13 @@
 import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
 import { jobStream, type ChunkSpec } from '../events/job.ts';
-import { streamKind } from '../events/index.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { assetDecider } from './asset.ts';
-import { chunkDecider } from './chunk.ts';
-import { fold, type Evolver } from './decider.ts';
-import { jobDecider, type JobState } from './job.ts';
-import { presetDecider } from './preset.ts';
+import { fold } from './decider.ts';
+import type { JobState } from './job.ts';
 import { mergeOverrides } from './overrides.ts';
+import { actorsOf, evolverOf } from './registry.ts';
 import type { Runtime } from './runtime.ts';
-
-
-/** Stream kinds whose state can be folded, by the prefix of their stream name. */
-export const DECIDERS: Readonly<Record<string, Evolver<unknown>>> = {
-  job: jobDecider as Evolver<unknown>,
-  chunk: chunkDecider as Evolver<unknown>,
-  asset: assetDecider as Evolver<unknown>,
-  preset: presetDecider as Evolver<unknown>,
-};
 
 export interface StateAt {
   stream: string;
@@ -40,7 +28,7 @@ export interface StateAt {
 /** Folds `stream` up to and including `position`. Streams of unknown kinds fold to their event list. */
 export const stateAt = async (log: EventLog, stream: string, position: number): Promise<StateAt> => {
   const events = (await log.readStream(stream)).filter((e) => e.position <= position);
-  const decider = DECIDERS[streamKind(stream)];
+  const decider = evolverOf(stream);
   const state = decider
     ? fold(decider, events)
     : events.map((e) => ({ type: e.type, version: e.version, data: e.data }));
@@ -137,9 +125,9 @@ export const forkSummary = (plan: Awaited<ReturnType<typeof planFork>>, override
 export const forkJob = async (runtime: Runtime, req: ForkRequest): Promise<string> => {
   const plan = await planFork(runtime.log, req);
   const newJobId = req.newJobId ?? nanoid(12);
-  await runtime.execute(
-    jobStream(newJobId),
-    jobDecider,
+  await actorsOf(runtime)
+    .job(newJobId)
+    .execute(
     {
       type: 'ForkJob',
       data: {

@@ -7,11 +7,11 @@
  * changed). Idempotent: the asset id comes from the key and the asset
  * decider registers a stream once.
  */
-import { assetIdFor, assetStream, type AssetFacts } from '../events/asset.ts';
+import { assetIdFor, type AssetFacts } from '../events/asset.ts';
 import type { Binaries } from '../media/binaries.ts';
 import { probeAndClassify } from '../media/probe.ts';
 import { toolInput, type Storage, type StoredObject } from '../storage/index.ts';
-import { assetDecider } from './asset.ts';
+import { actorsOf } from './registry.ts';
 import type { Runtime } from './runtime.ts';
 
 export const VIDEO_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'webm', 'flv', 'wmv', 'm4v', 'ts', '3gp'] as const;
@@ -73,14 +73,14 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
       opts.signal?.throwIfAborted();
       const o = objects[next++]!;
       const assetId = assetIdFor(o.key);
-      const stream = assetStream(assetId);
-      const { state } = await d.runtime.load(stream, assetDecider);
+      const asset = actorsOf(d.runtime).asset(assetId);
+      const { state } = await asset.load();
       if (state.status === 'active' && state.facts?.size === o.size && state.facts.modifiedAt === o.modifiedAt) {
         if (!state.missing) {
           result.skipped++;
           continue;
         }
-        const r = await d.runtime.execute(stream, assetDecider, { type: 'MarkAssetFound', data: { at: d.now() } }, { ...meta, correlationId: assetId });
+        const r = await asset.execute({ type: 'MarkAssetFound', data: { at: d.now() } }, { ...meta, correlationId: assetId });
         if (r.events.length > 0) {
           result.restored++;
           result.keys.push(o.key);
@@ -90,13 +90,13 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
       const facts = await probeObject(d, o, opts.signal);
       if (state.status === 'active') {
         // A re-probe also ends a missing mark: the facts are new.
-        await d.runtime.execute(stream, assetDecider, { type: 'ReprobeAsset', data: { ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
+        await asset.execute({ type: 'ReprobeAsset', data: { ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
         result.updated++;
         if (state.missing) result.restored++;
         result.keys.push(o.key);
         continue;
       }
-      const r = await d.runtime.execute(stream, assetDecider, { type: 'RegisterAsset', data: { assetId, key: o.key, ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
+      const r = await asset.execute({ type: 'RegisterAsset', data: { assetId, key: o.key, ...facts, at: d.now() } }, { ...meta, correlationId: assetId });
       // Another scan may have registered it a moment ago: then this one skipped it.
       if (r.events.length > 0) {
         result.registered++;
@@ -130,7 +130,7 @@ const markMissing = async (
   for (const a of known) {
     signal?.throwIfAborted();
     if (listed.has(a.key) || !isMediaKey(a.key) || (await d.input.stat(a.key))) continue;
-    const r = await d.runtime.execute(assetStream(a.id), assetDecider, { type: 'MarkAssetMissing', data: { at: d.now() } }, { ...meta, correlationId: a.id });
+    const r = await actorsOf(d.runtime).asset(a.id).execute({ type: 'MarkAssetMissing', data: { at: d.now() } }, { ...meta, correlationId: a.id });
     if (r.events.length > 0) {
       result.missing++;
       result.missingKeys.push(a.key);

@@ -1,8 +1,8 @@
 /** `mpr start`: API, projections and workers in one process on embedded defaults. */
-import { jobDecider, TERMINAL } from '../actors/job.ts';
+import { TERMINAL } from '../actors/job.ts';
+import { actorsOf } from '../actors/registry.ts';
 import { createApp } from '../http/app.ts';
 import { AppError } from '../errors.ts';
-import { jobStream } from '../events/job.ts';
 import type { System } from '../system.ts';
 import { sweepScratch, workDirOf } from '../work/scratch.ts';
 import { holdDataLock } from './data-lock.ts';
@@ -14,7 +14,7 @@ import { holdDataLock } from './data-lock.ts';
  */
 export const sweepLeftovers = async (s: System) => {
   const live = async (jobId: string, attempt: number) => {
-    const { state } = await s.runtime.load(jobStream(jobId), jobDecider);
+    const { state } = await actorsOf(s.runtime).job(jobId).load();
     return state.status !== 'none' && !TERMINAL.has(state.status) && state.attempt === attempt;
   };
   const workDir = workDirOf(s.config.dataDir);

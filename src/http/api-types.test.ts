@@ -1,5 +1,5 @@
 /**
- * The API contract (api-types.ts) against the server. At compile time: the
+ * The API contract (src/types/api.ts) against the server. At compile time: the
  * types of what routes and actors build inline must fit the contract (tsc
  * fails here otherwise; dto.ts and presentTranscode are annotated instead).
  * At run time: real answers of a booted system carry exactly the keys the
@@ -16,7 +16,7 @@ import type { StoredEvent as LogStoredEvent } from '../events/types.ts';
 import { createMemoryBus, type BusMessage } from '../live/bus.ts';
 import type { System } from '../system.ts';
 import { createProgressTracker } from '../work/progress.ts';
-import { presentTranscode } from '../work/transcode/request.ts';
+import { presentTranscode, type TranscodeRequest } from '../work/transcode/request.ts';
 import { testEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import type {
@@ -43,7 +43,7 @@ import type {
   StoredEvent,
   SystemStatus,
   TelemetryFrame,
-} from './api-types.ts';
+} from '../types/api.ts';
 import { createApp } from './app.ts';
 import type { assetsRoutes } from './assets-routes.ts';
 import type { ErrorBody as ServerErrorBody } from './errors.ts';
@@ -96,6 +96,7 @@ export type ContractChecks = [
   Fits<BusMessage, TelemetryFrame>,
   // Request bodies: what the contract lets a client send passes the route's schema.
   Fits<Static<typeof schemas.CreateJobBody>, CreateJobRequest>,
+  Fits<Static<typeof schemas.CreateJobBody>, TranscodeRequest>,
   Fits<Static<typeof schemas.ForkBody>, ForkRequest>,
   Fits<Static<typeof schemas.CommentBody>, CommentRequest>,
   Fits<Static<typeof schemas.ScanBody>, ScanRequest>,
@@ -161,11 +162,11 @@ const JOB_PROGRESS = { jobId: true, attempt: true, percent: true, fps: true, eta
 const CHUNK_PROGRESS = { jobId: true, n: true, attempt: true, percent: true, fps: true, speed: true, etaSeconds: true } satisfies Keys<ChunkProgressData>;
 const ERROR = { error: true } satisfies Keys<ErrorBody>;
 
-describe('api-types.ts', () => {
+describe('src/types/api.ts', () => {
   test('imports nothing of the server: only media.ts, which imports nothing', async () => {
     const importsOf = async (file: string) =>
       [...(await Bun.file(new URL(file, import.meta.url)).text()).matchAll(/^\s*(?:import|export)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-    expect(new Set(await importsOf('./api-types.ts'))).toEqual(new Set(['../types/media.ts']));
+    expect(new Set(await importsOf('../types/api.ts'))).toEqual(new Set(['./media.ts']));
     expect(await importsOf('../types/media.ts')).toEqual([]);
   });
 

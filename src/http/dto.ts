@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
 import type { ResultView } from '../actors/job-kind.ts';
-import type { AssetDto, ChunkDto, JobDto, JobResultView } from './api-types.ts';
+import type { AssetDto, ChunkDto, JobDto, JobResultView } from '../types/api.ts';
 
 /** `/api/outputs/<key>`: where a browser fetches an output (each path segment escaped). */
 export const outputUrl = (key: string) => `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`;

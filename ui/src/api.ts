@@ -2,7 +2,7 @@
  * The only module that talks to the server: every fetch and EventSource in
  * the UI goes through here. Stores receive this object (or a fake in tests).
  */
-import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/http/api-types.ts';
+import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/types/api.ts';
 import type { Asset, Chunk, Job, LiveState, Preset, ScanResult, StoredEvent, Telemetry } from './types.ts';
 
 /** An API error: `message` is the server's sentence, `field` the path it starts with (400s). */

@@ -3,7 +3,7 @@
  * its source file and preset, an asset by its folder. Servers older than
  * these fields send only ids and keys, so each falls back to what is there.
  */
-import type { TimeRange } from '../../src/http/api-types.ts';
+import type { TimeRange } from '../../src/types/api.ts';
 import type { Asset, Job } from './types.ts';
 
 /** The asset's folder ('' at the root), from the key when the server does not send it. */

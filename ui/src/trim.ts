@@ -4,7 +4,7 @@
  * against the asset's duration the way the server will check it, so the
  * form can say what is wrong beside the field before anything is sent.
  */
-import type { TimeRange } from '../../src/http/api-types.ts';
+import type { TimeRange } from '../../src/types/api.ts';
 
 /** Seconds, `m:ss` or `h:mm:ss`, each with an optional fraction; blank → null; anything else → NaN. */
 export const parseTime = (text: string): number | null => {

@@ -1,6 +1,6 @@
 /**
  * The UI's own views of the API's shapes. The shapes themselves live in
- * src/http/api-types.ts (imported type-only, so no server code reaches the
+ * src/types/api.ts (imported type-only, so no server code reaches the
  * bundle); import them from there. What is here is only where the UI reads
  * less than the server sends: fields that older servers leave out (the UI
  * falls back, see names.ts), measurements a player copes without, and a
@@ -22,7 +22,7 @@ import type {
   TelemetryFrame,
   TimeRange,
   VideoSpec,
-} from '../../src/http/api-types.ts';
+} from '../../src/types/api.ts';
 
 /** `K` may be absent: the UI falls back or does without. */
 type Loose<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;

@@ -7,12 +7,20 @@
  */
 import { NO_TAGS, type JobTags } from '../../actors/job-kind.ts';
 import { AppError } from '../../errors.ts';
-import type { JobResultView } from '../../http/api-types.ts';
+import type { JobResultView, TimeRange } from '../../types/api.ts';
 import type { TranscodeDeps } from './deps.ts';
 import type { TranscodeResult } from './package.ts';
 import { sourceFromProbe, type TranscodeParams } from './params.ts';
 
-export const TRANSCODE_REQUEST_FIELDS = ['assetId', 'presetId', 'range'] as const;
+/** `POST /api/jobs` for a transcode, in its own words (`kind` may be left out: transcode is the default kind). */
+export interface TranscodeRequest {
+  kind?: string;
+  assetId: string;
+  presetId: string;
+  range?: TimeRange | null;
+}
+
+export const TRANSCODE_REQUEST_FIELDS = ['assetId', 'presetId', 'range'] as const satisfies readonly (keyof TranscodeRequest)[];
 
 /** `{ assetId, presetId, range? }` → params (the kind's `validate` checks them next, like any other params). */
 export const transcodeRequestParams = (d: Pick<TranscodeDeps, 'findAsset' | 'findPreset'>, req: Record<string, unknown>): Record<string, unknown> => {

@@ -5,7 +5,7 @@
 import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
-import type { ForkSummary as ForkPreview, JobStateAt } from '../../../src/http/api-types.ts';
+import type { ForkSummary as ForkPreview, JobStateAt } from '../../../src/types/api.ts';
 import type { Job } from '../types.ts';
 
 export type TimeTravelApi = Pick<Api, 'jobStateAt' | 'forkJob'>;

@@ -8,7 +8,7 @@ import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { chunkOfStream } from '../live.ts';
-import type { ForkSummary as ForkPreview } from '../../../src/http/api-types.ts';
+import type { ForkSummary as ForkPreview } from '../../../src/types/api.ts';
 import type { Job, StoredEvent, Telemetry } from '../types.ts';
 import { createChunkLanesStore } from './job-detail-chunks.ts';
 import { createJobEventsStore } from './job-detail-events.ts';

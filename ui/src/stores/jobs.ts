@@ -3,7 +3,7 @@ import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { jobOfStream } from '../live.ts';
-import type { JobStatus, TimeRange } from '../../../src/http/api-types.ts';
+import type { JobStatus, TimeRange } from '../../../src/types/api.ts';
 import type { Job, StoredEvent, Telemetry } from '../types.ts';
 import { createPagedList } from './paged.ts';
 import { createRowErrors } from './row-errors.ts';

@@ -2,7 +2,7 @@
 import { createSignal } from 'solid-js';
 import type { Api } from '../api.ts';
 import { errorText } from '../format.ts';
-import type { SystemStatus } from '../../../src/http/api-types.ts';
+import type { SystemStatus } from '../../../src/types/api.ts';
 
 export const createSystemStore = (api: Pick<Api, 'systemStatus'>) => {
   const [status, setStatus] = createSignal<SystemStatus | null>(null);

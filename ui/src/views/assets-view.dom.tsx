@@ -4,7 +4,7 @@ import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import type { Api, AssetQuery } from '../api.ts';
 import { AppContext } from '../context.ts';
 import { createAssetsStore } from '../stores/assets.ts';
-import type { TimeRange } from '../../../src/http/api-types.ts';
+import type { TimeRange } from '../../../src/types/api.ts';
 import type { Asset } from '../types.ts';
 import { appContext, asset, job } from '../../test/fixtures.ts';
 import { AssetsView } from './assets-view.tsx';

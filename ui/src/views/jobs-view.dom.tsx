@@ -4,7 +4,7 @@ import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import type { Api } from '../api.ts';
 import { AppContext } from '../context.ts';
 import { createJobsStore } from '../stores/jobs.ts';
-import type { TimeRange } from '../../../src/http/api-types.ts';
+import type { TimeRange } from '../../../src/types/api.ts';
 import type { Job } from '../types.ts';
 import { appContext, asset, job } from '../../test/fixtures.ts';
 import { JobsView } from './jobs-view.tsx';

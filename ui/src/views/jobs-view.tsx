@@ -7,7 +7,7 @@ import { presetLabel, rangeOf, sourceLabel } from '../names.ts';
 import { formatTime } from '../trim.ts';
 import { href } from '../router.ts';
 import { isActive, type JobsStore } from '../stores/jobs.ts';
-import type { JobStatus } from '../../../src/http/api-types.ts';
+import type { JobStatus } from '../../../src/types/api.ts';
 import type { Asset, Job } from '../types.ts';
 import { Pager } from '../components/pager.tsx';
 

@@ -3,7 +3,7 @@
  * preset-draft.test.ts): every edit returns a new draft, so the form only
  * hands drafts up and the page holds the one being edited.
  */
-import type { PresetOutput, RungSpec as Rung } from '../../../src/http/api-types.ts';
+import type { PresetOutput, RungSpec as Rung } from '../../../src/types/api.ts';
 import type { Preset } from '../types.ts';
 import type { PresetDraft } from '../stores/presets.ts';
 

@@ -6,7 +6,7 @@
 import { For } from 'solid-js';
 import { FieldError } from '../components/bits.tsx';
 import type { PresetDraft } from '../stores/presets.ts';
-import type { PresetOutput } from '../../../src/http/api-types.ts';
+import type { PresetOutput } from '../../../src/types/api.ts';
 import { numberOf, withOutput, type AudioDraft, type ThumbnailsDraft, type VideoDraft } from './preset-draft.ts';
 import type { FieldMarks } from './preset-marks.ts';
 

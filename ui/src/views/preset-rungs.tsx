@@ -4,7 +4,7 @@
  */
 import { Index, Show } from 'solid-js';
 import { FieldError } from '../components/bits.tsx';
-import type { RungSpec as Rung } from '../../../src/http/api-types.ts';
+import type { RungSpec as Rung } from '../../../src/types/api.ts';
 import { numberOf, withAddedRung, withoutRung, withRung, type VideoDraft } from './preset-draft.ts';
 import type { FieldMarks } from './preset-marks.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { ApiError } from '../api.ts';
 import { createPresetsStore, type PresetDraft, type PresetsApi } from '../stores/presets.ts';
-import type { RungSpec as Rung } from '../../../src/http/api-types.ts';
+import type { RungSpec as Rung } from '../../../src/types/api.ts';
 import type { Preset } from '../types.ts';
 import { PresetsView } from './presets-view.tsx';
 

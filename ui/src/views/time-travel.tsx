@@ -7,7 +7,7 @@ import { ErrorNote, Empty, StatusBadge } from '../components/bits.tsx';
 import { useApp } from '../context.ts';
 import { errorText, time } from '../format.ts';
 import { isPreview, type JobDetailStore } from '../stores/job-detail.ts';
-import type { ForkSummary as ForkPreview, JobStateAt } from '../../../src/http/api-types.ts';
+import type { ForkSummary as ForkPreview, JobStateAt } from '../../../src/types/api.ts';
 import type { StoredEvent } from '../types.ts';
 
 export const TimeTravel = (p: { store: JobDetailStore }) => {

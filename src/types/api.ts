@@ -2,7 +2,7 @@
  * The HTTP API's request and response shapes: the one description that the
  * server and the UI share. The UI imports it type-only; the server proves it
  * answers these (dto.ts and presentTranscode are annotated with them, and
- * api-types.test.ts checks the routes that build their answers inline).
+ * src/http/api-types.test.ts checks the routes that build their answers inline).
  *
  * No imports of server modules here, only the import-free media.ts: the UI's
  * type-check follows every import of this file, and anything reaching Bun,
@@ -13,11 +13,11 @@
  * server leaves it out; a client that copes with older servers says so in its
  * own types (ui/src/types.ts).
  */
-import type { Preset, Probe, RungSpec, ThumbnailSpec, X264Preset } from '../types/media.ts';
+import type { Preset, Probe, RungSpec, ThumbnailSpec, X264Preset } from './media.ts';
 
 // Preset lives in media.ts because the server keeps it in events and plans
 // ladders from it; media.ts imports nothing, so it is as safe to share as this file.
-export type { AudioSpec, Preset, PresetOutput, Probe, ProbeStream, RungSpec, ThumbnailSpec, VideoSpec, X264Preset } from '../types/media.ts';
+export type { AudioSpec, Preset, PresetOutput, Probe, ProbeStream, RungSpec, ThumbnailSpec, VideoSpec, X264Preset } from './media.ts';
 
 /** Every list the API answers: one page and the count of all matches. */
 export interface Page<T> {
@@ -118,8 +118,8 @@ export interface TimeRange {
   end: number;
 }
 
-/** A finished transcode's output keys (in the output store). */
-export interface TranscodeOutputs {
+/** The output keys (in the output store) of a kind that makes media: a playlist ladder, files, sprites. */
+export interface MediaOutputs {
   master: string | null;
   playlists: string[];
   mp4: string[];
@@ -131,7 +131,7 @@ export interface TranscodeOutputs {
 }
 
 /** The same outputs as `/api/outputs/...` URLs a browser fetches. */
-export type JobUrls = TranscodeOutputs;
+export type JobUrls = MediaOutputs;
 
 /** One output rendition, measured on the output. */
 export interface Rendition {
@@ -154,11 +154,12 @@ export interface Rendition {
 }
 
 /**
- * A job's result as its kind shows it. A transcode fills the first three once
- * completed; other kinds leave them empty and show `result` as it is.
+ * A job's result as its kind shows it. A kind that makes media fills the
+ * first three once completed; other kinds leave them empty and show `result`
+ * as it is.
  */
 export interface JobResultView {
-  outputs: TranscodeOutputs | null;
+  outputs: MediaOutputs | null;
   urls: JobUrls | null;
   renditions: Rendition[];
   result: unknown;
@@ -194,21 +195,16 @@ export interface JobDto extends JobResultView {
 
 export type JobList = Page<JobDto>;
 
-/** `POST /api/jobs`: a transcode in its own words... */
-export interface TranscodeJobRequest {
-  kind?: 'transcode';
-  assetId: string;
-  presetId: string;
-  range?: TimeRange | null;
-}
-
-/** ...or any kind by its params (checksum: `{ inputKey, chunkBytes? }`). */
-export interface KindJobRequest {
-  kind: string;
+/**
+ * `POST /api/jobs`: any kind by its params (checksum: `{ inputKey, chunkBytes? }`).
+ * A kind may also take a request in its own words, its fields beside `kind`
+ * (the kind's module types them: a transcode's `{ assetId, presetId, range? }`);
+ * without `kind`, the server's default kind is meant.
+ */
+export interface CreateJobRequest {
+  kind?: string;
   params?: Record<string, unknown>;
 }
-
-export type CreateJobRequest = TranscodeJobRequest | KindJobRequest;
 
 /** `POST /api/jobs/:id/fork`. */
 export interface ForkRequest {
