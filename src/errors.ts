@@ -1,7 +1,8 @@
 /**
  * One error class for everything MPR raises on purpose. The code decides the
- * HTTP status (src/http/errors.ts) and whether a worker retries
- * (everything but `unrecoverable`).
+ * HTTP status (src/http/errors.ts) and whether work is retried: the failure
+ * policy (src/actors/failure-policy.ts) retries everything but
+ * `unrecoverable` and the exceptions it lists with their reasons.
  */
 export type ErrorCode =
   | 'validation'

@@ -1,7 +1,8 @@
 /**
  * Runs chunks: the effect behind a ChunkCreated, wherever it is executed —
- * by the local `chunk-work` router, or by a worker that took the chunk from
- * the Redis work queue. It checks state first (a chunk already finished is
+ * by the worker loop of this process or of an `mpr worker` elsewhere, which
+ * took the chunk's work item from the queue (in-process or Redis) that the
+ * `chunk-work` router filled. It checks state first (a chunk already finished is
  * not run; one of a job that ended or moved to another attempt is recorded
  * as cancelled), records ChunkStarted before the work, retries retryable
  * failures, records the outcome on the chunk's stream, and keeps an abort
