@@ -15,7 +15,8 @@ export const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 const results: string[] = [];
 /** Collects a machine-readable figure, printed at the end by `flush()`. */
-export const bench = (metric: string, value: number, unit: string) => results.push(`BENCH ${metric} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}`);
+export const bench = (metric: string, value: number, unit: string) =>
+  results.push(`BENCH ${metric} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}`);
 export const flush = () => {
   for (const r of results) console.log(r);
 };

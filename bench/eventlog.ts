@@ -4,7 +4,7 @@
  * ioredis pipelined XADD). Targets: batched appends ≥ 70% of the raw rate,
  * live delivery p99 ≤ 5 ms, projection rebuild ≥ 100k events/s.
  */
-import { Database } from 'bun:sqlite';
+import type { Database } from 'bun:sqlite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +53,12 @@ const measureLog = async (name: string, log: EventLog, baseline: { single: numbe
   line('append, 1 event per append', `${singleRate} ev/s`, `${(singleRate / baseline.single).toFixed(2)}x raw (${baseline.single} ev/s)`);
 
   const batch = await timed(async () => {
-    for (let b = 0; b < BATCHES; b++) await log.append(`chunk:batch:${b % 10}`, Array.from({ length: 100 }, (_, i) => ev(i)), Math.floor(b / 10) * 100);
+    for (let b = 0; b < BATCHES; b++)
+      await log.append(
+        `chunk:batch:${b % 10}`,
+        Array.from({ length: 100 }, (_, i) => ev(i)),
+        Math.floor(b / 10) * 100,
+      );
   });
   const batchRate = rate(BATCHES * 100, batch.ms);
   const ratio = batchRate / baseline.batch;
@@ -110,7 +115,9 @@ const measureLog = async (name: string, log: EventLog, baseline: { single: numbe
 
 const rawSqlite = (dir: string) => {
   const db = openDatabase(join(dir, 'raw.db'));
-  db.run('CREATE TABLE raw (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, meta TEXT NOT NULL, UNIQUE (stream, version))');
+  db.run(
+    'CREATE TABLE raw (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, meta TEXT NOT NULL, UNIQUE (stream, version))',
+  );
   const ins = db.query('INSERT INTO raw (stream, version, type, data, meta) VALUES (?, ?, ?, ?, ?)');
   const meta = JSON.stringify({ at: now(), actor: 'bench', causationId: null, correlationId: 'bench' });
   const one = db.transaction((s: string, v: number, data: string) => ins.run(s, v, 'ChunkReported', data, meta));

@@ -54,12 +54,43 @@ const timedMs = async (fn: () => Promise<unknown>) => {
 
 /** The x264 settings MPR uses for a rung (see src/media/encode-args.ts), so every way encodes the same thing. */
 const x264 = (r: (typeof RUNGS)[number], level: string) => [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-level:v', level, '-pix_fmt', 'yuv420p',
-  '-b:v', String(r.b), '-maxrate', String(Math.round(r.b * 1.07)), '-bufsize', String(r.b * 2),
-  '-g', String(2 * FPS), '-keyint_min', String(2 * FPS), '-sc_threshold', '0', '-force_key_frames', `expr:gte(t,n_forced*${SEG})`,
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-profile:v',
+  'high',
+  '-level:v',
+  level,
+  '-pix_fmt',
+  'yuv420p',
+  '-b:v',
+  String(r.b),
+  '-maxrate',
+  String(Math.round(r.b * 1.07)),
+  '-bufsize',
+  String(r.b * 2),
+  '-g',
+  String(2 * FPS),
+  '-keyint_min',
+  String(2 * FPS),
+  '-sc_threshold',
+  '0',
+  '-force_key_frames',
+  `expr:gte(t,n_forced*${SEG})`,
 ];
 const LEVELS = ['3.0', '3.1', '4.0'];
-const hls = (dir: string) => ['-f', 'hls', '-hls_time', String(SEG), '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dir, 's_%03d.ts'), join(dir, 'index.m3u8')];
+const hls = (dir: string) => [
+  '-f',
+  'hls',
+  '-hls_time',
+  String(SEG),
+  '-hls_playlist_type',
+  'vod',
+  '-hls_segment_filename',
+  join(dir, 's_%03d.ts'),
+  join(dir, 'index.m3u8'),
+];
 const aac = ['-c:a', 'aac', '-b:a', '128000', '-ac', '2', '-ar', '48000'];
 
 const work = mkdtempSync(join(tmpdir(), 'mpr-bench-transcode-'));
@@ -70,9 +101,30 @@ try {
   console.log(`making a ${SECONDS} s 1080p testsrc2 clip with a 1 kHz tone...`);
   await run(
     [
-      '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=${FPS}:duration=${SECONDS}`,
-      '-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=48000:duration=${SECONDS}`,
-      '-c:v', 'libx264', '-preset', 'fast', '-crf', '20', '-pix_fmt', 'yuv420p', '-g', '60', '-c:a', 'aac', '-b:a', '128k', '-shortest', clip,
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=1920x1080:rate=${FPS}:duration=${SECONDS}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=1000:sample_rate=48000:duration=${SECONDS}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'fast',
+      '-crf',
+      '20',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '60',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-shortest',
+      clip,
     ],
     work,
   );
@@ -155,7 +207,9 @@ try {
     best.single = Math.min(best.single, await timedMs(single));
     best.naive = Math.min(best.naive, await timedMs(naive));
     best.naiveParallel = Math.min(best.naiveParallel, await timedMs(naiveParallel));
-    console.log(`round ${round}: naive ${(best.naive / 1000).toFixed(2)} s, naive in parallel ${(best.naiveParallel / 1000).toFixed(2)} s, single ${(best.single / 1000).toFixed(2)} s, MPR ${(best.mpr / 1000).toFixed(2)} s (best so far)`);
+    console.log(
+      `round ${round}: naive ${(best.naive / 1000).toFixed(2)} s, naive in parallel ${(best.naiveParallel / 1000).toFixed(2)} s, single ${(best.single / 1000).toFixed(2)} s, MPR ${(best.mpr / 1000).toFixed(2)} s (best so far)`,
+    );
   }
   await s.close();
   const fp = Math.min(...firstProgress);

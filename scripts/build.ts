@@ -43,7 +43,7 @@ const fail = (message: string): never => {
 
 const run = (label: string, cmd: string[]): number => {
   const t0 = performance.now();
-  console.error(`[build] ${label}: ${cmd.map((c) => (c.startsWith(root + '/') ? relative(root, c) : c)).join(' ')}`);
+  console.error(`[build] ${label}: ${cmd.map((c) => (c.startsWith(`${root}/`) ? relative(root, c) : c)).join(' ')}`);
   const r = Bun.spawnSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.exitCode !== 0) fail(`${label} failed (exit ${r.exitCode})`);
   return (performance.now() - t0) / 1000;
@@ -71,11 +71,17 @@ if (!values['no-ui']) {
 
 mkdirSync(dirname(outfile), { recursive: true });
 const compile = [
-  bun, 'build', 'src/cli/main.ts',
-  '--compile', '--minify-whitespace', '--minify-syntax', '--sourcemap',
+  bun,
+  'build',
+  'src/cli/main.ts',
+  '--compile',
+  '--minify-whitespace',
+  '--minify-syntax',
+  '--sourcemap',
   '--no-compile-autoload-bunfig',
   ...(uiDist ? ['--asset', uiDist] : []),
-  '--outfile', outfile,
+  '--outfile',
+  outfile,
 ];
 const s = run('compile', compile);
 
@@ -86,5 +92,5 @@ if (help.exitCode !== 0 || !help.stdout.toString().includes('Usage: mpr')) {
 }
 const mb = statSync(outfile).size / 1024 / 1024;
 console.error(
-  `[build] ${relative(root, outfile)}: ${mb.toFixed(1)} MiB, UI ${uiDist ? `from ${uiDist.startsWith(root + '/') ? relative(root, uiDist) : uiDist}` : 'not included'}; compile ${s.toFixed(1)} s, total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  `[build] ${relative(root, outfile)}: ${mb.toFixed(1)} MiB, UI ${uiDist ? `from ${uiDist.startsWith(`${root}/`) ? relative(root, uiDist) : uiDist}` : 'not included'}; compile ${s.toFixed(1)} s, total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing (chromium
-# included, for the browser tests), type-checks server and UI, then `bun test`
+# included, for the browser tests), checks format and lint (Biome),
+# type-checks server and UI, then `bun test`
 # (its preload starts a private redis-server on a free loopback port and
 # fails the run loudly if it cannot) and the UI component tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
+# Format and lint (biome.jsonc): a file that is not formatted, or breaks a rule, fails here.
+./node_modules/.bin/biome check .
 bunx tsc --noEmit -p .
 bunx tsc --noEmit -p ui
 # With arguments, run just those tests; without, everything, then the UI

@@ -60,7 +60,11 @@ export const CONFIG_VARIABLES = [
   ['LOG_LEVEL', 'info', 'debug | info | warn | error.'],
   ['MPR_MAX_EVENT_BYTES', '1048576', 'Largest event payload (JSON bytes) an append accepts.'],
   ['MPR_SQLITE_SYNC', 'NORMAL', 'SQLite synchronous mode for the log: NORMAL (WAL-safe) | FULL (fsync every commit).'],
-  ['MPR_WORKERS', 'number of CPU cores', 'Size of the worker pool: work items (ffmpeg processes) run at once (0 with the Redis queue: leave the work to `mpr worker`s).'],
+  [
+    'MPR_WORKERS',
+    'number of CPU cores',
+    'Size of the worker pool: work items (ffmpeg processes) run at once (0 with the Redis queue: leave the work to `mpr worker`s).',
+  ],
   ['MPR_WORK_QUEUE', 'local', 'local (chunks run in this process) | redis (a consumer group on REDIS_URL shared by every `mpr start` and `mpr worker`).'],
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
   ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
@@ -133,7 +137,8 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
   const workQueue = oneOf(env, 'MPR_WORK_QUEUE', ['local', 'redis'] as const, 'local');
   if (workQueue === 'redis' && !redisUrl) throw new ConfigError('MPR_WORK_QUEUE', 'is "redis" but REDIS_URL is not set');
   const workers = int(env, 'MPR_WORKERS', Math.max(1, navigator.hardwareConcurrency), 0, 256);
-  if (workers === 0 && workQueue === 'local') throw new ConfigError('MPR_WORKERS', '0 leaves nobody to do the work: use 1 or more, or MPR_WORK_QUEUE=redis with `mpr worker` processes');
+  if (workers === 0 && workQueue === 'local')
+    throw new ConfigError('MPR_WORKERS', '0 leaves nobody to do the work: use 1 or more, or MPR_WORK_QUEUE=redis with `mpr worker` processes');
   return Object.freeze({
     dataDir,
     port: int(env, 'PORT', 8080, 0, 65535),

@@ -75,7 +75,11 @@ describe('a data folder this user cannot write', () => {
       mkdirSync(data, { mode: 0o755 });
       chmodSync(dir, 0o755);
       if (process.getuid?.() !== 0) chmodSync(data, 0o555);
-      const p = Bun.spawn(asOther([process.execPath, MAIN, 'events']), { env: { ...process.env, MPR_DATA: data, HOME: tmpdir(), REDIS_URL: '' }, stdout: 'pipe', stderr: 'pipe' });
+      const p = Bun.spawn(asOther([process.execPath, MAIN, 'events']), {
+        env: { ...process.env, MPR_DATA: data, HOME: tmpdir(), REDIS_URL: '' },
+        stdout: 'pipe',
+        stderr: 'pipe',
+      });
       const [stderr, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
       expect(code).toBe(2);
       expect(stderr).toContain(`MPR cannot write its data folder ${data}`);

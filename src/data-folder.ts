@@ -44,7 +44,8 @@ export const dataFolderMessage = (p: DataFolderProblem): string => {
 };
 
 /** SQLite's errors carry their class in the name only ("SQLiteError"); keep it, it is what people search for. */
-const causeOf = (e: unknown): string => (e instanceof Error && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : errorMessage(e));
+const causeOf = (e: unknown): string =>
+  e instanceof Error && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : errorMessage(e);
 
 const ids = () => ({ uid: process.getuid?.() ?? null, gid: process.getgid?.() ?? null });
 

@@ -4,15 +4,7 @@
  * policy (src/actors/failure-policy.ts) retries everything but
  * `unrecoverable` and the exceptions it lists with their reasons.
  */
-export type ErrorCode =
-  | 'validation'
-  | 'not_found'
-  | 'invalid_state'
-  | 'conflict'
-  | 'too_large'
-  | 'corrupt'
-  | 'unavailable'
-  | 'unrecoverable';
+export type ErrorCode = 'validation' | 'not_found' | 'invalid_state' | 'conflict' | 'too_large' | 'corrupt' | 'unavailable' | 'unrecoverable';
 
 export class AppError extends Error {
   constructor(
@@ -37,8 +29,7 @@ export class VersionConflict extends AppError {
   }
 }
 
-export const isAppError = (e: unknown, code?: ErrorCode): e is AppError =>
-  e instanceof AppError && (code === undefined || e.code === code);
+export const isAppError = (e: unknown, code?: ErrorCode): e is AppError => e instanceof AppError && (code === undefined || e.code === code);
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 

@@ -86,7 +86,8 @@ describe('layering (docs/architecture.md)', () => {
         }
         const to = unitOf(imp.target);
         if (to === from) continue;
-        if (!allowed.includes(ruleOf(to)) || (ruleOf(to) === 'work/<kind>' && ruleOf(from) === 'work/<kind>')) broken.push(`${rel}: ${from} must not import ${to} (${relative(ROOT, imp.target)})`);
+        if (!allowed.includes(ruleOf(to)) || (ruleOf(to) === 'work/<kind>' && ruleOf(from) === 'work/<kind>'))
+          broken.push(`${rel}: ${from} must not import ${to} (${relative(ROOT, imp.target)})`);
         else if (TYPE_ONLY[from]?.includes(to) && !imp.typeOnly) broken.push(`${rel}: ${from} may import only types from ${to}`);
       }
     }

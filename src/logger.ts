@@ -10,10 +10,10 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export const createLogger = (level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger => {
+export const createLogger = (level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Logger => {
   const at = (lvl: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    const extra = fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields) : '';
+    const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
     write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}${extra}`);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

@@ -128,7 +128,15 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const kinds =
     opts.kinds ??
     kindsOf(
-      createTranscodeKind({ input: storage.input, output: storage.output, bins, workDir: workDirOf(config.dataDir), workers, findPreset: (id) => findPreset(db, id), findAsset }),
+      createTranscodeKind({
+        input: storage.input,
+        output: storage.output,
+        bins,
+        workDir: workDirOf(config.dataDir),
+        workers,
+        findPreset: (id) => findPreset(db, id),
+        findAsset,
+      }),
       createChecksumKind({ input: storage.input }),
     );
   const progress = createProgressTracker({ bus, now });

@@ -22,10 +22,20 @@ export const makeClip = async (path: string, c: ClipShape): Promise<string> => {
   const rate = c.rate ?? '30';
   const x264 = c.openGopKeyint ? ['-x264-params', `open_gop=1:keyint=${c.openGopKeyint}:min-keyint=${Math.min(20, c.openGopKeyint)}:bframes=3`] : [];
   await runFfmpeg([
-    '-f', 'lavfi', '-i', `testsrc2=size=${c.size ?? '320x180'}:rate=${rate}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${c.size ?? '320x180'}:rate=${rate}`,
     ...(c.audio === false ? [] : ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000']),
-    '-t', String(c.seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', ...x264, '-pix_fmt', 'yuv420p',
+    '-t',
+    String(c.seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    ...x264,
+    '-pix_fmt',
+    'yuv420p',
     ...(c.audio === false ? [] : ['-c:a', 'aac', '-shortest']),
     ...(c.extra ?? []),
     path,
@@ -35,7 +45,9 @@ export const makeClip = async (path: string, c: ClipShape): Promise<string> => {
 
 /** Video packets (= frames) of the first video stream, counted without decoding. */
 export const videoFrames = async (input: string): Promise<number> => {
-  const j = (await runFfprobeJson(['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', input])) as { streams: { nb_read_packets?: string }[] };
+  const j = (await runFfprobeJson(['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', input])) as {
+    streams: { nb_read_packets?: string }[];
+  };
   return Number(j.streams[0]?.nb_read_packets ?? 0);
 };
 
@@ -50,7 +62,22 @@ export const decodeErrors = async (input: string): Promise<string> => {
 /** PSNR (dB) between frame `a` of one input and frame `b` of another. */
 export const framePsnr = async (inA: string, a: number, inB: string, b: number): Promise<number> => {
   const proc = Bun.spawn(
-    [resolveBinaries().ffmpeg, '-nostdin', '-hide_banner', '-i', inA, '-i', inB, '-filter_complex', `[0:v]select=eq(n\\,${a}),setpts=0[a];[1:v]select=eq(n\\,${b}),setpts=0[b];[a][b]psnr`, '-frames:v', '1', '-f', 'null', '-'],
+    [
+      resolveBinaries().ffmpeg,
+      '-nostdin',
+      '-hide_banner',
+      '-i',
+      inA,
+      '-i',
+      inB,
+      '-filter_complex',
+      `[0:v]select=eq(n\\,${a}),setpts=0[a];[1:v]select=eq(n\\,${b}),setpts=0[b];[a][b]psnr`,
+      '-frames:v',
+      '1',
+      '-f',
+      'null',
+      '-',
+    ],
     { stdout: 'ignore', stderr: 'pipe' },
   );
   const text = await new Response(proc.stderr).text();
@@ -90,4 +117,3 @@ export const junkBytes = (size: number, seed: number, amrLike: boolean): Uint8Ar
   for (; i < size; i++) out[i] = byte();
   return out;
 };
-

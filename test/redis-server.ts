@@ -25,10 +25,10 @@ export const startRedisServer = async (): Promise<RedisServer> => {
   const dir = mkdtempSync(join(tmpdir(), 'mpr-redis-'));
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = freePort();
-    const proc = Bun.spawn(
-      [bin, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
-      { stdout: 'ignore', stderr: 'pipe' },
-    );
+    const proc = Bun.spawn([bin, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], {
+      stdout: 'ignore',
+      stderr: 'pipe',
+    });
     const url = `redis://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {
       if (proc.exitCode !== null) break;
@@ -50,8 +50,7 @@ export const startRedisServer = async (): Promise<RedisServer> => {
 };
 
 /** A unique key prefix, so tests sharing one Redis never see each other's keys. */
-export const uniquePrefix = (label: string): string =>
-  `mprtest:${label}:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}:`;
+export const uniquePrefix = (label: string): string => `mprtest:${label}:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}:`;
 
 export const testRedisUrl = (): string => {
   const url = process.env.MPR_TEST_REDIS_URL;

@@ -36,8 +36,7 @@ type S3rverConstructor = new (opts: {
   configureBuckets?: { name: string }[];
 }) => S3rverInstance;
 
-const HOW_TO_FIX =
-  's3rver is a devDependency (package.json); run `bun install` in the repository root. The S3 integration tests need it and never skip.';
+const HOW_TO_FIX = 's3rver is a devDependency (package.json); run `bun install` in the repository root. The S3 integration tests need it and never skip.';
 
 /**
  * s3rver encrypts ListObjectsV2 continuation tokens with the cipher named

@@ -65,7 +65,11 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     let app: ReturnType<typeof createApp>;
     const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
       const res = await app.handle(
-        new Request(`http://localhost${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' } }),
+        new Request(`http://localhost${path}`, {
+          method,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        }),
       );
       return { status: res.status, json: await res.json() };
     };
@@ -99,7 +103,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       expect(list.items.map((j: Json) => j.id)).toContain(id);
       const events = (await call('GET', `/api/jobs/${id}/events`)).json.items as Json[];
       expect(events.filter((e) => e.type === 'ChunkSucceeded')).toHaveLength(3);
-      expect((await s.queue.depth())).toEqual({ waiting: 0, pending: 0 });
+      expect(await s.queue.depth()).toEqual({ waiting: 0, pending: 0 });
     });
 
     test('its own validation answers 400; a request without kind means the default kind (the first registered)', async () => {

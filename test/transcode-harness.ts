@@ -36,7 +36,14 @@ export const transcodeFile = async (
   if (!probe || verdict.status !== 'ready') throw new Error(`${file} is not ready: ${verdict.reason}`);
   const kind = createTranscodeKind({ input, output, bins: () => bins, workDir: join(opts.workDir, 'scratch'), workers: opts.workers ?? 2 });
   const key = basename(file);
-  const params = kind.validate({ assetId: assetIdFor(key), inputKey: key, presetId: preset.id, preset, source: sourceFromProbe(probe, verdict), ...(opts.range ? { range: opts.range } : {}) });
+  const params = kind.validate({
+    assetId: assetIdFor(key),
+    inputKey: key,
+    presetId: preset.id,
+    preset,
+    source: sourceFromProbe(probe, verdict),
+    ...(opts.range ? { range: opts.range } : {}),
+  });
   const jobId = `h${Date.now().toString(36)}`;
   const signal = new AbortController().signal;
   const ctx = { jobId, attempt: 1, signal };

@@ -68,13 +68,33 @@ beforeAll(async () => {
   mkdirSync(input, { recursive: true });
   // The corpus has no file with a text subtitle track: the flower gets one (streams copied, nothing encoded).
   await Bun.write(join(dir, 'flower.srt'), '1\n00:00:00,500 --> 00:00:04,500\nA flower in the wind\n');
-  await runFfmpeg(['-i', corpusFile('video/mdn_flower.mp4'), '-i', join(dir, 'flower.srt'), '-map', '0', '-map', '1', '-c', 'copy', '-c:s', 'mov_text',
-    '-metadata:s:s:0', 'language=eng', '-metadata:s:s:0', 'title=English', join(input, 'flower.mp4')]);
+  await runFfmpeg([
+    '-i',
+    corpusFile('video/mdn_flower.mp4'),
+    '-i',
+    join(dir, 'flower.srt'),
+    '-map',
+    '0',
+    '-map',
+    '1',
+    '-c',
+    'copy',
+    '-c:s',
+    'mov_text',
+    '-metadata:s:s:0',
+    'language=eng',
+    '-metadata:s:s:0',
+    'title=English',
+    join(input, 'flower.mp4'),
+  ]);
   await Bun.write(join(input, 'broken.mp4'), Bun.file(corpusFile('derived/text_file_renamed.mp4')));
   port = freePort();
   base = `http://127.0.0.1:${port}`;
   await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
+  });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -120,7 +140,11 @@ describe('the web UI on the compiled binary', () => {
       await Bun.sleep(50);
     }
     // 100% of the chunks; packaging follows, then the status flips.
-    await page.waitForFunction(`/completed/i.test(document.querySelector('[data-testid="job-row"][data-id="${jobId}"] [data-testid="status"]')?.textContent ?? '')`, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      `/completed/i.test(document.querySelector('[data-testid="job-row"][data-id="${jobId}"] [data-testid="status"]')?.textContent ?? '')`,
+      null,
+      { timeout: 30_000 },
+    );
     expect(seen.size).toBeGreaterThan(1); // it moved, live
     await shot('2-jobs');
   }, 90_000);
@@ -194,8 +218,14 @@ describe('the web UI on the compiled binary', () => {
     await page.waitForFunction(`/live/.test(document.querySelector('[data-testid="system-status"]')?.textContent ?? '')`, null, { timeout: 30_000 });
     // Something new happens after the restart: a comment on the flower.
     const flower = ((await (await fetch(`${base}/api/assets?q=flower`)).json()) as { items: { id: string }[] }).items[0]!;
-    await fetch(`${base}/api/assets/${flower.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'after the restart' }) });
-    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="feed-row"]')].some((e) => e.textContent.includes('AssetCommented'))`, null, { timeout: 20_000 });
+    await fetch(`${base}/api/assets/${flower.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'after the restart' }),
+    });
+    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="feed-row"]')].some((e) => e.textContent.includes('AssetCommented'))`, null, {
+      timeout: 20_000,
+    });
     const after = await positions();
     expect(new Set(after).size).toBe(after.length);
     expect(Math.max(...after)).toBeGreaterThan(Math.max(...before));
@@ -212,19 +242,29 @@ describe('the web UI at 420 px wide', () => {
     const first = jobs.items.find((j) => !j.parent)!.id;
     // Page code as strings: the test's own types have no DOM.
     const widths = () =>
-      page.evaluate(`(() => { const m = document.querySelector('main'); return { doc: document.documentElement.scrollWidth, main: m.scrollWidth - m.clientWidth }; })()`) as Promise<{ doc: number; main: number }>;
+      page.evaluate(
+        `(() => { const m = document.querySelector('main'); return { doc: document.documentElement.scrollWidth, main: m.scrollWidth - m.clientWidth }; })()`,
+      ) as Promise<{ doc: number; main: number }>;
     const pages: [string, string, () => Promise<unknown>][] = [
-      ['assets', '#/assets', async () => {
-        await page.getByTestId('asset-row').first().waitFor();
-        // The Transcode form with its trim fields is part of the row.
-        await page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' }).getByTestId('transcode').click();
-        await page.locator('[data-field="range.end"]').waitFor();
-      }],
+      [
+        'assets',
+        '#/assets',
+        async () => {
+          await page.getByTestId('asset-row').first().waitFor();
+          // The Transcode form with its trim fields is part of the row.
+          await page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' }).getByTestId('transcode').click();
+          await page.locator('[data-field="range.end"]').waitFor();
+        },
+      ],
       ['jobs', '#/jobs', () => page.getByTestId('job-row').first().waitFor()],
-      ['job', `#/jobs/${first}`, async () => {
-        await page.getByTestId('lane').first().waitFor();
-        await page.getByTestId('rung').first().waitFor();
-      }],
+      [
+        'job',
+        `#/jobs/${first}`,
+        async () => {
+          await page.getByTestId('lane').first().waitFor();
+          await page.getByTestId('rung').first().waitFor();
+        },
+      ],
       ['presets', '#/presets', () => page.getByTestId('preset-row').first().waitFor()],
     ];
     for (const [name, hash, ready] of pages) {

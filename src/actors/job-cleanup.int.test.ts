@@ -69,7 +69,13 @@ describe('cleanup waits for a remote taker (Redis log and work queue)', () => {
     const api = await env.boot({ kinds: kindsOf(k.kind), workConcurrency: 0, storage });
     await api.start();
     // Another node with its own data folder: only a worker loop on the shared queue.
-    const workerConfig = parseConfig({ MPR_DATA: workerDir, REDIS_URL: testRedisUrl(), MPR_REDIS_PREFIX: env.prefix, MPR_WORK_QUEUE: 'redis', LOG_LEVEL: 'error' });
+    const workerConfig = parseConfig({
+      MPR_DATA: workerDir,
+      REDIS_URL: testRedisUrl(),
+      MPR_REDIS_PREFIX: env.prefix,
+      MPR_WORK_QUEUE: 'redis',
+      LOG_LEVEL: 'error',
+    });
     worker = await createSystem(workerConfig, { logger: silentLogger, kinds: kindsOf(k.kind), workConcurrency: 1, storage });
     await worker.start({ routers: false, projections: false, worker: true });
 
@@ -81,7 +87,10 @@ describe('cleanup waits for a remote taker (Redis log and work queue)', () => {
     const cancelled = await cancelJob(api, jobId, 'changed my mind');
     await waitForJob(api, jobId, ['CANCELLED']);
     // The cleanup router has handled the cancel; the taker still holds the chunk, so nothing is discarded yet.
-    await api.routers().find((r) => r.name === 'job-cleanup')!.waitFor(cancelled.position);
+    await api
+      .routers()
+      .find((r) => r.name === 'job-cleanup')!
+      .waitFor(cancelled.position);
     expect(k.log).toEqual(['run:1']);
 
     k.release();

@@ -74,7 +74,14 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       for (let n = 0; n < 6; n++) {
         // Chunks 2 and 3 started on the first node and again on the second: one outcome each all the same.
         const types = (await second.log.readStream(chunkStream(jobId, n))).map((e) => e.type);
-        expect([types[0], types.at(-1), count(types.map((type) => ({ type })), 'ChunkSucceeded')]).toEqual(['ChunkCreated', 'ChunkSucceeded', 1]);
+        expect([
+          types[0],
+          types.at(-1),
+          count(
+            types.map((type) => ({ type })),
+            'ChunkSucceeded',
+          ),
+        ]).toEqual(['ChunkCreated', 'ChunkSucceeded', 1]);
         expect(types.slice(1, -1).every((t) => t === 'ChunkStarted') && types.length >= 3).toBe(true);
       }
       // Work finished before the restart was not done again.

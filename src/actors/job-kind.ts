@@ -94,8 +94,8 @@ export interface JobKind<P = unknown, R = unknown, S extends object = Record<str
   present?(result: R | null, outputUrl: (key: string) => string): ResultView;
 }
 
-// Erases P, R and S so one registry holds every kind (see the header).
-export type AnyJobKind = JobKind<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: erases P, R and S so one registry holds every kind (see the header).
+export type AnyJobKind = JobKind<any, any, any>;
 
 /** The kinds a system knows, by name; the first one given is the default for requests that name none. */
 export interface JobKinds {

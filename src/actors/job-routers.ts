@@ -30,8 +30,7 @@ export interface JobRouterDeps {
 }
 
 /** Whether an attempt of a job is over: a later attempt began, or this one failed or was cancelled. */
-export const attemptOver = (job: JobState, attempt: number): boolean =>
-  job.attempt !== attempt || job.status === 'failed' || job.status === 'cancelled';
+export const attemptOver = (job: JobState, attempt: number): boolean => job.attempt !== attempt || job.status === 'failed' || job.status === 'cancelled';
 
 export const createJobRouters = (d: JobRouterDeps): Router[] => {
   const { runtime, kinds, now } = d;

@@ -6,7 +6,16 @@ import { jobDecider } from './job.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 const created: JobEvent = { type: 'JobCreated', data: { jobId: 'j1', kind: 'checksum', params: { path: '/x' }, at } };
-const planned: JobEvent = { type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }, { n: 1, spec: {} }], at } };
+const planned: JobEvent = {
+  type: 'JobPlanned',
+  data: {
+    chunks: [
+      { n: 0, spec: {} },
+      { n: 1, spec: {} },
+    ],
+    at,
+  },
+};
 const reported = (n: number): JobEvent => ({ type: 'ChunkReported', data: { n, result: { n }, at } });
 
 const codeOf = (e: unknown) => (e instanceof AppError ? e.code : String(e));
@@ -26,7 +35,13 @@ describe('job decider', () => {
   });
 
   test('a plan with repeated chunk numbers is refused', () => {
-    const bad = { chunks: [{ n: 0, spec: {} }, { n: 0, spec: {} }], at };
+    const bad = {
+      chunks: [
+        { n: 0, spec: {} },
+        { n: 0, spec: {} },
+      ],
+      at,
+    };
     expect(codeOf(given(jobDecider, [created]).when({ type: 'PlanJob', data: bad }).error)).toBe('validation');
   });
 
@@ -43,7 +58,9 @@ describe('job decider', () => {
   test('a job completes only when every chunk reported, and only once', () => {
     const complete = { type: 'CompleteJob', data: { result: 'r', at } } as const;
     expect(codeOf(given(jobDecider, [created, planned, reported(0)]).when(complete).error)).toBe('invalid_state');
-    expect(given(jobDecider, [created, planned, reported(0), reported(1)]).when(complete).events).toEqual([{ type: 'JobCompleted', data: { result: 'r', at } }]);
+    expect(given(jobDecider, [created, planned, reported(0), reported(1)]).when(complete).events).toEqual([
+      { type: 'JobCompleted', data: { result: 'r', at } },
+    ]);
     const done: JobEvent = { type: 'JobCompleted', data: { result: 'r', at } };
     expect(given(jobDecider, [created, planned, reported(0), reported(1), done]).when(complete).events).toEqual([]);
   });
@@ -92,7 +109,13 @@ describe('job decider', () => {
   });
 
   test('after a retry, reports and failures from the earlier attempt are ignored', () => {
-    const history: JobEvent[] = [created, planned, { type: 'JobFailed', data: { reason: 'boom', at } }, { type: 'JobRetried', data: { attempt: 2, at } }, planned];
+    const history: JobEvent[] = [
+      created,
+      planned,
+      { type: 'JobFailed', data: { reason: 'boom', at } },
+      { type: 'JobRetried', data: { attempt: 2, at } },
+      planned,
+    ];
     expect(given(jobDecider, history).when({ type: 'ReportChunk', data: { n: 0, result: 1, at } }).events).toEqual([]);
     expect(given(jobDecider, history).when({ type: 'FailJob', data: { reason: 'late', attempt: 1, at } }).events).toEqual([]);
     expect(given(jobDecider, history).when({ type: 'ReportChunk', data: { n: 0, result: 1, attempt: 2, at } }).events).toHaveLength(1);

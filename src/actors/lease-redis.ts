@@ -28,7 +28,14 @@ export interface LeaseOptions {
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -54,10 +61,13 @@ export const holdLease = (o: LeaseOptions): { first: Promise<boolean>; done: Pro
       const lost = new AbortController();
       const onStop = () => lost.abort();
       o.signal.addEventListener('abort', onStop, { once: true });
-      const renew = setInterval(async () => {
-        const ok = await o.redis.call('EVAL', RENEW, '1', o.key, o.owner, String(o.ttlMs)).catch(() => 0);
-        if (ok !== 1) lost.abort();
-      }, Math.max(20, Math.floor(o.ttlMs / 3)));
+      const renew = setInterval(
+        async () => {
+          const ok = await o.redis.call('EVAL', RENEW, '1', o.key, o.owner, String(o.ttlMs)).catch(() => 0);
+          if (ok !== 1) lost.abort();
+        },
+        Math.max(20, Math.floor(o.ttlMs / 3)),
+      );
       try {
         const held = await o.whileHeld(lost.signal);
         if (firstTry) settleFirst(true);

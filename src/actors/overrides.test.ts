@@ -1,7 +1,10 @@
 import { expect, test } from 'bun:test';
 import { mergeOverrides } from './overrides.ts';
 
-const params = { presetId: 'hls-abr', preset: { audio: { bitrate: 128000, channels: 2 }, video: { rungs: [{ height: 360 }, { height: 720 }] }, thumbnails: null } };
+const params = {
+  presetId: 'hls-abr',
+  preset: { audio: { bitrate: 128000, channels: 2 }, video: { rungs: [{ height: 360 }, { height: 720 }] }, thumbnails: null },
+};
 
 test('nested overrides merge into the params instead of replacing whole objects', () => {
   const p = mergeOverrides(params, { preset: { audio: { bitrate: 96000 } } });
@@ -10,7 +13,9 @@ test('nested overrides merge into the params instead of replacing whole objects'
 });
 
 test('arrays and nulls are replaced whole', () => {
-  const p = mergeOverrides(params, { preset: { video: { rungs: [{ height: 480 }] }, thumbnails: { interval: 5 } } }) as { preset: { video: { rungs: unknown[] }; thumbnails: unknown } };
+  const p = mergeOverrides(params, { preset: { video: { rungs: [{ height: 480 }] }, thumbnails: { interval: 5 } } }) as {
+    preset: { video: { rungs: unknown[] }; thumbnails: unknown };
+  };
   expect(p.preset.video.rungs).toEqual([{ height: 480 }]);
   expect(p.preset.thumbnails).toEqual({ interval: 5 });
 });

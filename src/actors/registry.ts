@@ -25,7 +25,11 @@ interface StreamType<A extends unknown[], S, C, E extends EventShape> {
   decider: Decider<S, C, E>;
 }
 
-const streamType = <A extends unknown[], S, C, E extends EventShape>(kind: string, id: (...ids: A) => string, decider: Decider<S, C, E>): StreamType<A, S, C, E> => ({
+const streamType = <A extends unknown[], S, C, E extends EventShape>(
+  kind: string,
+  id: (...ids: A) => string,
+  decider: Decider<S, C, E>,
+): StreamType<A, S, C, E> => ({
   kind,
   id,
   decider,
@@ -58,7 +62,8 @@ export type Actors = { readonly [K in keyof Streams]: HandleOf<Streams[K]> };
 
 /** Typed handles over a runtime: `actors.job(id).execute({ type: 'CancelJob', ... })`. */
 export const actorsOf = (runtime: Runtime): Actors => {
-  const bind = <A extends unknown[], S, C, E extends EventShape>(t: StreamType<A, S, C, E>) =>
+  const bind =
+    <A extends unknown[], S, C, E extends EventShape>(t: StreamType<A, S, C, E>) =>
     (...ids: A): ActorHandle<S, C> => {
       const stream = t.id(...ids);
       return { stream, load: () => runtime.load(stream, t.decider), execute: (command, meta) => runtime.execute(stream, t.decider, command, meta) };

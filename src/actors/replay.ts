@@ -29,9 +29,7 @@ export interface StateAt {
 export const stateAt = async (log: EventLog, stream: string, position: number): Promise<StateAt> => {
   const events = (await log.readStream(stream)).filter((e) => e.position <= position);
   const decider = evolverOf(stream);
-  const state = decider
-    ? fold(decider, events)
-    : events.map((e) => ({ type: e.type, version: e.version, data: e.data }));
+  const state = decider ? fold(decider, events) : events.map((e) => ({ type: e.type, version: e.version, data: e.data }));
   return { stream, position, version: events.length, last: events.at(-1) ?? null, state };
 };
 
@@ -59,7 +57,10 @@ export interface ForkRequest {
   /** Whether chunks made with the parent's params are still right with the fork's (default: yes). */
   canReuse?: (parentParams: Record<string, unknown>, params: Record<string, unknown>) => boolean;
   /** The kind's own reuse, branch by branch (checks recorded outputs still exist); wins over canReuse. */
-  forkPlan?: (parent: { params: Record<string, unknown>; plan: ChunkSpec[] | null; done: Record<string, unknown> }, params: Record<string, unknown>) => Promise<ForkPlan>;
+  forkPlan?: (
+    parent: { params: Record<string, unknown>; plan: ChunkSpec[] | null; done: Record<string, unknown> },
+    params: Record<string, unknown>,
+  ) => Promise<ForkPlan>;
   /** Top-level params a fork may add that the parent lacks. */
   forkKeys?: readonly string[];
   /** For tests and idempotent clients; a fresh id otherwise. */
@@ -128,21 +129,21 @@ export const forkJob = async (runtime: Runtime, req: ForkRequest): Promise<strin
   await actorsOf(runtime)
     .job(newJobId)
     .execute(
-    {
-      type: 'ForkJob',
-      data: {
-        jobId: newJobId,
-        parent: req.jobId,
-        fromPosition: req.fromPosition,
-        overrides: req.overrides ?? {},
-        kind: plan.state.kind,
-        params: plan.params,
-        plan: plan.plan,
-        done: plan.done,
-        at: req.at,
+      {
+        type: 'ForkJob',
+        data: {
+          jobId: newJobId,
+          parent: req.jobId,
+          fromPosition: req.fromPosition,
+          overrides: req.overrides ?? {},
+          kind: plan.state.kind,
+          params: plan.params,
+          plan: plan.plan,
+          done: plan.done,
+          at: req.at,
+        },
       },
-    },
-    { actor: 'replay', causationId: String(req.fromPosition), correlationId: newJobId },
-  );
+      { actor: 'replay', causationId: String(req.fromPosition), correlationId: newJobId },
+    );
   return newJobId;
 };

@@ -45,7 +45,6 @@ export interface RouterDeps {
   backoffMs?: number;
 }
 
-
 export const startRouter = async (router: Router, deps: RouterDeps): Promise<RunningRouter> => {
   const { log, positions, logger, signal } = deps;
   const attempts = deps.attempts ?? 5;
@@ -137,8 +136,7 @@ export const startRouter = async (router: Router, deps: RouterDeps): Promise<Run
   return {
     name: router.name,
     position: () => committed,
-    waitFor: (position) =>
-      position <= committed ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ position, resolve })),
+    waitFor: (position) => (position <= committed ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ position, resolve }))),
     done: loop(),
   };
 };

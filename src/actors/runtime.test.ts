@@ -16,8 +16,7 @@ const counter: Decider<{ total: number; seen: number }, Cmd, Ev> = {
   },
 };
 
-const memLog = () =>
-  createSqliteLog({ db: openDatabase(':memory:'), maxEventBytes: 1 << 20, now: () => '2026-01-01T00:00:00.000Z', onCorrupt: () => {} });
+const memLog = () => createSqliteLog({ db: openDatabase(':memory:'), maxEventBytes: 1 << 20, now: () => '2026-01-01T00:00:00.000Z', onCorrupt: () => {} });
 
 describe('actor runtime', () => {
   test('commands to one stream run one at a time; totals never interleave', async () => {

@@ -77,7 +77,11 @@ export const createRuntime = (opts: { log: EventLog; cacheSize?: number; maxConf
         if (events.length === 0) return { ...current, events: [] };
         try {
           const actor = meta.actor ?? stream;
-          await log.append(stream, events.map((e) => ({ ...e, meta: { ...meta, actor } })), current.version);
+          await log.append(
+            stream,
+            events.map((e) => ({ ...e, meta: { ...meta, actor } })),
+            current.version,
+          );
         } catch (e) {
           // Another process appended first: fold what it wrote and decide again.
           if (e instanceof VersionConflict && attempt < maxRetries) continue;

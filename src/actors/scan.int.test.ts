@@ -20,7 +20,10 @@ let aside = '';
 
 const call = async (method: string, path: string, body?: unknown) => {
   const res = await app.handle(
-    new Request(`http://localhost${path}`, body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    new Request(
+      `http://localhost${path}`,
+      body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    ),
   );
   return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };

@@ -62,7 +62,10 @@ export const probeObject = async (d: Pick<ScanDeps, 'input' | 'bins'>, o: Stored
   return { size: o.size, modifiedAt: o.modifiedAt, kind: verdict.kind, status: verdict.status, reason: verdict.reason, probe, verdict };
 };
 
-export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurrency?: number; signal?: AbortSignal; actor?: string } = {}): Promise<ScanResult> => {
+export const scanAssets = async (
+  d: ScanDeps,
+  opts: { prefix?: string; concurrency?: number; signal?: AbortSignal; actor?: string } = {},
+): Promise<ScanResult> => {
   const prefix = opts.prefix ?? '';
   const objects = (await d.input.list(prefix)).filter((o) => isMediaKey(o.key));
   const result: ScanResult = { found: objects.length, registered: 0, skipped: 0, updated: 0, restored: 0, missing: 0, keys: [], missingKeys: [] };
@@ -105,7 +108,7 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
-  if (d.registered) await markMissing(d, d.registered(prefix), prefix, new Set(objects.map((o) => o.key)), result, meta, opts.signal);
+  if (d.registered) await markMissing(d, d.registered(prefix), new Set(objects.map((o) => o.key)), result, meta, opts.signal);
   result.keys.sort();
   result.missingKeys.sort();
   return result;
@@ -121,7 +124,6 @@ export const scanAssets = async (d: ScanDeps, opts: { prefix?: string; concurren
 const markMissing = async (
   d: ScanDeps,
   known: { id: string; key: string }[],
-  prefix: string,
   listed: ReadonlySet<string>,
   result: ScanResult,
   meta: { actor: string },
@@ -130,7 +132,9 @@ const markMissing = async (
   for (const a of known) {
     signal?.throwIfAborted();
     if (listed.has(a.key) || !isMediaKey(a.key) || (await d.input.stat(a.key))) continue;
-    const r = await actorsOf(d.runtime).asset(a.id).execute({ type: 'MarkAssetMissing', data: { at: d.now() } }, { ...meta, correlationId: a.id });
+    const r = await actorsOf(d.runtime)
+      .asset(a.id)
+      .execute({ type: 'MarkAssetMissing', data: { at: d.now() } }, { ...meta, correlationId: a.id });
     if (r.events.length > 0) {
       result.missing++;
       result.missingKeys.push(a.key);

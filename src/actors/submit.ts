@@ -43,13 +43,17 @@ export const submitRequest = async (
 };
 
 export const cancelJob = async (d: Deps, jobId: string, reason = 'cancelled by user') => {
-  const r = await actorsOf(d.runtime).job(jobId).execute({ type: 'CancelJob', data: { reason, at: d.now() } }, { actor: 'api', correlationId: jobId });
+  const r = await actorsOf(d.runtime)
+    .job(jobId)
+    .execute({ type: 'CancelJob', data: { reason, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
 };
 
 /** A failed or cancelled job runs again as its next attempt (refused past maxAttempts). */
 export const retryJob = async (d: Deps, jobId: string, maxAttempts: number) => {
-  const r = await actorsOf(d.runtime).job(jobId).execute({ type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
+  const r = await actorsOf(d.runtime)
+    .job(jobId)
+    .execute({ type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
 };
 

@@ -11,7 +11,11 @@ const data = mkdtempSync(join(tmpdir(), 'mpr-cli-'));
 afterAll(() => rmSync(data, { recursive: true, force: true }));
 
 const mprWith = async (env: Record<string, string>, ...args: string[]) => {
-  const p = Bun.spawn(['bun', MAIN, ...args], { env: { ...process.env, MPR_DATA: data, LOG_LEVEL: 'error', REDIS_URL: '', ...env }, stdout: 'pipe', stderr: 'pipe' });
+  const p = Bun.spawn(['bun', MAIN, ...args], {
+    env: { ...process.env, MPR_DATA: data, LOG_LEVEL: 'error', REDIS_URL: '', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { stdout, stderr, code };
 };
@@ -43,7 +47,10 @@ describe('mpr CLI', () => {
     expect(result).toMatchObject({ bytes: 173311, chunks: 6 });
 
     const events = await mpr('events', `job:${result.job}`, '--json');
-    const list = events.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const list = events.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(list.map((e: { type: string }) => e.type)).toEqual(['JobCreated', 'JobPlanned', ...Array(6).fill('ChunkReported'), 'JobCompleted']);
 
     const third = list[4].position;

@@ -6,9 +6,17 @@ import { transcodeTags } from '../work/transcode/request.ts';
 import type { TranscodeParams } from '../work/transcode/params.ts';
 
 // The transcode kind's tags name a job's source and preset on its progress line.
-const transcodeLike = { name: 'transcode', validate: (p: Record<string, unknown>) => p, plan: async () => [], run: async () => null, combine: () => null, tags: (p: unknown) => transcodeTags(p as TranscodeParams) };
+const transcodeLike = {
+  name: 'transcode',
+  validate: (p: Record<string, unknown>) => p,
+  plan: async () => [],
+  run: async () => null,
+  combine: () => null,
+  tags: (p: unknown) => transcodeTags(p as TranscodeParams),
+};
 const jobs = createJobsProjection(kindsOf(transcodeLike));
-const foldJob = (v: JobView | null, e: Omit<LoggedEvent, 'type' | 'data'> & { type: string; data: unknown }) => jobs.fold(v, e as LoggedEvent) as JobView | null;
+const foldJob = (v: JobView | null, e: Omit<LoggedEvent, 'type' | 'data'> & { type: string; data: unknown }) =>
+  jobs.fold(v, e as LoggedEvent) as JobView | null;
 import { keyInFolder } from './commands.ts';
 import { formatEvent, progressBar } from './format.ts';
 import { parseOverrides } from './overrides.ts';
@@ -48,10 +56,24 @@ describe('cli helpers', () => {
     const at = '2026-01-01T00:00:00.000Z';
     const params = { inputKey: 'shows/day one/clip.mp4', presetId: 'hls-abr', preset: { name: 'HLS ladder' } };
     const meta = { at, actor: 't', causationId: null, correlationId: null };
-    const created = foldJob(null, { stream: 'job:j1', version: 1, position: 1, type: 'JobCreated', data: { jobId: 'j1', kind: 'transcode', params, at }, meta })!;
+    const created = foldJob(null, {
+      stream: 'job:j1',
+      version: 1,
+      position: 1,
+      type: 'JobCreated',
+      data: { jobId: 'j1', kind: 'transcode', params, at },
+      meta,
+    })!;
     const queued = foldJob(created, { stream: 'job:j1', version: 2, position: 2, type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }], at }, meta })!;
     expect(progressLine(queued, { percent: 12, fps: null, etaSeconds: null })).toBe(`j1 (clip.mp4 · HLS ladder) QUEUED     ${progressBar(12)} 0/1 chunks`);
-    const plain = foldJob(null, { stream: 'job:j2', version: 1, position: 1, type: 'JobCreated', data: { jobId: 'j2', kind: 'checksum', params: { path: '/x' }, at }, meta })!;
+    const plain = foldJob(null, {
+      stream: 'job:j2',
+      version: 1,
+      position: 1,
+      type: 'JobCreated',
+      data: { jobId: 'j2', kind: 'checksum', params: { path: '/x' }, at },
+      meta,
+    })!;
     expect(progressLine(plain, null)).toStartWith('j2 PENDING');
   });
 });
@@ -90,7 +112,7 @@ describe('the progress line', () => {
 
   test('on a terminal each line is one column short of its width; piped, lines are whole', () => {
     const written: string[] = [];
-    const tty = terminalLine({ isTTY: true, columns: 80, write: (s: string) => (written.push(s), true) } as never);
+    const tty = terminalLine({ isTTY: true, columns: 80, write: (s: string) => written.push(s) > 0 } as never);
     expect(tty.width()).toBe(79);
     tty.write(progressLine(job, live, tty.width()), false);
     expect(written[0]).toStartWith('\r\x1b[2K');

@@ -18,7 +18,7 @@ export const eventsCommand = async (boot: Boot, out: Out, a: { stream?: string; 
   const s = await boot();
   const color = process.stdout.isTTY && !a.json;
   const print = (e: Parameters<typeof formatEvent>[0]) => out(a.json ? JSON.stringify(e) : formatEvent(e, { color, width: process.stdout.columns ?? 160 }));
-  const matches = (stream: string) => !a.stream || a.stream === 'all' || stream === a.stream || stream.startsWith(a.stream + ':');
+  const matches = (stream: string) => !a.stream || a.stream === 'all' || stream === a.stream || stream.startsWith(`${a.stream}:`);
   try {
     if (a.stream && a.stream !== 'all' && !a.follow) {
       for (const e of await s.log.readStream(a.stream)) if (e.position > a.from) print(e);
@@ -48,7 +48,10 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
       const req = await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides });
       const plan = await planFork(s.log, req);
       out(`job ${a.jobId} as of position ${a.from} (stream version ${plan.at.version}, last event ${plan.at.last?.type ?? 'none'}):`);
-      for (const c of plan.chunks) out(`  chunk ${c.n} (${c.type}): ${[c.reused.length ? `reuse ${c.reused.join(', ')}` : '', c.rerun.length ? `run ${c.rerun.join(', ')} again` : ''].filter(Boolean).join('; ')}${c.why ? ` (${c.why})` : ''}`);
+      for (const c of plan.chunks)
+        out(
+          `  chunk ${c.n} (${c.type}): ${[c.reused.length ? `reuse ${c.reused.join(', ')}` : '', c.rerun.length ? `run ${c.rerun.join(', ')} again` : ''].filter(Boolean).join('; ')}${c.why ? ` (${c.why})` : ''}`,
+        );
       out(
         `a fork would reuse ${plan.reused} finished chunk(s) and ${plan.rerun === null ? 'plan the job again' : `run ${plan.rerun} chunk(s) again`}` +
           (Object.keys(a.overrides).length ? ` with overrides ${JSON.stringify(a.overrides)}` : ''),
@@ -73,7 +76,10 @@ export const stateCommand = async (boot: Boot, out: Out, a: { stream: string; at
     if (a.at !== null && a.at > head) throw new AppError('validation', `position ${a.at} is past the end of the log (its last event is at ${head})`);
     // An actor that never existed has no state to travel through: say so rather than print an empty one.
     if ((await s.log.version(a.stream)) === 0) {
-      throw new AppError('not_found', `no events in stream ${a.stream}: nothing by that name was ever recorded (streams look like job:<id> or asset:<id>; mpr events lists them)`);
+      throw new AppError(
+        'not_found',
+        `no events in stream ${a.stream}: nothing by that name was ever recorded (streams look like job:<id> or asset:<id>; mpr events lists them)`,
+      );
     }
     out(JSON.stringify(await stateAt(s.log, a.stream, a.at ?? head), null, 2));
   } finally {

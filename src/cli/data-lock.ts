@@ -96,7 +96,9 @@ export const acquireDataLock = (
   db.run(TABLE);
   db.transaction(() => {
     const row = db
-      .query<{ role: LockRole; pid: number; host: string; started_at: string; heartbeat_at: string }, []>('SELECT role, pid, host, started_at, heartbeat_at FROM data_lock WHERE id = 1')
+      .query<{ role: LockRole; pid: number; host: string; started_at: string; heartbeat_at: string }, []>(
+        'SELECT role, pid, host, started_at, heartbeat_at FROM data_lock WHERE id = 1',
+      )
       .get();
     if (row) {
       const holder: LockHolder = { role: row.role, pid: row.pid, host: row.host, startedAt: row.started_at, heartbeatAt: row.heartbeat_at };

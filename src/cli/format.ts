@@ -1,7 +1,7 @@
 /** How the CLI prints events and progress. Pure: strings in, strings out. */
 import { CORRUPT_EVENT, type StoredEvent } from '../events/types.ts';
 
-const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 export const formatEvent = (e: StoredEvent, opts: { width?: number; color?: boolean } = {}): string => {
   const width = opts.width ?? 160;

@@ -94,7 +94,12 @@ export const main = async (argv: string[]): Promise<void> => {
       return scanCommand(boot, out, { prefix: rest[0], json: !!values.json });
     case 'transcode':
       if (!rest[0]) throw new AppError('validation', 'usage: mpr transcode FILE [--preset hls-abr] [--out DIR] [--from TIME] [--to TIME]');
-      return transcodeCommand(Bun.env, out, { file: rest[0], preset: values.preset ?? 'hls-abr', out: values.out ?? 'out', range: rangeFromFlags(values.from, values.to) });
+      return transcodeCommand(Bun.env, out, {
+        file: rest[0],
+        preset: values.preset ?? 'hls-abr',
+        out: values.out ?? 'out',
+        range: rangeFromFlags(values.from, values.to),
+      });
     case 'checksum':
       if (!rest[0]) throw new AppError('validation', 'usage: mpr checksum FILE [--chunk-bytes N]');
       return checksumCommand((input) => createSystem(config, input ? { storage: { ...storageFromConfig(config), input } } : {}), out, {

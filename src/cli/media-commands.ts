@@ -16,10 +16,15 @@ type Out = (s: string) => void;
 export const scanCommand = async (boot: () => Promise<System>, out: Out, a: { prefix?: string; json: boolean }) => {
   const s = await boot();
   try {
-    const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, registered: registeredAssets(s.db) }, { prefix: a.prefix, actor: 'cli' });
+    const r = await scanAssets(
+      { runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, registered: registeredAssets(s.db) },
+      { prefix: a.prefix, actor: 'cli' },
+    );
     await s.projections.catchUp();
     if (a.json) return void out(JSON.stringify(r));
-    out(`scanned ${s.storage.input.describe}: found ${r.found}, registered ${r.registered}, updated ${r.updated}, skipped ${r.skipped}, restored ${r.restored}, missing ${r.missing}`);
+    out(
+      `scanned ${s.storage.input.describe}: found ${r.found}, registered ${r.registered}, updated ${r.updated}, skipped ${r.skipped}, restored ${r.restored}, missing ${r.missing}`,
+    );
     for (const key of r.missingKeys) out(`  ${assetIdFor(key)}  ${key}  MISSING: no longer in the input store`);
     for (const key of r.keys) {
       const v = assetsTable.load(s.db, [assetIdFor(key)]);
@@ -49,19 +54,34 @@ export const transcodeCommand = async (
   mkdirSync(dest, { recursive: true });
   const scratch = mkdtempSync(join(dest, '.mpr-'));
   const data = mkdtempSync(join(scratch, 'data-'));
-  const config = parseConfig({ ...env, MPR_DATA: data, MEDIA_IN: dirname(file), MEDIA_OUT: join(scratch, 'out'), REDIS_URL: '', MPR_LOG_BACKEND: 'sqlite', S3_BUCKET_IN: '', S3_BUCKET_OUT: '' });
+  const config = parseConfig({
+    ...env,
+    MPR_DATA: data,
+    MEDIA_IN: dirname(file),
+    MEDIA_OUT: join(scratch, 'out'),
+    REDIS_URL: '',
+    MPR_LOG_BACKEND: 'sqlite',
+    S3_BUCKET_IN: '',
+    S3_BUCKET_OUT: '',
+  });
   const s = await createSystem(config);
   try {
     // Before the scan and probe: a typo in --preset should not wait for them.
     if (!findPreset(s.db, a.preset)) {
-      throw new AppError('validation', `unknown preset "${a.preset}"; the presets are: ${listPresets(s.db).map((p) => p.id).join(', ')}`);
+      throw new AppError(
+        'validation',
+        `unknown preset "${a.preset}"; the presets are: ${listPresets(s.db)
+          .map((p) => p.id)
+          .join(', ')}`,
+      );
     }
     await s.start();
     const key = basename(file);
     const scanned = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now }, { prefix: key, actor: 'cli' });
     await s.projections.catchUp();
     const asset = assetsTable.load(s.db, [assetIdFor(key)]);
-    if (!asset || !scanned.keys.includes(key)) throw new AppError('validation', `${a.file} is not a media file MPR reads (supported extensions: see mpr --help)`);
+    if (!asset || !scanned.keys.includes(key))
+      throw new AppError('validation', `${a.file} is not a media file MPR reads (supported extensions: see mpr --help)`);
     if (asset.status !== 'ready') throw new AppError('validation', `${a.file}: ${asset.reason}`);
     const { jobId } = await submitTranscode(s, { assetId: asset.id, presetId: a.preset, range: a.range ?? undefined, actor: 'cli' });
     const job = await followJob(s, jobId, terminalLine());
@@ -79,7 +99,20 @@ export const transcodeCommand = async (
       renameSync(join(produced, name), join(dest, name));
     }
     const local = (key: string | null) => (key ? join(dest, key.slice(result.prefix.length + 1)) : null);
-    out(JSON.stringify({ job: jobId, master: local(result.outputs.master), mp4: result.outputs.mp4.map(local), audio: local(result.outputs.audio), sprites: result.outputs.sprites.map(local), renditions: result.renditions.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrate: r.bitrate, file: local(r.key) })) }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          job: jobId,
+          master: local(result.outputs.master),
+          mp4: result.outputs.mp4.map(local),
+          audio: local(result.outputs.audio),
+          sprites: result.outputs.sprites.map(local),
+          renditions: result.renditions.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrate: r.bitrate, file: local(r.key) })),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await s.close();
     rmSync(scratch, { recursive: true, force: true });

@@ -37,7 +37,8 @@ const LABEL_KEEP = 16;
 export const progressLine = (job: JobView, live: Live | null, width = Number.POSITIVE_INFINITY): string => {
   const running = job.status === 'PROCESSING' || job.status === 'QUEUED' || job.status === 'PENDING';
   const percent = job.status === 'COMPLETED' ? 100 : running && live ? Math.max(live.percent, job.progress) : job.progress;
-  const extra = running && live ? [live.fps ? `${live.fps.toFixed(0)} fps` : '', live.etaSeconds !== null ? `ETA ${live.etaSeconds}s` : ''].filter(Boolean).join(' ') : '';
+  const extra =
+    running && live ? [live.fps ? `${live.fps.toFixed(0)} fps` : '', live.etaSeconds !== null ? `ETA ${live.etaSeconds}s` : ''].filter(Boolean).join(' ') : '';
   const figures = `${job.chunks_done}/${job.chunks_total} chunks${extra ? ` ${extra}` : ''}`;
   const tail = (bar: number) => `${job.status.padEnd(10)} ${progressBar(percent, bar)} ${figures}`;
   const label = jobLabel(job);
@@ -92,6 +93,6 @@ export const terminalLine = (stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns
   width: () => (stream.isTTY && stream.columns > 1 ? stream.columns - 1 : Number.POSITIVE_INFINITY),
   write(line, final) {
     if (stream.isTTY) stream.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-    else stream.write(line + '\n');
+    else stream.write(`${line}\n`);
   },
 });

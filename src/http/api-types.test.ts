@@ -130,32 +130,104 @@ const expectKeys = (what: string, body: unknown, spec: Record<string, boolean>) 
 
 const SYSTEM = { version: true, log: true, projections: true, routers: true, workers: true, storage: true, ffmpeg: true } satisfies Keys<SystemStatus>;
 const WORKERS = { size: true, busy: true, queued: true, queue: true, runningAnywhere: false } satisfies Keys<SystemStatus['workers']>;
-const SCAN = { found: true, registered: true, skipped: true, updated: true, restored: true, missing: true, keys: true, missingKeys: true } satisfies Keys<ScanResult>;
+const SCAN = {
+  found: true,
+  registered: true,
+  skipped: true,
+  updated: true,
+  restored: true,
+  missing: true,
+  keys: true,
+  missingKeys: true,
+} satisfies Keys<ScanResult>;
 const PAGE = { items: true, total: true } satisfies Keys<Page<unknown>>;
 const PRESET = {
-  id: true, name: true, description: true, builtin: true, output: true, video: true, audio: true, segmentSeconds: true, thumbnails: true,
+  id: true,
+  name: true,
+  description: true,
+  builtin: true,
+  output: true,
+  video: true,
+  audio: true,
+  segmentSeconds: true,
+  thumbnails: true,
 } satisfies Keys<Preset>;
 const JOB = {
-  id: true, kind: true, assetId: true, presetId: true, sourceKey: true, sourceName: true, presetName: true, status: true, progress: true,
-  error: true, errorDetail: true, attempt: true, parent: true, chunksTotal: true, chunksDone: true, outputs: true, urls: true,
-  renditions: true, result: true, params: true, createdAt: true, updatedAt: true, completedAt: true,
+  id: true,
+  kind: true,
+  assetId: true,
+  presetId: true,
+  sourceKey: true,
+  sourceName: true,
+  presetName: true,
+  status: true,
+  progress: true,
+  error: true,
+  errorDetail: true,
+  attempt: true,
+  parent: true,
+  chunksTotal: true,
+  chunksDone: true,
+  outputs: true,
+  urls: true,
+  renditions: true,
+  result: true,
+  params: true,
+  createdAt: true,
+  updatedAt: true,
+  completedAt: true,
 } satisfies Keys<JobDto>;
 const CHUNK = {
-  jobId: true, attempt: true, n: true, status: true, spec: true, error: true, worker: true, createdAt: true, startedAt: true, finishedAt: true,
+  jobId: true,
+  attempt: true,
+  n: true,
+  status: true,
+  spec: true,
+  error: true,
+  worker: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
 } satisfies Keys<ChunkDto>;
 const EVENT = { stream: true, version: true, position: true, type: true, data: true, meta: true } satisfies Keys<StoredEvent>;
 const META = { at: true, actor: true, causationId: true, correlationId: true } satisfies Keys<StoredEvent['meta']>;
 const STATE_AT = { stream: true, position: true, version: true, last: true, state: true } satisfies Keys<StateAt>;
 const JOB_STATE = {
-  status: true, id: true, kind: true, params: true, parent: true, plan: true, done: true, result: true, reason: true, attempt: true,
+  status: true,
+  id: true,
+  kind: true,
+  params: true,
+  parent: true,
+  plan: true,
+  done: true,
+  result: true,
+  reason: true,
+  attempt: true,
 } satisfies Keys<JobActorState>;
 const FORK = { reused: true, rerun: true, chunks: true, overrides: true, fromVersion: true, lastEvent: true } satisfies Keys<ForkSummary>;
 const URLS = {
-  master: true, playlists: true, mp4: true, audio: true, sprites: true, thumbnailsVtt: true, thumbnailsJson: true, poster: true,
+  master: true,
+  playlists: true,
+  mp4: true,
+  audio: true,
+  sprites: true,
+  thumbnailsVtt: true,
+  thumbnailsJson: true,
+  poster: true,
 } satisfies Keys<JobUrls>;
 const RENDITION = {
-  name: true, type: true, language: false, key: true, url: true, codec: true, width: true, height: true, bitrate: true,
-  averageBitrate: true, bytes: true, duration: true,
+  name: true,
+  type: true,
+  language: false,
+  key: true,
+  url: true,
+  codec: true,
+  width: true,
+  height: true,
+  bitrate: true,
+  averageBitrate: true,
+  bytes: true,
+  duration: true,
 } satisfies Keys<Rendition>;
 const FRAME = { topic: true, kind: true, data: true, at: true } satisfies Keys<TelemetryFrame>;
 const JOB_PROGRESS = { jobId: true, attempt: true, percent: true, fps: true, etaSeconds: true, running: true } satisfies Keys<JobProgressData>;
@@ -177,11 +249,28 @@ describe('src/types/api.ts', () => {
         prefix: 'jobs/j',
         duration: 4,
         outputs: {
-          master: key('hls/master.m3u8'), playlists: [key('hls/360p/index.m3u8')], mp4: [], audio: null, sprites: [key('sprite_0.jpg')],
-          thumbnailsVtt: key('thumbs.vtt'), thumbnailsJson: key('thumbs.json'), poster: key('poster.jpg'),
+          master: key('hls/master.m3u8'),
+          playlists: [key('hls/360p/index.m3u8')],
+          mp4: [],
+          audio: null,
+          sprites: [key('sprite_0.jpg')],
+          thumbnailsVtt: key('thumbs.vtt'),
+          thumbnailsJson: key('thumbs.json'),
+          poster: key('poster.jpg'),
         },
         renditions: [
-          { name: '360p', type: 'video', key: key('hls/360p/index.m3u8'), codec: 'avc1.64001e', width: 640, height: 360, bitrate: 9e5, averageBitrate: 8e5, bytes: 4e5, duration: 4 },
+          {
+            name: '360p',
+            type: 'video',
+            key: key('hls/360p/index.m3u8'),
+            codec: 'avc1.64001e',
+            width: 640,
+            height: 360,
+            bitrate: 9e5,
+            averageBitrate: 8e5,
+            bytes: 4e5,
+            duration: 4,
+          },
         ],
       },
       (k) => `/api/outputs/${k}`,
@@ -199,7 +288,16 @@ describe('src/types/api.ts', () => {
     bus.subscribe((m) => got.push(m));
     let t = 0;
     const tracker = createProgressTracker({ bus, now: () => '2026-01-01T00:00:00.000Z', intervalMs: 0, clock: () => (t += 1000) });
-    tracker.start('tj', 1, new Map([[0, 1], [1, 1]]), [], 0);
+    tracker.start(
+      'tj',
+      1,
+      new Map([
+        [0, 1],
+        [1, 1],
+      ]),
+      [],
+      0,
+    );
     tracker.tick('tj', 0, { percent: 50, fps: 30, speed: 1.5, etaSeconds: 2 });
     tracker.end('tj', 0, true);
     expect(new Set(got.map((m) => m.kind))).toEqual(new Set(['job-progress', 'chunk-progress']));
@@ -253,10 +351,14 @@ describe('real answers carry the contract keys', () => {
     expectKeys('created job', created.json, JOB);
     const id = created.json.id as string;
     let job: Record<string, unknown> = {};
-    await until(async () => {
-      job = (await call('GET', `/api/jobs/${id}`)).json;
-      return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(String(job.status));
-    }, `job ${id} to end`, 30_000);
+    await until(
+      async () => {
+        job = (await call('GET', `/api/jobs/${id}`)).json;
+        return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(String(job.status));
+      },
+      `job ${id} to end`,
+      30_000,
+    );
     expect(job.status).toBe('COMPLETED');
     expectKeys('job', job, JOB);
 

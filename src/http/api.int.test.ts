@@ -35,10 +35,14 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
 
 const waitDone = async (id: string, timeoutMs = 60_000) => {
   let job: { status: string } = { status: '' };
-  await until(async () => {
-    job = (await call('GET', `/api/jobs/${id}`)).json;
-    return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status);
-  }, `job ${id} to end`, timeoutMs);
+  await until(
+    async () => {
+      job = (await call('GET', `/api/jobs/${id}`)).json;
+      return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status);
+    },
+    `job ${id} to end`,
+    timeoutMs,
+  );
   return job as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
@@ -51,7 +55,8 @@ beforeAll(async () => {
     ['audio/mdn_t-rex-roar.mp3', 't-rex.mp3'],
     ['derived/jpeg_renamed.mp4', 'photo.mp4'],
     ['derived/zero_bytes.mp4', 'sub/empty.mp4'],
-  ]) await Bun.write(join(input, name!), Bun.file(corpusFile(rel!)));
+  ])
+    await Bun.write(join(input, name!), Bun.file(corpusFile(rel!)));
   s = await env.boot({ workConcurrency: 2 });
   await s.start();
   app = createApp(s);
@@ -93,7 +98,13 @@ describe('assets', () => {
     const all = (await call('GET', '/api/assets?sort=name')).json.items as { key: string; name: string; folder: string }[];
     expect(all.map((a) => a.name)).toEqual(['empty.mp4', 'flower.mp4', 'photo.mp4', 'sample.mp4', 't-rex.mp3']);
     expect(all.map((a) => a.folder)).toEqual(['sub', '', '', '', '']);
-    expect((await call('GET', '/api/assets?sort=-name')).json.items.map((a: { name: string }) => a.name)).toEqual(['t-rex.mp3', 'sample.mp4', 'photo.mp4', 'flower.mp4', 'empty.mp4']);
+    expect((await call('GET', '/api/assets?sort=-name')).json.items.map((a: { name: string }) => a.name)).toEqual([
+      't-rex.mp3',
+      'sample.mp4',
+      'photo.mp4',
+      'flower.mp4',
+      'empty.mp4',
+    ]);
   });
 
   test('comment, re-probe, delete; unknown ids are 404 JSON', async () => {
@@ -114,7 +125,17 @@ describe('assets', () => {
 });
 
 describe('presets', () => {
-  const user = { id: 'small-ladder', name: 'Small ladder', output: 'hls', video: { rungs: [{ height: 240, videoBitrate: 400000 }, { height: 480, videoBitrate: 1200000 }] } };
+  const user = {
+    id: 'small-ladder',
+    name: 'Small ladder',
+    output: 'hls',
+    video: {
+      rungs: [
+        { height: 240, videoBitrate: 400000 },
+        { height: 480, videoBitrate: 1200000 },
+      ],
+    },
+  };
 
   test('built-ins are listed and read-only; user presets are validated, created, replaced, deleted', async () => {
     const list = (await call('GET', '/api/presets')).json;
@@ -175,8 +196,8 @@ describe('jobs', () => {
     const past = await call('GET', done.urls.master, undefined, { range: `bytes=${size}-` });
     expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${size}`]);
     expect((await call('GET', done.urls.poster)).headers.get('cache-control')).toContain('immutable');
-    const escape = await call('GET', `/api/outputs/jobs/${done.id}/..%2F..%2Fmpr.db`);
-    expect([escape.status, escape.json.error.code]).toEqual([400, 'validation']);
+    const outside = await call('GET', `/api/outputs/jobs/${done.id}/..%2F..%2Fmpr.db`);
+    expect([outside.status, outside.json.error.code]).toEqual([400, 'validation']);
     const listed = (await call('GET', `/api/jobs?status=COMPLETED&assetId=${sample.id}`)).json;
     expect(listed.items.map((j: { id: string }) => j.id)).toEqual([done.id]);
     expect((await call('GET', '/api/jobs?status=DONE')).status).toBe(400);

@@ -19,7 +19,11 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) =>
       openapi({
         path: '/api/openapi',
         documentation: {
-          info: { title: 'MPR API', version: '0.1.0', description: 'Errors answer { "error": { "code", "message" } } (#/components/schemas/Error) with the status of their code.' },
+          info: {
+            title: 'MPR API',
+            version: '0.1.0',
+            description: 'Errors answer { "error": { "code", "message" } } (#/components/schemas/Error) with the status of their code.',
+          },
           components: { schemas: componentSchemas() },
           paths: outputsPaths,
         },
@@ -31,9 +35,7 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) =>
       set.status = status;
       return body;
     })
-    .group('/api', (api) =>
-      api.use(systemRoutes(s)).use(eventsRoutes(s)).use(assetsRoutes(s)).use(presetsRoutes(s)).use(jobsRoutes(s)).use(outputsRoutes(s)),
-    )
+    .group('/api', (api) => api.use(systemRoutes(s)).use(eventsRoutes(s)).use(assetsRoutes(s)).use(presetsRoutes(s)).use(jobsRoutes(s)).use(outputsRoutes(s)))
     // After /api, outside it: the UI's wildcard only answers what no API route matched.
     .use(uiRoutes(ui));
 

@@ -45,7 +45,8 @@ const del = async (s: System, path: string, opts: AssetsRoutesOptions = {}) => {
   return { status: res.status, json: await res.json() };
 };
 
-const recorded = async (s: System, asset: string) => (await s.log.readStream(`asset:${asset}`)).filter((e) => e.type === 'AssetOutputsDeleted').map((e) => e.data);
+const recorded = async (s: System, asset: string) =>
+  (await s.log.readStream(`asset:${asset}`)).filter((e) => e.type === 'AssetOutputsDeleted').map((e) => e.data);
 const outputKeys = async (s: System) => (await s.storage.output.list('')).map((o) => o.key);
 
 describe('DELETE /api/assets/:id?deleteOutputs=true', () => {

@@ -96,81 +96,89 @@ const outputsDeletedAfter = async (s: Deps, stream: string, version: number, o: 
 export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}) => {
   const wait = { outputsWaitMs: opts.outputsWaitMs ?? 30_000, pollMs: opts.pollMs ?? 50 };
   return new Elysia({ prefix: '/assets', detail: { tags: ['assets'] } })
-      .get('', ({ query }) => listAssets(s, query as Query), {
-        query: listQuery,
+    .get('', ({ query }) => listAssets(s, query as Query), {
+      query: listQuery,
+      detail: {
+        summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)',
+        responses: responses({ 200: json('AssetList', 'A page of assets') }, 400),
+      },
+    })
+    .post(
+      '/scan',
+      async ({ body }) => {
+        const b = objectBody(body, ['prefix']);
+        if (b.prefix !== undefined && typeof b.prefix !== 'string') throw new AppError('validation', 'prefix: a key prefix string');
+        const r = await scanAssets(
+          { runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, registered: registeredAssets(s.db) },
+          { prefix: b.prefix as string | undefined, actor: 'api' },
+        );
+        await s.projections.waitFor(await s.log.head());
+        return r;
+      },
+      {
+        body: t.Optional(ScanBody),
         detail: {
-          summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)',
-          responses: responses({ 200: json('AssetList', 'A page of assets') }, 400),
+          summary:
+            'Scan the input store: probe and register new or changed media files, mark registered ones that are gone as missing → { found, registered, skipped, updated, restored, missing, keys, missingKeys }',
+          responses: responses({ 200: json('ScanResult', 'What the scan found and did') }, 400, 503),
         },
-      })
-      .post(
-        '/scan',
-        async ({ body }) => {
-          const b = objectBody(body, ['prefix']);
-          if (b.prefix !== undefined && typeof b.prefix !== 'string') throw new AppError('validation', 'prefix: a key prefix string');
-          const r = await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now, registered: registeredAssets(s.db) }, { prefix: b.prefix as string | undefined, actor: 'api' });
-          await s.projections.waitFor(await s.log.head());
-          return r;
-        },
-        {
-          body: t.Optional(ScanBody),
-          detail: {
-            summary: 'Scan the input store: probe and register new or changed media files, mark registered ones that are gone as missing → { found, registered, skipped, updated, restored, missing, keys, missingKeys }',
-            responses: responses({ 200: json('ScanResult', 'What the scan found and did') }, 400, 503),
-          },
-        },
-      )
-      .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), {
+      },
+    )
+    .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), {
+      params: idParam,
+      detail: { summary: 'One asset, with its probe', responses: responses({ 200: json('Asset', 'The asset') }, 404) },
+    })
+    .patch(
+      '/:id',
+      async ({ params, body }) => {
+        const b = objectBody(body, ['comment']);
+        if (typeof b.comment !== 'string') throw new AppError('validation', 'comment: a string is required');
+        loadAsset(s, params.id);
+        const r = await s.actors.asset(params.id).execute({ type: 'CommentAsset', data: { comment: b.comment, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        return assetDto(loadAsset(s, params.id));
+      },
+      {
         params: idParam,
-        detail: { summary: 'One asset, with its probe', responses: responses({ 200: json('Asset', 'The asset') }, 404) },
-      })
-      .patch(
-        '/:id',
-        async ({ params, body }) => {
-          const b = objectBody(body, ['comment']);
-          if (typeof b.comment !== 'string') throw new AppError('validation', 'comment: a string is required');
-          loadAsset(s, params.id);
-          const r = await s.actors.asset(params.id).execute({ type: 'CommentAsset', data: { comment: b.comment, at: s.now() } }, { actor: 'api' });
-          await s.projections.waitFor(r.position);
-          return assetDto(loadAsset(s, params.id));
+        body: CommentBody,
+        detail: { summary: "Edit an asset's comment", responses: responses({ 200: json('Asset', 'The asset with its new comment') }, 400, 404) },
+      },
+    )
+    .post(
+      '/:id/probe',
+      async ({ params }) => {
+        const a = loadAsset(s, params.id);
+        const o = await s.storage.input.stat(a.key);
+        if (!o) throw new AppError('invalid_state', `${a.key} is no longer in the input store`);
+        const facts = await probeObject({ input: s.storage.input, bins: s.bins }, o);
+        const r = await s.actors.asset(a.id).execute({ type: 'ReprobeAsset', data: { ...facts, at: s.now() } }, { actor: 'api' });
+        await s.projections.waitFor(r.position);
+        return assetDto(loadAsset(s, a.id));
+      },
+      { params: idParam, detail: { summary: 'Probe an asset again', responses: responses({ 200: json('Asset', 'The asset as probed now') }, 404, 409, 503) } },
+    )
+    .delete(
+      '/:id',
+      async ({ params, query, status }) => {
+        const deleteOutputs = oneOf('deleteOutputs', (query as Query).deleteOutputs, ['true', 'false'] as const) === 'true';
+        loadAsset(s, params.id);
+        const asset = s.actors.asset(params.id);
+        const r = await asset.execute({ type: 'DeleteAsset', data: { deleteOutputs, at: s.now() } }, { actor: 'api' });
+        // The outputs go in the asset-outputs router (an effect, redone after a crash); its record says how many went.
+        const outputsDeleted = deleteOutputs ? await outputsDeletedAfter(s, asset.stream, r.events[0]!.version, wait) : 0;
+        await s.projections.waitFor(r.position);
+        if (outputsDeleted === null) return status(202, { deleted: true as const, outputsDeleted: null, pending: true as const });
+        return { deleted: true, outputsDeleted };
+      },
+      {
+        params: idParam,
+        query: t.Object({ deleteOutputs: t.Optional(documented(t.Boolean({ description: 'also delete the outputs of its jobs (default false)' }))) }),
+        detail: {
+          summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)',
+          description:
+            'With deleteOutputs=true the outputs are removed in the background (the asset-outputs router) and the answer waits for that, up to 30 s, to say how many files went. Past that it answers 202 { deleted: true, outputsDeleted: null, pending: true }: the asset is deleted and the router is still removing its outputs (an AssetOutputsDeleted event on the asset’s stream says when they went).',
+          responses: responses({ 200: json('AssetDeleted', 'Deleted'), 202: PENDING_OUTPUTS }, 400, 404, 503),
         },
-        { params: idParam, body: CommentBody, detail: { summary: "Edit an asset's comment", responses: responses({ 200: json('Asset', 'The asset with its new comment') }, 400, 404) } },
-      )
-      .post(
-        '/:id/probe',
-        async ({ params }) => {
-          const a = loadAsset(s, params.id);
-          const o = await s.storage.input.stat(a.key);
-          if (!o) throw new AppError('invalid_state', `${a.key} is no longer in the input store`);
-          const facts = await probeObject({ input: s.storage.input, bins: s.bins }, o);
-          const r = await s.actors.asset(a.id).execute({ type: 'ReprobeAsset', data: { ...facts, at: s.now() } }, { actor: 'api' });
-          await s.projections.waitFor(r.position);
-          return assetDto(loadAsset(s, a.id));
-        },
-        { params: idParam, detail: { summary: 'Probe an asset again', responses: responses({ 200: json('Asset', 'The asset as probed now') }, 404, 409, 503) } },
-      )
-      .delete(
-        '/:id',
-        async ({ params, query, status }) => {
-          const deleteOutputs = oneOf('deleteOutputs', (query as Query).deleteOutputs, ['true', 'false'] as const) === 'true';
-          loadAsset(s, params.id);
-          const asset = s.actors.asset(params.id);
-          const r = await asset.execute({ type: 'DeleteAsset', data: { deleteOutputs, at: s.now() } }, { actor: 'api' });
-          // The outputs go in the asset-outputs router (an effect, redone after a crash); its record says how many went.
-          const outputsDeleted = deleteOutputs ? await outputsDeletedAfter(s, asset.stream, r.events[0]!.version, wait) : 0;
-          await s.projections.waitFor(r.position);
-          if (outputsDeleted === null) return status(202, { deleted: true as const, outputsDeleted: null, pending: true as const });
-          return { deleted: true, outputsDeleted };
-        },
-        {
-          params: idParam,
-          query: t.Object({ deleteOutputs: t.Optional(documented(t.Boolean({ description: 'also delete the outputs of its jobs (default false)' }))) }),
-          detail: {
-            summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)',
-            description:
-              'With deleteOutputs=true the outputs are removed in the background (the asset-outputs router) and the answer waits for that, up to 30 s, to say how many files went. Past that it answers 202 { deleted: true, outputsDeleted: null, pending: true }: the asset is deleted and the router is still removing its outputs (an AssetOutputsDeleted event on the asset’s stream says when they went).',
-            responses: responses({ 200: json('AssetDeleted', 'Deleted'), 202: PENDING_OUTPUTS }, 400, 404, 503),
-          },
-        },
-      );
+      },
+    );
 };

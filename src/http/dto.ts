@@ -115,6 +115,10 @@ export const objectBody = (body: unknown, allowed: readonly string[]): Record<st
   if (body === undefined || body === null || body === '') return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('validation', 'the request body must be a JSON object');
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw new AppError('validation', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed.join(', ')})`);
+  if (unknown.length)
+    throw new AppError(
+      'validation',
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed.join(', ')})`,
+    );
   return body as Record<string, unknown>;
 };

@@ -71,7 +71,11 @@ const busReady = async (s: System) => {
 
 const append = async (s: System, stream: string, ...types: string[]) => {
   const v = await s.log.version(stream);
-  return s.log.append(stream, types.map((type, i) => ({ type, data: { n: v + i + 1 } })), v);
+  return s.log.append(
+    stream,
+    types.map((type, i) => ({ type, data: { n: v + i + 1 } })),
+    v,
+  );
 };
 
 for (const backend of ['sqlite', 'redis'] as Backend[]) {
@@ -203,7 +207,14 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       const app = createApp(s);
       const c = open(await get(app, '/api/events?job=t1'));
       const quiet = open(await get(app, '/api/events?job=t1&telemetry=0'));
-      for (const [topic, n] of [['job:t1', 1], ['job:t10', 2], ['chunk:t1:3', 3], ['job:t1:encode', 4], ['chunk:t2:0', 5], ['stage:t1:ocr', 6]] as const) {
+      for (const [topic, n] of [
+        ['job:t1', 1],
+        ['job:t10', 2],
+        ['chunk:t1:3', 3],
+        ['job:t1:encode', 4],
+        ['chunk:t2:0', 5],
+        ['stage:t1:ocr', 6],
+      ] as const) {
         s.bus.publish(tick(topic, n));
       }
       await until(() => c.telemetry().length >= 4, 'four ticks', 5000);
@@ -340,9 +351,24 @@ describe('sse helpers', () => {
 
   test('jobFilter takes the job, its chunks and stages, not a job whose id merely starts the same', () => {
     const f = jobFilter('j1');
-    const ev = (stream: string) => ({ stream, version: 1, position: 1, type: 'X', data: null, meta: { at: '', actor: '', causationId: null, correlationId: null } });
-    expect(['job:j1', 'chunk:j1:0', 'stage:j1:ocr', 'job:j10', 'chunk:j10:0', 'asset:j1'].filter((x) => matchesEvent(f, ev(x)))).toEqual(['job:j1', 'chunk:j1:0', 'stage:j1:ocr']);
-    expect(['job:j1', 'job:j1:enc', 'chunk:j1:2', 'job:j10'].filter((topic) => matchesTelemetry(f, tick(topic, 0)))).toEqual(['job:j1', 'job:j1:enc', 'chunk:j1:2']);
+    const ev = (stream: string) => ({
+      stream,
+      version: 1,
+      position: 1,
+      type: 'X',
+      data: null,
+      meta: { at: '', actor: '', causationId: null, correlationId: null },
+    });
+    expect(['job:j1', 'chunk:j1:0', 'stage:j1:ocr', 'job:j10', 'chunk:j10:0', 'asset:j1'].filter((x) => matchesEvent(f, ev(x)))).toEqual([
+      'job:j1',
+      'chunk:j1:0',
+      'stage:j1:ocr',
+    ]);
+    expect(['job:j1', 'job:j1:enc', 'chunk:j1:2', 'job:j10'].filter((topic) => matchesTelemetry(f, tick(topic, 0)))).toEqual([
+      'job:j1',
+      'job:j1:enc',
+      'chunk:j1:2',
+    ]);
   });
 
   test('mergeLive pulls the log only as fast as it is read, and releases everything on abort', async () => {
@@ -352,7 +378,14 @@ describe('sse helpers', () => {
       try {
         for (let i = 1; !signal.aborted; i++) {
           pulled++;
-          yield { stream: 'job:x', version: i, position: i, type: 'X', data: null, meta: { at: '', actor: '', causationId: null, correlationId: null } } as StoredEvent;
+          yield {
+            stream: 'job:x',
+            version: i,
+            position: i,
+            type: 'X',
+            data: null,
+            meta: { at: '', actor: '', causationId: null, correlationId: null },
+          } as StoredEvent;
         }
       } finally {
         finished = true;
@@ -360,10 +393,24 @@ describe('sse helpers', () => {
     }
     const bus = createMemoryBus();
     let listeners = 0;
-    const counted = { subscribe: (h: (m: BusMessage) => void) => (listeners++, bus.subscribe(h)) };
+    const counted = {
+      subscribe: (h: (m: BusMessage) => void) => {
+        listeners++;
+        return bus.subscribe(h);
+      },
+    };
     const ac = new AbortController();
     const reasons: string[] = [];
-    const items = mergeLive({ subscribeLog: endless, bus: counted, filter: jobFilter('x'), heartbeatMs: 60_000, maxQueued: 10, now: () => 'now', signal: ac.signal, onClose: (r) => reasons.push(r) });
+    const items = mergeLive({
+      subscribeLog: endless,
+      bus: counted,
+      filter: jobFilter('x'),
+      heartbeatMs: 60_000,
+      maxQueued: 10,
+      now: () => 'now',
+      signal: ac.signal,
+      onClose: (r) => reasons.push(r),
+    });
     for (let i = 0; i < 3; i++) await items.next();
     await Bun.sleep(20);
     expect(pulled).toBeLessThanOrEqual(4);

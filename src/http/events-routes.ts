@@ -16,11 +16,14 @@ export type EventsRoutesOptions = SseOptions;
 export type EventsRoutesDeps = SseDeps & Pick<System, 'log'>;
 
 const Query = t.Object({
-  after: queryInteger('Start after this log position (0 = from the beginning). Default: the current head (only new events). The Last-Event-ID header wins over it.', { minimum: 0 }),
+  after: queryInteger(
+    'Start after this log position (0 = from the beginning). Default: the current head (only new events). The Last-Event-ID header wins over it.',
+    { minimum: 0 },
+  ),
   stream: t.Optional(t.String({ description: 'One exact stream, e.g. job:abc' })),
   streams: t.Optional(t.String({ description: 'Comma-separated exact streams' })),
   prefix: t.Optional(t.String({ description: 'Comma-separated stream prefixes, e.g. job:' })),
-  job: t.Optional(t.String({ description: "A job id: its stream, its chunk and stage streams, and its telemetry" })),
+  job: t.Optional(t.String({ description: 'A job id: its stream, its chunk and stage streams, and its telemetry' })),
   types: t.Optional(t.String({ description: 'Comma-separated event types (log events only), e.g. JobCreated,JobFailed' })),
   telemetry: queryInteger('0 to leave out live telemetry (default 1)', { minimum: 0, maximum: 1, default: 1 }),
 });

@@ -29,7 +29,11 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     let app: ReturnType<typeof createApp>;
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await app.handle(
-        new Request(`http://localhost${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' } }),
+        new Request(`http://localhost${path}`, {
+          method,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        }),
       );
       return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
     };
@@ -44,7 +48,26 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       mkdirSync(input, { recursive: true });
       // Long enough to cancel mid-encode: 24 s of 720p in 2 chunks of a 2-worker pool.
       await runFfmpeg(
-        ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=24', '-f', 'lavfi', '-i', 'sine=duration=24', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-c:a', 'aac', '-shortest', join(input, 'long.mp4')],
+        [
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc2=size=1280x720:rate=30:duration=24',
+          '-f',
+          'lavfi',
+          '-i',
+          'sine=duration=24',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-g',
+          '60',
+          '-c:a',
+          'aac',
+          '-shortest',
+          join(input, 'long.mp4'),
+        ],
         {},
       );
       await Bun.write(join(input, 'short.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));

@@ -26,7 +26,11 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     let app: ReturnType<typeof createApp>;
     const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
       const res = await app.handle(
-        new Request(`http://localhost${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' } }),
+        new Request(`http://localhost${path}`, {
+          method,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        }),
       );
       return { status: res.status, json: await res.json() };
     };
@@ -81,7 +85,10 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       await until(() => s.work().busy === 0, 'the slot to be free');
       // Each chunk records it too, once the runner sees its attempt ended.
       for (const id of [a, b]) {
-        await until(async () => (await s.log.readStream(chunkStream(id, 0))).some((e) => e.type === 'ChunkCancelled'), `chunk 0 of ${id} to record its cancellation`);
+        await until(
+          async () => (await s.log.readStream(chunkStream(id, 0))).some((e) => e.type === 'ChunkCancelled'),
+          `chunk 0 of ${id} to record its cancellation`,
+        );
       }
       expect((await s.log.readStream(chunkStream(a, 0))).map((e) => e.type)).toEqual(['ChunkCreated', 'ChunkStarted', 'ChunkCancelled']);
       expect((await s.log.readStream(chunkStream(b, 0))).map((e) => e.type)).toEqual(['ChunkCreated', 'ChunkCancelled']);

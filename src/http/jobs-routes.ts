@@ -49,7 +49,8 @@ const loadJob = (s: Deps, id: string): JobView => {
 };
 
 /** The job as the API answers it: the read model plus the latest live progress (SSE and REST agree). */
-const answer = (s: Deps, j: JobView) => jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, outputUrl));
+const answer = (s: Deps, j: JobView) =>
+  jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, outputUrl));
 
 /** Waits for the read models to apply `position`, then answers the job as it is now. */
 const fresh = async (s: Deps, id: string, position: number) => {
@@ -61,7 +62,8 @@ const fresh = async (s: Deps, id: string, position: number) => {
 const attemptFilter = (j: JobView, v: string | undefined): number | null => {
   if (v === 'all') return null;
   if (v === undefined || v === '') return j.attempts;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new AppError('validation', `attempt: a whole number from 1 (this job is on attempt ${j.attempts}), or "all"; got "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new AppError('validation', `attempt: a whole number from 1 (this job is on attempt ${j.attempts}), or "all"; got "${v}"`);
   return Number(v);
 };
 
@@ -103,7 +105,10 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
   return new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
     .get('', ({ query }) => listJobs(s, query as Query), {
       query: listQuery,
-      detail: { summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)', responses: responses({ 200: json('JobList', 'A page of jobs') }, 400) },
+      detail: {
+        summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)',
+        responses: responses({ 200: json('JobList', 'A page of jobs') }, 400),
+      },
     })
     .post(
       '',
@@ -122,12 +127,16 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       {
         body: CreateJobBody,
         detail: {
-          summary: 'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)',
+          summary:
+            'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)',
           responses: responses({ 201: json('Job', 'The job, as the read models show it now') }, 400, 404, 409, 503),
         },
       },
     )
-    .get('/:id', ({ params }) => answer(s, loadJob(s, params.id)), { params: idParam, detail: { summary: 'One job', responses: responses({ 200: json('Job', 'The job') }, 404) } })
+    .get('/:id', ({ params }) => answer(s, loadJob(s, params.id)), {
+      params: idParam,
+      detail: { summary: 'One job', responses: responses({ 200: json('Job', 'The job') }, 404) },
+    })
     .post(
       '/:id/cancel',
       async ({ params }) => {
@@ -137,7 +146,10 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
-        detail: { summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)', responses: responses({ 200: json('Job', 'The job, cancelled') }, 404, 409) },
+        detail: {
+          summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)',
+          responses: responses({ 200: json('Job', 'The job, cancelled') }, 404, 409),
+        },
       },
     )
     .post(
@@ -149,7 +161,10 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
-        detail: { summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)', responses: responses({ 200: json('Job', 'The job on its next attempt') }, 404, 409) },
+        detail: {
+          summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)',
+          responses: responses({ 200: json('Job', 'The job on its next attempt') }, 404, 409),
+        },
       },
     )
     .get(
@@ -189,7 +204,10 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       {
         params: idParam,
         query: t.Object({ at: queryInteger('a log position; default: the head', { minimum: 0 }) }),
-        detail: { summary: "The job actor's state as of a log position (?at=POSITION; default: now)", responses: responses({ 200: json('StateAt', 'Its state then') }, 400, 404) },
+        detail: {
+          summary: "The job actor's state as of a log position (?at=POSITION; default: now)",
+          responses: responses({ 200: json('StateAt', 'Its state then') }, 400, 404),
+        },
       },
     )
     .post(
@@ -225,8 +243,15 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
-        query: t.Object({ attempt: t.Optional(documented(t.Union([int({ minimum: 1 }), t.Literal('all')], { description: 'an attempt number, or all; default: the current attempt' }))) }),
-        detail: { summary: "A job's chunks of one attempt (default: the current one; ?attempt=N or all) for the lane chart", responses: responses({ 200: json('ChunkList', 'Its chunks') }, 400, 404) },
+        query: t.Object({
+          attempt: t.Optional(
+            documented(t.Union([int({ minimum: 1 }), t.Literal('all')], { description: 'an attempt number, or all; default: the current attempt' })),
+          ),
+        }),
+        detail: {
+          summary: "A job's chunks of one attempt (default: the current one; ?attempt=N or all) for the lane chart",
+          responses: responses({ 200: json('ChunkList', 'Its chunks') }, 400, 404),
+        },
       },
     );
 };

@@ -47,6 +47,9 @@ const perBus = new WeakMap<object, LiveProgress>();
 
 export const liveProgressOf = (bus: Pick<LiveBus, 'subscribe'>): LiveProgress => {
   let live = perBus.get(bus);
-  if (!live) perBus.set(bus, (live = createLiveProgress(bus)));
+  if (!live) {
+    live = createLiveProgress(bus);
+    perBus.set(bus, live);
+  }
   return live;
 };

@@ -25,13 +25,24 @@ const env: TestEnv = testEnv('sqlite', 'openapi-contract');
 let app: ReturnType<typeof createApp>;
 const call = async (method: string, path: string, body?: unknown) => {
   const res = await app.handle(
-    new Request(`http://localhost${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' } }),
+    new Request(`http://localhost${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    }),
   );
   return { status: res.status, json: (await res.json()) as Json };
 };
 const ended = async (id: string) => {
   let job: Json = {};
-  await until(async () => ['COMPLETED', 'FAILED', 'CANCELLED'].includes((job = (await call('GET', `/api/jobs/${id}`)).json).status), `job ${id} to end`, 120_000);
+  await until(
+    async () => {
+      job = (await call('GET', `/api/jobs/${id}`)).json;
+      return ['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status);
+    },
+    `job ${id} to end`,
+    120_000,
+  );
   return job;
 };
 

@@ -24,9 +24,14 @@ export const json = (name: ModelName, description: string): ResponseObject => ({
 export const responses = (ok: Record<number, ResponseObject>, ...errors: (keyof typeof ERRORS)[]): Responses => {
   const out: Record<string, ResponseObject> = {};
   for (const [status, r] of Object.entries(ok)) out[status] = r;
-  for (const status of [...new Set([...errors, 500])]) out[status] = { description: ERRORS[status]!, content: { 'application/json': { schema: ref('Error') } } };
+  for (const status of [...new Set([...errors, 500])])
+    out[status] = { description: ERRORS[status]!, content: { 'application/json': { schema: ref('Error') } } };
   return out;
 };
 
 /** `detail.requestBody` for a route whose body the handler checks by hand. */
-export const requestBody = (name: ModelName, description?: string): NonNullable<DocumentDecoration['requestBody']> => ({ required: true, ...(description ? { description } : {}), content: { 'application/json': { schema: ref(name) } } });
+export const requestBody = (name: ModelName, description?: string): NonNullable<DocumentDecoration['requestBody']> => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { 'application/json': { schema: ref(name) } },
+});

@@ -70,16 +70,25 @@ describe('the OpenAPI document', () => {
   });
 
   test('numeric query parameters are numbers, not strings', () => {
-    const params = operations().flatMap(({ path, method, op }) => ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'query').map((p) => ({ where: `${method} ${path} ?${p.name}`, p })));
+    const params = operations().flatMap(({ path, method, op }) =>
+      ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'query').map((p) => ({ where: `${method} ${path} ?${p.name}`, p })),
+    );
     const numeric = params.filter(({ p }) => NUMERIC.has(p.name));
     // Not vacuous: the paging and position parameters are there.
-    expect(numeric.map((x) => x.where)).toEqual(expect.arrayContaining(['get /api/jobs ?limit', 'get /api/assets ?offset', 'get /api/events ?after', 'get /api/jobs/{id}/state ?at']));
-    expect(numeric.filter(({ p }) => p.schema?.type !== 'integer' && p.schema?.type !== 'number').map((x) => `${x.where}: ${JSON.stringify(x.p.schema)}`)).toEqual([]);
+    expect(numeric.map((x) => x.where)).toEqual(
+      expect.arrayContaining(['get /api/jobs ?limit', 'get /api/assets ?offset', 'get /api/events ?after', 'get /api/jobs/{id}/state ?at']),
+    );
+    expect(
+      numeric.filter(({ p }) => p.schema?.type !== 'integer' && p.schema?.type !== 'number').map((x) => `${x.where}: ${JSON.stringify(x.p.schema)}`),
+    ).toEqual([]);
     const limit = numeric.find((x) => x.where === 'get /api/jobs ?limit')!.p.schema;
     expect(limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 50 });
     // ?attempt is a number or "all".
     const attempt = params.find((x) => x.where === 'get /api/jobs/{id}/chunks ?attempt')!.p.schema;
-    expect(attempt.anyOf).toEqual([{ type: 'integer', minimum: 1 }, { const: 'all', type: 'string' }]);
+    expect(attempt.anyOf).toEqual([
+      { type: 'integer', minimum: 1 },
+      { const: 'all', type: 'string' },
+    ]);
   });
 
   test('models are shared components and every $ref resolves', () => {

@@ -63,7 +63,13 @@ const keyParam = {
   description: 'The output key, e.g. jobs/<job>/a1/hls/master.m3u8 (as in a job’s outputs)',
   schema: { type: 'string' as const },
 };
-const rangeHeader = { name: 'range', in: 'header' as const, required: false, description: 'One byte range, e.g. bytes=0-1023', schema: { type: 'string' as const } };
+const rangeHeader = {
+  name: 'range',
+  in: 'header' as const,
+  required: false,
+  description: 'One byte range, e.g. bytes=0-1023',
+  schema: { type: 'string' as const },
+};
 const fileHeaders = {
   'content-length': { description: 'bytes in this answer', schema: { type: 'integer' } },
   'content-range': { description: 'with 206: bytes start-end/size', schema: { type: 'string' } },

@@ -12,8 +12,10 @@ const DOCUMENTED = 'MprDocumented';
 const INTEGER = 'MprInteger';
 if (!TypeRegistry.Has(DOCUMENTED)) TypeRegistry.Set(DOCUMENTED, () => true);
 if (!TypeRegistry.Has(INTEGER)) {
-  TypeRegistry.Set(INTEGER, (s: { minimum?: number; maximum?: number }, v: unknown) =>
-    typeof v === 'number' && Number.isInteger(v) && (s.minimum === undefined || v >= s.minimum) && (s.maximum === undefined || v <= s.maximum),
+  TypeRegistry.Set(
+    INTEGER,
+    (s: { minimum?: number; maximum?: number }, v: unknown) =>
+      typeof v === 'number' && Number.isInteger(v) && (s.minimum === undefined || v >= s.minimum) && (s.maximum === undefined || v <= s.maximum),
   );
 }
 

@@ -28,7 +28,10 @@ export const ErrorBody = t.Object(
     error: t.Object({
       code: t.Union(
         ['validation', 'not_found', 'invalid_state', 'conflict', 'too_large', 'corrupt', 'unavailable', 'unrecoverable', 'internal'].map((c) => t.Literal(c)),
-        { description: 'validation 400, not_found 404, invalid_state and conflict 409, too_large 413, corrupt 422, unavailable 503, unrecoverable and internal 500' },
+        {
+          description:
+            'validation 400, not_found 404, invalid_state and conflict 409, too_large 413, corrupt 422, unavailable 503, unrecoverable and internal 500',
+        },
       ),
       message: t.String({ description: 'A sentence for a person: what is wrong and, where it helps, what to do' }),
     }),
@@ -106,7 +109,11 @@ export const ScanBody = t.Object({ prefix: t.Optional(t.String({ description: 'o
 
 // --- presets ----------------------------------------------------------------
 
-const Rung = t.Object({ name: t.String({ description: 'e.g. 720p' }), height: int({ description: 'short side in pixels' }), videoBitrate: int({ description: 'bits per second' }) });
+const Rung = t.Object({
+  name: t.String({ description: 'e.g. 720p' }),
+  height: int({ description: 'short side in pixels' }),
+  videoBitrate: int({ description: 'bits per second' }),
+});
 
 export const Preset = t.Object(
   {
@@ -115,8 +122,22 @@ export const Preset = t.Object(
     description: t.String(),
     builtin: t.Boolean(),
     output: t.Union([t.Literal('hls'), t.Literal('mp4'), t.Literal('audio'), t.Literal('thumbnails')]),
-    video: nullable(t.Object({ codec: t.Literal('h264'), encoderPreset: t.String({ description: 'x264 preset: ultrafast … veryslow' }), rungs: t.Array(Rung), maxFps: t.Number() })),
-    audio: nullable(t.Object({ codec: t.Literal('aac'), bitrate: int(), channels: t.Union([t.Literal(1), t.Literal(2)]), sampleRate: t.Union([t.Literal(44100), t.Literal(48000)]) })),
+    video: nullable(
+      t.Object({
+        codec: t.Literal('h264'),
+        encoderPreset: t.String({ description: 'x264 preset: ultrafast … veryslow' }),
+        rungs: t.Array(Rung),
+        maxFps: t.Number(),
+      }),
+    ),
+    audio: nullable(
+      t.Object({
+        codec: t.Literal('aac'),
+        bitrate: int(),
+        channels: t.Union([t.Literal(1), t.Literal(2)]),
+        sampleRate: t.Union([t.Literal(44100), t.Literal(48000)]),
+      }),
+    ),
     segmentSeconds: t.Number({ description: 'HLS segment length, also the chunk alignment unit' }),
     thumbnails: nullable(t.Object({ intervalSeconds: t.Number(), width: int(), columns: int(), rows: int(), maxCount: int() })),
   },
@@ -134,7 +155,17 @@ export const PresetInput = t.Object(
     video: t.Optional(nullable(t.Object({ encoderPreset: t.Optional(t.String()), rungs: t.Array(Rung), maxFps: t.Optional(t.Number()) }))),
     audio: t.Optional(nullable(t.Object({ bitrate: t.Optional(int()), channels: t.Optional(int()), sampleRate: t.Optional(int()) }))),
     segmentSeconds: t.Optional(t.Number()),
-    thumbnails: t.Optional(nullable(t.Object({ intervalSeconds: t.Optional(t.Number()), width: t.Optional(int()), columns: t.Optional(int()), rows: t.Optional(int()), maxCount: t.Optional(int()) }))),
+    thumbnails: t.Optional(
+      nullable(
+        t.Object({
+          intervalSeconds: t.Optional(t.Number()),
+          width: t.Optional(int()),
+          columns: t.Optional(int()),
+          rows: t.Optional(int()),
+          maxCount: t.Optional(int()),
+        }),
+      ),
+    ),
   },
   { description: 'A user preset to create or replace; missing parts take defaults; a 400 names the field at fault' },
 );
@@ -175,9 +206,12 @@ export const Rendition = t.Object({
   duration: t.Number({ description: 'seconds' }),
 });
 
-const JOB_STATUS = t.Union(['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((s) => t.Literal(s)), {
-  description: 'PENDING: not planned yet; QUEUED: planned, no chunk started; PROCESSING; then COMPLETED, FAILED or CANCELLED',
-});
+const JOB_STATUS = t.Union(
+  ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((s) => t.Literal(s)),
+  {
+    description: 'PENDING: not planned yet; QUEUED: planned, no chunk started; PROCESSING; then COMPLETED, FAILED or CANCELLED',
+  },
+);
 
 export const Job = t.Object(
   {
@@ -269,7 +303,12 @@ export const StoredEvent = t.Object(
     position: int({ minimum: 1, description: 'global log position; SSE ids are positions' }),
     type: t.String(),
     data: t.Unknown(),
-    meta: t.Object({ at: iso(), actor: t.Optional(t.String()), causationId: t.Optional(nullable(t.String())), correlationId: t.Optional(nullable(t.String())) }),
+    meta: t.Object({
+      at: iso(),
+      actor: t.Optional(t.String()),
+      causationId: t.Optional(nullable(t.String())),
+      correlationId: t.Optional(nullable(t.String())),
+    }),
   },
   { description: 'An event as stored in the log' },
 );

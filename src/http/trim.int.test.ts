@@ -15,7 +15,11 @@ let assetId: string;
 
 const call = async (method: string, path: string, body?: unknown) => {
   const res = await app.handle(
-    new Request(`http://localhost${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
+    new Request(`http://localhost${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
   );
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
@@ -37,7 +41,14 @@ test('POST /api/jobs with a range makes an output of exactly that range', async 
   const created = await call('POST', '/api/jobs', { assetId, presetId: 'hls-abr', range: { start: 1, end: 3.5 } });
   expect(created.status).toBe(201);
   let job: { status: string; id: string } = created.json;
-  await until(async () => ['COMPLETED', 'FAILED'].includes((job = (await call('GET', `/api/jobs/${created.json.id}`)).json).status), 'the job', 120_000);
+  await until(
+    async () => {
+      job = (await call('GET', `/api/jobs/${created.json.id}`)).json;
+      return ['COMPLETED', 'FAILED'].includes(job.status);
+    },
+    'the job',
+    120_000,
+  );
   expect(job.status).toBe('COMPLETED');
   const video = (job as unknown as { renditions: { type: string; duration: number }[] }).renditions.filter((r) => r.type === 'video');
   for (const r of video) expect(r.duration).toBeCloseTo(2.5, 1);

@@ -54,6 +54,4 @@ export const serveUi = (ui: UiAssets, request: Request): Response => {
 };
 
 export const uiRoutes = (ui: UiAssets) =>
-  new Elysia({ detail: { hide: true } })
-    .get('/', ({ request }) => serveUi(ui, request))
-    .get('/*', ({ request }) => serveUi(ui, request));
+  new Elysia({ detail: { hide: true } }).get('/', ({ request }) => serveUi(ui, request)).get('/*', ({ request }) => serveUi(ui, request));

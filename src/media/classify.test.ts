@@ -30,7 +30,19 @@ const base: ProbeStream = {
 };
 const video = (p: Partial<ProbeStream> = {}): ProbeStream => ({ ...base, ...p });
 const audio = (p: Partial<ProbeStream> = {}): ProbeStream =>
-  video({ type: 'audio', codec: 'aac', width: null, height: null, displayWidth: null, displayHeight: null, fps: null, avgFps: null, channels: 2, sampleRate: 48000, ...p });
+  video({
+    type: 'audio',
+    codec: 'aac',
+    width: null,
+    height: null,
+    displayWidth: null,
+    displayHeight: null,
+    fps: null,
+    avgFps: null,
+    channels: 2,
+    sampleRate: 48000,
+    ...p,
+  });
 const probe = (streams: ProbeStream[], p: Partial<Probe> = {}): Probe => ({
   container: 'mov,mp4,m4a,3gp,3g2,mj2',
   duration: 5,
@@ -62,7 +74,9 @@ describe('classifyProbe', () => {
   });
 
   test('an MP3 with cover art is audio', () => {
-    const v = classifyProbe(probe([audio({ index: 0, codec: 'mp3' }), video({ index: 1, codec: 'mjpeg', attachedPic: true, width: 1400, height: 1400 })], { container: 'mp3' }));
+    const v = classifyProbe(
+      probe([audio({ index: 0, codec: 'mp3' }), video({ index: 1, codec: 'mjpeg', attachedPic: true, width: 1400, height: 1400 })], { container: 'mp3' }),
+    );
     expect(v).toEqual({ kind: 'audio', status: 'ready', reason: null, videoStream: null, audioStream: 0 });
   });
 
@@ -137,7 +151,10 @@ describe('classifyProbe', () => {
   });
 
   test('a timeline starting at 10 s: 4 s of media against an MP4/Matroska duration of 14 s (counted from 0) is complete', () => {
-    expect(classifyProbe(probe([video(), audio()], { duration: 14, startTime: 9.976, presentDuration: 4.04 }))).toMatchObject({ status: 'ready', reason: null });
+    expect(classifyProbe(probe([video(), audio()], { duration: 14, startTime: 9.976, presentDuration: 4.04 }))).toMatchObject({
+      status: 'ready',
+      reason: null,
+    });
   });
 
   test('a late start does not hide a truncation: the media must reach the stated end counted from 0 or from the start', () => {

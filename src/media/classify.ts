@@ -86,8 +86,7 @@ export const errorShare = (d: DecodeCheck | null | undefined): number => {
  * starts at 10 s with 4 s of media states 14 s). So a file is short only if
  * its media ends early counted either way: from its start, and from 0.
  */
-const isShort = (present: number, duration: number, startTime: number): boolean =>
-  isTruncated(present, duration) && isTruncated(startTime + present, duration);
+const isShort = (present: number, duration: number, startTime: number): boolean => isTruncated(present, duration) && isTruncated(startTime + present, duration);
 
 const decodeReason = (d: DecodeCheck): string | null => {
   const where = d.windowed ? `in the ${seconds(d.seconds)} checked at its start, middle and end` : `in its ${seconds(d.seconds)}`;

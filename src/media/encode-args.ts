@@ -62,27 +62,37 @@ const num = (x: number) => String(Math.round(x * 1e6) / 1e6);
 
 /** HDR (PQ/HLG) to SDR BT.709 by tone mapping; everything else is just made 8-bit 4:2:0. */
 export const toSdrFilter = (hdr: boolean): string =>
-  hdr
-    ? 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p'
-    : 'format=yuv420p';
+  hdr ? 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p' : 'format=yuv420p';
 
 const x264Args = (rung: PlannedRung, a: Pick<VideoChunkArgs, 'fps' | 'encoderPreset' | 'segmentFrames' | 'threads'>): string[] => {
   const gop = Math.max(1, Math.min(a.segmentFrames, Math.round((2 * a.fps.num) / a.fps.den)));
   return [
-    '-c:v', 'libx264',
-    '-preset', a.encoderPreset,
-    '-profile:v', rung.profile,
-    '-level:v', rung.level,
-    '-pix_fmt', 'yuv420p',
-    '-b:v', String(rung.videoBitrate),
-    '-maxrate', String(rung.maxrate),
-    '-bufsize', String(rung.bufsize),
-    '-g', String(gop),
-    '-keyint_min', String(gop),
-    '-sc_threshold', '0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    a.encoderPreset,
+    '-profile:v',
+    rung.profile,
+    '-level:v',
+    rung.level,
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    String(rung.videoBitrate),
+    '-maxrate',
+    String(rung.maxrate),
+    '-bufsize',
+    String(rung.bufsize),
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
     // Keyframes at every segment boundary, in every rung, by frame number:
     // a time expression drifts off the grid at 29.97 fps (6 s is 179.82 frames).
-    '-force_key_frames', `expr:eq(mod(n,${a.segmentFrames}),0)`,
+    '-force_key_frames',
+    `expr:eq(mod(n,${a.segmentFrames}),0)`,
     ...(a.threads ? ['-threads', String(a.threads)] : []),
   ];
 };
@@ -155,7 +165,21 @@ export const videoChunkArgs = (a: VideoChunkArgs): string[] => {
   });
   if (a.thumbs) {
     const t = a.thumbs;
-    args.push('-map', '[th]', '-fps_mode', 'passthrough', '-frames:v', String(t.count), '-start_number', String(t.first), '-f', 'image2', '-q:v', '4', t.pattern);
+    args.push(
+      '-map',
+      '[th]',
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      String(t.count),
+      '-start_number',
+      String(t.first),
+      '-f',
+      'image2',
+      '-q:v',
+      '4',
+      t.pattern,
+    );
   }
   return args;
 };
@@ -180,16 +204,26 @@ export const audioArgs = (a: AudioArgs): string[] => {
   const args = [
     ...(a.range ? ['-ss', num(a.range.start), '-t', num(a.range.end - a.range.start)] : []),
     ...(a.inputOptions ?? []),
-    '-i', a.input,
-    '-map_metadata', '-1',
-    '-map', `0:${a.streamIndex}`,
-    '-vn', '-sn', '-dn',
+    '-i',
+    a.input,
+    '-map_metadata',
+    '-1',
+    '-map',
+    `0:${a.streamIndex}`,
+    '-vn',
+    '-sn',
+    '-dn',
     // Fills gaps and drops overlaps so audio stays in sync with the constant-rate video.
-    '-af', 'aresample=async=1:first_pts=0',
-    '-c:a', 'aac',
-    '-b:a', String(a.audio.bitrate),
-    '-ac', String(a.audio.channels),
-    '-ar', String(a.audio.sampleRate),
+    '-af',
+    'aresample=async=1:first_pts=0',
+    '-c:a',
+    'aac',
+    '-b:a',
+    String(a.audio.bitrate),
+    '-ac',
+    String(a.audio.channels),
+    '-ar',
+    String(a.audio.sampleRate),
   ];
   if (a.container === 'hls') {
     args.push('-f', 'hls', '-hls_time', num(a.segmentSeconds), '-hls_playlist_type', 'vod', '-hls_segment_type', 'mpegts');
@@ -202,32 +236,60 @@ export const audioArgs = (a: AudioArgs): string[] => {
 
 /** One sprite sheet from numbered thumbnails: columns x rows tiles, row by row. */
 export const spriteSheetArgs = (a: { pattern: string; first: number; count: number; columns: number; rows: number; output: string }): string[] => [
-  '-framerate', '1',
-  '-start_number', String(a.first),
-  '-i', a.pattern,
-  '-frames:v', '1',
-  '-vf', `tile=${a.columns}x${a.rows}`,
-  '-q:v', '3',
+  '-framerate',
+  '1',
+  '-start_number',
+  String(a.first),
+  '-i',
+  a.pattern,
+  '-frames:v',
+  '1',
+  '-vf',
+  `tile=${a.columns}x${a.rows}`,
+  '-q:v',
+  '3',
   a.output,
 ];
 
 /** A poster: one frame at `time`, at most 1280 wide, upright. Output seeking decodes from the start (a fallback for unseekable inputs). */
-export const posterArgs = (a: { input: string; inputOptions?: string[]; streamIndex: number; time: number; output: string; hdr: boolean; seek?: 'input' | 'output' }): string[] => [
+export const posterArgs = (a: {
+  input: string;
+  inputOptions?: string[];
+  streamIndex: number;
+  time: number;
+  output: string;
+  hdr: boolean;
+  seek?: 'input' | 'output';
+}): string[] => [
   ...(a.seek === 'output' ? [...(a.inputOptions ?? []), '-i', a.input, '-ss', num(a.time)] : ['-ss', num(a.time), ...(a.inputOptions ?? []), '-i', a.input]),
-  '-map', `0:${a.streamIndex}`,
-  '-frames:v', '1',
-  '-vf', `${toSdrFilter(a.hdr)},scale='min(1280,iw)':-2`,
-  '-q:v', '3',
+  '-map',
+  `0:${a.streamIndex}`,
+  '-frames:v',
+  '1',
+  '-vf',
+  `${toSdrFilter(a.hdr)},scale='min(1280,iw)':-2`,
+  '-q:v',
+  '3',
   a.output,
 ];
 
 /** Joins MPEG-TS chunk files (listed in a concat file) and an optional audio file into one faststart MP4, without re-encoding. */
 export const joinMp4Args = (a: { list: string; audio: string | null; output: string }): string[] => [
-  '-f', 'concat', '-safe', '0', '-i', a.list,
+  '-f',
+  'concat',
+  '-safe',
+  '0',
+  '-i',
+  a.list,
   ...(a.audio ? ['-i', a.audio] : []),
-  '-map', '0:v:0',
+  '-map',
+  '0:v:0',
   ...(a.audio ? ['-map', '1:a:0'] : []),
-  '-c', 'copy',
-  '-movflags', '+faststart',
-  '-f', 'mp4', a.output,
+  '-c',
+  'copy',
+  '-movflags',
+  '+faststart',
+  '-f',
+  'mp4',
+  a.output,
 ];

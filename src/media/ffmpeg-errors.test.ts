@@ -88,9 +88,7 @@ describe('ffmpegReason', () => {
   });
 
   test('a 5XX from the media server (real ffprobe wording)', () => {
-    expect(ffmpegReason('http://127.0.0.1:44241/nope.mp4: Server returned 5XX Server Error reply', 1)).toBe(
-      'the media server answered 5XX Server Error',
-    );
+    expect(ffmpegReason('http://127.0.0.1:44241/nope.mp4: Server returned 5XX Server Error reply', 1)).toBe('the media server answered 5XX Server Error');
   });
 
   test('a folder instead of a file', () => {

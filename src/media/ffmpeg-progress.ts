@@ -68,7 +68,15 @@ export const progressFromBlock = (fields: ReadonlyMap<string, string>, durationS
   const percent = known === null ? null : done ? 100 : Math.min(100, (outTimeSeconds / known) * 100);
   const etaSeconds = done ? 0 : known !== null && speed !== null && speed > 0 ? Math.max(0, known - outTimeSeconds) / speed : null;
   const frame = num(fields.get('frame'));
-  return { outTimeSeconds, percent, fps: fpsOf(num(fields.get('fps')), frame, speed, outTimeSeconds, done), speed, etaSeconds, frame: frame === null ? null : Math.trunc(frame), done };
+  return {
+    outTimeSeconds,
+    percent,
+    fps: fpsOf(num(fields.get('fps')), frame, speed, outTimeSeconds, done),
+    speed,
+    etaSeconds,
+    frame: frame === null ? null : Math.trunc(frame),
+    done,
+  };
 };
 
 /**

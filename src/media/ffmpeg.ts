@@ -228,11 +228,7 @@ export interface FfprobeLinesResult {
  * a packet scan of a damaged file still says something. Throws only on
  * abort (cancelled), when ffprobe cannot start, or when onLine throws.
  */
-export const runFfprobeLines = async (
-  args: string[],
-  onLine: (line: string) => void,
-  opts: FfprobeLinesOptions = {},
-): Promise<FfprobeLinesResult> => {
+export const runFfprobeLines = async (args: string[], onLine: (line: string) => void, opts: FfprobeLinesOptions = {}): Promise<FfprobeLinesResult> => {
   const r = await spawnTool({
     bin: opts.bin ?? resolveBinaries().ffprobe,
     args: ['-hide_banner', '-v', 'error', ...args],

@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { AppError } from '../errors.ts';
-import {
-  measureBandwidth,
-  parseMediaPlaylist,
-  targetDurationFor,
-  writeMasterPlaylist,
-  writeMediaPlaylist,
-  type MasterVariant,
-} from './hls.ts';
+import { measureBandwidth, parseMediaPlaylist, targetDurationFor, writeMasterPlaylist, writeMediaPlaylist, type MasterVariant } from './hls.ts';
 
 // What ffmpeg 6/7's hls muxer writes with -hls_playlist_type vod.
 const FFMPEG_PLAYLIST = `#EXTM3U
@@ -249,7 +242,12 @@ describe('measureBandwidth', () => {
   });
 
   test('all short: they count', () => {
-    expect(measureBandwidth([{ duration: 0.2, bytes: 1000 }, { duration: 0.4, bytes: 1000 }]).peak).toBe(40_000);
+    expect(
+      measureBandwidth([
+        { duration: 0.2, bytes: 1000 },
+        { duration: 0.4, bytes: 1000 },
+      ]).peak,
+    ).toBe(40_000);
   });
 
   test('nothing to measure', () => {

@@ -16,8 +16,7 @@ export interface MediaPlaylist {
   ended: boolean;
 }
 
-const tagValue = (line: string, tag: string): string | undefined =>
-  line.startsWith(`${tag}:`) ? line.slice(tag.length + 1) : undefined;
+const tagValue = (line: string, tag: string): string | undefined => (line.startsWith(`${tag}:`) ? line.slice(tag.length + 1) : undefined);
 
 /**
  * Parse a media playlist. Tags we do not use (version, media sequence,
@@ -26,8 +25,7 @@ const tagValue = (line: string, tag: string): string | undefined =>
  * URI) is checked, and anything else is `corrupt`.
  */
 export const parseMediaPlaylist = (text: string): MediaPlaylist => {
-  const corrupt = (why: string, n?: number) =>
-    new AppError('corrupt', `media playlist: ${why}${n === undefined ? '' : ` (line ${n})`}`);
+  const corrupt = (why: string, n?: number) => new AppError('corrupt', `media playlist: ${why}${n === undefined ? '' : ` (line ${n})`}`);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let i = 0;
   while (i < lines.length && lines[i]!.trim() === '') i++;
@@ -56,7 +54,6 @@ export const parseMediaPlaylist = (text: string): MediaPlaylist => {
     } else if (line === '#EXT-X-ENDLIST') {
       ended = true;
     } else if (line.startsWith('#')) {
-      continue;
     } else {
       if (!pending) throw corrupt(`URI "${line}" without #EXTINF`, n);
       segments.push({ uri: line, duration: pending.duration });
@@ -69,8 +66,7 @@ export const parseMediaPlaylist = (text: string): MediaPlaylist => {
 };
 
 const checkUri = (uri: string, what: string): void => {
-  if (uri === '' || /[\r\n]/.test(uri) || uri.startsWith('#'))
-    throw new AppError('validation', `${what}: unusable URI ${JSON.stringify(uri)}`);
+  if (uri === '' || /[\r\n]/.test(uri) || uri.startsWith('#')) throw new AppError('validation', `${what}: unusable URI ${JSON.stringify(uri)}`);
 };
 
 /**
@@ -79,8 +75,7 @@ const checkUri = (uri: string, what: string): void => {
  * millisecond of slack keeps float noise (6.0000001) from bumping 6 to 7,
  * which players would read as a longer segment cadence than we made.
  */
-export const targetDurationFor = (durations: number[]): number =>
-  Math.max(1, Math.ceil(Math.max(...durations) - 0.001));
+export const targetDurationFor = (durations: number[]): number => Math.max(1, Math.ceil(Math.max(...durations) - 0.001));
 
 /** A complete VOD media playlist. */
 export const writeMediaPlaylist = (segments: Segment[], opts: { version?: number } = {}): string => {
@@ -91,8 +86,7 @@ export const writeMediaPlaylist = (segments: Segment[], opts: { version?: number
     throw new AppError('validation', `media playlist: version must be a whole number of at least 3, got ${version}`);
   for (const [i, s] of segments.entries()) {
     checkUri(s.uri, `segments[${i}]`);
-    if (!Number.isFinite(s.duration) || s.duration <= 0)
-      throw new AppError('validation', `segments[${i}]: duration must be positive, got ${s.duration}`);
+    if (!Number.isFinite(s.duration) || s.duration <= 0) throw new AppError('validation', `segments[${i}]: duration must be positive, got ${s.duration}`);
   }
   const lines = [
     '#EXTM3U',
@@ -211,7 +205,8 @@ const subtitleMediaLines = (subtitles: MasterSubtitle[]): string[] => {
     const what = `subtitles[${i}]`;
     checkUri(t.uri, what);
     if (t.name.trim() === '') throw new AppError('validation', `master playlist: ${what}.name must not be empty`);
-    if (names.has(t.name)) throw new AppError('validation', `master playlist: two subtitle tracks are both named ${JSON.stringify(t.name)}; each needs its own name`);
+    if (names.has(t.name))
+      throw new AppError('validation', `master playlist: two subtitle tracks are both named ${JSON.stringify(t.name)}; each needs its own name`);
     names.add(t.name);
     const attrs = [
       'TYPE=SUBTITLES',

@@ -20,9 +20,39 @@ const sizes = (rungs: { name: string; width: number; height: number }[]) => rung
 describe('planLadder', () => {
   test('1080p30 landscape: the whole ladder with VBV and levels', () => {
     expect(planLadder(abr, src(1920, 1080))).toEqual([
-      { name: '360p', width: 640, height: 360, videoBitrate: 800_000, maxrate: 856_000, bufsize: 1_600_000, profile: 'high', level: '3.0', codecs: 'avc1.64001e' },
-      { name: '720p', width: 1280, height: 720, videoBitrate: 2_500_000, maxrate: 2_675_000, bufsize: 5_000_000, profile: 'high', level: '3.1', codecs: 'avc1.64001f' },
-      { name: '1080p', width: 1920, height: 1080, videoBitrate: 5_000_000, maxrate: 5_350_000, bufsize: 10_000_000, profile: 'high', level: '4.0', codecs: 'avc1.640028' },
+      {
+        name: '360p',
+        width: 640,
+        height: 360,
+        videoBitrate: 800_000,
+        maxrate: 856_000,
+        bufsize: 1_600_000,
+        profile: 'high',
+        level: '3.0',
+        codecs: 'avc1.64001e',
+      },
+      {
+        name: '720p',
+        width: 1280,
+        height: 720,
+        videoBitrate: 2_500_000,
+        maxrate: 2_675_000,
+        bufsize: 5_000_000,
+        profile: 'high',
+        level: '3.1',
+        codecs: 'avc1.64001f',
+      },
+      {
+        name: '1080p',
+        width: 1920,
+        height: 1080,
+        videoBitrate: 5_000_000,
+        maxrate: 5_350_000,
+        bufsize: 10_000_000,
+        profile: 'high',
+        level: '4.0',
+        codecs: 'avc1.640028',
+      },
     ]);
   });
 
@@ -73,7 +103,17 @@ describe('planLadder', () => {
     const r = planLadder(abr, src(176, 144));
     // 176x144 is 0.16 of the 440x360 the bottom rung would be at this aspect
     expect(r).toEqual([
-      { name: '144p', width: 176, height: 144, videoBitrate: 128_000, maxrate: 136_960, bufsize: 256_000, profile: 'high', level: '3.0', codecs: 'avc1.64001e' },
+      {
+        name: '144p',
+        width: 176,
+        height: 144,
+        videoBitrate: 128_000,
+        maxrate: 136_960,
+        bufsize: 256_000,
+        profile: 'high',
+        level: '3.0',
+        codecs: 'avc1.64001e',
+      },
     ]);
     expect(planLadder(abr, src(64, 48))[0]!.videoBitrate).toBe(100_000);
   });

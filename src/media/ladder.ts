@@ -51,12 +51,7 @@ const HIGH_PROFILE_BR_FACTOR = 1250;
  * The lowest level (3.0 at least: every HLS player handles it) whose limits
  * admit this frame size, macroblock rate and VBV settings.
  */
-export const h264Level = (
-  width: number,
-  height: number,
-  fps: number,
-  vbv: { maxrate: number; bufsize: number },
-): { level: string; codecs: string } => {
+export const h264Level = (width: number, height: number, fps: number, vbv: { maxrate: number; bufsize: number }): { level: string; codecs: string } => {
   const mbW = Math.ceil(width / 16);
   const mbH = Math.ceil(height / 16);
   const mbs = mbW * mbH;
@@ -94,13 +89,9 @@ const roundBitrate = (b: number) => Math.round(b / 1000) * 1000;
  * min(source.fps or 30, maxFps); pass outputFps(...) as source.fps to match
  * the encode exactly.
  */
-export const planLadder = (
-  video: VideoSpec,
-  source: { displayWidth: number; displayHeight: number; fps: number | null },
-): PlannedRung[] => {
+export const planLadder = (video: VideoSpec, source: { displayWidth: number; displayHeight: number; fps: number | null }): PlannedRung[] => {
   const { displayWidth: w, displayHeight: h } = source;
-  if (!(w > 0 && h > 0 && Number.isFinite(w) && Number.isFinite(h)))
-    throw new AppError('validation', `source display size must be positive, got ${w}x${h}`);
+  if (!(w > 0 && h > 0 && Number.isFinite(w) && Number.isFinite(h))) throw new AppError('validation', `source display size must be positive, got ${w}x${h}`);
   if (video.rungs.length === 0) throw new AppError('validation', 'video.rungs: the ladder has no rungs');
   const rungs = [...video.rungs].sort((a, b) => a.height - b.height);
   const srcShort = Math.min(w, h);
@@ -162,8 +153,7 @@ const snap = (fps: number): number | undefined => {
   return off(best) <= SNAP_TOLERANCE ? best : undefined;
 };
 
-const plausible = (fps: number | null): fps is number =>
-  fps !== null && Number.isFinite(fps) && fps > 0 && fps <= MAX_PLAUSIBLE_FPS;
+const plausible = (fps: number | null): fps is number => fps !== null && Number.isFinite(fps) && fps > 0 && fps <= MAX_PLAUSIBLE_FPS;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -10,7 +10,15 @@
  * person fixes a body in one round trip rather than one field at a time.
  */
 import { AppError } from '../errors.ts';
-import { X264_PRESETS, PRESET_OUTPUTS, DEFAULT_AUDIO, DEFAULT_THUMBNAILS, DEFAULT_SEGMENT_SECONDS, DEFAULT_ENCODER_PRESET, DEFAULT_MAX_FPS, isBuiltinPresetId } from './presets.ts';
+import {
+  X264_PRESETS,
+  PRESET_OUTPUTS,
+  DEFAULT_AUDIO,
+  DEFAULT_THUMBNAILS,
+  DEFAULT_SEGMENT_SECONDS,
+  DEFAULT_ENCODER_PRESET,
+  DEFAULT_MAX_FPS,
+} from './presets.ts';
 import type { AudioSpec, Preset, PresetOutput, RungSpec, ThumbnailSpec, VideoSpec } from '../types/media.ts';
 
 const MAX_REPORTED = 5;
@@ -63,12 +71,7 @@ interface NumberRule {
 
 const num = (issues: string[], path: string, v: unknown, r: NumberRule): number | undefined => {
   const ok =
-    typeof v === 'number' &&
-    Number.isFinite(v) &&
-    v >= r.min &&
-    v <= r.max &&
-    (!r.whole && !r.even ? true : Number.isInteger(v)) &&
-    (!r.even || v % 2 === 0);
+    typeof v === 'number' && Number.isFinite(v) && v >= r.min && v <= r.max && (!r.whole && !r.even ? true : Number.isInteger(v)) && (!r.even || v % 2 === 0);
   if (ok) return v;
   const kind = r.even ? 'an even whole number' : r.whole ? 'a whole number' : 'a number';
   issues.push(`${path}: must be ${kind} between ${r.min} and ${r.max}${r.unit ? ` ${r.unit}` : ''}, got ${show(v)}`);
@@ -78,12 +81,7 @@ const num = (issues: string[], path: string, v: unknown, r: NumberRule): number 
 const optNum = (issues: string[], path: string, v: unknown, r: NumberRule, fallback: number): number | undefined =>
   v === undefined ? fallback : num(issues, path, v, r);
 
-const oneOf = <T extends string | number>(
-  issues: string[],
-  path: string,
-  v: unknown,
-  allowed: readonly T[],
-): T | undefined => {
+const oneOf = <T extends string | number>(issues: string[], path: string, v: unknown, allowed: readonly T[]): T | undefined => {
   if ((allowed as readonly unknown[]).includes(v)) return v as T;
   issues.push(`${path}: must be one of ${allowed.join(', ')}, got ${show(v)}`);
   return undefined;
@@ -96,13 +94,7 @@ const text = (issues: string[], path: string, v: unknown, min: number, max: numb
   return undefined;
 };
 
-const codec = <T extends string>(
-  issues: string[],
-  path: string,
-  v: unknown,
-  aliases: Record<string, T>,
-  fallback: T,
-): T | undefined => {
+const codec = <T extends string>(issues: string[], path: string, v: unknown, aliases: Record<string, T>, fallback: T): T | undefined => {
   if (v === undefined) return fallback;
   const found = typeof v === 'string' ? aliases[v.toLowerCase()] : undefined;
   if (found) return found;
@@ -177,9 +169,7 @@ const parseRungs = (issues: string[], v: unknown): RungSpec[] | undefined => {
     const lo = sorted[i - 1]!;
     const hi = sorted[i]!;
     if (hi.videoBitrate <= lo.videoBitrate) {
-      issues.push(
-        `video.rungs: videoBitrate must rise with height, but ${hi.name} has ${hi.videoBitrate} b/s and ${lo.name} ${lo.videoBitrate} b/s`,
-      );
+      issues.push(`video.rungs: videoBitrate must rise with height, but ${hi.name} has ${hi.videoBitrate} b/s and ${lo.name} ${lo.videoBitrate} b/s`);
       return undefined;
     }
   }
@@ -193,8 +183,7 @@ const parseVideo = (issues: string[], v: unknown): VideoSpec | undefined => {
   }
   unknownFields(issues, 'video', v, VIDEO_FIELDS);
   const c = codec(issues, 'video.codec', v.codec, VIDEO_CODEC_ALIASES, 'h264');
-  const encoderPreset =
-    v.encoderPreset === undefined ? DEFAULT_ENCODER_PRESET : oneOf(issues, 'video.encoderPreset', v.encoderPreset, X264_PRESETS);
+  const encoderPreset = v.encoderPreset === undefined ? DEFAULT_ENCODER_PRESET : oneOf(issues, 'video.encoderPreset', v.encoderPreset, X264_PRESETS);
   const rungs = parseRungs(issues, v.rungs);
   const maxFps = optNum(issues, 'video.maxFps', v.maxFps, { min: 1, max: 120 }, DEFAULT_MAX_FPS);
   if (!c || !encoderPreset || !rungs || maxFps === undefined) return undefined;
@@ -210,8 +199,7 @@ const parseAudio = (issues: string[], v: unknown): AudioSpec | undefined => {
   const c = codec(issues, 'audio.codec', v.codec, AUDIO_CODEC_ALIASES, 'aac');
   const bitrate = num(issues, 'audio.bitrate', v.bitrate, { min: 32_000, max: 512_000, whole: true, unit: 'b/s' });
   const channels = v.channels === undefined ? 2 : oneOf(issues, 'audio.channels', v.channels, [1, 2] as const);
-  const sampleRate =
-    v.sampleRate === undefined ? 48000 : oneOf(issues, 'audio.sampleRate', v.sampleRate, [44100, 48000] as const);
+  const sampleRate = v.sampleRate === undefined ? 48000 : oneOf(issues, 'audio.sampleRate', v.sampleRate, [44100, 48000] as const);
   if (!c || bitrate === undefined || channels === undefined || sampleRate === undefined) return undefined;
   return { codec: c, bitrate, channels, sampleRate };
 };
@@ -264,7 +252,7 @@ const checkSections = (issues: string[], output: PresetOutput, body: Obj): void 
       break;
     default: {
       const _exhaustive: never = output;
-      return _exhaustive;
+      throw new Error(`unknown output ${String(_exhaustive)}`);
     }
   }
 };
@@ -285,21 +273,14 @@ export const validatePreset = (input: unknown, opts: { id?: string } = {}): Pres
   const issues: string[] = [];
   unknownFields(issues, '', input, TOP_FIELDS);
   // Echoing back a preset read from the API (builtin: false) is harmless.
-  if (input.builtin !== undefined && input.builtin !== false)
-    issues.push(`builtin: only the server's own presets are built in, got ${show(input.builtin)}`);
+  if (input.builtin !== undefined && input.builtin !== false) issues.push(`builtin: only the server's own presets are built in, got ${show(input.builtin)}`);
   const id = parseId(issues, input.id, opts.id);
   const name = text(issues, 'name', input.name, 1, 80);
   const description = input.description === undefined ? '' : text(issues, 'description', input.description, 0, 500);
   const output = oneOf(issues, 'output', input.output, PRESET_OUTPUTS);
   const video = input.video === undefined || input.video === null ? null : parseVideo(issues, input.video);
   const audio =
-    input.audio === null
-      ? null
-      : input.audio === undefined
-        ? output === 'thumbnails'
-          ? null
-          : { ...DEFAULT_AUDIO }
-        : parseAudio(issues, input.audio);
+    input.audio === null ? null : input.audio === undefined ? (output === 'thumbnails' ? null : { ...DEFAULT_AUDIO }) : parseAudio(issues, input.audio);
   const thumbnails =
     input.thumbnails === null
       ? null
@@ -308,13 +289,7 @@ export const validatePreset = (input: unknown, opts: { id?: string } = {}): Pres
           ? { ...DEFAULT_THUMBNAILS }
           : null
         : parseThumbnails(issues, input.thumbnails);
-  const segmentSeconds = optNum(
-    issues,
-    'segmentSeconds',
-    input.segmentSeconds,
-    { min: 1, max: 30, whole: true, unit: 's' },
-    DEFAULT_SEGMENT_SECONDS,
-  );
+  const segmentSeconds = optNum(issues, 'segmentSeconds', input.segmentSeconds, { min: 1, max: 30, whole: true, unit: 's' }, DEFAULT_SEGMENT_SECONDS);
   if (output) checkSections(issues, output, input);
 
   if (

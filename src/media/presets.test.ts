@@ -142,7 +142,12 @@ describe('validatePreset: errors name the field', () => {
   const withRungs = (rungs: unknown) => ({ ...hlsBody(), video: { rungs } });
 
   test('odd rung height', () => {
-    const m = rejects(withRungs([{ height: 360, videoBitrate: 800_000 }, { height: 721, videoBitrate: 2_500_000 }]));
+    const m = rejects(
+      withRungs([
+        { height: 360, videoBitrate: 800_000 },
+        { height: 721, videoBitrate: 2_500_000 },
+      ]),
+    );
     expect(m).toBe('video.rungs[1].height: must be an even whole number between 144 and 4320, got 721');
   });
 
@@ -182,14 +187,26 @@ describe('validatePreset: errors name the field', () => {
   test('rung list rules', () => {
     rejects(withRungs([]), 'video.rungs: must be a list of 1-8 rungs, got 0 rungs');
     rejects(withRungs(Array.from({ length: 9 }, (_, i) => ({ height: 144 + 2 * i, videoBitrate: 100_000 * (i + 1) }))), '1-8 rungs, got 9');
-    rejects(withRungs([{ height: 720, videoBitrate: 1e6 }, { height: 720, videoBitrate: 2e6 }]), 'video.rungs: heights must be distinct, 720 appears twice');
     rejects(
-      withRungs([{ name: 'hd', height: 720, videoBitrate: 1e6 }, { name: 'hd', height: 1080, videoBitrate: 2e6 }]),
+      withRungs([
+        { height: 720, videoBitrate: 1e6 },
+        { height: 720, videoBitrate: 2e6 },
+      ]),
+      'video.rungs: heights must be distinct, 720 appears twice',
+    );
+    rejects(
+      withRungs([
+        { name: 'hd', height: 720, videoBitrate: 1e6 },
+        { name: 'hd', height: 1080, videoBitrate: 2e6 },
+      ]),
       'video.rungs: names must be distinct, "hd" appears twice',
     );
     rejects(withRungs([{ name: '../x', height: 720, videoBitrate: 1e6 }]), 'video.rungs[0].name: use 1-32 letters');
     rejects(
-      withRungs([{ height: 360, videoBitrate: 3e6 }, { height: 720, videoBitrate: 2e6 }]),
+      withRungs([
+        { height: 360, videoBitrate: 3e6 },
+        { height: 720, videoBitrate: 2e6 },
+      ]),
       'video.rungs: videoBitrate must rise with height, but 720p has 2000000 b/s and 360p 3000000 b/s',
     );
     rejects({ ...hlsBody(), video: { rungs: 'all' } }, 'video.rungs: must be a list of 1-8 rungs, got "all"');

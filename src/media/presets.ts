@@ -1,7 +1,17 @@
 /** Built-in presets and the defaults user presets start from (their validator: preset-validation.ts). */
 import type { AudioSpec, Preset, PresetOutput, ThumbnailSpec, X264Preset } from '../types/media.ts';
 
-export const X264_PRESETS: readonly X264Preset[] = Object.freeze(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow']);
+export const X264_PRESETS: readonly X264Preset[] = Object.freeze([
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+]);
 
 export const PRESET_OUTPUTS: readonly PresetOutput[] = Object.freeze(['hls', 'mp4', 'audio', 'thumbnails']);
 

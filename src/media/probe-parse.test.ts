@@ -143,7 +143,10 @@ describe('parseProbe', () => {
 
   test('unknowns are null, never NaN or "N/A"', () => {
     const p = parseProbe(
-      { streams: [{ codec_type: 'video', codec_name: 'vp9', width: 642, height: 642, bit_rate: 'N/A', duration: 'N/A', r_frame_rate: '0/0' }], format: { duration: 'N/A' } },
+      {
+        streams: [{ codec_type: 'video', codec_name: 'vp9', width: 642, height: 642, bit_rate: 'N/A', duration: 'N/A', r_frame_rate: '0/0' }],
+        format: { duration: 'N/A' },
+      },
       5,
     );
     expect(p.duration).toBeNull();

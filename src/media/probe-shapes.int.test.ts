@@ -29,7 +29,26 @@ const pcm = (file: string, demux: Parameters<typeof demuxArgs>[0] = null): Buffe
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpr-probe-shapes-'));
   // 4 s of 160x120 video and a tone, then the same packets on a timeline that starts at 10 s.
-  run(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac', '-shortest', 'clip.mkv']);
+  run([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=160x120:rate=25:duration=4',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=4',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-c:a',
+    'aac',
+    '-shortest',
+    'clip.mkv',
+  ]);
   for (const ext of ['mp4', 'mkv']) run(['-i', 'clip.mkv', '-c', 'copy', '-output_ts_offset', '10', `late.${ext}`]);
   const mp3 = await Bun.file(T_REX).bytes();
   await Bun.write(join(dir, 'amr-junk.mp3'), Buffer.concat([junk(100_000, 7, true), mp3]));
@@ -40,13 +59,17 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a timeline that starts late', () => {
-  test.each(['mp4', 'mkv'])('%s: 4 s of media from 10 s, stated as 14 s, is ready and measured from its first timestamp', async (ext) => {
-    const { probe, verdict } = await probeAndClassify(join(dir, `late.${ext}`), { bins });
-    expect(verdict).toMatchObject({ kind: 'video', status: 'ready', reason: null, videoStream: 0, audioStream: 1 });
-    expect(probe!.duration).toBeCloseTo(14.04, 2);
-    expect(probe!.startTime).toBeCloseTo(10, 2);
-    expect(probe!.presentDuration).toBeCloseTo(4.04, 1);
-  }, 120_000);
+  test.each(['mp4', 'mkv'])(
+    '%s: 4 s of media from 10 s, stated as 14 s, is ready and measured from its first timestamp',
+    async (ext) => {
+      const { probe, verdict } = await probeAndClassify(join(dir, `late.${ext}`), { bins });
+      expect(verdict).toMatchObject({ kind: 'video', status: 'ready', reason: null, videoStream: 0, audioStream: 1 });
+      expect(probe!.duration).toBeCloseTo(14.04, 2);
+      expect(probe!.startTime).toBeCloseTo(10, 2);
+      expect(probe!.presentDuration).toBeCloseTo(4.04, 1);
+    },
+    120_000,
+  );
 });
 
 describe('an MP3 behind 100 kB of junk', () => {

@@ -40,18 +40,14 @@ const EXPECTED: Record<string, { rest?: Expect; files: Record<string, Expect> }>
       'androidx_sample_rotate_and_reflect.mp4': both(readyVideo, (r) =>
         expect(videoStreamOf(r)).toMatchObject({ width: 1080, height: 720, rotation: 90, displayWidth: 720, displayHeight: 1080 }),
       ),
-      'androidx_portrait_4k60.mp4': both(readyVideo, (r) =>
-        expect(videoStreamOf(r)).toMatchObject({ rotation: 90, displayWidth: 2160, displayHeight: 3840 }),
-      ),
+      'androidx_portrait_4k60.mp4': both(readyVideo, (r) => expect(videoStreamOf(r)).toMatchObject({ rotation: 90, displayWidth: 2160, displayHeight: 3840 })),
       'androidx_pixel7_videoOnly_cleaned.mp4': both(readyVideo, (r) => {
         expect(videoStreamOf(r)).toMatchObject({ rotation: 180, displayWidth: 1920, displayHeight: 1080 });
         expect(r.verdict.audioStream).toBeNull();
       }),
       'mdn_friday.mp4': both(readyVideo, (r) => expect(r.verdict).toMatchObject({ videoStream: 1, audioStream: 0 })),
       'androidx_bt601.mov': both(readyVideo, (r) => expect(r.verdict).toMatchObject({ videoStream: 1, audioStream: 0 })),
-      'androidx_sample_portrait.mp4': both(readyVideo, (r) =>
-        expect(videoStreamOf(r)).toMatchObject({ rotation: 0, displayWidth: 720, displayHeight: 1080 }),
-      ),
+      'androidx_sample_portrait.mp4': both(readyVideo, (r) => expect(videoStreamOf(r)).toMatchObject({ rotation: 0, displayWidth: 720, displayHeight: 1080 })),
       'androidx_long_1080p_lowbitrate.mp4': both(readyVideo, (r) => expect(r.probe!.presentDuration).toBeCloseTo(362.767, 1)),
     },
   },

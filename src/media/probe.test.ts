@@ -10,7 +10,10 @@ const decode = (frames: number, errors: number) => ({ seconds: 9, windowed: true
 
 describe('recoveryOf', () => {
   test('an invalid reading with errors before its first good frame: the same demuxer from that frame', () => {
-    expect(recoveryOf({ probe: probe({ decode: decode(81, 42) }), verdict: invalid, firstFramePos: 100_417 })).toEqual({ format: 'mp3', skipInitialBytes: 100_417 });
+    expect(recoveryOf({ probe: probe({ decode: decode(81, 42) }), verdict: invalid, firstFramePos: 100_417 })).toEqual({
+      format: 'mp3',
+      skipInitialBytes: 100_417,
+    });
     const forced = probe({ container: 'mp3', demux: { format: 'mp3', skipInitialBytes: 0 }, decode: decode(81, 42) });
     expect(recoveryOf({ probe: forced, verdict: invalid, firstFramePos: 100_417 })).toEqual({ format: 'mp3', skipInitialBytes: 100_417 });
   });
@@ -19,7 +22,9 @@ describe('recoveryOf', () => {
     expect(recoveryOf({ probe: probe({ decode: decode(81, 42) }), verdict: ready, firstFramePos: 100_417 })).toBeNull();
     expect(recoveryOf({ probe: probe({ decode: decode(81, 0) }), verdict: invalid, firstFramePos: 100_417 })).toBeNull();
     expect(recoveryOf({ probe: probe({ decode: decode(81, 42) }), verdict: invalid, firstFramePos: 0 })).toBeNull();
-    expect(recoveryOf({ probe: probe({ decode: decode(81, 42), demux: { format: 'mp3', skipInitialBytes: 10 } }), verdict: invalid, firstFramePos: 500 })).toBeNull();
+    expect(
+      recoveryOf({ probe: probe({ decode: decode(81, 42), demux: { format: 'mp3', skipInitialBytes: 10 } }), verdict: invalid, firstFramePos: 500 }),
+    ).toBeNull();
     expect(recoveryOf({ probe: null, verdict: invalid, firstFramePos: 500 })).toBeNull();
   });
 });

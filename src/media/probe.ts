@@ -55,11 +55,7 @@ interface PacketSpan {
  * Reads packet headers without decoding, from `fromSeconds` (a seek) or the
  * start, keeping two numbers whatever the file's length.
  */
-const scanPackets = async (
-  input: string,
-  streams: ReadonlySet<number>,
-  opts: ProbeOptions & { fromSeconds?: number },
-): Promise<PacketSpan> => {
+const scanPackets = async (input: string, streams: ReadonlySet<number>, opts: ProbeOptions & { fromSeconds?: number }): Promise<PacketSpan> => {
   let packets = 0;
   let minStart = Infinity;
   let maxEnd = -Infinity;

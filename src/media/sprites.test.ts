@@ -124,9 +124,7 @@ describe('thumbnailsIndex', () => {
   });
 
   test('the tiny clip: one cue for the whole clip', () => {
-    expect(thumbnailsIndex(planThumbnails(0.31, spec, hd), { duration: 0.31 }).cues).toEqual([
-      { start: 0, end: 0.31, sheet: 0, x: 0, y: 0, w: 160, h: 90 },
-    ]);
+    expect(thumbnailsIndex(planThumbnails(0.31, spec, hd), { duration: 0.31 }).cues).toEqual([{ start: 0, end: 0.31, sheet: 0, x: 0, y: 0, w: 160, h: 90 }]);
   });
 });
 

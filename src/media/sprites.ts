@@ -66,8 +66,7 @@ const END_SLACK = 0.001;
 const even = (x: number): number => Math.max(2, Math.round(x / 2) * 2);
 const ms = (t: number): number => Math.round(t * 1000) / 1000;
 
-const countFor = (duration: number, interval: number): number =>
-  Math.max(1, Math.ceil((duration - END_SLACK) / interval));
+const countFor = (duration: number, interval: number): number => Math.max(1, Math.ceil((duration - END_SLACK) / interval));
 
 const growInterval = (duration: number, spec: ThumbnailSpec): number => {
   if (countFor(duration, spec.intervalSeconds) <= spec.maxCount) return spec.intervalSeconds;
@@ -82,13 +81,8 @@ const growInterval = (duration: number, spec: ThumbnailSpec): number => {
  * maxCount. Sheets hold columns x rows; the last sheet only as many rows as
  * it fills, and a clip with fewer thumbnails than a row gets that many columns.
  */
-export const planThumbnails = (
-  duration: number,
-  spec: ThumbnailSpec,
-  display: { width: number; height: number },
-): ThumbnailPlan => {
-  if (!(duration > 0 && Number.isFinite(duration)))
-    throw new AppError('validation', `thumbnails: duration must be positive, got ${duration}`);
+export const planThumbnails = (duration: number, spec: ThumbnailSpec, display: { width: number; height: number }): ThumbnailPlan => {
+  if (!(duration > 0 && Number.isFinite(duration))) throw new AppError('validation', `thumbnails: duration must be positive, got ${duration}`);
   if (!(display.width > 0 && display.height > 0))
     throw new AppError('validation', `thumbnails: display size must be positive, got ${display.width}x${display.height}`);
   const interval = growInterval(duration, spec);
@@ -144,8 +138,7 @@ export const vttTimestamp = (seconds: number): string => {
 export const writeThumbnailsVtt = (plan: ThumbnailPlan, opts: { duration: number; urlPrefix?: string }): string => {
   const prefix = opts.urlPrefix ?? '';
   const blocks = cuesOf(plan, opts.duration).map(
-    (c) =>
-      `${vttTimestamp(c.start)} --> ${vttTimestamp(c.end)}\n${prefix}${plan.sheets[c.sheet]!.file}#xywh=${c.x},${c.y},${c.w},${c.h}`,
+    (c) => `${vttTimestamp(c.start)} --> ${vttTimestamp(c.end)}\n${prefix}${plan.sheets[c.sheet]!.file}#xywh=${c.x},${c.y},${c.w},${c.h}`,
   );
   return `WEBVTT\n\n${blocks.join('\n\n')}\n`;
 };

@@ -85,11 +85,15 @@ describe('which tracks', () => {
 });
 
 test('one ffmpeg process, one WebVTT output per track', () => {
-  expect(subtitleExtractArgs({ input: '/in/a.mkv', tracks: [{ streamIndex: 2, output: '/w/en.vtt' }, { streamIndex: 3, output: '/w/fr.vtt' }] })).toEqual([
-    '-i', '/in/a.mkv',
-    '-map', '0:2', '-c:s', 'webvtt', '-f', 'webvtt', '/w/en.vtt',
-    '-map', '0:3', '-c:s', 'webvtt', '-f', 'webvtt', '/w/fr.vtt',
-  ]);
+  expect(
+    subtitleExtractArgs({
+      input: '/in/a.mkv',
+      tracks: [
+        { streamIndex: 2, output: '/w/en.vtt' },
+        { streamIndex: 3, output: '/w/fr.vtt' },
+      ],
+    }),
+  ).toEqual(['-i', '/in/a.mkv', '-map', '0:2', '-c:s', 'webvtt', '-f', 'webvtt', '/w/en.vtt', '-map', '0:3', '-c:s', 'webvtt', '-f', 'webvtt', '/w/fr.vtt']);
 });
 
 // What ffmpeg 5.1's webvtt muxer writes (MM:SS.mmm below an hour), plus an id, settings and an empty text line.
@@ -116,7 +120,9 @@ describe('cues', () => {
       { id: null, start: 3723.25, end: 3724, settings: '', text: 'late' },
     ]);
     expect(parseVtt('WEBVTT\n')).toEqual([]);
-    expect(parseVtt('\uFEFFWEBVTT\r\n\r\nNOTE hi\r\n\r\n00:00:01.000 --> 00:00:02.000\r\nx\r\n')).toEqual([{ id: null, start: 1, end: 2, settings: '', text: 'x' }]);
+    expect(parseVtt('\uFEFFWEBVTT\r\n\r\nNOTE hi\r\n\r\n00:00:01.000 --> 00:00:02.000\r\nx\r\n')).toEqual([
+      { id: null, start: 1, end: 2, settings: '', text: 'x' },
+    ]);
   });
 
   test('retime onto a trimmed output: shift, cut at the edges, drop outside, order by start', () => {

@@ -30,7 +30,8 @@ export interface SubtitleSource {
   name: string;
 }
 
-export const isTextSubtitle = (s: Pick<ProbeStream, 'type' | 'codec'>): boolean => s.type === 'subtitle' && s.codec !== null && TEXT_SUBTITLE_CODECS.has(s.codec);
+export const isTextSubtitle = (s: Pick<ProbeStream, 'type' | 'codec'>): boolean =>
+  s.type === 'subtitle' && s.codec !== null && TEXT_SUBTITLE_CODECS.has(s.codec);
 
 /**
  * ISO 639-2 has two codes for 20 languages: the bibliographic (B) one that
@@ -38,8 +39,26 @@ export const isTextSubtitle = (s: Pick<ProbeStream, 'type' | 'codec'>): boolean 
  * (through ISO 639-1) knows. Intl canonicalises only the T codes.
  */
 const ISO_639_2_B_TO_T: Record<string, string> = {
-  alb: 'sqi', arm: 'hye', baq: 'eus', bur: 'mya', chi: 'zho', cze: 'ces', dut: 'nld', fre: 'fra', geo: 'kat', ger: 'deu',
-  gre: 'ell', ice: 'isl', mac: 'mkd', mao: 'mri', may: 'msa', per: 'fas', rum: 'ron', slo: 'slk', tib: 'bod', wel: 'cym',
+  alb: 'sqi',
+  arm: 'hye',
+  baq: 'eus',
+  bur: 'mya',
+  chi: 'zho',
+  cze: 'ces',
+  dut: 'nld',
+  fre: 'fra',
+  geo: 'kat',
+  ger: 'deu',
+  gre: 'ell',
+  ice: 'isl',
+  mac: 'mkd',
+  mao: 'mri',
+  may: 'msa',
+  per: 'fas',
+  rum: 'ron',
+  slo: 'slk',
+  tib: 'bod',
+  wel: 'cym',
 };
 
 /**
@@ -149,7 +168,10 @@ const seconds = (t: string): number => {
  * cue; NOTE, STYLE and REGION blocks are dropped.
  */
 export const parseVtt = (vtt: string): Cue[] => {
-  const blocks = vtt.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  const blocks = vtt
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/);
   const cues: Cue[] = [];
   let last: Cue | null = null;
   for (const [b, block] of blocks.entries()) {

@@ -23,7 +23,10 @@ const setup = async () => {
   await register('a2', 2, 'b/apple.mp4', 'video', 100);
   await register('a3', 3, 'music/song_1.mp3', 'audio', 200, [{ type: 'AssetMarkedMissing', data: { at: at(8) } }]);
   await register('a4', 4, 'Clip.MP4', 'video', 50);
-  await register('a5', 5, 'gone.mp4', 'video', 10, [{ type: 'AssetDeleted', data: { deleteOutputs: true, at: at(6) } }, { type: 'AssetOutputsDeleted', data: { jobs: 0, objects: 0, at: at(7) } }]);
+  await register('a5', 5, 'gone.mp4', 'video', 10, [
+    { type: 'AssetDeleted', data: { deleteOutputs: true, at: at(6) } },
+    { type: 'AssetOutputsDeleted', data: { jobs: 0, objects: 0, at: at(7) } },
+  ]);
   await runner.catchUp();
   return db;
 };

@@ -11,7 +11,13 @@ const verdict = { kind: null, status: 'invalid', reason: 'the file is empty (0 b
 
 describe('assets projection: missing files', () => {
   test('missing shows as a status with a reason; found again restores what the probe said', () => {
-    const reg = foldAsset(null, stored({ type: 'AssetRegistered', data: { assetId: 'a1', key: 'a.mp4', size: 0, modifiedAt: at, kind: null, status: 'invalid', reason: verdict.reason, probe: null, verdict, at } })) as AssetView;
+    const reg = foldAsset(
+      null,
+      stored({
+        type: 'AssetRegistered',
+        data: { assetId: 'a1', key: 'a.mp4', size: 0, modifiedAt: at, kind: null, status: 'invalid', reason: verdict.reason, probe: null, verdict, at },
+      }),
+    ) as AssetView;
     const gone = foldAsset(reg, stored({ type: 'AssetMarkedMissing', data: { at: '2026-01-02T00:00:00.000Z' } })) as AssetView;
     expect(gone).toMatchObject({ status: 'missing', updated_at: '2026-01-02T00:00:00.000Z' });
     expect(gone.reason).toMatch(/^the file is no longer in the input store/);

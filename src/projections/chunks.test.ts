@@ -38,7 +38,10 @@ const writeOldLog = async (log: Log) => {
   await job(log, 'jc', [{ type: 'JobCreated', data: { jobId: 'jc', kind: 'k', params: {}, at: at(0) } }, plan(3)]);
   for (const n of [0, 1, 2]) await chunk(log, 'jc', n, [created('jc', n)]);
   await chunk(log, 'jc', 0, [{ type: 'ChunkSucceeded', data: { jobId: 'jc', n: 0, result: 1, at: at(5) } }]);
-  await job(log, 'jc', [{ type: 'ChunkReported', data: { n: 0, result: 1, at: at(6) } }, { type: 'JobCancelled', data: { reason: 'cancelled by user', at: at(7) } }]);
+  await job(log, 'jc', [
+    { type: 'ChunkReported', data: { n: 0, result: 1, at: at(6) } },
+    { type: 'JobCancelled', data: { reason: 'cancelled by user', at: at(7) } },
+  ]);
   // Failed by chunk 0; chunk 1 never ran.
   await job(log, 'jf', [{ type: 'JobCreated', data: { jobId: 'jf', kind: 'k', params: {}, at: at(0) } }, plan(2)]);
   for (const n of [0, 1]) await chunk(log, 'jf', n, [created('jf', n)]);

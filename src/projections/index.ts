@@ -21,4 +21,11 @@ export { ASSET_SORTS, findAsset, queryAssets, type AssetQuery, type AssetSortBy 
 export { chunksOfJob, queuedChunkCount } from './chunk-queries.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */
-export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => [createJobsProjection(kinds), chunksProjection, assetsProjection, presetsProjection, checkpointsProjection, stageOutputsProjection];
+export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => [
+  createJobsProjection(kinds),
+  chunksProjection,
+  assetsProjection,
+  presetsProjection,
+  checkpointsProjection,
+  stageOutputsProjection,
+];

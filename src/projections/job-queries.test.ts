@@ -29,11 +29,33 @@ const setup = async () => {
     log.append(`job:${id}`, [{ type: 'JobCreated', data: { jobId: id, kind, params, at: at(i) } }, ...more], 0);
   await create('j1', 1, 'media', { assetId: 'a1', presetId: 'p1' }, [{ type: 'JobCompleted', data: { result: null, at: at(10) } }]);
   await create('j2', 2, 'media', { assetId: 'a1', presetId: 'p2' }, [{ type: 'JobFailed', data: { reason: 'boom', at: at(11) } }]);
-  await create('j3', 3, 'media', { assetId: 'a2', presetId: 'p1' }, [{ type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }, { n: 1, spec: {} }], at: at(4) } }]);
+  await create('j3', 3, 'media', { assetId: 'a2', presetId: 'p1' }, [
+    {
+      type: 'JobPlanned',
+      data: {
+        chunks: [
+          { n: 0, spec: {} },
+          { n: 1, spec: {} },
+        ],
+        at: at(4),
+      },
+    },
+  ]);
   await create('j4', 4, 'other', {});
-  const fork = { jobId: 'j5', parent: 'j1', fromPosition: 1, overrides: {}, kind: 'media', params: { assetId: 'a1', presetId: 'p1' }, plan: null, done: {}, at: at(5) };
+  const fork = {
+    jobId: 'j5',
+    parent: 'j1',
+    fromPosition: 1,
+    overrides: {},
+    kind: 'media',
+    params: { assetId: 'a1', presetId: 'p1' },
+    plan: null,
+    done: {},
+    at: at(5),
+  };
   await log.append('job:j5', [{ type: 'JobForked', data: fork }], 0);
-  for (const n of [0, 1]) await log.append(`chunk:j3:${n}`, [{ type: 'ChunkCreated', data: { jobId: 'j3', n, kind: 'media', spec: {}, params: {}, at: at(4) } }], 0);
+  for (const n of [0, 1])
+    await log.append(`chunk:j3:${n}`, [{ type: 'ChunkCreated', data: { jobId: 'j3', n, kind: 'media', spec: {}, params: {}, at: at(4) } }], 0);
   await log.append('chunk:j3:1', [{ type: 'ChunkStarted', data: { jobId: 'j3', n: 1, worker: 'w', at: at(6) } }], 1);
   await runner.catchUp();
   return db;

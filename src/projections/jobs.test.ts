@@ -7,7 +7,14 @@ import type { TranscodeParams } from '../work/transcode/params.ts';
 import { createJobsProjection, type JobView } from './jobs.ts';
 
 // The kinds name their jobs' tags: one with transcode's tags, and one tagged by its preset alone.
-const tagged = (name: string, tags: JobKind['tags']): JobKind => ({ name, validate: (p) => p, plan: async () => [], run: async () => null, combine: () => null, tags });
+const tagged = (name: string, tags: JobKind['tags']): JobKind => ({
+  name,
+  validate: (p) => p,
+  plan: async () => [],
+  run: async () => null,
+  combine: () => null,
+  tags,
+});
 const kinds = kindsOf(
   tagged('media', (p) => transcodeTags(p as TranscodeParams)),
   tagged('other', (p) => ({ ...NO_TAGS, presetId: (p as { presetId: string }).presetId, presetName: (p as { presetId: string }).presetId })),
@@ -29,7 +36,19 @@ const fold = (events: [string, NewEvent][]): JobView | null => {
 };
 
 const created: [string, NewEvent] = ['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'k', params: {}, at: at(0) } }];
-const planned: [string, NewEvent] = ['job:j', { type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }, { n: 1, spec: {} }], at: at(1) } }];
+const planned: [string, NewEvent] = [
+  'job:j',
+  {
+    type: 'JobPlanned',
+    data: {
+      chunks: [
+        { n: 0, spec: {} },
+        { n: 1, spec: {} },
+      ],
+      at: at(1),
+    },
+  },
+];
 const started = (n: number, attempt = 1): [string, NewEvent] => [
   `chunk:j:${n}${attempt > 1 ? `:r${attempt}` : ''}`,
   { type: 'ChunkStarted', data: { jobId: 'j', n, ...(attempt > 1 ? { attempt } : {}), worker: 'w', at: at(5) } },
@@ -56,7 +75,23 @@ describe('jobs read model: waiting for a worker', () => {
   test('a fork is QUEUED while chunks are left to run, PROCESSING (packaging) when it reuses them all', () => {
     const fork = (done: Record<string, unknown>): [string, NewEvent] => [
       'job:j',
-      { type: 'JobForked', data: { jobId: 'j', parent: 'p', fromPosition: 9, overrides: {}, kind: 'k', params: {}, plan: [{ n: 0, spec: {} }, { n: 1, spec: {} }], done, at: at(0) } },
+      {
+        type: 'JobForked',
+        data: {
+          jobId: 'j',
+          parent: 'p',
+          fromPosition: 9,
+          overrides: {},
+          kind: 'k',
+          params: {},
+          plan: [
+            { n: 0, spec: {} },
+            { n: 1, spec: {} },
+          ],
+          done,
+          at: at(0),
+        },
+      },
     ];
     expect(fold([fork({ 0: 1 })])!.status).toBe('QUEUED');
     expect(fold([fork({ 0: 1, 1: 2 })])!.status).toBe('PROCESSING');

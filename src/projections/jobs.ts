@@ -87,90 +87,106 @@ const weightsOf = (kinds: JobKinds, kind: string, chunks: ChunkSpec[]): Record<s
 const totalOf = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
 
 /** The Job fold, given the kinds (for each job's tags and its chunks' weights). */
-export const foldJobWith = (kinds: JobKinds) => (v: JobView | null, e: LoggedEvent): JobView | null => {
-  const base = (jobId: string, kind: string, params: Record<string, unknown>, parent: string | null, at: string): JobView => ({
-    id: jobId,
-    kind,
-    status: 'PENDING',
-    progress: 0,
-    parent,
-    attempts: 1,
-    error: null,
-    error_detail: null,
-    ...tagColumns(kinds, kind, params),
-    params,
-    result: null,
-    chunks_total: 0,
-    chunks_done: 0,
-    weights: {},
-    done_weight: 0,
-    created_at: at,
-    updated_at: at,
-    completed_at: null,
-  });
-  switch (e.type) {
-    case 'JobCreated':
-      return base(e.data.jobId, e.data.kind, e.data.params, null, e.data.at);
-    case 'JobForked': {
-      const job = base(e.data.jobId, e.data.kind, e.data.params, e.data.parent, e.data.at);
-      if (!e.data.plan) return job;
-      const weights = weightsOf(kinds, e.data.kind, e.data.plan);
-      const doneWeight = Object.keys(e.data.done).reduce((a, n) => a + (weights[n] ?? 0), 0);
-      const missing = e.data.plan.some((c) => !(String(c.n) in e.data.done));
-      return {
-        ...job,
-        // Every chunk reused: nothing waits for a worker, the job packages.
-        status: missing ? 'QUEUED' : 'PROCESSING',
-        chunks_total: e.data.plan.length,
-        chunks_done: Object.keys(e.data.done).length,
-        weights,
-        done_weight: doneWeight,
-        progress: progressOf(doneWeight, totalOf(weights)),
-      };
+export const foldJobWith =
+  (kinds: JobKinds) =>
+  (v: JobView | null, e: LoggedEvent): JobView | null => {
+    const base = (jobId: string, kind: string, params: Record<string, unknown>, parent: string | null, at: string): JobView => ({
+      id: jobId,
+      kind,
+      status: 'PENDING',
+      progress: 0,
+      parent,
+      attempts: 1,
+      error: null,
+      error_detail: null,
+      ...tagColumns(kinds, kind, params),
+      params,
+      result: null,
+      chunks_total: 0,
+      chunks_done: 0,
+      weights: {},
+      done_weight: 0,
+      created_at: at,
+      updated_at: at,
+      completed_at: null,
+    });
+    switch (e.type) {
+      case 'JobCreated':
+        return base(e.data.jobId, e.data.kind, e.data.params, null, e.data.at);
+      case 'JobForked': {
+        const job = base(e.data.jobId, e.data.kind, e.data.params, e.data.parent, e.data.at);
+        if (!e.data.plan) return job;
+        const weights = weightsOf(kinds, e.data.kind, e.data.plan);
+        const doneWeight = Object.keys(e.data.done).reduce((a, n) => a + (weights[n] ?? 0), 0);
+        const missing = e.data.plan.some((c) => !(String(c.n) in e.data.done));
+        return {
+          ...job,
+          // Every chunk reused: nothing waits for a worker, the job packages.
+          status: missing ? 'QUEUED' : 'PROCESSING',
+          chunks_total: e.data.plan.length,
+          chunks_done: Object.keys(e.data.done).length,
+          weights,
+          done_weight: doneWeight,
+          progress: progressOf(doneWeight, totalOf(weights)),
+        };
+      }
     }
-  }
-  if (!v) return null;
-  if (e.type === 'ChunkStarted') {
-    // The first chunk of the current attempt to start: the job is running.
-    if ((e.data.attempt ?? 1) !== v.attempts || v.status !== 'QUEUED') return null;
-    return { ...v, status: 'PROCESSING', updated_at: e.data.at };
-  }
-  switch (e.type) {
-    case 'JobPlanned':
-      return { ...v, status: 'QUEUED', chunks_total: e.data.chunks.length, weights: weightsOf(kinds, v.kind, e.data.chunks), done_weight: 0, updated_at: e.data.at };
-    case 'ChunkReported': {
-      const doneWeight = v.done_weight + (v.weights[String(e.data.n)] ?? 0);
-      // Logs from before ChunkStarted existed: a report means a chunk ran.
-      const status = v.status === 'QUEUED' ? 'PROCESSING' : v.status;
-      // Packaging follows the last chunk: stay below 100 until the job completes.
-      return { ...v, status, chunks_done: v.chunks_done + 1, done_weight: doneWeight, progress: Math.min(99, progressOf(doneWeight, totalOf(v.weights))), updated_at: e.data.at };
+    if (!v) return null;
+    if (e.type === 'ChunkStarted') {
+      // The first chunk of the current attempt to start: the job is running.
+      if ((e.data.attempt ?? 1) !== v.attempts || v.status !== 'QUEUED') return null;
+      return { ...v, status: 'PROCESSING', updated_at: e.data.at };
     }
-    case 'JobCompleted':
-      return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
-    case 'JobFailed':
-      return { ...v, status: 'FAILED', error: e.data.reason, error_detail: e.data.detail ?? null, updated_at: e.data.at, completed_at: e.data.at };
-    case 'JobCancelled':
-      return { ...v, status: 'CANCELLED', error: e.data.reason, updated_at: e.data.at, completed_at: e.data.at };
-    case 'JobRetried':
-      return {
-        ...v,
-        status: 'PENDING',
-        attempts: e.data.attempt,
-        progress: 0,
-        error: null,
-        error_detail: null,
-        result: null,
-        chunks_total: 0,
-        chunks_done: 0,
-        weights: {},
-        done_weight: 0,
-        updated_at: e.data.at,
-        completed_at: null,
-      };
-    default:
-      return null;
-  }
-};
+    switch (e.type) {
+      case 'JobPlanned':
+        return {
+          ...v,
+          status: 'QUEUED',
+          chunks_total: e.data.chunks.length,
+          weights: weightsOf(kinds, v.kind, e.data.chunks),
+          done_weight: 0,
+          updated_at: e.data.at,
+        };
+      case 'ChunkReported': {
+        const doneWeight = v.done_weight + (v.weights[String(e.data.n)] ?? 0);
+        // Logs from before ChunkStarted existed: a report means a chunk ran.
+        const status = v.status === 'QUEUED' ? 'PROCESSING' : v.status;
+        // Packaging follows the last chunk: stay below 100 until the job completes.
+        return {
+          ...v,
+          status,
+          chunks_done: v.chunks_done + 1,
+          done_weight: doneWeight,
+          progress: Math.min(99, progressOf(doneWeight, totalOf(v.weights))),
+          updated_at: e.data.at,
+        };
+      }
+      case 'JobCompleted':
+        return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
+      case 'JobFailed':
+        return { ...v, status: 'FAILED', error: e.data.reason, error_detail: e.data.detail ?? null, updated_at: e.data.at, completed_at: e.data.at };
+      case 'JobCancelled':
+        return { ...v, status: 'CANCELLED', error: e.data.reason, updated_at: e.data.at, completed_at: e.data.at };
+      case 'JobRetried':
+        return {
+          ...v,
+          status: 'PENDING',
+          attempts: e.data.attempt,
+          progress: 0,
+          error: null,
+          error_detail: null,
+          result: null,
+          chunks_total: 0,
+          chunks_done: 0,
+          weights: {},
+          done_weight: 0,
+          updated_at: e.data.at,
+          completed_at: null,
+        };
+      default:
+        return null;
+    }
+  };
 
 export const createJobsProjection = (kinds: JobKinds): Projection<JobView> => ({
   name: 'jobs',

@@ -25,5 +25,5 @@ export interface Projection<V> {
   fold(view: V | null, e: LoggedEvent): V | null | typeof DELETE;
 }
 
-// Erases the view type so one runner can hold projections of every read model.
-export type AnyProjection = Projection<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: erases the view type so one runner can hold projections of every read model.
+export type AnyProjection = Projection<any>;

@@ -25,24 +25,50 @@ const writeHistory = async (log: ReturnType<typeof setup>['log']) => {
       { type: 'ChunkReported', data: { n: 0, result: 'a', at: at(j + 2) } },
     ];
     await log.append(s, ev, 0);
-    for (const n of [0, 1, 2]) await chunk(n, [{ type: 'ChunkCreated', data: { jobId: `j${j}`, n, kind: 'checksum', spec: {}, params: {}, at: at(j + 1) } }], 0);
-    await chunk(0, [{ type: 'ChunkStarted', data: { jobId: `j${j}`, n: 0, worker: 'w', at: at(j + 1) } }, { type: 'ChunkSucceeded', data: { jobId: `j${j}`, n: 0, result: 'a', at: at(j + 2) } }], 1);
+    for (const n of [0, 1, 2])
+      await chunk(n, [{ type: 'ChunkCreated', data: { jobId: `j${j}`, n, kind: 'checksum', spec: {}, params: {}, at: at(j + 1) } }], 0);
+    await chunk(
+      0,
+      [
+        { type: 'ChunkStarted', data: { jobId: `j${j}`, n: 0, worker: 'w', at: at(j + 1) } },
+        { type: 'ChunkSucceeded', data: { jobId: `j${j}`, n: 0, result: 'a', at: at(j + 2) } },
+      ],
+      1,
+    );
     if (j % 3 === 2) for (const n of [1, 2]) await chunk(n, [{ type: 'ChunkSucceeded', data: { jobId: `j${j}`, n, result: n, at: at(j + 3) } }], 1);
     if (j % 3 === 0) await log.append(s, [{ type: 'JobFailed', data: { reason: `boom ${j}`, at: at(j + 3) } }], 3);
     else if (j % 3 === 1) await log.append(s, [{ type: 'JobCancelled', data: { reason: 'user', at: at(j + 3) } }], 3);
     else {
-      await log.append(s, [1, 2].map((n) => ({ type: 'ChunkReported', data: { n, result: n, at: at(j + 3) } })), 3);
+      await log.append(
+        s,
+        [1, 2].map((n) => ({ type: 'ChunkReported', data: { n, result: n, at: at(j + 3) } })),
+        3,
+      );
       await log.append(s, [{ type: 'JobCompleted', data: { result: { ok: j }, at: at(j + 4) } }], 5);
     }
   }
   const stage = (id: string, parent: string | null, stageName: string, v: number, output: unknown) =>
-    log.append(`stage:p1:${stageName}`, [{ type: 'StageCompleted', data: { jobId: 'p1', stage: stageName, checkpointId: id, parentCheckpointId: parent, overrides: { v }, stats: { frames: v }, output, at: at(v) } }], v - 1);
+    log.append(
+      `stage:p1:${stageName}`,
+      [
+        {
+          type: 'StageCompleted',
+          data: { jobId: 'p1', stage: stageName, checkpointId: id, parentCheckpointId: parent, overrides: { v }, stats: { frames: v }, output, at: at(v) },
+        },
+      ],
+      v - 1,
+    );
   await stage('c1', null, 'ocr', 1, { text: ['first'] });
   await stage('c2', 'c1', 'ocr', 2, { text: ['second'] });
   await log.append('job:j2', [{ type: 'SomethingFromTheFuture', data: { x: 1 } }], 6);
 };
 
-const dump = (db: Database) => ({ jobs: jobsTable.dump(db), chunks: chunksTable.dump(db), checkpoints: checkpointsTable.dump(db), outputs: stageOutputsTable.dump(db) });
+const dump = (db: Database) => ({
+  jobs: jobsTable.dump(db),
+  chunks: chunksTable.dump(db),
+  checkpoints: checkpointsTable.dump(db),
+  outputs: stageOutputsTable.dump(db),
+});
 
 describe('projections', () => {
   test('fold jobs, checkpoints and stage outputs into read models', async () => {
@@ -112,9 +138,23 @@ describe('projections', () => {
     };
     const runner = make([...allProjections(), exploding]);
     runner.init();
-    await log.append('job:q', [{ type: 'JobCreated', data: { jobId: 'q', kind: 'k', params: {}, at: at(1) } }, { type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }], at: at(2) } }], 0);
+    await log.append(
+      'job:q',
+      [
+        { type: 'JobCreated', data: { jobId: 'q', kind: 'k', params: {}, at: at(1) } },
+        { type: 'JobPlanned', data: { chunks: [{ n: 0, spec: {} }], at: at(2) } },
+      ],
+      0,
+    );
     db.run(`UPDATE events SET data = '{broken' WHERE type = 'JobPlanned'`);
-    await log.append('job:q', [{ type: 'Mystery', data: {} }, { type: 'JobFailed', data: { reason: 'r', at: at(3) } }], 2);
+    await log.append(
+      'job:q',
+      [
+        { type: 'Mystery', data: {} },
+        { type: 'JobFailed', data: { reason: 'r', at: at(3) } },
+      ],
+      2,
+    );
     await runner.catchUp();
     expect(jobsTable.load(db, ['q'])).toMatchObject({ status: 'FAILED', chunks_total: 0 });
     const status = runner.status().find((s) => s.name === 'exploding')!;

@@ -118,7 +118,12 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
           // transaction), so the table answers which rows are in scope, and
           // a batch of any size folds exactly as one event at a time would.
           write();
-          for (const row of p.table.under(db, scope)) foldInto(p.table.spec.key.map((k) => (row as Record<string, unknown>)[k]), row, e);
+          for (const row of p.table.under(db, scope))
+            foldInto(
+              p.table.spec.key.map((k) => (row as Record<string, unknown>)[k]),
+              row,
+              e,
+            );
           continue;
         }
         const key = p.keyOf(e);
@@ -212,7 +217,13 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
       if (minPosition() >= position) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`read models did not reach position ${position} in ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ position, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({
+          position,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
     position: minPosition,

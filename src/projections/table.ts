@@ -64,7 +64,9 @@ export const defineTable = <V>(spec: TableSpec<V>): Table<V> => {
       db.run(`DROP TABLE IF EXISTS ${ident(spec.name)}`);
     },
     load(db, key) {
-      return decode(db.query<Record<string, unknown>, SQLQueryBindings[]>(`SELECT * FROM ${ident(spec.name)} WHERE ${where}`).get(...(key as SQLQueryBindings[])));
+      return decode(
+        db.query<Record<string, unknown>, SQLQueryBindings[]>(`SELECT * FROM ${ident(spec.name)} WHERE ${where}`).get(...(key as SQLQueryBindings[])),
+      );
     },
     save(db, row) {
       db.query(`INSERT OR REPLACE INTO ${ident(spec.name)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
@@ -82,7 +84,10 @@ export const defineTable = <V>(spec: TableSpec<V>): Table<V> => {
     },
     under(db, prefix) {
       if (prefix.length === 0 || prefix.length > spec.key.length) throw new Error(`table ${spec.name}: a key prefix has 1 to ${spec.key.length} columns`);
-      const match = spec.key.slice(0, prefix.length).map((k) => `${ident(k)} = ?`).join(' AND ');
+      const match = spec.key
+        .slice(0, prefix.length)
+        .map((k) => `${ident(k)} = ?`)
+        .join(' AND ');
       return db
         .query<Record<string, unknown>, SQLQueryBindings[]>(`SELECT * FROM ${ident(spec.name)} WHERE ${match} ORDER BY ${orderBy}`)
         .all(...(prefix as SQLQueryBindings[]))

@@ -22,8 +22,7 @@ export const CORPUS_VIDEO = resolve(import.meta.dir, '../../../shared/corpus/vid
 
 const MiB = 1024 * 1024;
 
-export const uniquePrefix = (label: string): string =>
-  `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}/`;
+export const uniquePrefix = (label: string): string => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}/`;
 
 export const bytesOf = (stream: ReadableStream<Uint8Array>): Promise<Uint8Array> => new Response(stream).bytes();
 export const textOf = (stream: ReadableStream<Uint8Array>): Promise<string> => new Response(stream).text();

@@ -13,7 +13,6 @@ import { createS3Storage } from './s3.ts';
 export type StorageConfig = Pick<Config, 'mediaIn' | 'mediaOut' | 's3EndpointUrl' | 's3BucketIn' | 's3BucketOut'>;
 
 export const storageFromConfig = (c: StorageConfig): { input: Storage; output: Storage } => {
-  const side = (bucket: string | null, folder: string): Storage =>
-    bucket ? createS3Storage({ bucket, endpoint: c.s3EndpointUrl }) : createFsStorage(folder);
+  const side = (bucket: string | null, folder: string): Storage => (bucket ? createS3Storage({ bucket, endpoint: c.s3EndpointUrl }) : createFsStorage(folder));
   return { input: side(c.s3BucketIn, c.mediaIn), output: side(c.s3BucketOut, c.mediaOut) };
 };

@@ -13,8 +13,7 @@ storageContract('fs', async () => {
 });
 
 /** Every name under dir, dotfiles included, relative with '/'. */
-const allNames = async (dir: string): Promise<string[]> =>
-  (await readdir(dir, { recursive: true })).map((n) => n.split('\\').join('/')).sort();
+const allNames = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true })).map((n) => n.split('\\').join('/')).sort();
 
 describe('fs storage specifics', () => {
   let base: string;

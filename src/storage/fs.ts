@@ -121,8 +121,7 @@ const writeStream = async (tmp: string, stream: ReadableStream<Uint8Array>, wher
   }
 };
 
-const isInside = (real: string, realRoot: string): boolean =>
-  real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+const isInside = (real: string, realRoot: string): boolean => real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 
 export const createFsStorage = (root: string): Storage => {
   const given = resolve(root);
@@ -136,7 +135,7 @@ export const createFsStorage = (root: string): Storage => {
   }
   const describe = given;
   const pathOf = (key: string): string => join(realRoot, ...key.split('/'));
-  const escape = (key: string): AppError =>
+  const leadsOutside = (key: string): AppError =>
     new AppError('validation', `storage key ${JSON.stringify(key)} leads outside the folder ${given} through a symlink`);
 
   /** The root vanished (unmounted volume, deleted folder): say so instead of "not found". */
@@ -159,7 +158,7 @@ export const createFsStorage = (root: string): Storage => {
       }
       throw fsError(e, `reading ${JSON.stringify(key)} in ${given}`);
     }
-    if (!isInside(real, realRoot)) throw escape(key);
+    if (!isInside(real, realRoot)) throw leadsOutside(key);
     return real;
   };
 
@@ -172,7 +171,7 @@ export const createFsStorage = (root: string): Storage => {
     for (let dir = from; ; dir = dirname(dir)) {
       const real = await realpath(dir).catch(() => null);
       if (real !== null) {
-        if (!isInside(real, realRoot)) throw escape(key);
+        if (!isInside(real, realRoot)) throw leadsOutside(key);
         return;
       }
       if (dir === realRoot || dir === dirname(dir)) {
@@ -190,7 +189,7 @@ export const createFsStorage = (root: string): Storage => {
         // keep walking up to the nearest existing ancestor
       }
       if (real !== null) {
-        if (!isInside(real, realRoot)) throw escape(key);
+        if (!isInside(real, realRoot)) throw leadsOutside(key);
         return;
       }
       if (dir === realRoot || dir === dirname(dir)) return;
@@ -244,10 +243,13 @@ export const createFsStorage = (root: string): Storage => {
     const found: StoredObject[] = [];
     const visited = new Set<string>();
     const start = prefix.slice(0, prefix.lastIndexOf('/') + 1); // folder part, '' or ends with '/'
-    const startReal = start === '' ? realRoot : await resolveExisting(start.slice(0, -1)).catch((e) => {
-      if (e instanceof AppError && e.code === 'validation') return null; // escaping link: nothing to list
-      throw e;
-    });
+    const startReal =
+      start === ''
+        ? realRoot
+        : await resolveExisting(start.slice(0, -1)).catch((e) => {
+            if (e instanceof AppError && e.code === 'validation') return null; // escaping link: nothing to list
+            throw e;
+          });
     if (startReal === null) return found;
     const visit = async (dirReal: string, dirKey: string): Promise<void> => {
       if (visited.has(dirReal)) return; // symlink cycle

@@ -53,7 +53,8 @@ export interface Storage {
 }
 
 /** What a tool such as ffmpeg opens for a key: the file itself on folders, a presigned URL on S3 (valid long enough for a long encode). */
-export const toolInput = async (storage: Storage, key: string, ttlSeconds = 6 * 3600): Promise<string> => storage.localPath(key) ?? (await storage.url(key, ttlSeconds));
+export const toolInput = async (storage: Storage, key: string, ttlSeconds = 6 * 3600): Promise<string> =>
+  storage.localPath(key) ?? (await storage.url(key, ttlSeconds));
 
 export { compareKeys, contentTypeFor, joinKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey, validatePrefix } from './keys.ts';
 export { createFsStorage } from './fs.ts';

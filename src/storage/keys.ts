@@ -15,6 +15,7 @@ const encoder = new TextEncoder();
 const byteLength = (s: string): number => encoder.encode(s).byteLength;
 
 // C0 controls, DEL and C1 controls: invisible in logs, NUL truncates C paths.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what it is for.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const show = (key: string): string => JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);

@@ -7,10 +7,12 @@
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -54,8 +56,27 @@ const DELETE_BATCH = 1000;
 /** The longest a SigV4 presigned URL may live (7 days). */
 const MAX_URL_SECONDS = 7 * 24 * 3600;
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ConnectionRefused', 'ConnectionClosed']);
-const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ConnectionRefused',
+  'ConnectionClosed',
+]);
+const DENIED = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'AllAccessDisabled',
+]);
 
 interface SdkError {
   name?: string;
@@ -230,11 +251,9 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
     const found: StoredObject[] = [];
     let token: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
-        page = await client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
-        );
+        page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
       } catch (e) {
         throw s3Error(e, prefix ? `listing ${JSON.stringify(prefix)}` : 'listing the bucket');
       }
@@ -308,18 +327,19 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
       for (let i = 0; i < keys.length; i += DELETE_BATCH) {
         const batch = keys.slice(i, i + DELETE_BATCH);
         const action = `deleting ${batch.length} objects under ${JSON.stringify(prefix)}`;
-        let res;
+        let res: DeleteObjectsCommandOutput;
         try {
-          res = await client.send(
-            new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
-          );
+          res = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
         } catch (e) {
           throw s3Error(e, action);
         }
         const failed = res.Errors ?? [];
         if (failed.length > 0) {
           const first = failed[0]!;
-          throw new AppError('unavailable', `${where}: ${failed.length} of ${batch.length} deletes failed (${action}), first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
+          throw new AppError(
+            'unavailable',
+            `${where}: ${failed.length} of ${batch.length} deletes failed (${action}), first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
+          );
         }
         deleted += batch.length;
       }

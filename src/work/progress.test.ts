@@ -4,7 +4,10 @@ import { createProgressTracker, etaSeconds, jobPercent } from './progress.ts';
 
 describe('progress telemetry', () => {
   test('job percent weighs chunks by their share of the work', () => {
-    const weights = new Map([[0, 3], [1, 1]]);
+    const weights = new Map([
+      [0, 3],
+      [1, 1],
+    ]);
     expect(jobPercent(weights, new Set(), new Map())).toBe(0);
     expect(jobPercent(weights, new Set([1]), new Map([[0, 50]]))).toBe(62.5);
     expect(jobPercent(weights, new Set([0, 1]), new Map())).toBe(100);
@@ -22,7 +25,10 @@ describe('progress telemetry', () => {
     bus.subscribe((m) => got.push(m));
     let clock = 0;
     const t = createProgressTracker({ bus, now: () => 'T', intervalMs: 250, clock: () => clock });
-    const weights = new Map([[0, 1], [1, 1]]);
+    const weights = new Map([
+      [0, 1],
+      [1, 1],
+    ]);
     t.start('j', 1, weights, [], 0);
     for (let i = 1; i <= 10; i++) {
       clock += 50;

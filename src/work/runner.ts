@@ -26,7 +26,12 @@ export interface ChunkRef {
 }
 
 /** Pure: the work item of a chunk: generic JSON the queue carries, named by the chunk's stream. */
-export const chunkItem = (kind: string, ref: ChunkRef, itemId: string): WorkItem => ({ kind, jobId: ref.jobId, itemId, params: { n: ref.n, attempt: ref.attempt } });
+export const chunkItem = (kind: string, ref: ChunkRef, itemId: string): WorkItem => ({
+  kind,
+  jobId: ref.jobId,
+  itemId,
+  params: { n: ref.n, attempt: ref.attempt },
+});
 
 /** Pure: the chunk a work item names, or null for an item that is not a chunk's. */
 export const chunkRefOf = (item: WorkItem): ChunkRef | null => {
@@ -118,7 +123,11 @@ export const createChunkRunner = (d: {
       const weights = new Map((job.plan ?? []).map((c) => [c.n, weightOf(kinds, job.kind, c)]));
       d.progress.start(jobId, attempt, weights, Object.keys(job.done).map(Number), n);
       const ctx = { jobId, attempt, signal: ctl.signal, progress: (p: WorkProgress) => d.progress.tick(jobId, n, p) };
-      const r = await withRetries(() => kind.run({ n, spec: chunk.spec }, chunk.params, ctx), { attempts: d.chunkAttempts, backoffMs: 100, signal: ctl.signal });
+      const r = await withRetries(() => kind.run({ n, spec: chunk.spec }, chunk.params, ctx), {
+        attempts: d.chunkAttempts,
+        backoffMs: 100,
+        signal: ctl.signal,
+      });
       if (r.ok) {
         await actor.execute({ type: 'CompleteChunk', data: { result: r.value, at: now() } }, meta);
         succeeded = true;

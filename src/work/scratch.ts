@@ -66,7 +66,10 @@ const entriesOf = async (dir: string) => readdir(dir, { withFileTypes: true }).c
  * live attempt's chunks are re-delivered and clean up after themselves);
  * everything else goes, and so does every folder left empty.
  */
-export const sweepScratch = async (workDir: string, keep: (jobId: string, attempt: number) => boolean | Promise<boolean> = () => false): Promise<SweepResult> => {
+export const sweepScratch = async (
+  workDir: string,
+  keep: (jobId: string, attempt: number) => boolean | Promise<boolean> = () => false,
+): Promise<SweepResult> => {
   const result: SweepResult = { removed: 0, kept: 0 };
   for (const job of await entriesOf(workDir)) {
     const jobDir = join(workDir, job.name);

@@ -28,7 +28,10 @@ export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: 
   })();
   for (;;) {
     try {
-      await d.queue.consume((item, signal) => d.runner.run(item, signal, { actor: 'worker', correlationId: item.jobId }), { concurrency: d.concurrency, signal: d.signal });
+      await d.queue.consume((item, signal) => d.runner.run(item, signal, { actor: 'worker', correlationId: item.jobId }), {
+        concurrency: d.concurrency,
+        signal: d.signal,
+      });
       break;
     } catch (err) {
       if (d.signal.aborted) break;

@@ -7,7 +7,11 @@ import type { Asset, Chunk, Job, LiveState, Preset, ScanResult, StoredEvent, Tel
 
 /** An API error: `message` is the server's sentence, `field` the path it starts with (400s). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -130,8 +134,7 @@ export const api = {
   listAssets: (q: AssetQuery = {}) => request<Page<Asset>>('GET', `/assets${qs({ ...q })}`),
   scanAssets: () => request<ScanResult>('POST', '/assets/scan'),
   updateAsset: (id: string, patch: { comment: string }) => request<Asset>('PATCH', `/assets/${encodeURIComponent(id)}`, patch),
-  deleteAsset: (id: string, deleteOutputs: boolean) =>
-    request<unknown>('DELETE', `/assets/${encodeURIComponent(id)}${qs({ deleteOutputs })}`),
+  deleteAsset: (id: string, deleteOutputs: boolean) => request<unknown>('DELETE', `/assets/${encodeURIComponent(id)}${qs({ deleteOutputs })}`),
 
   listPresets: () => request<Page<Preset>>('GET', '/presets'),
   createPreset: (p: Omit<Preset, 'builtin'>) => request<Preset>('POST', '/presets', p),

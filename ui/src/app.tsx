@@ -70,12 +70,18 @@ export const App = () => {
             <span class="logo">▶</span> MPR
           </a>
           <nav>
-            <a class={navClass(['assets'])} href={href({ name: 'assets' })}>Assets</a>
-            <a class={navClass(['jobs', 'job'])} href={href({ name: 'jobs' })}>Jobs</a>
-            <a class={navClass(['presets'])} href={href({ name: 'presets' })}>Presets</a>
+            <a class={navClass(['assets'])} href={href({ name: 'assets' })}>
+              Assets
+            </a>
+            <a class={navClass(['jobs', 'job'])} href={href({ name: 'jobs' })}>
+              Jobs
+            </a>
+            <a class={navClass(['presets'])} href={href({ name: 'presets' })}>
+              Presets
+            </a>
           </nav>
           <StatusStrip />
-          <button class="btn ghost small feed-toggle" data-testid="feed-toggle" onClick={toggleFeed} aria-pressed={feedShown()}>
+          <button type="button" class="btn ghost small feed-toggle" data-testid="feed-toggle" onClick={toggleFeed} aria-pressed={feedShown()}>
             {feedShown() ? 'Hide feed' : 'Live feed'}
           </button>
         </header>
@@ -88,7 +94,13 @@ export const App = () => {
               <Match when={r().name === 'jobs'}>
                 <JobsPage />
               </Match>
-              <Match when={(() => { const x = r(); return x.name === 'job' ? x.id : null; })()} keyed>
+              <Match
+                when={(() => {
+                  const x = r();
+                  return x.name === 'job' ? x.id : null;
+                })()}
+                keyed
+              >
                 {(id) => <JobPage id={id} />}
               </Match>
               <Match when={r().name === 'presets'}>

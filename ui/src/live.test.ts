@@ -3,7 +3,12 @@ import { appendInOrder, chunkOfStream, createDedupe, jobOfStream, matchesText, m
 import type { StoredEvent } from './types.ts';
 
 const ev = (position: number, stream = 'job:j1', type = 'JobPlanned', data: unknown = {}): StoredEvent => ({
-  stream, version: position, position, type, data, meta: { at: '2026-01-01T00:00:00Z', actor: 'api', causationId: null, correlationId: null },
+  stream,
+  version: position,
+  position,
+  type,
+  data,
+  meta: { at: '2026-01-01T00:00:00Z', actor: 'api', causationId: null, correlationId: null },
 });
 
 describe('SSE dedupe and merge', () => {

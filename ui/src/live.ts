@@ -26,7 +26,11 @@ export const createDedupe = (start = 0) => {
 export const mergeNewestFirst = (list: StoredEvent[], incoming: StoredEvent[], cap: number): StoredEvent[] => {
   if (incoming.length === 0) return list;
   const seen = new Set(list.map((e) => e.position));
-  const fresh = incoming.filter((e) => !seen.has(e.position) && (seen.add(e.position), true));
+  const fresh = incoming.filter((e) => {
+    if (seen.has(e.position)) return false;
+    seen.add(e.position);
+    return true;
+  });
   if (fresh.length === 0) return list;
   const merged = [...fresh.sort((a, b) => b.position - a.position), ...list];
   // Out-of-order arrivals (rare: a catch-up overlapping live) are put back in order.

@@ -1,22 +1,20 @@
 /** A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/presets`. */
 import { createSignal } from 'solid-js';
 
-export type Route =
-  | { name: 'assets' }
-  | { name: 'jobs' }
-  | { name: 'job'; id: string }
-  | { name: 'presets' }
-  | { name: 'not-found'; path: string };
+export type Route = { name: 'assets' } | { name: 'jobs' } | { name: 'job'; id: string } | { name: 'presets' } | { name: 'not-found'; path: string };
 
 export const parseHash = (hash: string): Route => {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '').split('?')[0] ?? '';
-  const parts = path.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   if (parts.length === 0) return { name: 'assets' };
   const [head, id, ...rest] = parts;
   if (head === 'assets' && !id) return { name: 'assets' };

@@ -28,7 +28,12 @@ export const formatTime = (seconds: number): string => {
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const s = Math.floor((ms % 60_000) / 1000);
-  const frac = ms % 1000 ? `.${String(ms % 1000).padStart(3, '0').replace(/0+$/, '')}` : '';
+  const frac =
+    ms % 1000
+      ? `.${String(ms % 1000)
+          .padStart(3, '0')
+          .replace(/0+$/, '')}`
+      : '';
   const ss = `${String(s).padStart(2, '0')}${frac}`;
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 };

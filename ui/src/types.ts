@@ -70,6 +70,7 @@ export type LiveState = 'connecting' | 'open' | 'reconnecting';
 
 // The contract checks: each server shape must fit the UI's view of it.
 type Fits<Ui, _Server extends Ui> = true;
+// biome-ignore lint/correctness/noUnusedVariables: never read; tsc checking its members is the point.
 type ContractChecks = [
   Fits<Asset, AssetDto>,
   Fits<Job, JobDto>,

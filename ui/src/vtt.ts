@@ -29,7 +29,10 @@ export const parseVtt = (text: string, base: string): SpriteCue[] => {
     if (!target) continue;
     const hash = target.lastIndexOf('#xywh=');
     if (hash < 0) continue;
-    const [x, y, w, h] = target.slice(hash + 6).split(',').map(Number);
+    const [x, y, w, h] = target
+      .slice(hash + 6)
+      .split(',')
+      .map(Number);
     if (![x, y, w, h].every((n) => Number.isFinite(n))) continue;
     let url: string;
     try {

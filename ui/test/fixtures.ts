@@ -11,26 +11,72 @@ import { createPresetsStore } from '../src/stores/presets.ts';
 import type { Asset, Chunk, Job, Preset } from '../src/types.ts';
 
 export const asset = (over: Partial<Asset> = {}): Asset => ({
-  id: 'a1', key: 'shows/day one/clip.mp4', name: 'clip.mp4', folder: 'shows/day one', kind: 'video', status: 'ready', reason: null,
-  size: 1_000_000, modifiedAt: '2026-01-01T00:00:00Z', duration: 5.06, width: 640, height: 360, videoCodec: 'h264', audioCodec: 'aac',
-  comment: '', registeredAt: '2026-01-01T00:00:00Z', ...over,
+  id: 'a1',
+  key: 'shows/day one/clip.mp4',
+  name: 'clip.mp4',
+  folder: 'shows/day one',
+  kind: 'video',
+  status: 'ready',
+  reason: null,
+  size: 1_000_000,
+  modifiedAt: '2026-01-01T00:00:00Z',
+  duration: 5.06,
+  width: 640,
+  height: 360,
+  videoCodec: 'h264',
+  audioCodec: 'aac',
+  comment: '',
+  registeredAt: '2026-01-01T00:00:00Z',
+  ...over,
 });
 
 export const job = (over: Partial<Job> = {}): Job => ({
-  id: 'j1', kind: 'transcode', assetId: 'a1', presetId: 'hls-abr', sourceName: 'clip.mp4', sourceKey: 'shows/day one/clip.mp4', presetName: 'HLS ladder',
-  range: null, status: 'PROCESSING', progress: 10, error: null, errorDetail: null, attempt: 1, parent: null, chunksTotal: 2, chunksDone: 0,
-  urls: null, renditions: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', completedAt: null, ...over,
+  id: 'j1',
+  kind: 'transcode',
+  assetId: 'a1',
+  presetId: 'hls-abr',
+  sourceName: 'clip.mp4',
+  sourceKey: 'shows/day one/clip.mp4',
+  presetName: 'HLS ladder',
+  range: null,
+  status: 'PROCESSING',
+  progress: 10,
+  error: null,
+  errorDetail: null,
+  attempt: 1,
+  parent: null,
+  chunksTotal: 2,
+  chunksDone: 0,
+  urls: null,
+  renditions: [],
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  completedAt: null,
+  ...over,
 });
 
 export const chunk = (n: number, attempt: number, status: Chunk['status'], over: Partial<Chunk> = {}): Chunk => ({
-  jobId: 'j1', attempt, n, status, spec: { type: 'video', start: n * 2, end: n * 2 + 2 }, error: null,
-  createdAt: '2026-01-01T00:00:00Z', finishedAt: null, ...over,
+  jobId: 'j1',
+  attempt,
+  n,
+  status,
+  spec: { type: 'video', start: n * 2, end: n * 2 + 2 },
+  error: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  finishedAt: null,
+  ...over,
 });
 
 export const preset = (id: string, name: string): Preset => ({
-  id, name, description: '', builtin: true, output: 'hls', segmentSeconds: 6,
+  id,
+  name,
+  description: '',
+  builtin: true,
+  output: 'hls',
+  segmentSeconds: 6,
   video: { codec: 'h264', encoderPreset: 'veryfast', maxFps: 60, rungs: [{ name: '360p', height: 360, videoBitrate: 800_000 }] },
-  audio: { codec: 'aac', bitrate: 128_000, channels: 2, sampleRate: 48_000 }, thumbnails: null,
+  audio: { codec: 'aac', bitrate: 128_000, channels: 2, sampleRate: 48_000 },
+  thumbnails: null,
 });
 
 /** An app context over `api` (a partial fake), with the presets loaded; `went` records navigation. */

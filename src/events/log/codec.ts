@@ -14,7 +14,7 @@ export interface EncodedEvent {
 /** Called with every row that could not be decoded; the row is still delivered as `$corrupt`. */
 export type CorruptReporter = (r: { position: number; stream: string; reason: string }) => void;
 
-const STREAM_RE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.\-]+)*$/;
+const STREAM_RE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*$/;
 const MAX_STREAM_LENGTH = 512;
 
 export const validateStream = (stream: string): void => {
@@ -23,12 +23,7 @@ export const validateStream = (stream: string): void => {
   }
 };
 
-export const encodeEvents = (
-  stream: string,
-  events: readonly NewEvent[],
-  at: string,
-  maxBytes: number,
-): EncodedEvent[] => {
+export const encodeEvents = (stream: string, events: readonly NewEvent[], at: string, maxBytes: number): EncodedEvent[] => {
   validateStream(stream);
   if (events.length === 0) throw new AppError('validation', `append to ${stream} with no events`);
   // The events of one append usually share one meta object: encode it once.

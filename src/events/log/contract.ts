@@ -52,7 +52,11 @@ export const eventLogContract = (name: string, make: HarnessFactory) => {
         expect(b.position).toBeGreaterThan(a.position);
         expect(a3.position).toBeGreaterThan(b.position);
         const s = await log.readStream('job:a');
-        expect(s.map((e) => [e.type, e.version])).toEqual([['A1', 1], ['A2', 2], ['A3', 3]]);
+        expect(s.map((e) => [e.type, e.version])).toEqual([
+          ['A1', 1],
+          ['A2', 2],
+          ['A3', 3],
+        ]);
         expect(s[2]!.data).toEqual({ n: 3 });
         expect(s[2]!.meta.actor).toBe('contract');
         expect(typeof s[0]!.meta.at).toBe('string');
@@ -187,7 +191,11 @@ export const eventLogContract = (name: string, make: HarnessFactory) => {
     test('a 10k-event stream reads back whole and in order', () =>
       withLog(async ({ log }) => {
         for (let b = 0; b < 100; b++) {
-          await log.append('job:long', range(100).map((i) => ev('E', { n: b * 100 + i })), b * 100);
+          await log.append(
+            'job:long',
+            range(100).map((i) => ev('E', { n: b * 100 + i })),
+            b * 100,
+          );
         }
         expect(await log.version('job:long')).toBe(10_000);
         const s = await log.readStream('job:long');

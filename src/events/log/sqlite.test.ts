@@ -11,7 +11,7 @@ eventLogContract('sqlite', async ({ maxEventBytes, onCorrupt }) => {
   return {
     log,
     corrupt: async (position) => {
-      db.run("UPDATE events SET data = '{\"b\": 2' WHERE position = ?", [position]);
+      db.run('UPDATE events SET data = \'{"b": 2\' WHERE position = ?', [position]);
     },
     cleanup: async () => {
       await log.close();

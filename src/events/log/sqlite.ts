@@ -9,7 +9,7 @@
  */
 import { Database, type Statement } from 'bun:sqlite';
 import { VersionConflict } from '../../errors.ts';
-import type { NewEvent, StoredEvent } from '../types.ts';
+import type { NewEvent } from '../types.ts';
 import { decodeEvent, encodeEvents, type CorruptReporter } from './codec.ts';
 import type { AppendResult, EventLog } from './index.ts';
 
@@ -57,9 +57,7 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
   const qStream = db.query<Row, [string, number]>(
     'SELECT position, stream, version, type, data, meta FROM events WHERE stream = ? AND version >= ? ORDER BY version',
   );
-  const qAll = db.query<Row, [number, number]>(
-    'SELECT position, stream, version, type, data, meta FROM events WHERE position > ? ORDER BY position LIMIT ?',
-  );
+  const qAll = db.query<Row, [number, number]>('SELECT position, stream, version, type, data, meta FROM events WHERE position > ? ORDER BY position LIMIT ?');
   const qHead = db.query<{ p: number | null }, []>('SELECT max(position) AS p FROM events');
 
   const appendTx = db.transaction((stream: string, encoded: ReturnType<typeof encodeEvents>, expected: number): AppendResult => {

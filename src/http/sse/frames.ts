@@ -51,7 +51,7 @@ export const formatFrame = (f: SseFrame): string => {
   if (f.id !== undefined) out += `id: ${oneLine(String(f.id)).replaceAll('\0', '')}\n`;
   if (f.event !== undefined) out += `event: ${oneLine(f.event)}\n`;
   if (f.data !== undefined) for (const line of f.data.split(LINE_BREAK)) out += `data: ${line}\n`;
-  return out + '\n';
+  return `${out}\n`;
 };
 
 export const logFrame = (e: StoredEvent): string =>
@@ -66,5 +66,4 @@ export const heartbeatFrame = (at: string): string => formatFrame({ comment: `hb
 /** What the merge of the log and the bus yields, one frame each. */
 export type SseItem = { kind: 'log'; event: StoredEvent } | { kind: 'telemetry'; msg: BusMessage } | { kind: 'heartbeat'; at: string };
 
-export const itemFrame = (i: SseItem): string =>
-  i.kind === 'log' ? logFrame(i.event) : i.kind === 'telemetry' ? telemetryFrame(i.msg) : heartbeatFrame(i.at);
+export const itemFrame = (i: SseItem): string => (i.kind === 'log' ? logFrame(i.event) : i.kind === 'telemetry' ? telemetryFrame(i.msg) : heartbeatFrame(i.at));

@@ -70,10 +70,14 @@ const createBodyEnd = () => {
   let closed = false;
   let ctl: ReadableStreamDefaultController<Uint8Array> | null = null;
   return {
-    attach: (controller: ReadableStreamDefaultController<Uint8Array>) => void (ctl = controller),
+    attach: (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      ctl = controller;
+    },
     closed: () => closed,
     /** The reader went away: nothing more is written, and there is nothing to close. */
-    abandon: () => void (closed = true),
+    abandon: () => {
+      closed = true;
+    },
     close() {
       if (closed) return;
       closed = true;
@@ -147,7 +151,6 @@ export const eventStream = (s: SseDeps, p: StreamParams): ReadableStream<Uint8Ar
 
 /** The SSE response for a resume position and a filter, with the given (or default) timings. */
 export const sseResponse = (s: SseDeps, p: { after: number; filter: EventFilter; signal: AbortSignal }, opts: SseOptions = {}): Response =>
-  new Response(
-    eventStream(s, { ...p, heartbeatMs: opts.heartbeatMs ?? 5_000, maxQueued: opts.maxQueued ?? 10_000, retryMs: opts.retryMs ?? 2_000 }),
-    { headers: SSE_HEADERS },
-  );
+  new Response(eventStream(s, { ...p, heartbeatMs: opts.heartbeatMs ?? 5_000, maxQueued: opts.maxQueued ?? 10_000, retryMs: opts.retryMs ?? 2_000 }), {
+    headers: SSE_HEADERS,
+  });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../errors.ts';
+import type { AppError } from '../../errors.ts';
 import { createApp } from '../../http/app.ts';
 import { testEnv, type TestEnv } from '../../../test/system.ts';
 import { waitForJob } from '../../../test/wait.ts';
@@ -52,9 +52,20 @@ describe('checksum jobs over HTTP', () => {
     await s.start();
     const app = createApp(s);
     const post = (params: Record<string, unknown>) =>
-      app.handle(new Request('http://localhost/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'checksum', params }) }));
+      app.handle(
+        new Request('http://localhost/api/jobs', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ kind: 'checksum', params }),
+        }),
+      );
 
-    for (const params of [{ path: '/etc/passwd' }, { inputKey: '/etc/passwd' }, { inputKey: '../../../../../../etc/passwd' }, { inputKey: 'x/../../etc/passwd' }]) {
+    for (const params of [
+      { path: '/etc/passwd' },
+      { inputKey: '/etc/passwd' },
+      { inputKey: '../../../../../../etc/passwd' },
+      { inputKey: 'x/../../etc/passwd' },
+    ]) {
       const res = await post(params);
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { code: string; message: string } };

@@ -23,7 +23,8 @@
  * contravariant); callers still see each task's own types through
  * TaskInput / TaskOutput.
  */
-export type TaskFn = (input: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: see above: a map of tasks with different inputs must satisfy one constraint.
+export type TaskFn = (input: any) => unknown;
 
 /** Task names to task functions, as `serveTasks` declares them. */
 export type TaskMap = Record<string, TaskFn>;
@@ -46,8 +47,7 @@ export interface Transferring<T> {
 export type TaskInput<M extends TaskMap, K extends keyof M> = Parameters<M[K]>[0];
 
 /** What the caller receives: the task's awaited result, a Transferring unwrapped. */
-export type TaskOutput<M extends TaskMap, K extends keyof M> =
-  Awaited<ReturnType<M[K]>> extends Transferring<infer V> ? V : Awaited<ReturnType<M[K]>>;
+export type TaskOutput<M extends TaskMap, K extends keyof M> = Awaited<ReturnType<M[K]>> extends Transferring<infer V> ? V : Awaited<ReturnType<M[K]>>;
 
 export interface RunOptions {
   /**

@@ -252,7 +252,9 @@ export const createWorkerPool = <M extends TaskMap>(opts: WorkerPoolOptions): Wo
 
   const run = <K extends keyof M & string>(task: K, input: Parameters<M[K]>[0], o: RunOptions = {}): Promise<TaskOutput<M, K>> => {
     if (size === 0) {
-      return Promise.reject(new AppError('unavailable', `the ${name} worker pool is off (MPR_WORKERS=0): set MPR_WORKERS to 1 or more to run ${task} in this process`));
+      return Promise.reject(
+        new AppError('unavailable', `the ${name} worker pool is off (MPR_WORKERS=0): set MPR_WORKERS to 1 or more to run ${task} in this process`),
+      );
     }
     if (closed) return Promise.reject(new AppError('unavailable', `the ${name} worker pool is closed`));
     if (o.signal?.aborted) return Promise.reject(cancelled());

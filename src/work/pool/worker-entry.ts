@@ -37,10 +37,7 @@ export interface WireError {
 }
 
 /** Worker → pool: a task's outcome, or the reason the worker is about to end. */
-export type WorkerMessage =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: WireError }
-  | { fatal: WireError };
+export type WorkerMessage = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError } | { fatal: WireError };
 
 // Results made by withTransfer; a WeakSet rather than a field, so no result shape is reserved.
 const transferring = new WeakSet<object>();

@@ -93,7 +93,15 @@ export const workQueueContract = (name: string, makeQueue: QueueFactory) => {
         return t;
       };
       try {
-        await fn({ fx, take: takeOn, gate: () => (gates.push(gate()), gates.at(-1)!) });
+        await fn({
+          fx,
+          take: takeOn,
+          gate: () => {
+            const g = gate();
+            gates.push(g);
+            return g;
+          },
+        });
       } finally {
         for (const t of takers) t.stop();
         for (const g of gates) g.open();
@@ -200,7 +208,7 @@ export const workQueueContract = (name: string, makeQueue: QueueFactory) => {
     );
 
     test(
-      "reclaim: a taker stopped mid-item loses it to another after claimIdleMs; its late end acks nothing",
+      'reclaim: a taker stopped mid-item loses it to another after claimIdleMs; its late end acks nothing',
       withQueue(async ({ fx, take, gate }) => {
         const hung = gate();
         const second = gate();
@@ -277,7 +285,11 @@ export const workQueueContract = (name: string, makeQueue: QueueFactory) => {
 
         const pre = new AbortController();
         pre.abort();
-        await within(fx.queue.consume(async () => {}, { concurrency: 1, signal: pre.signal }), 10_000, 'consume with an aborted signal');
+        await within(
+          fx.queue.consume(async () => {}, { concurrency: 1, signal: pre.signal }),
+          10_000,
+          'consume with an aborted signal',
+        );
 
         const g = gate();
         void fx.queue.enqueue(item('stop', 0));

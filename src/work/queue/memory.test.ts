@@ -54,7 +54,12 @@ test('the handler gets its own copy: changing the enqueued object afterwards cha
   it.params.n = 99;
   const ctl = new AbortController();
   let got: WorkItem | null = null;
-  const done = q.consume(async (x) => void (got = x), { concurrency: 1, signal: ctl.signal });
+  const done = q.consume(
+    async (x) => {
+      got = x;
+    },
+    { concurrency: 1, signal: ctl.signal },
+  );
   await enq;
   expect(got!.params.n).toBe(0);
   ctl.abort();

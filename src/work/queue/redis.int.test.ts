@@ -39,7 +39,9 @@ describe('the Redis work queue', () => {
     const s = await server.boot();
     await s.start();
     // The worker shares the log (same Redis prefix) and the media stores, not the server's data folder.
-    const worker = await env('q-worker', { MPR_WORK_QUEUE: 'redis', MPR_WORKERS: '2', MPR_REDIS_PREFIX: server.prefix, ...media }).boot({ queueTimings: timings });
+    const worker = await env('q-worker', { MPR_WORK_QUEUE: 'redis', MPR_WORKERS: '2', MPR_REDIS_PREFIX: server.prefix, ...media }).boot({
+      queueTimings: timings,
+    });
     await worker.start({ routers: false, projections: false, worker: true });
 
     await scanAssets({ runtime: s.runtime, input: s.storage.input, bins: s.bins, now: s.now });

@@ -180,9 +180,10 @@ export const createRedisWorkQueue = (opts: {
             continue;
           }
           // Items of workers that died first, then new ones.
-          const claimed = (await withGroup(() =>
-            redis.call('XAUTOCLAIM', key, GROUP, consumer, String(claimIdleMs), '0', 'COUNT', String(free)),
-          )) as [string, (Entry | null)[]];
+          const claimed = (await withGroup(() => redis.call('XAUTOCLAIM', key, GROUP, consumer, String(claimIdleMs), '0', 'COUNT', String(free)))) as [
+            string,
+            (Entry | null)[],
+          ];
           // An entry of our own shows up when a heartbeat came late: it is still running here.
           for (const e of claimed[1] ?? []) if (e?.[1] && !signal.aborted && !inFlight.has(e[0])) start(e[0], e[1]);
           if (signal.aborted || inFlight.size >= concurrency) continue;
@@ -207,9 +208,7 @@ export const createRedisWorkQueue = (opts: {
         const [count] = (await redis.call('XPENDING', key, GROUP)) as [number | string, ...unknown[]];
         const pending = Number(count);
         const groups = (await redis.call('XINFO', 'GROUPS', key)) as unknown[][];
-        const g = groups
-          .map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]])))
-          .find((x) => x.name === GROUP);
+        const g = groups.map((x) => Object.fromEntries(Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]]))).find((x) => x.name === GROUP);
         if (!g) throw new Error('NOGROUP the work group vanished between two calls');
         // Redis reports no lag once entries after the group's last delivery were deleted (a cancel); then
         // the stream holds exactly the waiting and pending items (acks delete theirs).

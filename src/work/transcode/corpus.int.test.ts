@@ -119,7 +119,9 @@ describe('the whole corpus through hls-abr', () => {
       const duration = Number(probe.format.duration);
       expect({ what, near: Math.abs(duration - params.source.duration) <= params.preset.segmentSeconds }).toEqual({ what, near: true });
       const heights = [...new Set(probe.streams.filter((x) => x.codec_type === 'video').map((x) => `${x.width}x${x.height}`))].sort();
-      const planned = ladderOf(params).map((r) => `${r.width}x${r.height}`).sort();
+      const planned = ladderOf(params)
+        .map((r) => `${r.width}x${r.height}`)
+        .sort();
       expect({ what, heights }).toEqual({ what, heights: planned });
       const hasAudio = probe.streams.some((x) => x.codec_type === 'audio');
       expect({ what, hasAudio }).toEqual({ what, hasAudio: a.verdict.audioStream !== null });
@@ -153,9 +155,9 @@ describe('the whole corpus through hls-abr', () => {
 
   test('a 6 minute source is split into chunks on segment boundaries whose segments line up across rungs', async () => {
     const job = jobs.get('video/androidx_long_1080p_lowbitrate.mp4')!;
-    const chunks = (await Promise.all(
-      Array.from({ length: job.chunks_total }, (_, n) => s.log.readStream(`chunk:${job.id}:${n}`)),
-    )).map((events) => events.find((e) => e.type === 'ChunkSucceeded')!.data as { result: ChunkResult });
+    const chunks = (await Promise.all(Array.from({ length: job.chunks_total }, (_, n) => s.log.readStream(`chunk:${job.id}:${n}`)))).map(
+      (events) => events.find((e) => e.type === 'ChunkSucceeded')!.data as { result: ChunkResult },
+    );
     const videos = chunks.map((c) => c.result).filter((r): r is Extract<ChunkResult, { type: 'video' }> => r.type === 'video');
     expect(videos.length).toBeGreaterThanOrEqual(2);
     for (const v of videos) {

@@ -65,7 +65,13 @@ export const planTranscodeFork = async (
     const n = plan.length;
     const thumbs = thumbsInChunk(thumbnailsOf(p), spec, i === videos.length - 1);
     const r = c.result as VideoResult | undefined;
-    const rungsThere = keepLayout && r !== undefined && (await allThere(d.output, r.rungs.flatMap((x) => x.segments.map((s) => s.key))));
+    const rungsThere =
+      keepLayout &&
+      r !== undefined &&
+      (await allThere(
+        d.output,
+        r.rungs.flatMap((x) => x.segments.map((s) => s.key)),
+      ));
     const thumbsSame = before.thumbs === after.thumbs && JSON.stringify(thumbs) === JSON.stringify(spec.thumbs);
     const thumbsThere = rungsThere && thumbsSame && (await allThere(d.output, r!.thumbs));
     const next: VideoChunkSpec = { ...spec, thumbs };
@@ -76,10 +82,22 @@ export const planTranscodeFork = async (
     } else if (rungsThere) {
       // Only the thumbnails run again: the chunk decodes its range and encodes nothing.
       plan.push({ n, spec: { ...next, reuseRungs: r!.rungs } });
-      chunks.push({ n, type: 'video', reused: ['video'], rerun: ['thumbnails'], why: thumbsSame ? 'its thumbnails are gone from the output store' : 'the thumbnail settings changed' });
+      chunks.push({
+        n,
+        type: 'video',
+        reused: ['video'],
+        rerun: ['thumbnails'],
+        why: thumbsSame ? 'its thumbnails are gone from the output store' : 'the thumbnail settings changed',
+      });
     } else {
       plan.push({ n, spec: next });
-      const why = !keepLayout ? (parent.plan ? 'the video settings changed' : 'the parent had not planned yet') : r ? 'its files are gone from the output store' : 'it had not finished';
+      const why = !keepLayout
+        ? parent.plan
+          ? 'the video settings changed'
+          : 'the parent had not planned yet'
+        : r
+          ? 'its files are gone from the output store'
+          : 'it had not finished';
       chunks.push({ n, type: 'video', reused: [], rerun: thumbs ? ['video', 'thumbnails'] : ['video'], why });
     }
   }
@@ -95,7 +113,13 @@ export const planTranscodeFork = async (
       done[String(n)] = r;
       chunks.push({ n, type: kind, reused: [kind], rerun: [] });
     } else {
-      chunks.push({ n, type: kind, reused: [], rerun: [kind], why: !same ? `the ${kind} settings changed` : r ? 'its files are gone from the output store' : 'it had not finished' });
+      chunks.push({
+        n,
+        type: kind,
+        reused: [],
+        rerun: [kind],
+        why: !same ? `the ${kind} settings changed` : r ? 'its files are gone from the output store' : 'it had not finished',
+      });
     }
   }
   return { plan, done, chunks };

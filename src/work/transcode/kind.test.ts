@@ -23,7 +23,9 @@ describe('planTranscode', () => {
     expect([a.startFrame, a.frames, b.startFrame, b.frames]).toEqual([0, 540, 540, null]);
     // 18 s and 12 s: unequal, so the encoders may thread (the long chunk takes the core the short one frees).
     expect([a.threads, b.threads]).toEqual([null, null]);
-    const even = planTranscode(params({ duration: 24 }), 2, 2).map((c) => c.spec as VideoChunkSpec).filter((c) => c.type === 'video');
+    const even = planTranscode(params({ duration: 24 }), 2, 2)
+      .map((c) => c.spec as VideoChunkSpec)
+      .filter((c) => c.type === 'video');
     expect(even.map((c) => [c.end - c.start, c.threads])).toEqual([
       [12, 1],
       [12, 1],

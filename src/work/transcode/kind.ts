@@ -12,21 +12,17 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../errors.ts';
-import type { ChunkSpec } from '../../events/job.ts';
-import type { Binaries } from '../../media/binaries.ts';
 import { audioArgs, videoChunkArgs, type RungOutput } from '../../media/encode-args.ts';
 import { runFfmpeg } from '../../media/ffmpeg.ts';
 import { parseMediaPlaylist } from '../../media/hls.ts';
 import { segmentFrames } from '../../media/frame-grid.ts';
-import type { Preset } from '../../types/media.ts';
-import { toolInput, type Storage } from '../../storage/index.ts';
+import { toolInput } from '../../storage/index.ts';
 import type { JobKind, WorkContext } from '../../actors/job-kind.ts';
 import { planTranscodeFork } from './fork.ts';
 import { discardOutputs, finishTranscode, type TranscodeResult } from './package.ts';
 import {
   audioOutputOf,
   chunkFrames,
-  fpsOf,
   gridOf,
   ladderOf,
   planTranscode,
@@ -43,8 +39,6 @@ import { recheckSource } from './source.ts';
 import { runSubtitleChunk } from './subtitles.ts';
 import type { TranscodeDeps } from './deps.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './params.ts';
-
-
 
 const checkInput = async (d: TranscodeDeps, key: string) => {
   if (!(await d.input.stat(key))) throw new AppError('unrecoverable', `the input ${key} is no longer in the input store`);
@@ -82,7 +76,10 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
       segmentFrames: segmentFrames(p.preset.segmentSeconds, gridOf(p)),
       container: ts ? 'ts' : 'hls',
       rungs: outputs,
-      thumbs: c.thumbs && thumbs ? { ...c.thumbs, interval: thumbs.interval, width: thumbs.width, height: thumbs.height, pattern: join(dir, 'thumbs', 't_%05d.jpg') } : null,
+      thumbs:
+        c.thumbs && thumbs
+          ? { ...c.thumbs, interval: thumbs.interval, width: thumbs.width, height: thumbs.height, pattern: join(dir, 'thumbs', 't_%05d.jpg') }
+          : null,
       threads: c.threads ?? null,
     });
     await runFfmpeg(args, {

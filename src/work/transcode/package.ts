@@ -138,7 +138,9 @@ const packageHls = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
   }
   let text: string;
   if (variants.length > 0) {
-    const a = audio ? { uri: relativeKey(master, `${prefix}/hls/audio/index.m3u8`), groupId: 'aud', name: 'audio', channels: p.preset.audio!.channels, codecs: audioCodecs() } : null;
+    const a = audio
+      ? { uri: relativeKey(master, `${prefix}/hls/audio/index.m3u8`), groupId: 'aud', name: 'audio', channels: p.preset.audio!.channels, codecs: audioCodecs() }
+      : null;
     text = writeMasterPlaylist({ variants, audio: a, subtitles: subtitleMasterEntries(subs, master) });
   } else if (audio) {
     // An audio-only source: the audio playlist is the one variant.
@@ -169,7 +171,7 @@ const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
     await d.output.getToFile(part.key, local);
     lines.push(`file '${local.replaceAll("'", "'\\''")}'`);
   }
-  await Bun.write(join(dir, 'parts.txt'), lines.join('\n') + '\n');
+  await Bun.write(join(dir, 'parts.txt'), `${lines.join('\n')}\n`);
   const audio = results.find((r): r is Extract<ChunkResult, { type: 'audio-file' }> => r.type === 'audio-file') ?? null;
   if (audio) await d.output.getToFile(audio.key, join(dir, 'audio.m4a'));
   const file = join(dir, `${rung.name}.mp4`);
@@ -179,7 +181,18 @@ const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
   const duration = outputDuration(p);
   const bitrate = Math.round((s.size * 8) / Math.max(duration, 0.001));
   out.outputs.mp4.push(key);
-  out.renditions.push({ name: rung.name, type: 'video', key, codec: audio ? `${rung.codecs},${audioCodecs()}` : rung.codecs, width: rung.width, height: rung.height, bitrate, averageBitrate: bitrate, bytes: s.size, duration });
+  out.renditions.push({
+    name: rung.name,
+    type: 'video',
+    key,
+    codec: audio ? `${rung.codecs},${audioCodecs()}` : rung.codecs,
+    width: rung.width,
+    height: rung.height,
+    bitrate,
+    averageBitrate: bitrate,
+    bytes: s.size,
+    duration,
+  });
   await d.output.deletePrefix(`${prefix}/parts/`);
 };
 
@@ -188,10 +201,29 @@ const packageAudio = (p: TranscodeParams, results: ChunkResult[], out: Transcode
   if (!a) throw new AppError('unrecoverable', 'the audio chunk left no file');
   const bitrate = Math.round((a.bytes * 8) / Math.max(outputDuration(p), 0.001));
   out.outputs.audio = a.key;
-  out.renditions.push({ name: 'audio', type: 'audio', key: a.key, codec: audioCodecs(), width: null, height: null, bitrate, averageBitrate: bitrate, bytes: a.bytes, duration: outputDuration(p) });
+  out.renditions.push({
+    name: 'audio',
+    type: 'audio',
+    key: a.key,
+    codec: audioCodecs(),
+    width: null,
+    height: null,
+    bitrate,
+    averageBitrate: bitrate,
+    bytes: a.bytes,
+    duration: outputDuration(p),
+  });
 };
 
-const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], prefix: string, dir: string, out: TranscodeResult, signal: AbortSignal) => {
+const packageThumbnails = async (
+  d: TranscodeDeps,
+  p: TranscodeParams,
+  results: ChunkResult[],
+  prefix: string,
+  dir: string,
+  out: TranscodeResult,
+  signal: AbortSignal,
+) => {
   const plan = thumbnailsOf(p)!;
   const thumbs = join(dir, 'thumbs');
   await mkdir(thumbs, { recursive: true });
@@ -207,10 +239,13 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: 
   }
   for (const sheet of plan.sheets) {
     const file = join(dir, sheet.file);
-    await runFfmpeg(spriteSheetArgs({ pattern: join(thumbs, 't_%05d.jpg'), first: sheet.first, count: sheet.count, columns: sheet.columns, rows: sheet.rows, output: file }), {
-      bin: d.bins().ffmpeg,
-      signal,
-    });
+    await runFfmpeg(
+      spriteSheetArgs({ pattern: join(thumbs, 't_%05d.jpg'), first: sheet.first, count: sheet.count, columns: sheet.columns, rows: sheet.rows, output: file }),
+      {
+        bin: d.bins().ffmpeg,
+        signal,
+      },
+    );
     const key = `${prefix}/thumbs/${sheet.file}`;
     await d.output.putFile(key, file);
     out.outputs.sprites.push(key);
@@ -222,7 +257,14 @@ const packageThumbnails = async (d: TranscodeDeps, p: TranscodeParams, results: 
   await writeText(d, json, JSON.stringify(thumbnailsIndex(plan, { duration }), null, 1), 'application/json');
   const poster = join(dir, 'poster.jpg');
   const input = await toolInput(d.input, p.inputKey);
-  const posterAt = { input, inputOptions: demuxArgs(p.source.demux), streamIndex: p.source.videoStream!, time: rangeStart(p) + posterTime(duration), output: poster, hdr: p.source.hdr };
+  const posterAt = {
+    input,
+    inputOptions: demuxArgs(p.source.demux),
+    streamIndex: p.source.videoStream!,
+    time: rangeStart(p) + posterTime(duration),
+    output: poster,
+    hdr: p.source.hdr,
+  };
   await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal });
   // Seeking can land past the only keyframe of a stream cut mid-GOP (an HLS
   // TS segment): then decode from the start instead, at most a few seconds.
@@ -253,7 +295,10 @@ const adoptChunkOutputs = async (d: TranscodeDeps, results: ChunkResult[], prefi
     if (to === key) return key;
     signal.throwIfAborted();
     if (!(await d.output.stat(key))) {
-      throw new AppError('unrecoverable', `a reused chunk's output ${key} is gone (removed with its job, or an MP4 part joined and deleted): fork from a position before the chunks ran`);
+      throw new AppError(
+        'unrecoverable',
+        `a reused chunk's output ${key} is gone (removed with its job, or an MP4 part joined and deleted): fork from a position before the chunks ran`,
+      );
     }
     await d.output.put(to, await d.output.get(key));
     return to;

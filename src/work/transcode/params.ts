@@ -120,7 +120,8 @@ export const validateTranscodeParams = (p: Record<string, unknown>): TranscodePa
   if (typeof s.duration !== 'number' || !(s.duration > 0)) bad('source.duration', 'must be a positive number of seconds');
   if (!nullableIndex(s.videoStream)) bad('source.videoStream', 'must be a stream index or null');
   if (!nullableIndex(s.audioStream)) bad('source.audioStream', 'must be a stream index or null');
-  for (const f of ['displayWidth', 'displayHeight', 'fps', 'avgFps'] as const) if (!nullablePositive(s[f] ?? null)) bad(`source.${f}`, 'must be a positive number or null');
+  for (const f of ['displayWidth', 'displayHeight', 'fps', 'avgFps'] as const)
+    if (!nullablePositive(s[f] ?? null)) bad(`source.${f}`, 'must be a positive number or null');
   if (s.videoStream !== null && !(s.displayWidth && s.displayHeight)) bad('source', 'a video stream needs displayWidth and displayHeight');
   return {
     assetId: p.assetId as string,

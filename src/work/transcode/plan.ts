@@ -50,7 +50,11 @@ export type ChunkResult =
 export const ladderOf = (p: TranscodeParams): PlannedRung[] => {
   const v = p.preset.video;
   if (!v || p.source.videoStream === null || (p.preset.output !== 'hls' && p.preset.output !== 'mp4')) return [];
-  return planLadder(v, { displayWidth: p.source.displayWidth!, displayHeight: p.source.displayHeight!, fps: outputFps(p.source.fps, p.source.avgFps, v.maxFps) });
+  return planLadder(v, {
+    displayWidth: p.source.displayWidth!,
+    displayHeight: p.source.displayHeight!,
+    fps: outputFps(p.source.fps, p.source.avgFps, v.maxFps),
+  });
 };
 
 export const fpsOf = (p: TranscodeParams): number => outputFps(p.source.fps, p.source.avgFps, p.preset.video?.maxFps ?? 60);
@@ -120,7 +124,16 @@ export const planTranscode = (p: TranscodeParams, workers: number, cores = navig
     const threads = encoderThreads(Math.min(workers, chunks.length), cores, balancedChunks(chunks.map((c) => c.end - c.start)));
     for (const c of chunks) {
       const t = thumbsInChunk(thumbs, c, c.n === chunks.length - 1);
-      const spec: VideoChunkSpec = { type: 'video', start: c.start, end: c.end, startFrame: c.startFrame, frames: c.frames, weight: (c.end - c.start) * pixels, thumbs: t, threads };
+      const spec: VideoChunkSpec = {
+        type: 'video',
+        start: c.start,
+        end: c.end,
+        startFrame: c.startFrame,
+        frames: c.frames,
+        weight: (c.end - c.start) * pixels,
+        thumbs: t,
+        threads,
+      };
       specs.push({ n: c.n, spec });
     }
   }
@@ -142,5 +155,3 @@ export const chunkFrames = (p: TranscodeParams, c: VideoChunkSpec): { startFrame
   const last = c.end >= outputDuration(p) - 1e-3;
   return { startFrame, frames: last && p.range == null ? null : frameAt(c.end, fps) - startFrame };
 };
-
-

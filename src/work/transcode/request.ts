@@ -29,9 +29,13 @@ export const transcodeRequestParams = (d: Pick<TranscodeDeps, 'findAsset' | 'fin
   const asset = d.findAsset?.(req.assetId) ?? null;
   if (!asset) throw new AppError('not_found', `no asset ${req.assetId}`);
   if (asset.status === 'missing') {
-    throw new AppError('invalid_state', `asset ${asset.key} cannot be transcoded: its file is no longer in the input store (the last scan found it gone); put the file back and scan again`);
+    throw new AppError(
+      'invalid_state',
+      `asset ${asset.key} cannot be transcoded: its file is no longer in the input store (the last scan found it gone); put the file back and scan again`,
+    );
   }
-  if (asset.status !== 'ready' || !asset.probe) throw new AppError('invalid_state', `asset ${asset.key} is not transcodable: ${asset.reason ?? 'it is not ready'}`);
+  if (asset.status !== 'ready' || !asset.probe)
+    throw new AppError('invalid_state', `asset ${asset.key} is not transcodable: ${asset.reason ?? 'it is not ready'}`);
   const preset = d.findPreset?.(req.presetId) ?? null;
   if (!preset) throw new AppError('not_found', `no preset ${req.presetId}`);
   return {

@@ -22,7 +22,10 @@ import { testEnv, type TestEnv } from '../../../test/system.ts';
 import { waitForJob } from '../../../test/wait.ts';
 import type { TranscodeResult } from './package.ts';
 
-type Streams = { streams: { codec_type: string; codec_name: string; width?: number; height?: number; pix_fmt?: string; color_transfer?: string; channels?: number }[]; format: { duration: string } };
+type Streams = {
+  streams: { codec_type: string; codec_name: string; width?: number; height?: number; pix_fmt?: string; color_transfer?: string; channels?: number }[];
+  format: { duration: string };
+};
 const probe = async (path: string) => (await runFfprobeJson(['-show_format', '-show_streams', path])) as Streams;
 
 const transcode = async (s: System, key: string, presetId: string) => {
@@ -82,8 +85,27 @@ describe('presets and source shapes (folders)', () => {
 
   test('an HDR10 10-bit source becomes 8-bit SDR H.264', async () => {
     await runFfmpeg(
-      ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=3', '-vf', 'format=yuv420p10le', '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'high10',
-        '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', join(input, 'hdr.mp4')],
+      [
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=1280x720:rate=25:duration=3',
+        '-vf',
+        'format=yuv420p10le',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-profile:v',
+        'high10',
+        '-color_primaries',
+        'bt2020',
+        '-color_trc',
+        'smpte2084',
+        '-colorspace',
+        'bt2020nc',
+        join(input, 'hdr.mp4'),
+      ],
       {},
     );
     const job = await transcode(s, 'hdr.mp4', 'hls-abr');
@@ -94,7 +116,7 @@ describe('presets and source shapes (folders)', () => {
     expect(top.color_transfer ?? 'unknown').not.toBe('smpte2084');
   }, 240_000);
 
-  test('forks: reuse the parent\'s chunks into outputs of their own; a fork to another preset plans afresh', async () => {
+  test("forks: reuse the parent's chunks into outputs of their own; a fork to another preset plans afresh", async () => {
     const parent = await transcode(s, 'flower.mp4', 'hls-abr');
     const reports = (await s.log.readStream(`job:${parent.id}`)).filter((e) => e.type === 'ChunkReported');
     const from = reports.at(-1)!.position;
@@ -110,7 +132,7 @@ describe('presets and source shapes (folders)', () => {
     const p = await probe(join(output, r.outputs.master!));
     expect(p.streams.filter((x) => x.codec_type === 'video').map((x) => x.height)).toEqual([360, 540]);
 
-    const other = await prepareFork(s, { jobId: child.id, fromPosition: (await s.log.head()), overrides: { presetId: 'mp4-720p' } });
+    const other = await prepareFork(s, { jobId: child.id, fromPosition: await s.log.head(), overrides: { presetId: 'mp4-720p' } });
     expect(other.overrides).toMatchObject({ presetId: 'mp4-720p', preset: { output: 'mp4' } });
     expect((await planFork(s.log, other)).reused).toBe(0);
     const mp4 = await waitForJob(s, await forkJob(s.runtime, { ...other, at: s.now() }), ['COMPLETED', 'FAILED'], 60_000);

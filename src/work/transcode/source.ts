@@ -17,8 +17,10 @@ const SAME_DURATION_SECONDS = 0.5;
 /** Pure: what differs between the facts a job was planned on and the file's facts now ('' when nothing that matters does). */
 export const sourceDifference = (was: TranscodeSource, now: TranscodeSource): string => {
   const diffs: string[] = [];
-  if (Math.abs(was.duration - now.duration) > SAME_DURATION_SECONDS) diffs.push(`its duration went from ${was.duration.toFixed(1)} s to ${now.duration.toFixed(1)} s`);
-  if (was.videoStream !== now.videoStream || was.displayWidth !== now.displayWidth || was.displayHeight !== now.displayHeight) diffs.push('its video stream is not the same');
+  if (Math.abs(was.duration - now.duration) > SAME_DURATION_SECONDS)
+    diffs.push(`its duration went from ${was.duration.toFixed(1)} s to ${now.duration.toFixed(1)} s`);
+  if (was.videoStream !== now.videoStream || was.displayWidth !== now.displayWidth || was.displayHeight !== now.displayHeight)
+    diffs.push('its video stream is not the same');
   if (was.audioStream !== now.audioStream) diffs.push('its audio stream is not the same');
   const subs = (s: TranscodeSource) => JSON.stringify((s.subtitles ?? []).map((t) => t.index));
   // Jobs made before subtitles were recorded carry none: only a job that knows its tracks compares them.

@@ -70,12 +70,47 @@ beforeAll(async () => {
   await Bun.write(join(dir, 'a.srt'), SRT);
   await Bun.write(join(dir, 'b.ass'), ASS);
   const subs = ['-i', join(dir, 'a.srt'), '-i', join(dir, 'b.ass')];
-  await make('two.mkv', [...VIDEO, ...subs, '-map', '0', '-map', '1', '-map', '2', ...X264, '-c:s:0', 'srt', '-c:s:1', 'ass',
-    '-metadata:s:s:0', 'language=eng', '-metadata:s:s:0', 'title=English', '-metadata:s:s:1', 'language=fre']);
+  await make('two.mkv', [
+    ...VIDEO,
+    ...subs,
+    '-map',
+    '0',
+    '-map',
+    '1',
+    '-map',
+    '2',
+    ...X264,
+    '-c:s:0',
+    'srt',
+    '-c:s:1',
+    'ass',
+    '-metadata:s:s:0',
+    'language=eng',
+    '-metadata:s:s:0',
+    'title=English',
+    '-metadata:s:s:1',
+    'language=fre',
+  ]);
   await make('text.mp4', [...VIDEO, '-i', join(dir, 'a.srt'), '-map', '0', '-map', '1', ...X264, '-c:s', 'mov_text', '-metadata:s:s:0', 'language=deu']);
   // MPEG-TS video (its timeline starts at 1.4 s) remuxed into MKV keeping its timestamps, with the SRT on that timeline.
   await runFfmpeg([...VIDEO, ...X264, '-f', 'mpegts', join(dir, 'v.ts')], { bin: bins.ffmpeg });
-  await make('late.mkv', ['-copyts', '-i', join(dir, 'v.ts'), '-itsoffset', '1.4', '-i', join(dir, 'a.srt'), '-map', '0', '-map', '1', '-c:v', 'copy', '-c:s', 'srt']);
+  await make('late.mkv', [
+    '-copyts',
+    '-i',
+    join(dir, 'v.ts'),
+    '-itsoffset',
+    '1.4',
+    '-i',
+    join(dir, 'a.srt'),
+    '-map',
+    '0',
+    '-map',
+    '1',
+    '-c:v',
+    'copy',
+    '-c:s',
+    'srt',
+  ]);
   deps = { input: createFsStorage(inDir), output: createFsStorage(outDir), bins: () => bins, workDir: join(dir, 'scratch'), workers: 1 };
 }, 120_000);
 
@@ -86,7 +121,14 @@ const hls = BUILTIN_PRESETS.find((p) => p.id === 'hls-abr')!;
 const paramsFor = async (key: string, range?: TimeRange): Promise<TranscodeParams> => {
   const { probe, verdict } = await probeAndClassify(join(inDir, key), { bins });
   if (!probe || verdict.status !== 'ready') throw new Error(`${key}: ${verdict.reason}`);
-  return validateTranscodeParams({ assetId: key, inputKey: key, presetId: hls.id, preset: hls, source: sourceFromProbe(probe, verdict), ...(range ? { range } : {}) });
+  return validateTranscodeParams({
+    assetId: key,
+    inputKey: key,
+    presetId: hls.id,
+    preset: hls,
+    source: sourceFromProbe(probe, verdict),
+    ...(range ? { range } : {}),
+  });
 };
 
 let jobs = 0;
@@ -122,12 +164,18 @@ describe('subtitle chunk', () => {
       ['en', 'English', 'en', `jobs/${jobId}/a1/hls/subs/en/index.m3u8`],
       ['fr', 'French', 'fr', `jobs/${jobId}/a1/hls/subs/fr/index.m3u8`],
     ]);
-    expect(await sourceCueTimes('two.mkv', 1)).toEqual([[1, 2.5], [3, 4]]);
+    expect(await sourceCueTimes('two.mkv', 1)).toEqual([
+      [1, 2.5],
+      [3, 4],
+    ]);
     expect(await cuesOf(result, 0)).toEqual([
       [1, 2.5, 'Hello <i>world</i>'],
       [3, 4, 'Second line\na &lt; b &amp; c'],
     ]);
-    expect(await sourceCueTimes('two.mkv', 2)).toEqual([[1.5, 3], [4, 5.25]]);
+    expect(await sourceCueTimes('two.mkv', 2)).toEqual([
+      [1.5, 3],
+      [4, 5.25],
+    ]);
     expect(await cuesOf(result, 1)).toEqual([
       [1.5, 3, 'Bonjour <i>le monde</i>'],
       [4, 5.25, 'Deuxième\nligne'],
@@ -161,7 +209,10 @@ describe('subtitle chunk', () => {
     // The classifier takes this MKV's duration (its end time, 7.4 s) for a truncated file; the probe itself is what matters here.
     const verdict = { kind: 'video', status: 'ready', reason: null, videoStream: 0, audioStream: null } as const;
     const p = validateTranscodeParams({ assetId: 'late', inputKey: 'late.mkv', presetId: hls.id, preset: hls, source: sourceFromProbe(probe!, verdict) });
-    expect(await sourceCueTimes('late.mkv', 1)).toEqual([[1, 2.5], [3, 4]]);
+    expect(await sourceCueTimes('late.mkv', 1)).toEqual([
+      [1, 2.5],
+      [3, 4],
+    ]);
     const { result } = await run(p);
     expect(await cuesOf(result, 0)).toEqual([
       [1, 2.5, 'Hello <i>world</i>'],
@@ -188,7 +239,10 @@ describe('subtitle chunk', () => {
     const { result, jobId } = await run(p);
     const hlsDir = join(outDir, 'jobs', jobId, 'a1', 'hls');
     mkdirSync(join(hlsDir, 'v'), { recursive: true });
-    await runFfmpeg(['-i', join(inDir, 'two.mkv'), '-map', '0:v', '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', join(hlsDir, 'v', 'index.m3u8')], { bin: bins.ffmpeg });
+    await runFfmpeg(
+      ['-i', join(inDir, 'two.mkv'), '-map', '0:v', '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', join(hlsDir, 'v', 'index.m3u8')],
+      { bin: bins.ffmpeg },
+    );
     const masterKey = `jobs/${jobId}/a1/hls/master.m3u8`;
     const variant = { uri: 'v/index.m3u8', bandwidth: 200_000, averageBandwidth: 150_000, width: 160, height: 90, codecs: 'avc1.42c00c', frameRate: 25 };
     const master = writeMasterPlaylist({ variants: [variant], subtitles: subtitleMasterEntries(result, masterKey) });

@@ -81,8 +81,20 @@ describe('subtitleTracksOf', () => {
 const RESULT: SubtitleChunkResult = {
   type: 'subtitles',
   tracks: [
-    { folder: 'en', name: 'English', language: 'en', playlistKey: 'jobs/j1/a1/hls/subs/en/index.m3u8', segments: [{ key: 'jobs/j1/a1/hls/subs/en/subs_000.vtt', duration: 30, bytes: 120 }] },
-    { folder: 'fr', name: 'French', language: 'fr', playlistKey: 'jobs/j1/a1/hls/subs/fr/index.m3u8', segments: [{ key: 'jobs/j1/a1/hls/subs/fr/subs_000.vtt', duration: 30, bytes: 99 }] },
+    {
+      folder: 'en',
+      name: 'English',
+      language: 'en',
+      playlistKey: 'jobs/j1/a1/hls/subs/en/index.m3u8',
+      segments: [{ key: 'jobs/j1/a1/hls/subs/en/subs_000.vtt', duration: 30, bytes: 120 }],
+    },
+    {
+      folder: 'fr',
+      name: 'French',
+      language: 'fr',
+      playlistKey: 'jobs/j1/a1/hls/subs/fr/index.m3u8',
+      segments: [{ key: 'jobs/j1/a1/hls/subs/fr/subs_000.vtt', duration: 30, bytes: 99 }],
+    },
   ],
 };
 

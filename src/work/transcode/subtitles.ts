@@ -64,12 +64,19 @@ export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: 
   try {
     if (!(await d.input.stat(p.inputKey))) throw new AppError('unrecoverable', `the input ${p.inputKey} is no longer in the input store`);
     const files = tracks.map((t) => join(dir, `${t.folder}.vtt`));
-    await runFfmpeg(subtitleExtractArgs({ input: await toolInput(d.input, p.inputKey), inputOptions: demuxArgs(p.source.demux), tracks: tracks.map((t, i) => ({ streamIndex: t.index, output: files[i]! })) }), {
-      bin: d.bins().ffmpeg,
-      signal: ctx.signal,
-      durationSeconds: p.source.duration,
-      onProgress: (x) => ctx.progress({ percent: x.percent, fps: null, speed: x.speed, etaSeconds: x.etaSeconds }),
-    });
+    await runFfmpeg(
+      subtitleExtractArgs({
+        input: await toolInput(d.input, p.inputKey),
+        inputOptions: demuxArgs(p.source.demux),
+        tracks: tracks.map((t, i) => ({ streamIndex: t.index, output: files[i]! })),
+      }),
+      {
+        bin: d.bins().ffmpeg,
+        signal: ctx.signal,
+        durationSeconds: p.source.duration,
+        onProgress: (x) => ctx.progress({ percent: x.percent, fps: null, speed: x.speed, etaSeconds: x.etaSeconds }),
+      },
+    );
     const result: SubtitleChunkResult = { type: 'subtitles', tracks: [] };
     for (const [i, t] of tracks.entries()) {
       // A track with no cue at all leaves no file behind; it is still a (silent) rendition.

@@ -31,7 +31,7 @@ const fmt = (s: number) => `${s.toFixed(2)} s`;
 export const durationProblem = (r: Pick<Rendition, 'type' | 'duration'>, plan: VerifyPlan, tolerance: number): string | null => {
   // A subtitle playlist is one segment covering the output: it must last as long as the video.
   const want = r.type === 'audio' ? plan.audioSeconds : plan.videoSeconds;
-  const most = r.type === 'audio' ? plan.audioSeconds ?? plan.videoSeconds : plan.videoSeconds;
+  const most = r.type === 'audio' ? (plan.audioSeconds ?? plan.videoSeconds) : plan.videoSeconds;
   if (r.duration > most + tolerance) return `lasts ${fmt(r.duration)}, more than one segment longer than the ${fmt(most)} planned`;
   if (want !== null && r.duration < want - tolerance) return `lasts ${fmt(r.duration)}, more than one segment short of the ${fmt(want)} planned`;
   return null;
@@ -41,8 +41,14 @@ export const durationProblem = (r: Pick<Rendition, 'type' | 'duration'>, plan: V
 const readBack = async (input: string, bin: string, signal: AbortSignal): Promise<string | null> => {
   try {
     // -loglevel error overrides runFfmpeg's warning level: only real errors count.
-    const r = await runFfmpeg(['-loglevel', 'error', '-protocol_whitelist', 'file,http,https,tcp,tls,crypto', '-i', input, '-map', '0', '-c', 'copy', '-f', 'null', '-'], { bin, signal });
-    const lines = r.stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+    const r = await runFfmpeg(
+      ['-loglevel', 'error', '-protocol_whitelist', 'file,http,https,tcp,tls,crypto', '-i', input, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
+      { bin, signal },
+    );
+    const lines = r.stderrTail
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines.length ? lines.slice(0, 3).join('; ') : null;
   } catch (e) {
     if (signal.aborted) throw e;
@@ -88,7 +94,17 @@ export const timelineProblem = (packets: readonly { dts: number; duration: numbe
 const packetTimeline = async (input: string, bin: string, signal: AbortSignal) => {
   const packets: { dts: number; duration: number }[] = [];
   const r = await runFfprobeLines(
-    ['-protocol_whitelist', 'file,http,https,tcp,tls,crypto', '-select_streams', '0', '-show_entries', 'packet=dts_time,duration_time', '-of', 'csv=p=0', input],
+    [
+      '-protocol_whitelist',
+      'file,http,https,tcp,tls,crypto',
+      '-select_streams',
+      '0',
+      '-show_entries',
+      'packet=dts_time,duration_time',
+      '-of',
+      'csv=p=0',
+      input,
+    ],
     (line) => {
       const [dts, duration] = line.split(',').map(Number);
       if (Number.isFinite(dts)) packets.push({ dts: dts!, duration: Number.isFinite(duration) ? duration! : 0 });
@@ -151,7 +167,10 @@ export const verifyTranscode = async (
         uris.set(s.uri, await toolInput(d.output, key));
       }
       const local = join(dir, `${localPlaylist.size}.m3u8`);
-      await Bun.write(local, playlistLines(text, (u) => uris.get(u) ?? u));
+      await Bun.write(
+        local,
+        playlistLines(text, (u) => uris.get(u) ?? u),
+      );
       localPlaylist.set(r.key, local);
       // Cues come and go: a subtitle track's timeline has gaps by nature, and ffmpeg reads subtitle groups only experimentally.
       if (r.type === 'subtitles') continue;
@@ -171,10 +190,13 @@ export const verifyTranscode = async (
     if (master) {
       const text = await new Response(await d.output.get(master)).text();
       const local = join(dir, 'master.m3u8');
-      await Bun.write(local, playlistLines(text, (u) => localPlaylist.get(rel(master, u)) ?? u).replaceAll(/URI="([^"]+)"/g, (all, u: string) => {
-        const to = localPlaylist.get(rel(master, u));
-        return to ? `URI="${to}"` : all;
-      }));
+      await Bun.write(
+        local,
+        playlistLines(text, (u) => localPlaylist.get(rel(master, u)) ?? u).replaceAll(/URI="([^"]+)"/g, (all, u: string) => {
+          const to = localPlaylist.get(rel(master, u));
+          return to ? `URI="${to}"` : all;
+        }),
+      );
       const err = await readBack(local, d.ffmpeg, signal);
       // Name the rendition when one fails on its own; some faults (timestamps that disagree between renditions) only show together.
       if (err) await eachRendition();

@@ -42,7 +42,7 @@ export const ErrorNote = (p: { message: string | null | undefined; onDismiss?: (
     <div class="error-note" role="alert">
       <span>{p.message}</span>
       <Show when={p.onDismiss}>
-        <button class="link" onClick={() => p.onDismiss?.()} aria-label="Dismiss">
+        <button type="button" class="link" onClick={() => p.onDismiss?.()} aria-label="Dismiss">
           ✕
         </button>
       </Show>

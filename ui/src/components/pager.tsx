@@ -6,10 +6,10 @@ export const Pager = <T,>(p: { list: Pick<PagedList<T>, 'offset' | 'items' | 'to
     <span class="muted" data-testid="page-range">
       {p.list.items().length > 0 ? `${p.list.offset() + 1}–${p.list.offset() + p.list.items().length} of ${p.list.total()}` : `0 of ${p.list.total()}`}
     </span>
-    <button class="btn small" data-testid="prev-page" disabled={!p.list.hasPrev()} onClick={() => void p.list.prevPage()}>
+    <button type="button" class="btn small" data-testid="prev-page" disabled={!p.list.hasPrev()} onClick={() => void p.list.prevPage()}>
       Previous
     </button>
-    <button class="btn small" data-testid="next-page" disabled={!p.list.hasNext()} onClick={() => void p.list.nextPage()}>
+    <button type="button" class="btn small" data-testid="next-page" disabled={!p.list.hasNext()} onClick={() => void p.list.nextPage()}>
       Next
     </button>
   </div>

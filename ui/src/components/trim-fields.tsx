@@ -14,7 +14,12 @@ export const createTrim = (duration: () => number | null) => {
   const [shown, setShown] = createSignal(false);
   const check = createMemo<RangeCheck>(() => checkRange(start(), end(), duration()));
   return {
-    start, end, setStart, setEnd, check, duration,
+    start,
+    end,
+    setStart,
+    setEnd,
+    check,
+    duration,
     /** Messages are shown from now on. */
     reveal: () => setShown(true),
     errors: () => (shown() ? check().errors : {}),

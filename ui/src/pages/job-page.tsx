@@ -10,9 +10,15 @@ export const JobPage = (p: { id: string }) => {
   const store = createJobDetailStore(api, p.id);
   onMount(() => void store.start());
   // The app-wide stream was suspended (server gone) and is back: this page's stream follows.
-  createEffect(on(live.state, (now, before) => {
-    if (now === 'open' && before === 'reconnecting') store.reopen();
-  }, { defer: true }));
+  createEffect(
+    on(
+      live.state,
+      (now, before) => {
+        if (now === 'open' && before === 'reconnecting') store.reopen();
+      },
+      { defer: true },
+    ),
+  );
   onCleanup(() => store.stop());
   return <JobView store={store} />;
 };

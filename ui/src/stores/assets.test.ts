@@ -4,8 +4,21 @@ import type { Asset } from '../types.ts';
 import { createAssetsStore, type AssetsApi } from './assets.ts';
 
 const asset = (id: string, comment = ''): Asset => ({
-  id, key: `${id}.mp4`, name: `${id}.mp4`, kind: 'video', status: 'ready', reason: null, size: 1000, modifiedAt: '', duration: 1,
-  width: 640, height: 360, videoCodec: 'h264', audioCodec: 'aac', comment, registeredAt: '',
+  id,
+  key: `${id}.mp4`,
+  name: `${id}.mp4`,
+  kind: 'video',
+  status: 'ready',
+  reason: null,
+  size: 1000,
+  modifiedAt: '',
+  duration: 1,
+  width: 640,
+  height: 360,
+  videoCodec: 'h264',
+  audioCodec: 'aac',
+  comment,
+  registeredAt: '',
 });
 
 /** A fake api whose calls wait until the test settles them, so the optimistic state can be observed. */

@@ -91,8 +91,15 @@ export const createAssetsStore = (api: AssetsApi, opts: { pageSize?: number } = 
 
   return {
     ...list,
-    filters, scanning, scanResult, scanError, rowErrors,
-    setFilter, scan, setComment, remove,
+    filters,
+    scanning,
+    scanResult,
+    scanError,
+    rowErrors,
+    setFilter,
+    scan,
+    setComment,
+    remove,
     dismissRowError: (id: string) => setRowError(id, null),
   };
 };

@@ -36,7 +36,10 @@ export const createChunkLanesStore = (api: ChunkLanesApi, id: string, job: Acces
    * that sends every attempt's chunks still shows one set).
    */
   const shownAttempt = (): number => pickedAttempt() ?? (Math.max(0, ...chunks().map((c) => c.attempt)) || (job()?.attempt ?? 1));
-  const laneChunks = (): Chunk[] => chunks().filter((c) => c.attempt === shownAttempt()).sort((a, b) => a.n - b.n);
+  const laneChunks = (): Chunk[] =>
+    chunks()
+      .filter((c) => c.attempt === shownAttempt())
+      .sort((a, b) => a.n - b.n);
   /** Every attempt the job has had, newest first. */
   const attempts = (): number[] => {
     const last = Math.max(job()?.attempt ?? 1, ...chunks().map((c) => c.attempt));
@@ -52,7 +55,7 @@ export const createChunkLanesStore = (api: ChunkLanesApi, id: string, job: Acces
   /** A chunk's own event: a success is 100%, any other (but a progress tick) starts its lane at 0% if it had none. */
   const noteEvent = (c: Pick<Chunk, 'attempt' | 'n'>, type: string) => {
     const k = chunkKey(c.attempt, c.n);
-    if (type !== 'ChunkProgress') setChunkPercent((m) => ({ ...m, [k]: type === 'ChunkSucceeded' ? 100 : m[k] ?? 0 }));
+    if (type !== 'ChunkProgress') setChunkPercent((m) => ({ ...m, [k]: type === 'ChunkSucceeded' ? 100 : (m[k] ?? 0) }));
   };
   /** A `chunk-progress` tick; one without an attempt is the job's current attempt's. */
   const notePercent = (attempt: number | undefined, n: number, percent: number) => {

@@ -17,7 +17,8 @@ export const parseOverrides = (text: string): ParsedOverrides => {
   if (!text.trim()) return { ok: true, value: undefined };
   try {
     const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, message: 'Overrides must be a JSON object, like {"presetId": "mp4-720p"}.' };
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return { ok: false, message: 'Overrides must be a JSON object, like {"presetId": "mp4-720p"}.' };
     return { ok: true, value: v as Record<string, unknown> };
   } catch (e) {
     return { ok: false, message: `Overrides are not valid JSON: ${e instanceof Error ? e.message : String(e)}.` };

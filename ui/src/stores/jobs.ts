@@ -48,14 +48,17 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const refetch = (id: string) => {
     if (timers.has(id)) return;
-    timers.set(id, setTimeout(async () => {
-      timers.delete(id);
-      try {
-        put(await api.getJob(id));
-      } catch {
-        // The projection may lag the log for a moment; the next event fetches again.
-      }
-    }, delay));
+    timers.set(
+      id,
+      setTimeout(async () => {
+        timers.delete(id);
+        try {
+          put(await api.getJob(id));
+        } catch {
+          // The projection may lag the log for a moment; the next event fetches again.
+        }
+      }, delay),
+    );
   };
 
   /** A log event: `job:<id>` streams change a job's row (or add a new job). */
@@ -86,8 +89,12 @@ export const createJobsStore = (api: JobsApi, opts: { refetchDelayMs?: number; p
 
   return {
     ...list,
-    status, rowErrors, progress,
-    onLog, onTelemetry, create,
+    status,
+    rowErrors,
+    progress,
+    onLog,
+    onTelemetry,
+    create,
     setStatus: (s: '' | JobStatus) => {
       setStatus(s);
       return list.firstPage(); // a new filter starts at the first page

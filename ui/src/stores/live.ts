@@ -46,7 +46,13 @@ export const createLiveStore = (api: LiveApi, cap = 300) => {
     if (after !== undefined) dedupe.raise(after);
     close = api.live(
       { after, resumeFrom: () => (dedupe.high() > 0 ? dedupe.high() : after) },
-      { onLog: receive, onTelemetry: (t) => telemetryListeners.forEach((f) => f(t)), onState: setState },
+      {
+        onLog: receive,
+        onTelemetry: (t) => {
+          for (const f of telemetryListeners) f(t);
+        },
+        onState: setState,
+      },
     );
   };
 
@@ -75,12 +81,27 @@ export const createLiveStore = (api: LiveApi, cap = 300) => {
     const after = dedupe.high() || undefined;
     close = api.live(
       { after, resumeFrom: () => dedupe.high() || after },
-      { onLog: receive, onTelemetry: (t) => telemetryListeners.forEach((f) => f(t)), onState: setState },
+      {
+        onLog: receive,
+        onTelemetry: (t) => {
+          for (const f of telemetryListeners) f(t);
+        },
+        onState: setState,
+      },
     );
   };
 
   return {
-    events, filtered, state, text, setText, kind, setKind, start, suspend, resume,
+    events,
+    filtered,
+    state,
+    text,
+    setText,
+    kind,
+    setKind,
+    start,
+    suspend,
+    resume,
     suspended: () => suspended,
     stop: () => {
       close?.();

@@ -3,7 +3,11 @@ import type { Preset } from '../types.ts';
 import { issueSummary, issuesOfMessage, localIssues, unplacedIssues } from './preset-issues.ts';
 
 const draft = (): Omit<Preset, 'builtin'> => ({
-  id: 'custom', name: 'Custom', description: '', output: 'hls', segmentSeconds: 6,
+  id: 'custom',
+  name: 'Custom',
+  description: '',
+  output: 'hls',
+  segmentSeconds: 6,
   video: { codec: 'h264', encoderPreset: 'veryfast', maxFps: 60, rungs: [{ name: '360p', height: 360, videoBitrate: 800_000 }] },
   audio: { codec: 'aac', bitrate: 128_000, channels: 2, sampleRate: 48_000 },
   thumbnails: { intervalSeconds: 2, width: 160, columns: 10, rows: 10, maxCount: 400 },
@@ -44,7 +48,9 @@ describe('a refused preset, field by field', () => {
   });
 
   test('issues about fields the form does not show go to the note at the top', () => {
-    const issues = issuesOfMessage('video.codec: unsupported codec "vp9" (supported: h264); name: required; audio: must be null or omitted for output "thumbnails" (only thumbnails are made)');
+    const issues = issuesOfMessage(
+      'video.codec: unsupported codec "vp9" (supported: h264); name: required; audio: must be null or omitted for output "thumbnails" (only thumbnails are made)',
+    );
     const d = draft();
     expect(unplacedIssues(issues, d)).toEqual(['video.codec: Unsupported codec "vp9" (supported: h264).']);
     expect(issueSummary(issues, d)).toBe('2 fields need a change (marked below). video.codec: Unsupported codec "vp9" (supported: h264).');

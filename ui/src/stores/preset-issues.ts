@@ -24,7 +24,12 @@ export const fieldOfMessage = (message: string): string | null => {
 
 /** Does an error about `errorField` concern the input for `path`? (`video.rungs[1]` covers its height.) */
 export const fieldMatches = (errorField: string | null, path: string): boolean =>
-  !!errorField && (errorField === path || errorField.startsWith(`${path}.`) || errorField.startsWith(`${path}[`) || path.startsWith(`${errorField}.`) || path.startsWith(`${errorField}[`));
+  !!errorField &&
+  (errorField === path ||
+    errorField.startsWith(`${path}.`) ||
+    errorField.startsWith(`${path}[`) ||
+    path.startsWith(`${errorField}.`) ||
+    path.startsWith(`${errorField}[`));
 
 /** A capital first letter, unless the first word is a name like `videoBitrate`; a full stop at the end. */
 const asSentence = (text: string): string => {
@@ -43,7 +48,8 @@ export const issuesOfMessage = (message: string): FieldIssue[] =>
     .filter(Boolean)
     .map((part) => {
       const more = /^and (\d+) more$/.exec(part);
-      if (more) return { field: null, message: `The server found ${more[1]} more ${more[1] === '1' ? 'problem' : 'problems'}: they show once these are fixed.` };
+      if (more)
+        return { field: null, message: `The server found ${more[1]} more ${more[1] === '1' ? 'problem' : 'problems'}: they show once these are fixed.` };
       const field = fieldOfMessage(part);
       return { field, message: asSentence(field ? part.slice(part.indexOf(':') + 1) : part) };
     });

@@ -6,11 +6,31 @@ import { createLiveStore } from './live.ts';
 import { createPresetsStore, fieldMatches, fieldOfMessage, type PresetsApi } from './presets.ts';
 
 const job = (id: string, status: Job['status'] = 'PROCESSING', createdAt = '2026-01-01T00:00:00Z'): Job => ({
-  id, kind: 'transcode', assetId: 'a', presetId: 'hls-abr', status, progress: 10, error: null, errorDetail: null, attempt: 1, parent: null,
-  chunksTotal: 2, chunksDone: 0, urls: null, renditions: [], createdAt, updatedAt: createdAt, completedAt: null,
+  id,
+  kind: 'transcode',
+  assetId: 'a',
+  presetId: 'hls-abr',
+  status,
+  progress: 10,
+  error: null,
+  errorDetail: null,
+  attempt: 1,
+  parent: null,
+  chunksTotal: 2,
+  chunksDone: 0,
+  urls: null,
+  renditions: [],
+  createdAt,
+  updatedAt: createdAt,
+  completedAt: null,
 });
 const ev = (position: number, stream: string, type = 'JobPlanned'): StoredEvent => ({
-  stream, version: 1, position, type, data: {}, meta: { at: '', actor: null, causationId: null, correlationId: null },
+  stream,
+  version: 1,
+  position,
+  type,
+  data: {},
+  meta: { at: '', actor: null, causationId: null, correlationId: null },
 });
 
 describe('jobs store', () => {
@@ -52,14 +72,17 @@ describe('jobs store', () => {
     for (let i = 0; i < 5; i++) jobs[`j${i}`] = job(`j${i}`, 'PROCESSING', `2026-01-01T00:00:0${9 - i}Z`);
     const calls: string[] = [];
     const base = api(jobs);
-    const s = createJobsStore({
-      ...base,
-      listJobs: async (q = {}) => {
-        calls.push(`${q.status}:${q.limit}@${q.offset}`);
-        const all = Object.values(jobs).filter((j) => !q.status || j.status === q.status);
-        return { items: all.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 50)), total: all.length };
+    const s = createJobsStore(
+      {
+        ...base,
+        listJobs: async (q = {}) => {
+          calls.push(`${q.status}:${q.limit}@${q.offset}`);
+          const all = Object.values(jobs).filter((j) => !q.status || j.status === q.status);
+          return { items: all.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 50)), total: all.length };
+        },
       },
-    }, { refetchDelayMs: 1, pageSize: 2 });
+      { refetchDelayMs: 1, pageSize: 2 },
+    );
     await s.load();
     expect(s.items().map((j) => j.id)).toEqual(['j0', 'j1']);
     await s.nextPage();
@@ -108,7 +131,17 @@ describe('presets store', () => {
   });
 
   test('a refused save keeps the message and its field; a failed delete comes back', async () => {
-    const p = { id: 'mine', name: 'Mine', description: '', builtin: false, output: 'mp4', video: null, audio: null, segmentSeconds: 6, thumbnails: null } as Preset;
+    const p = {
+      id: 'mine',
+      name: 'Mine',
+      description: '',
+      builtin: false,
+      output: 'mp4',
+      video: null,
+      audio: null,
+      segmentSeconds: 6,
+      thumbnails: null,
+    } as Preset;
     const api: PresetsApi = {
       listPresets: async () => ({ items: [p], total: 1 }),
       createPreset: async () => Promise.reject(new ApiError(400, 'validation', 'video.rungs[1].height: must be an even whole number, got 721')),
@@ -136,7 +169,15 @@ describe('live store', () => {
   test('one connection; repeats are dropped; listeners hear each event once; resume from the highest position', () => {
     let opened: { opts: LiveOptions; h: LiveHandlers } | null = null;
     let closed = 0;
-    const s = createLiveStore({ live: (opts, h) => ((opened = { opts, h }), () => closed++) }, 3);
+    const s = createLiveStore(
+      {
+        live: (opts, h) => {
+          opened = { opts, h };
+          return () => closed++;
+        },
+      },
+      3,
+    );
     const heard: number[] = [];
     s.onLog((e) => heard.push(e.position));
     s.start(10);

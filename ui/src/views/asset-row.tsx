@@ -27,11 +27,11 @@ export const AssetRow = (p: { asset: Asset; store: AssetsStore }) => {
         <CommentCell comment={a().comment} onSave={(value) => void p.store.setComment(a().id, value)} />
         <td class="actions">
           <Show when={a().status === 'ready'}>
-            <button class="btn small" data-testid="transcode" onClick={() => setTranscoding(!transcoding())}>
+            <button type="button" class="btn small" data-testid="transcode" onClick={() => setTranscoding(!transcoding())}>
               Transcode
             </button>
           </Show>
-          <button class="btn small danger ghost" data-testid="delete" onClick={() => setConfirming(true)}>
+          <button type="button" class="btn small danger ghost" data-testid="delete" onClick={() => setConfirming(true)}>
             Delete
           </button>
         </td>
@@ -67,15 +67,23 @@ const AssetCells = (p: { asset: Asset; dim: boolean }) => {
   const a = () => p.asset;
   return (
     <>
-      <td class="name" title={a().key} data-label="Name">{a().name}</td>
+      <td class="name" title={a().key} data-label="Name">
+        {a().name}
+      </td>
       <td class="folder small" data-label="Folder" data-testid="asset-folder" title={folderOf(a()) || 'the root of the input store'}>
         {folderOf(a()) || <span class="muted">/</span>}
       </td>
       <td data-label="Kind">{a().kind ?? '—'}</td>
-      <td class="num" data-label="Duration">{duration(a().duration)}</td>
+      <td class="num" data-label="Duration">
+        {duration(a().duration)}
+      </td>
       <td data-label="Resolution">{resolution(a().width, a().height)}</td>
-      <td class="mono small" data-label="Codecs">{[a().videoCodec, a().audioCodec].filter(Boolean).join(' / ') || '—'}</td>
-      <td class="num" data-label="Size">{bytes(a().size)}</td>
+      <td class="mono small" data-label="Codecs">
+        {[a().videoCodec, a().audioCodec].filter(Boolean).join(' / ') || '—'}
+      </td>
+      <td class="num" data-label="Size">
+        {bytes(a().size)}
+      </td>
       <td data-label="Status">
         <StatusBadge status={a().status} title={a().reason ?? undefined} />
         <Show when={p.dim && a().reason}>
@@ -98,7 +106,7 @@ const CommentCell = (p: { comment: string; onSave: (value: string) => void }) =>
       <Show
         when={editing()}
         fallback={
-          <button class="comment" title="Edit the comment" data-testid="comment" onClick={() => setEditing(true)}>
+          <button type="button" class="comment" title="Edit the comment" data-testid="comment" onClick={() => setEditing(true)}>
             {p.comment || <span class="muted">add a comment</span>}
           </button>
         }
@@ -151,15 +159,25 @@ const TranscodeRow = (p: { name: string; form: ReturnType<typeof createTranscode
     <tr class="subrow">
       <td colSpan={10}>
         <div class="inline-form">
-          <span>Transcode <b>{p.name}</b> with</span>
+          <span>
+            Transcode <b>{p.name}</b> with
+          </span>
           <select data-testid="preset-select" value={f.presetId() || f.usable()[0]?.id || ''} onChange={(e) => f.setPresetId(e.currentTarget.value)}>
-            <For each={f.usable()}>{(x) => <option value={x.id}>{x.name} ({x.id})</option>}</For>
+            <For each={f.usable()}>
+              {(x) => (
+                <option value={x.id}>
+                  {x.name} ({x.id})
+                </option>
+              )}
+            </For>
           </select>
           <TrimFields trim={f.trim} />
-          <button class="btn primary small" data-testid="start-job" disabled={f.usable().length === 0} onClick={() => void f.submit()}>
+          <button type="button" class="btn primary small" data-testid="start-job" disabled={f.usable().length === 0} onClick={() => void f.submit()}>
             Start job
           </button>
-          <button class="btn ghost small" onClick={() => p.onCancel()}>Cancel</button>
+          <button type="button" class="btn ghost small" onClick={() => p.onCancel()}>
+            Cancel
+          </button>
           <ErrorNote message={f.submitError()} />
         </div>
       </td>
@@ -172,14 +190,18 @@ const DeleteRow = (p: { name: string; alsoOutputs: boolean; onAlsoOutputs: (v: b
   <tr class="subrow">
     <td colSpan={10}>
       <div class="inline-form confirm">
-        <span>Delete the asset record <b>{p.name}</b>? The input file stays.</span>
+        <span>
+          Delete the asset record <b>{p.name}</b>? The input file stays.
+        </span>
         <label class="check">
           <input type="checkbox" checked={p.alsoOutputs} onChange={(e) => p.onAlsoOutputs(e.currentTarget.checked)} /> also delete its jobs’ outputs
         </label>
-        <button class="btn danger small" data-testid="confirm-delete" onClick={() => p.onDelete()}>
+        <button type="button" class="btn danger small" data-testid="confirm-delete" onClick={() => p.onDelete()}>
           Delete
         </button>
-        <button class="btn ghost small" onClick={() => p.onKeep()}>Keep it</button>
+        <button type="button" class="btn ghost small" onClick={() => p.onKeep()}>
+          Keep it
+        </button>
       </div>
     </td>
   </tr>

@@ -20,7 +20,7 @@ export const AssetsView = (p: { store: AssetsStore }) => {
             </span>
           )}
         </Show>
-        <button class="btn primary" data-testid="scan" disabled={s.scanning()} onClick={() => void s.scan()}>
+        <button type="button" class="btn primary" data-testid="scan" disabled={s.scanning()} onClick={() => void s.scan()}>
           {s.scanning() ? 'Scanning…' : 'Scan'}
         </button>
       </div>

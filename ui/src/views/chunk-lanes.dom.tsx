@@ -39,7 +39,11 @@ describe('chunk lanes', () => {
   test('the current attempt by default, labelled with it; each status has its own look', async () => {
     const { lanes, getByTestId, store } = await mount();
     expect(getByTestId('lanes-attempt').textContent).toBe('attempt 2 (current)');
-    expect(lanes().map((l) => [l.dataset.attempt, l.dataset.status])).toEqual([['2', 'RUNNING'], ['2', 'QUEUED'], ['2', 'SUCCEEDED']]);
+    expect(lanes().map((l) => [l.dataset.attempt, l.dataset.status])).toEqual([
+      ['2', 'RUNNING'],
+      ['2', 'QUEUED'],
+      ['2', 'SUCCEEDED'],
+    ]);
     const bar = (i: number) => lanes()[i]!.querySelector('.lane-bar')!.className;
     expect(bar(0)).toContain('lane-running');
     expect(bar(1)).toContain('lane-queued');
@@ -63,11 +67,14 @@ describe('chunk lanes', () => {
     expect(asked.at(-1)).toBe(1);
     expect(lanes().every((l) => l.dataset.attempt === '1')).toBe(true);
     expect(getByTestId('lanes-attempt').textContent).toBe('attempt 1 of 2');
-    expect(lanes().map((l) => l.querySelector('.lane-bar')!.className.split(' ').find((c) => c !== 'lane-bar'))).toEqual([
-      'lane-succeeded',
-      'lane-failed',
-      'lane-cancelled',
-    ]);
+    expect(
+      lanes().map((l) =>
+        l
+          .querySelector('.lane-bar')!
+          .className.split(' ')
+          .find((c) => c !== 'lane-bar'),
+      ),
+    ).toEqual(['lane-succeeded', 'lane-failed', 'lane-cancelled']);
     expect(lanes()[1]!.title).toContain('ffmpeg exited with code 1');
     fireEvent.change(picker, { target: { value: '2' } });
     await waitFor(() => expect(lanes().map((l) => l.dataset.attempt)).toEqual(['2', '2', '2']));

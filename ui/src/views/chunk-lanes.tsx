@@ -47,7 +47,14 @@ export const ChunkLanes = (p: { store: LanesStore; job: Job }) => {
               onChange={(e) => void s.pickAttempt(Number(e.currentTarget.value))}
               aria-label="Attempt"
             >
-              <For each={s.attempts()}>{(n) => <option value={String(n)}>attempt {n}{n === p.job.attempt ? ' (current)' : ''}</option>}</For>
+              <For each={s.attempts()}>
+                {(n) => (
+                  <option value={String(n)}>
+                    attempt {n}
+                    {n === p.job.attempt ? ' (current)' : ''}
+                  </option>
+                )}
+              </For>
             </select>
           </label>
         </Show>

@@ -22,17 +22,20 @@ export const JobOutputs = (p: { job: Job }) => {
     const list: { label: string; url: string; meta?: string }[] = [];
     for (const r of p.job.renditions) list.push({ label: `${r.name} (${r.type})`, url: r.url, meta: metaOf(r) });
     if (x.master) list.push({ label: 'master playlist', url: x.master });
-    x.mp4.forEach((m, i) => list.push({ label: `mp4 ${i + 1}`, url: m }));
+    for (const [i, m] of x.mp4.entries()) list.push({ label: `mp4 ${i + 1}`, url: m });
     if (x.audio) list.push({ label: 'audio', url: x.audio });
     if (x.poster) list.push({ label: 'poster', url: x.poster });
-    x.sprites.forEach((sp, i) => list.push({ label: `sprite sheet ${i + 1}`, url: sp }));
+    for (const [i, sp] of x.sprites.entries()) list.push({ label: `sprite sheet ${i + 1}`, url: sp });
     if (x.thumbnailsVtt) list.push({ label: 'thumbnails.vtt', url: x.thumbnailsVtt });
     return list;
   };
   return (
     <div class="card">
       <h2>Outputs</h2>
-      <Show when={u()} fallback={<Empty>{p.job.status === 'COMPLETED' ? 'This job kind has no media outputs.' : 'Outputs appear here when the job completes.'}</Empty>}>
+      <Show
+        when={u()}
+        fallback={<Empty>{p.job.status === 'COMPLETED' ? 'This job kind has no media outputs.' : 'Outputs appear here when the job completes.'}</Empty>}
+      >
         {(x) => (
           <>
             <Show when={x().master || x().mp4[0] || x().audio}>
@@ -44,7 +47,9 @@ export const JobOutputs = (p: { job: Job }) => {
               <For each={downloads()}>
                 {(d) => (
                   <li>
-                    <a href={d.url} download="">{d.label}</a>
+                    <a href={d.url} download="">
+                      {d.label}
+                    </a>
                     <Show when={d.meta}>
                       <span class="small muted"> {d.meta}</span>
                     </Show>

@@ -18,7 +18,14 @@ export const JobView = (p: { store: JobDetailStore }) => {
   return (
     <section class="page">
       <ErrorNote message={s.error()} />
-      <Show when={s.job()} fallback={<Show when={!s.error()}><Loading /></Show>}>
+      <Show
+        when={s.job()}
+        fallback={
+          <Show when={!s.error()}>
+            <Loading />
+          </Show>
+        }
+      >
         {(job) => (
           <>
             <Header job={job()} store={s} />
@@ -54,10 +61,14 @@ const Header = (p: { job: Job; store: JobDetailStore }) => {
         </Show>
         <div class="spacer" />
         <Show when={isActive(j().status)}>
-          <button class="btn ghost danger" data-testid="cancel" onClick={() => void p.store.cancel()}>Cancel</button>
+          <button type="button" class="btn ghost danger" data-testid="cancel" onClick={() => void p.store.cancel()}>
+            Cancel
+          </button>
         </Show>
         <Show when={j().status === 'FAILED' || j().status === 'CANCELLED'}>
-          <button class="btn" data-testid="retry" onClick={() => void p.store.retry()}>Retry</button>
+          <button type="button" class="btn" data-testid="retry" onClick={() => void p.store.retry()}>
+            Retry
+          </button>
         </Show>
       </div>
       <ProgressBar
@@ -103,7 +114,9 @@ const JobFacts = (p: { job: Job }) => {
         </Show>
       </dd>
       <dt>chunks</dt>
-      <dd>{j().chunksDone}/{j().chunksTotal}</dd>
+      <dd>
+        {j().chunksDone}/{j().chunksTotal}
+      </dd>
       <dt>created</dt>
       <dd>{time(j().createdAt)}</dd>
       <Show when={j().completedAt}>
@@ -113,7 +126,9 @@ const JobFacts = (p: { job: Job }) => {
       <Show when={j().parent}>
         <dt>forked from</dt>
         <dd>
-          <a class="mono" href={href({ name: 'job', id: j().parent! })}>{j().parent}</a>
+          <a class="mono" href={href({ name: 'job', id: j().parent! })}>
+            {j().parent}
+          </a>
         </dd>
       </Show>
     </dl>

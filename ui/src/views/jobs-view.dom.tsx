@@ -43,7 +43,7 @@ const type = (root: HTMLElement, path: string, value: string) => fireEvent.input
 const errorFor = (root: HTMLElement, path: string) => root.querySelector(`[data-error-for="${path}"]`)?.textContent ?? null;
 
 describe('jobs list', () => {
-  test("rows name the source file and the preset, falling back to ids; a job waiting for a worker is QUEUED", async () => {
+  test('rows name the source file and the preset, falling back to ids; a job waiting for a worker is QUEUED', async () => {
     const { container } = await mount([
       job({ id: 'j1', status: 'QUEUED', progress: 0, range: { start: 1.5, end: 4 } }),
       job({ id: 'j2', sourceName: undefined, sourceKey: undefined, presetName: undefined, assetId: 'asset-7', presetId: 'my-preset' }),

@@ -26,7 +26,7 @@ export const JobsView = (p: { store: JobsStore }) => {
           <option value="">any status</option>
           <For each={STATUSES}>{(x) => <option value={x}>{x.toLowerCase()}</option>}</For>
         </select>
-        <button class="btn primary" data-testid="new-job" onClick={() => setShowForm(!showForm())}>
+        <button type="button" class="btn primary" data-testid="new-job" onClick={() => setShowForm(!showForm())}>
           New job
         </button>
       </div>
@@ -74,7 +74,9 @@ const JobRow = (p: { job: Job; store: JobsStore }) => {
     <>
       <tr data-testid="job-row" data-id={j().id}>
         <td data-label="Job">
-          <a class="mono" href={href({ name: 'job', id: j().id })}>{j().id}</a>
+          <a class="mono" href={href({ name: 'job', id: j().id })}>
+            {j().id}
+          </a>
           <Show when={j().parent}>
             <div class="small muted">
               forked from <a href={href({ name: 'job', id: j().parent! })}>{j().parent}</a>
@@ -115,13 +117,19 @@ const JobRow = (p: { job: Job; store: JobsStore }) => {
         <td class="num" data-label="Chunks">
           {j().chunksDone}/{j().chunksTotal}
         </td>
-        <td class="small muted" data-label="Created">{time(j().createdAt)}</td>
+        <td class="small muted" data-label="Created">
+          {time(j().createdAt)}
+        </td>
         <td class="actions">
           <Show when={isActive(j().status)}>
-            <button class="btn small ghost danger" data-testid="cancel" onClick={() => void p.store.cancel(j().id)}>Cancel</button>
+            <button type="button" class="btn small ghost danger" data-testid="cancel" onClick={() => void p.store.cancel(j().id)}>
+              Cancel
+            </button>
           </Show>
           <Show when={j().status === 'FAILED' || j().status === 'CANCELLED'}>
-            <button class="btn small" data-testid="retry" onClick={() => void p.store.retry(j().id)}>Retry</button>
+            <button type="button" class="btn small" data-testid="retry" onClick={() => void p.store.retry(j().id)}>
+              Retry
+            </button>
           </Show>
         </td>
       </tr>
@@ -186,8 +194,12 @@ const NewJobForm = (p: { store: JobsStore; onClose: () => void }) => {
         </select>
       </label>
       <TrimFields trim={trim} />
-      <button class="btn primary" type="submit" disabled={busy()}>{busy() ? 'Starting…' : 'Start'}</button>
-      <button class="btn ghost" type="button" onClick={() => p.onClose()}>Close</button>
+      <button class="btn primary" type="submit" disabled={busy()}>
+        {busy() ? 'Starting…' : 'Start'}
+      </button>
+      <button class="btn ghost" type="button" onClick={() => p.onClose()}>
+        Close
+      </button>
       <ErrorNote message={error()} />
     </form>
   );

@@ -28,7 +28,10 @@ export const LiveFeed = () => {
         </select>
       </div>
       <div class="feed-list">
-        <Show when={live.filtered().length > 0} fallback={<div class="empty small">{live.events().length ? 'No events match the filter.' : 'Waiting for events…'}</div>}>
+        <Show
+          when={live.filtered().length > 0}
+          fallback={<div class="empty small">{live.events().length ? 'No events match the filter.' : 'Waiting for events…'}</div>}
+        >
           <For each={live.filtered()}>
             {(e) => (
               <div class="feed-item">

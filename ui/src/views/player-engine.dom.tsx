@@ -19,16 +19,20 @@ describe('native playback', () => {
   test("subtitles are the video's own text tracks, listed and switched there", () => {
     const { video, list, add } = fakeVideo();
     const seen: { native: number; tracks: EngineSubtitle[][]; showing: number[] } = { native: 0, tracks: [], showing: [] };
-    const engine = startEngine(video, { master: '/api/outputs/j/hls/master.m3u8', mp4: null }, {
-      levels: () => {},
-      switched: () => {},
-      subtitles: (t) => seen.tracks.push(t),
-      subtitle: (i) => seen.showing.push(i),
-      error: (m) => {
-        throw new Error(m);
+    const engine = startEngine(
+      video,
+      { master: '/api/outputs/j/hls/master.m3u8', mp4: null },
+      {
+        levels: () => {},
+        switched: () => {},
+        subtitles: (t) => seen.tracks.push(t),
+        subtitle: (i) => seen.showing.push(i),
+        error: (m) => {
+          throw new Error(m);
+        },
+        native: () => seen.native++,
       },
-      native: () => seen.native++,
-    });
+    );
     expect(seen.native).toBe(1);
     expect(video.src).toBe('/api/outputs/j/hls/master.m3u8');
     add({ kind: 'metadata', label: 'id3', language: '', mode: 'hidden' });

@@ -3,7 +3,17 @@ import type { Rendition } from '../types.ts';
 import { rungLabel, subtitleLabel } from './player-tracks.ts';
 
 const r = (name: string, type: Rendition['type'], key: string, width: number | null, height: number | null): Rendition => ({
-  name, type, key, url: `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`, codec: null, width, height, bitrate: null, averageBitrate: null, bytes: null, duration: null,
+  name,
+  type,
+  key,
+  url: `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`,
+  codec: null,
+  width,
+  height,
+  bitrate: null,
+  averageBitrate: null,
+  bytes: null,
+  duration: null,
 });
 
 describe('player labels', () => {

@@ -7,7 +7,18 @@ import type { EngineEvents, StartEngine } from './player-engine.ts';
 import { Player } from './player.tsx';
 
 const rendition = (name: string, type: Rendition['type'], key: string, width: number | null, height: number | null, language?: string): Rendition => ({
-  name, type, key, url: `/api/outputs/${key}`, codec: null, width, height, bitrate: null, averageBitrate: null, bytes: null, duration: null, language,
+  name,
+  type,
+  key,
+  url: `/api/outputs/${key}`,
+  codec: null,
+  width,
+  height,
+  bitrate: null,
+  averageBitrate: null,
+  bytes: null,
+  duration: null,
+  language,
 });
 
 const RENDITIONS = [

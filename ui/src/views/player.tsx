@@ -39,14 +39,18 @@ const createEngineState = () => {
 
   /** Called once the video element exists; also loads the thumbnails VTT, when there is one. */
   const start = (video: HTMLVideoElement, p: PlayerProps, api: Pick<Api, 'text'>) => {
-    engine = (p.engine ?? startEngine)(video, { master: p.master, mp4: p.mp4 }, {
-      levels: setLevels,
-      switched: setPlaying,
-      subtitles: setSubtitles,
-      subtitle: setSubtitle,
-      error: setError,
-      native: () => setNative(true),
-    });
+    engine = (p.engine ?? startEngine)(
+      video,
+      { master: p.master, mp4: p.mp4 },
+      {
+        levels: setLevels,
+        switched: setPlaying,
+        subtitles: setSubtitles,
+        subtitle: setSubtitle,
+        error: setError,
+        native: () => setNative(true),
+      },
+    );
     if (p.vtt) {
       const vtt = p.vtt;
       api.text(vtt).then(
@@ -88,6 +92,7 @@ export const Player = (p: PlayerProps) => {
 
   return (
     <div class="player" ref={box}>
+      {/* biome-ignore lint/a11y/useMediaCaption: the captions are the source's subtitle tracks, which hls.js adds as text tracks at run time */}
       <video
         ref={video}
         data-testid="player"

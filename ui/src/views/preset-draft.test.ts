@@ -41,7 +41,10 @@ describe('preset draft', () => {
   test('the body sent leaves a blank rung name out and trims the others', () => {
     const d = blankDraft();
     const v = withRung(withRung(d.video!, 0, { name: '  ' }), 1, { name: ' hd ' });
-    expect(toSubmit({ ...d, video: v }).video!.rungs).toEqual([{ height: 360, videoBitrate: 800_000 }, { name: 'hd', height: 720, videoBitrate: 2_500_000 }] as never);
+    expect(toSubmit({ ...d, video: v }).video!.rungs).toEqual([
+      { height: 360, videoBitrate: 800_000 },
+      { name: 'hd', height: 720, videoBitrate: 2_500_000 },
+    ] as never);
     expect(toSubmit({ ...d, video: null }).video).toBeNull();
   });
 });

@@ -16,7 +16,15 @@ export const blankDraft = (): PresetDraft => ({
   name: '',
   description: '',
   output: 'hls',
-  video: { codec: 'h264', encoderPreset: 'veryfast', rungs: [{ name: '360p', height: 360, videoBitrate: 800_000 }, { name: '720p', height: 720, videoBitrate: 2_500_000 }], maxFps: 60 },
+  video: {
+    codec: 'h264',
+    encoderPreset: 'veryfast',
+    rungs: [
+      { name: '360p', height: 360, videoBitrate: 800_000 },
+      { name: '720p', height: 720, videoBitrate: 2_500_000 },
+    ],
+    maxFps: 60,
+  },
   audio: { codec: 'aac', bitrate: 128_000, channels: 2, sampleRate: 48_000 },
   segmentSeconds: 6,
   thumbnails: { intervalSeconds: 2, width: 160, columns: 10, rows: 10, maxCount: 400 },
@@ -40,13 +48,16 @@ export const withOutput = (d: PresetDraft, output: PresetOutput): PresetDraft =>
   return {
     ...d,
     output,
-    video: output === 'audio' ? null : d.video ?? b.video,
-    audio: output === 'thumbnails' ? null : d.audio ?? b.audio,
-    thumbnails: output === 'hls' || output === 'thumbnails' ? d.thumbnails ?? b.thumbnails : d.thumbnails,
+    video: output === 'audio' ? null : (d.video ?? b.video),
+    audio: output === 'thumbnails' ? null : (d.audio ?? b.audio),
+    thumbnails: output === 'hls' || output === 'thumbnails' ? (d.thumbnails ?? b.thumbnails) : d.thumbnails,
   };
 };
 
-export const withRung = (v: VideoDraft, i: number, patch: Partial<Rung>): VideoDraft => ({ ...v, rungs: v.rungs.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+export const withRung = (v: VideoDraft, i: number, patch: Partial<Rung>): VideoDraft => ({
+  ...v,
+  rungs: v.rungs.map((r, j) => (j === i ? { ...r, ...patch } : r)),
+});
 
 export const withoutRung = (v: VideoDraft, i: number): VideoDraft => ({ ...v, rungs: v.rungs.filter((_, j) => j !== i) });
 
@@ -61,6 +72,12 @@ export const withAddedRung = (v: VideoDraft): VideoDraft => {
 export const toSubmit = (d: PresetDraft): PresetDraft => {
   const v = d.video;
   return v
-    ? { ...d, video: { ...v, rungs: v.rungs.map((r) => (r.name.trim() === '' ? ({ height: r.height, videoBitrate: r.videoBitrate } as Rung) : { ...r, name: r.name.trim() })) } }
+    ? {
+        ...d,
+        video: {
+          ...v,
+          rungs: v.rungs.map((r) => (r.name.trim() === '' ? ({ height: r.height, videoBitrate: r.videoBitrate } as Rung) : { ...r, name: r.name.trim() })),
+        },
+      }
     : d;
 };

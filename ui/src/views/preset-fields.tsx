@@ -52,7 +52,13 @@ export const GeneralFields = (p: { draft: PresetDraft; isNew: boolean; marks: Fi
       </label>
       <label classList={{ invalid: bad('segmentSeconds') }}>
         Segment seconds
-        <input type="number" step="any" value={p.draft.segmentSeconds} onInput={(e) => set({ segmentSeconds: numberOf(e.currentTarget.value) })} data-field="segmentSeconds" />
+        <input
+          type="number"
+          step="any"
+          value={p.draft.segmentSeconds}
+          onInput={(e) => set({ segmentSeconds: numberOf(e.currentTarget.value) })}
+          data-field="segmentSeconds"
+        />
         <FieldError for="segmentSeconds" message={msg('segmentSeconds')} />
       </label>
     </>
@@ -66,7 +72,11 @@ export const VideoFields = (p: { video: VideoDraft; marks: FieldMarks; onChange:
     <>
       <label classList={{ invalid: bad('video.encoderPreset') || whole('video') }}>
         Encoder preset
-        <select value={p.video.encoderPreset} onChange={(e) => p.onChange({ ...p.video, encoderPreset: e.currentTarget.value })} data-field="video.encoderPreset">
+        <select
+          value={p.video.encoderPreset}
+          onChange={(e) => p.onChange({ ...p.video, encoderPreset: e.currentTarget.value })}
+          data-field="video.encoderPreset"
+        >
           <For each={X264_PRESETS}>{(x) => <option value={x}>{x}</option>}</For>
         </select>
         <FieldError for="video.encoderPreset" message={msg('video.encoderPreset')} />
@@ -74,7 +84,13 @@ export const VideoFields = (p: { video: VideoDraft; marks: FieldMarks; onChange:
       </label>
       <label classList={{ invalid: bad('video.maxFps') }}>
         Max fps
-        <input type="number" step="any" value={p.video.maxFps} onInput={(e) => p.onChange({ ...p.video, maxFps: numberOf(e.currentTarget.value) })} data-field="video.maxFps" />
+        <input
+          type="number"
+          step="any"
+          value={p.video.maxFps}
+          onInput={(e) => p.onChange({ ...p.video, maxFps: numberOf(e.currentTarget.value) })}
+          data-field="video.maxFps"
+        />
         <FieldError for="video.maxFps" message={msg('video.maxFps')} />
       </label>
     </>
@@ -88,13 +104,22 @@ export const AudioFields = (p: { audio: AudioDraft; marks: FieldMarks; onChange:
     <>
       <label classList={{ invalid: bad('audio.bitrate') || whole('audio') }}>
         Audio bitrate (b/s)
-        <input type="number" value={p.audio.bitrate} onInput={(e) => p.onChange({ ...p.audio, bitrate: numberOf(e.currentTarget.value) })} data-field="audio.bitrate" />
+        <input
+          type="number"
+          value={p.audio.bitrate}
+          onInput={(e) => p.onChange({ ...p.audio, bitrate: numberOf(e.currentTarget.value) })}
+          data-field="audio.bitrate"
+        />
         <FieldError for="audio.bitrate" message={msg('audio.bitrate')} />
         <FieldError for="audio" message={msg('audio')} />
       </label>
       <label classList={{ invalid: bad('audio.channels') }}>
         Audio channels
-        <select value={String(p.audio.channels)} onChange={(e) => p.onChange({ ...p.audio, channels: Number(e.currentTarget.value) })} data-field="audio.channels">
+        <select
+          value={String(p.audio.channels)}
+          onChange={(e) => p.onChange({ ...p.audio, channels: Number(e.currentTarget.value) })}
+          data-field="audio.channels"
+        >
           <option value="1">1 (mono)</option>
           <option value="2">2 (stereo)</option>
         </select>
@@ -102,7 +127,11 @@ export const AudioFields = (p: { audio: AudioDraft; marks: FieldMarks; onChange:
       </label>
       <label classList={{ invalid: bad('audio.sampleRate') }}>
         Sample rate (Hz)
-        <select value={String(p.audio.sampleRate)} onChange={(e) => p.onChange({ ...p.audio, sampleRate: Number(e.currentTarget.value) })} data-field="audio.sampleRate">
+        <select
+          value={String(p.audio.sampleRate)}
+          onChange={(e) => p.onChange({ ...p.audio, sampleRate: Number(e.currentTarget.value) })}
+          data-field="audio.sampleRate"
+        >
           <option value="44100">44100</option>
           <option value="48000">48000</option>
         </select>
@@ -133,7 +162,12 @@ export const ThumbnailFields = (p: { thumbnails: ThumbnailsDraft; marks: FieldMa
         {([key, label]) => (
           <label classList={{ invalid: bad(`thumbnails.${key}`) }}>
             {label}
-            <input type="number" value={p.thumbnails[key]} onInput={(e) => p.onChange({ ...p.thumbnails, [key]: numberOf(e.currentTarget.value) })} data-field={`thumbnails.${key}`} />
+            <input
+              type="number"
+              value={p.thumbnails[key]}
+              onInput={(e) => p.onChange({ ...p.thumbnails, [key]: numberOf(e.currentTarget.value) })}
+              data-field={`thumbnails.${key}`}
+            />
             <FieldError for={`thumbnails.${key}`} message={msg(`thumbnails.${key}`)} />
           </label>
         )}

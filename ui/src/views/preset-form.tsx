@@ -42,7 +42,9 @@ export const PresetForm = (p: PresetFormProps) => {
         <button class="btn primary" type="submit" disabled={p.store.saving()} data-testid="save-preset">
           {p.store.saving() ? 'Saving…' : p.isNew ? 'Create' : 'Save'}
         </button>
-        <button class="btn ghost" type="button" onClick={() => p.onDone()}>Cancel</button>
+        <button class="btn ghost" type="button" onClick={() => p.onDone()}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -60,7 +60,12 @@ const RungRow = (p: { rung: Rung; index: number; marks: FieldMarks; onChange: (p
           <FieldError for={height} message={msg(height)} />
         </td>
         <td classList={{ invalid: cell(videoBitrate) }}>
-          <input type="number" value={p.rung.videoBitrate} onInput={(e) => p.onChange({ videoBitrate: numberOf(e.currentTarget.value) })} data-field={videoBitrate} />
+          <input
+            type="number"
+            value={p.rung.videoBitrate}
+            onInput={(e) => p.onChange({ videoBitrate: numberOf(e.currentTarget.value) })}
+            data-field={videoBitrate}
+          />
           <FieldError for={videoBitrate} message={msg(videoBitrate)} />
         </td>
         <td>

@@ -26,14 +26,16 @@ export const PresetsView = (p: { store: PresetsStore }) => {
         <h1>Presets</h1>
         <span class="muted">{s.items().length} presets</span>
         <div class="spacer" />
-        <button class="btn primary" data-testid="new-preset" onClick={() => create()}>New preset</button>
+        <button type="button" class="btn primary" data-testid="new-preset" onClick={() => create()}>
+          New preset
+        </button>
       </div>
       <ErrorNote message={s.error()} onDismiss={s.clearError} />
       <div class="grid-2">
         <div class="col">
           <Show when={s.loaded()} fallback={<Loading />}>
             <Show when={s.items().length > 0} fallback={<Empty>No presets.</Empty>}>
-              <PresetTable store={s} selected={isNew() ? null : draft()?.id ?? null} onEdit={edit} onDuplicate={create} />
+              <PresetTable store={s} selected={isNew() ? null : (draft()?.id ?? null)} onEdit={edit} onDuplicate={create} />
             </Show>
           </Show>
         </div>
@@ -84,18 +86,38 @@ const PresetRow = (p: { preset: Preset; selected: boolean; onEdit: () => void; o
     <tr data-testid="preset-row" data-id={x().id} class={p.selected ? 'selected' : ''}>
       <td class="preset-cell">
         <div>
-          <b>{x().name}</b> <Show when={x().builtin}><span class="badge badge-builtin" title="Built-in presets are read-only">built-in</span></Show>
+          <b>{x().name}</b>{' '}
+          <Show when={x().builtin}>
+            <span class="badge badge-builtin" title="Built-in presets are read-only">
+              built-in
+            </span>
+          </Show>
         </div>
         <div class="small muted mono">{x().id}</div>
         <div class="small muted">{x().description}</div>
       </td>
       <td data-label="Output">{x().output}</td>
-      <td class="small" data-label="Rungs">{x().video?.rungs.map((r) => r.name || `${r.height}p`).join(' · ') ?? '—'}</td>
-      <td class="small" data-label="Audio">{x().audio ? bitrate(x().audio!.bitrate) : '—'}</td>
+      <td class="small" data-label="Rungs">
+        {x()
+          .video?.rungs.map((r) => r.name || `${r.height}p`)
+          .join(' · ') ?? '—'}
+      </td>
+      <td class="small" data-label="Audio">
+        {x().audio ? bitrate(x().audio!.bitrate) : '—'}
+      </td>
       <td class="actions">
-        <Show when={!x().builtin} fallback={<button class="btn small ghost" onClick={() => p.onDuplicate()}>Duplicate</button>}>
-          <button class="btn small" onClick={() => p.onEdit()}>Edit</button>
-          <button class="btn small ghost danger" onClick={() => p.onDelete()}>
+        <Show
+          when={!x().builtin}
+          fallback={
+            <button type="button" class="btn small ghost" onClick={() => p.onDuplicate()}>
+              Duplicate
+            </button>
+          }
+        >
+          <button type="button" class="btn small" onClick={() => p.onEdit()}>
+            Edit
+          </button>
+          <button type="button" class="btn small ghost danger" onClick={() => p.onDelete()}>
             Delete
           </button>
         </Show>

@@ -130,13 +130,16 @@ const ForkPanel = (p: { position: number | undefined; form: ForkForm }) => {
     <details class="fork">
       <summary>Re-run from here</summary>
       <p class="small muted">
-        A new job starts from the job’s state at position {p.position}: finished chunks are reused, the rest run again. Overrides (JSON)
-        replace job parameters.
+        A new job starts from the job’s state at position {p.position}: finished chunks are reused, the rest run again. Overrides (JSON) replace job parameters.
       </p>
       <textarea rows={3} placeholder='{"presetId": "mp4-720p"}' value={f.overrides()} onInput={(e) => f.edit(e.currentTarget.value)} />
       <div class="row">
-        <button class="btn" disabled={f.busy()} onClick={() => void f.fork(p.position, true)} data-testid="fork-preview">Preview</button>
-        <button class="btn primary" disabled={f.busy()} onClick={() => void f.fork(p.position, false)} data-testid="fork">Re-run from here</button>
+        <button type="button" class="btn" disabled={f.busy()} onClick={() => void f.fork(p.position, true)} data-testid="fork-preview">
+          Preview
+        </button>
+        <button type="button" class="btn primary" disabled={f.busy()} onClick={() => void f.fork(p.position, false)} data-testid="fork">
+          Re-run from here
+        </button>
       </div>
       <Show when={f.preview()}>
         {(pv) => (
