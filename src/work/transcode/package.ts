@@ -22,6 +22,7 @@ import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodePa
 import { makeScratch, removeAttemptScratch, removeScratch } from '../scratch.ts';
 import { verifyTranscode, type VerifyPlan } from './verify.ts';
 import { adoptSubtitleResult, subtitleMasterEntries, type SubtitleChunkResult } from './subtitles.ts';
+import type { MediaOutputs } from '../../types/api.ts';
 
 export interface Rendition {
   name: string;
@@ -43,16 +44,8 @@ export interface Rendition {
 export interface TranscodeResult {
   prefix: string;
   duration: number;
-  outputs: {
-    master: string | null;
-    playlists: string[];
-    mp4: string[];
-    audio: string | null;
-    sprites: string[];
-    thumbnailsVtt: string | null;
-    thumbnailsJson: string | null;
-    poster: string | null;
-  };
+  /** The API answers these keys as they are (and as URLs): one shape for both. */
+  outputs: MediaOutputs;
   renditions: Rendition[];
 }
 
