@@ -1,16 +1,39 @@
 /**
  * The only module that talks to the server: every fetch and EventSource in
  * the UI goes through here. Stores receive this object (or a fake in tests).
+ * Every call carries the session's access token (session.ts keeps it, in
+ * memory only); the refresh token is an HTTP-only cookie scoped to
+ * /api/auth that this code never sees. session.ts and live-source.ts hold
+ * the logic and are handed the fetch and EventSource made here.
  */
-import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/types/api.ts';
-import type { Asset, Chunk, Job, LiveState, Preset, ScanResult, StoredEvent, Telemetry } from './types.ts';
+import type {
+  AccessGrant,
+  ApiKeyList,
+  CreatedKey,
+  CreatedUser,
+  CreateKeyRequest,
+  CreateUserRequest,
+  ForkSummary as ForkPreview,
+  JobStateAt,
+  Page,
+  SystemStatus,
+  TicketGrant,
+  TimeRange,
+  UpdateUserRequest,
+  UserDto,
+  UserList,
+} from '../../src/types/api.ts';
+import { type LiveHandlers, type LiveOptions, openLiveSource } from './live-source.ts';
+import { createSession, type EndReason, type SessionDeps } from './session.ts';
+import type { Asset, Chunk, Job, Preset, ScanResult, StoredEvent } from './types.ts';
 
-/** An API error: `message` is the server's sentence, `field` the path it starts with (400s). */
+/** An API error: `message` is the server's sentence; `retryAfter` the seconds a 429 asks to wait, when it says. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -24,17 +47,8 @@ const qs = (q: Record<string, string | number | boolean | undefined | null>) => 
   return s ? `?${s}` : '';
 };
 
-const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  let res: Response;
-  try {
-    res = await fetch(`/api${path}`, {
-      method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached. Is MPR running?');
-  }
+/** An answer's JSON body, or its error as an ApiError. */
+const read = async <T>(res: Response): Promise<T> => {
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -44,7 +58,13 @@ const request = async <T>(method: string, path: string, body?: unknown): Promise
   }
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'http', err?.message ?? `The server answered ${res.status} ${res.statusText}.`);
+    const wait = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
+    throw new ApiError(
+      res.status,
+      err?.code ?? 'http',
+      err?.message ?? `The server answered ${res.status} ${res.statusText}.`,
+      Number.isFinite(wait) && wait >= 0 ? wait : null,
+    );
   }
   return json as T;
 };
@@ -65,106 +85,178 @@ export interface JobQuery {
   offset?: number;
 }
 
-export interface LiveHandlers {
-  onLog?: (e: StoredEvent) => void;
-  onTelemetry?: (t: Telemetry) => void;
-  onState?: (s: LiveState) => void;
+export type { LiveHandlers, LiveOptions } from './live-source.ts';
+
+/** What a client reaches the outside through: the browser's own below, fakes in api.test.ts. */
+export interface ClientDeps extends Pick<SessionDeps, 'locks' | 'setTimer' | 'clearTimer'> {
+  fetch: (url: string, init?: RequestInit) => Promise<Response>;
+  eventSource: (url: string) => EventSource;
 }
 
-export interface LiveOptions {
-  /** Start after this log position; absent: from now. */
-  after?: number;
-  job?: string;
-  /** The highest position seen, asked again on each manual reconnect. */
-  resumeFrom?: () => number | undefined;
+/** How one call is sent: `bearer: false` leaves the token off; `retry: false` takes a 401 as the answer. */
+interface SendOptions {
+  bearer?: boolean;
+  retry?: boolean;
 }
 
-/**
- * An EventSource on `/api/events` that survives server restarts. The browser
- * reconnects on its own (sending Last-Event-ID) after a dropped connection,
- * but gives up for good when a reconnect gets a non-200 answer — e.g. the dev
- * proxy's 502 while MPR restarts — so a CLOSED source is reopened here with
- * `after=` the last position seen, backing off up to 10 s.
- */
-export const openLive = (opts: LiveOptions, h: LiveHandlers): (() => void) => {
-  let es: EventSource | null = null;
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let delay = 500;
-  const connect = (after: number | undefined) => {
-    h.onState?.('connecting');
-    es = new EventSource(`/api/events${qs({ after, job: opts.job })}`);
-    es.onopen = () => {
-      delay = 500;
-      h.onState?.('open');
-    };
-    es.addEventListener('log', (m) => {
-      try {
-        h.onLog?.(JSON.parse((m as MessageEvent<string>).data) as StoredEvent);
-      } catch {
-        // A frame that is not JSON is not ours to show.
-      }
-    });
-    es.addEventListener('telemetry', (m) => {
-      try {
-        h.onTelemetry?.(JSON.parse((m as MessageEvent<string>).data) as Telemetry);
-      } catch {
-        // as above
-      }
-    });
-    es.onerror = () => {
-      if (stopped) return;
-      h.onState?.('reconnecting');
-      if (es?.readyState === EventSource.CLOSED) {
-        es.close();
-        timer = setTimeout(() => connect(opts.resumeFrom?.() ?? opts.after), delay);
-        delay = Math.min(delay * 2, 10_000);
-      }
-    };
+const id = (s: string) => encodeURIComponent(s);
+
+export const createClient = (d: ClientDeps) => {
+  const setTimer = d.setTimer ?? ((f: () => void, ms: number) => setTimeout(f, ms));
+  const clearTimer = d.clearTimer ?? ((t: unknown) => clearTimeout(t as ReturnType<typeof setTimeout>));
+
+  const reach = async (path: string, init: RequestInit): Promise<Response> => {
+    try {
+      // same-origin: the refresh cookie goes with /api/auth calls (the default, said out loud).
+      return await d.fetch(`/api${path}`, { credentials: 'same-origin', ...init });
+    } catch {
+      throw new ApiError(0, 'network', 'The server could not be reached. Is MPR running?');
+    }
   };
-  connect(opts.after);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-    es?.close();
+
+  const session = createSession({
+    refresh: async () => {
+      const res = await reach('/auth/refresh', { method: 'POST', headers: { accept: 'application/json' } });
+      return res.status === 401 ? null : read<AccessGrant>(res);
+    },
+    locks: d.locks,
+    setTimer,
+    clearTimer,
+  });
+
+  const send = (method: string, path: string, body: unknown, token: string | null) => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    return reach(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   };
+
+  /** A call with the session's token. A 401 (the token ran out) refreshes once, shared with calls that failed alongside, and retries. */
+  const request = async <T>(method: string, path: string, body?: unknown, o: SendOptions = {}): Promise<T> => {
+    const token = o.bearer === false ? null : session.token();
+    let res = await send(method, path, body, token);
+    if (res.status === 401 && o.retry !== false) {
+      const fresh = await session.renew(token);
+      if (!fresh) throw new ApiError(401, 'unauthorized', 'Your session has ended. Log in again.');
+      res = await send(method, path, body, fresh);
+    }
+    return read<T>(res);
+  };
+
+  const ticket = () => request<TicketGrant>('POST', '/auth/ticket');
+  const openLive = (opts: LiveOptions, h: LiveHandlers) =>
+    openLiveSource(
+      {
+        // A 401 here means the refresh failed too: no session, and the login page is on its way.
+        ticket: () =>
+          ticket().then(
+            (t) => t.ticket,
+            (e) => (e instanceof ApiError && e.status === 401 ? null : Promise.reject(e)),
+          ),
+        eventSource: d.eventSource,
+        setTimer,
+        clearTimer,
+      },
+      opts,
+      h,
+    );
+
+  const api = {
+    /** On start-up: one refresh decides between the app (the user) and the login page (null). */
+    startSession: async (): Promise<UserDto | null> => ((await session.refresh()) ? session.user() : null),
+    login: async (email: string, password: string): Promise<UserDto> =>
+      session.accept(await request<AccessGrant>('POST', '/auth/login', { email, password }, { bearer: false, retry: false })),
+    /** Ends this session (the server clears the cookie); a 401 means it had ended already. */
+    logout: async () => {
+      try {
+        await request<null>('POST', '/auth/logout', undefined, { retry: false });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) throw e;
+      }
+      session.end('logout');
+    },
+    logoutAll: async () => {
+      await request<null>('POST', '/auth/logout-all');
+      session.end('logout');
+    },
+    me: () => request<UserDto>('GET', '/auth/me'),
+    /** A new password for the caller: a new grant, and every other session ends. */
+    changePassword: async (currentPassword: string, newPassword: string): Promise<UserDto> =>
+      session.accept(await request<AccessGrant>('POST', '/auth/password', { currentPassword, newPassword })),
+    /** Hears when the session ends (refresh refused, or logged out); answers how to stop listening. */
+    onSessionEnded: (f: (why: EndReason) => void): (() => void) => session.onEnded(f),
+    ticket,
+
+    listUsers: () => request<UserList>('GET', '/users'),
+    createUser: (u: CreateUserRequest) => request<CreatedUser>('POST', '/users', u),
+    updateUser: (userId: string, patch: UpdateUserRequest) => request<UserDto>('PATCH', `/users/${id(userId)}`, patch),
+    deleteUser: (userId: string) => request<null>('DELETE', `/users/${id(userId)}`),
+
+    listKeys: () => request<ApiKeyList>('GET', '/keys'),
+    createKey: (k: CreateKeyRequest) => request<CreatedKey>('POST', '/keys', k),
+    revokeKey: (keyId: string) => request<null>('DELETE', `/keys/${id(keyId)}`),
+
+    listAssets: (q: AssetQuery = {}) => request<Page<Asset>>('GET', `/assets${qs({ ...q })}`),
+    scanAssets: () => request<ScanResult>('POST', '/assets/scan'),
+    updateAsset: (assetId: string, patch: { comment: string }) => request<Asset>('PATCH', `/assets/${id(assetId)}`, patch),
+    deleteAsset: (assetId: string, deleteOutputs: boolean) => request<unknown>('DELETE', `/assets/${id(assetId)}${qs({ deleteOutputs })}`),
+
+    listPresets: () => request<Page<Preset>>('GET', '/presets'),
+    createPreset: (p: Omit<Preset, 'builtin'>) => request<Preset>('POST', '/presets', p),
+    updatePreset: (presetId: string, p: Omit<Preset, 'builtin'>) => request<Preset>('PUT', `/presets/${id(presetId)}`, p),
+    deletePreset: (presetId: string) => request<unknown>('DELETE', `/presets/${id(presetId)}`),
+
+    listJobs: (q: JobQuery = {}) => request<Page<Job>>('GET', `/jobs${qs({ ...q })}`),
+    getJob: (jobId: string) => request<Job>('GET', `/jobs/${id(jobId)}`),
+    /** A range trims the transcode to { start, end } seconds of the source; none: the whole of it. */
+    createJob: (assetId: string, presetId: string, range?: TimeRange | null) =>
+      request<Job>('POST', '/jobs', range ? { assetId, presetId, range } : { assetId, presetId }),
+    cancelJob: (jobId: string) => request<Job>('POST', `/jobs/${id(jobId)}/cancel`),
+    retryJob: (jobId: string) => request<Job>('POST', `/jobs/${id(jobId)}/retry`),
+    jobEvents: (jobId: string) => request<{ items: StoredEvent[] }>('GET', `/jobs/${id(jobId)}/events`),
+    jobStateAt: (jobId: string, at: number) => request<JobStateAt>('GET', `/jobs/${id(jobId)}/state${qs({ at })}`),
+    forkJob: (jobId: string, body: { fromPosition: number; overrides?: unknown; dryRun?: boolean }) =>
+      request<Job | ForkPreview>('POST', `/jobs/${id(jobId)}/fork`, body),
+    /** One attempt's chunks; no attempt: the job's current one. */
+    jobChunks: (jobId: string, attempt?: number) => request<{ items: Chunk[] }>('GET', `/jobs/${id(jobId)}/chunks${qs({ attempt })}`),
+
+    systemStatus: () => request<SystemStatus>('GET', '/system/status'),
+
+    /** Output text files (the thumbnails VTT): the URL is signed already, so it goes as given, with no token. */
+    text: async (url: string) => {
+      const res = await d.fetch(url);
+      if (!res.ok) throw new ApiError(res.status, 'http', `Could not load ${url} (${res.status}).`);
+      return res.text();
+    },
+
+    live: openLive,
+  };
+  return api;
 };
 
-export const api = {
-  listAssets: (q: AssetQuery = {}) => request<Page<Asset>>('GET', `/assets${qs({ ...q })}`),
-  scanAssets: () => request<ScanResult>('POST', '/assets/scan'),
-  updateAsset: (id: string, patch: { comment: string }) => request<Asset>('PATCH', `/assets/${encodeURIComponent(id)}`, patch),
-  deleteAsset: (id: string, deleteOutputs: boolean) => request<unknown>('DELETE', `/assets/${encodeURIComponent(id)}${qs({ deleteOutputs })}`),
+export type Api = ReturnType<typeof createClient>;
 
-  listPresets: () => request<Page<Preset>>('GET', '/presets'),
-  createPreset: (p: Omit<Preset, 'builtin'>) => request<Preset>('POST', '/presets', p),
-  updatePreset: (id: string, p: Omit<Preset, 'builtin'>) => request<Preset>('PUT', `/presets/${encodeURIComponent(id)}`, p),
-  deletePreset: (id: string) => request<unknown>('DELETE', `/presets/${encodeURIComponent(id)}`),
+// The browser's client. Globals are reached lazily: importing this module (tests, no DOM) touches none of them.
+export const api: Api = createClient({
+  fetch: (url, init) => fetch(url, init),
+  eventSource: (url) => new EventSource(url),
+  locks: () => (typeof navigator === 'undefined' ? undefined : navigator.locks),
+});
 
-  listJobs: (q: JobQuery = {}) => request<Page<Job>>('GET', `/jobs${qs({ ...q })}`),
-  getJob: (id: string) => request<Job>('GET', `/jobs/${encodeURIComponent(id)}`),
-  /** A range trims the transcode to { start, end } seconds of the source; none: the whole of it. */
-  createJob: (assetId: string, presetId: string, range?: TimeRange | null) =>
-    request<Job>('POST', '/jobs', range ? { assetId, presetId, range } : { assetId, presetId }),
-  cancelJob: (id: string) => request<Job>('POST', `/jobs/${encodeURIComponent(id)}/cancel`),
-  retryJob: (id: string) => request<Job>('POST', `/jobs/${encodeURIComponent(id)}/retry`),
-  jobEvents: (id: string) => request<{ items: StoredEvent[] }>('GET', `/jobs/${encodeURIComponent(id)}/events`),
-  jobStateAt: (id: string, at: number) => request<JobStateAt>('GET', `/jobs/${encodeURIComponent(id)}/state${qs({ at })}`),
-  forkJob: (id: string, body: { fromPosition: number; overrides?: unknown; dryRun?: boolean }) =>
-    request<Job | ForkPreview>('POST', `/jobs/${encodeURIComponent(id)}/fork`, body),
-  /** One attempt's chunks; no attempt: the job's current one. */
-  jobChunks: (id: string, attempt?: number) => request<{ items: Chunk[] }>('GET', `/jobs/${encodeURIComponent(id)}/chunks${qs({ attempt })}`),
-
-  systemStatus: () => request<SystemStatus>('GET', '/system/status'),
-
-  /** Output text files (the thumbnails VTT). */
-  text: async (url: string) => {
-    const res = await fetch(url);
-    if (!res.ok) throw new ApiError(res.status, 'http', `Could not load ${url} (${res.status}).`);
-    return res.text();
-  },
-
-  live: openLive,
-};
-
-export type Api = typeof api;
+export const openLive = api.live;
+export const {
+  startSession,
+  login,
+  logout,
+  logoutAll,
+  me,
+  changePassword,
+  onSessionEnded,
+  listUsers,
+  createUser,
+  updateUser,
+  deleteUser,
+  listKeys,
+  createKey,
+  revokeKey,
+} = api;

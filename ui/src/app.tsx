@@ -1,27 +1,50 @@
-/** The shell: navigation, system status strip, the routed page, and the live feed panel. */
+/**
+ * The app: the login gate, then the shell (navigation, system status strip,
+ * user menu, the routed page, and the live feed panel), made only once
+ * someone is logged in and dropped, with its stream and polling, when the
+ * session ends.
+ */
 import { Match, createEffect, on, onCleanup, onMount, Show, Suspense, Switch, createSignal, lazy } from 'solid-js';
 import { api } from './api.ts';
+import { UserMenu } from './components/user-menu.tsx';
 import { AppContext, type AppContextValue } from './context.ts';
 import { NARROW, createMediaQuery } from './media-query.ts';
 import { createRouter, href } from './router.ts';
+import { createAuthStore, type AuthStore } from './stores/auth.ts';
 import { createLiveStore } from './stores/live.ts';
 import { createPresetsStore } from './stores/presets.ts';
 import { createSystemStore } from './stores/system.ts';
 import { StatusStrip } from './components/status-strip.tsx';
 import { Loading } from './components/bits.tsx';
+import { AuthGate } from './views/login-view.tsx';
 
 const AssetsPage = lazy(() => import('./pages/assets-page.tsx').then((m) => ({ default: m.AssetsPage })));
 const JobsPage = lazy(() => import('./pages/jobs-page.tsx').then((m) => ({ default: m.JobsPage })));
 const JobPage = lazy(() => import('./pages/job-page.tsx').then((m) => ({ default: m.JobPage })));
 const PresetsPage = lazy(() => import('./pages/presets-page.tsx').then((m) => ({ default: m.PresetsPage })));
+const KeysPage = lazy(() => import('./pages/keys-page.tsx').then((m) => ({ default: m.KeysPage })));
+const UsersPage = lazy(() => import('./pages/users-page.tsx').then((m) => ({ default: m.UsersPage })));
 const LiveFeed = lazy(() => import('./views/live-feed.tsx').then((m) => ({ default: m.LiveFeed })));
 
+type Router = ReturnType<typeof createRouter>;
+
 export const App = () => {
+  const auth = createAuthStore(api);
   const router = createRouter();
+  onMount(() => void auth.start());
+  return (
+    <AuthGate auth={auth}>
+      <Shell auth={auth} router={router} />
+    </AuthGate>
+  );
+};
+
+const Shell = (p: { auth: AuthStore; router: Router }) => {
+  const router = p.router;
   const live = createLiveStore(api);
   const presets = createPresetsStore(api);
   const system = createSystemStore(api);
-  const ctx: AppContextValue = { api, route: router.route, go: router.go, live, presets, system };
+  const ctx: AppContextValue = { api, auth: p.auth, route: router.route, go: router.go, live, presets, system };
   const [feedOpen, setFeedOpen] = createSignal(localStorage.getItem('mpr.feed') !== 'closed');
   // On a narrow screen the feed collapses into a drawer over the page, closed until asked for.
   const narrow = createMediaQuery(NARROW);
@@ -84,6 +107,7 @@ export const App = () => {
           <button type="button" class="btn ghost small feed-toggle" data-testid="feed-toggle" onClick={toggleFeed} aria-pressed={feedShown()}>
             {feedShown() ? 'Hide feed' : 'Live feed'}
           </button>
+          <UserMenu auth={p.auth} />
         </header>
         <main class="main">
           <Suspense fallback={<Loading />}>
@@ -105,6 +129,12 @@ export const App = () => {
               </Match>
               <Match when={r().name === 'presets'}>
                 <PresetsPage />
+              </Match>
+              <Match when={r().name === 'keys'}>
+                <KeysPage />
+              </Match>
+              <Match when={r().name === 'users'}>
+                <UsersPage />
               </Match>
               <Match when={r().name === 'not-found'}>
                 <div class="empty">

@@ -1,7 +1,14 @@
-/** A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/presets`. */
+/** A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/presets`, `#/keys`, `#/users`. */
 import { createSignal } from 'solid-js';
 
-export type Route = { name: 'assets' } | { name: 'jobs' } | { name: 'job'; id: string } | { name: 'presets' } | { name: 'not-found'; path: string };
+export type Route =
+  | { name: 'assets' }
+  | { name: 'jobs' }
+  | { name: 'job'; id: string }
+  | { name: 'presets' }
+  | { name: 'keys' }
+  | { name: 'users' }
+  | { name: 'not-found'; path: string };
 
 export const parseHash = (hash: string): Route => {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '').split('?')[0] ?? '';
@@ -19,6 +26,8 @@ export const parseHash = (hash: string): Route => {
   const [head, id, ...rest] = parts;
   if (head === 'assets' && !id) return { name: 'assets' };
   if (head === 'presets' && !id) return { name: 'presets' };
+  if (head === 'keys' && !id) return { name: 'keys' };
+  if (head === 'users' && !id) return { name: 'users' };
   if (head === 'jobs' && !id) return { name: 'jobs' };
   if (head === 'jobs' && id && rest.length === 0) return { name: 'job', id };
   return { name: 'not-found', path: `/${parts.join('/')}` };

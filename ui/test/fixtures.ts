@@ -9,6 +9,7 @@ import type { AppContextValue } from '../src/context.ts';
 import type { Route } from '../src/router.ts';
 import { createPresetsStore } from '../src/stores/presets.ts';
 import type { Asset, Chunk, Job, Preset } from '../src/types.ts';
+import type { ApiKeyDto, UserDto } from '../../src/types/api.ts';
 
 export const asset = (over: Partial<Asset> = {}): Asset => ({
   id: 'a1',
@@ -77,6 +78,29 @@ export const preset = (id: string, name: string): Preset => ({
   video: { codec: 'h264', encoderPreset: 'veryfast', maxFps: 60, rungs: [{ name: '360p', height: 360, videoBitrate: 800_000 }] },
   audio: { codec: 'aac', bitrate: 128_000, channels: 2, sampleRate: 48_000 },
   thumbnails: null,
+});
+
+export const user = (over: Partial<UserDto> = {}): UserDto => ({
+  id: 'u1',
+  email: 'ada@example.com',
+  role: 'member',
+  disabled: false,
+  mustChangePassword: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...over,
+});
+
+export const apiKey = (over: Partial<ApiKeyDto> = {}): ApiKeyDto => ({
+  id: 'k1',
+  name: 'nightly ingest',
+  scopes: ['read'],
+  prefix: 'mpr_AbCd',
+  createdAt: '2026-01-01T00:00:00Z',
+  expiresAt: null,
+  lastUsedAt: null,
+  revoked: false,
+  ...over,
 });
 
 /** An app context over `api` (a partial fake), with the presets loaded; `went` records navigation. */
