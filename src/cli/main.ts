@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import { storageFromConfig } from '../storage/factory.ts';
 import { createSystem } from '../system.ts';
+import { ACCOUNT_COMMANDS, accountCommand } from './account-commands.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
 import { healthCommand } from './health.ts';
 import { scanCommand, transcodeCommand } from './media-commands.ts';
@@ -32,8 +33,21 @@ Commands:
                                 --from/--to trim it frame-accurately (seconds or hh:mm:ss.fff)
   checksum FILE [--chunk-bytes N]
                                 hash a file in parallel chunks as a job, with a progress bar
-  health                        exit 0 if the server on HOST:PORT answers /api/system/status, else 1
+  health                        exit 0 if the server on HOST:PORT answers /api/health, else 1
   help                          this text
+
+Talking to a server (as the user mpr login stored, or MPR_URL + MPR_API_KEY when both are set):
+  login URL [--email EMAIL]     log in (the password is asked, or read from stdin) and store an API key
+                                for the CLI in $MPR_CONFIG_DIR, $XDG_CONFIG_HOME/mpr or ~/.config/mpr
+  logout                        revoke the stored key and remove it
+  user add EMAIL [--role admin|member] [--password P]
+                                add a user (admins); without --password a one-time one is printed
+  user list [--json]            every user
+  user disable|enable|remove EMAIL
+  key create NAME [--scopes read,write,admin] [--expires ISO]
+                                a new API key of yours (default read,write), printed once, alone on stdout
+  key list [--json]             your API keys
+  key revoke ID
 
 Configuration comes from the environment; see README.md (MPR_DATA, PORT, REDIS_URL, ...).`;
 
@@ -60,14 +74,21 @@ export const main = async (argv: string[]): Promise<void> => {
       'chunk-bytes': { type: 'string' },
       preset: { type: 'string', short: 'p' },
       out: { type: 'string', short: 'o' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      scopes: { type: 'string' },
+      expires: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
   if (!command || command === 'help' || values.help) return void console.log(HELP);
+  const out = (s: string) => console.log(s);
+  // Client commands: the server's configuration is not theirs to read (or to fail on).
+  if (ACCOUNT_COMMANDS.includes(command)) return accountCommand({ env: Bun.env, out, err: (s) => console.error(s) }, command, rest, values);
 
   const config = loadConfig();
   const boot: Boot = () => createSystem(config);
-  const out = (s: string) => console.log(s);
 
   switch (command) {
     case 'start':
