@@ -46,7 +46,7 @@ WORKDIR /data
 VOLUME /data
 EXPOSE 8080
 USER mpr
-# `mpr health` asks http://127.0.0.1:$PORT/api/system/status: no curl needed.
+# `mpr health` asks http://127.0.0.1:$PORT/api/health: no curl needed.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 CMD ["mpr", "health"]
 # tini reaps ffmpeg children and forwards SIGTERM, so `docker stop` shuts MPR down cleanly.
 ENTRYPOINT ["tini", "--", "mpr"]

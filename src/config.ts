@@ -31,6 +31,19 @@ export interface Config {
   readonly maxAttempts: number;
   readonly ffmpegPath: string | null;
   readonly ffprobePath: string | null;
+  /** The first admin (made when there is no account at all). */
+  readonly adminEmail: string | null;
+  readonly adminPassword: string | null;
+  /** Where users reach MPR; https makes the refresh cookie Secure. */
+  readonly publicUrl: string | null;
+  /** Host names (no port) this server answers to. */
+  readonly allowedHosts: readonly string[];
+  /** Origins whose pages may fetch outputs. */
+  readonly corsOrigins: readonly string[];
+  readonly rateLimitPerMinute: number;
+  readonly loginsPerMinute: number;
+  /** Read the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  readonly trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +82,22 @@ export const CONFIG_VARIABLES = [
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
   ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
   ['FFPROBE_PATH', 'next to ffmpeg, else on PATH', 'The ffprobe binary to run.'],
+  ['MPR_ADMIN_EMAIL', 'admin@localhost', 'The first admin, made at the first start when there is no account.'],
+  [
+    'MPR_ADMIN_PASSWORD',
+    '(generated)',
+    "The first admin's password; unset: a one-time password is printed once to the log and must be changed at the first login.",
+  ],
+  ['MPR_PUBLIC_URL', '(unset)', 'The URL users reach MPR at (https makes cookies Secure; its host is allowed).'],
+  [
+    'MPR_ALLOWED_HOSTS',
+    "the bound address, localhost, 127.0.0.1, ::1 and the public URL's host",
+    'More host names (comma-separated) MPR answers to: every other Host header is refused (DNS rebinding).',
+  ],
+  ['MPR_CORS_ORIGINS', '(none)', 'Origins (comma-separated) whose pages may fetch outputs (HLS players on other sites).'],
+  ['MPR_LOGIN_RATE', '10', 'Login attempts per minute per client address (an account also locks after 5 failures, for 30 s doubling up to 15 min).'],
+  ['MPR_TRUST_PROXY', '0', '1: the client address is the first of X-Forwarded-For (set only behind a proxy that writes it).'],
+  ['MPR_RATE_LIMIT', '1200', 'API requests per minute per user or key (a burst of a quarter of it is allowed); 429 with Retry-After beyond.'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -118,6 +147,35 @@ const bucket = (env: Env, name: string): string | null => {
   return v;
 };
 
+const list = (env: Env, name: string): string[] =>
+  (text(env, name) ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const origin = (name: string, v: string): string => {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(name, `not an origin (scheme://host[:port]): "${v}"`);
+  }
+  if (u.origin === 'null' || u.pathname !== '/' || v.endsWith('/')) throw new ConfigError(name, `not an origin (scheme://host[:port], no path): "${v}"`);
+  return u.origin;
+};
+
+/** The host names MPR answers to: loopback names, the bound address (unless it is a wildcard), the public URL's host, and more given. */
+const allowedHosts = (env: Env, host: string, publicUrl: string | null): string[] => {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  if (host !== '0.0.0.0' && host !== '::') names.add(host.includes(':') ? `[${host}]` : host.toLowerCase());
+  if (publicUrl) names.add(new URL(publicUrl).hostname.toLowerCase());
+  for (const h of list(env, 'MPR_ALLOWED_HOSTS')) {
+    if (!/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/i.test(h)) throw new ConfigError('MPR_ALLOWED_HOSTS', `not a host name (no scheme, no port): "${h}"`);
+    names.add(h.toLowerCase());
+  }
+  return [...names];
+};
+
 /** Pure: parses an environment into a validated, frozen Config (throws ConfigError). */
 export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
   const cwd = opts.cwd ?? process.cwd();
@@ -139,11 +197,13 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
   const workers = int(env, 'MPR_WORKERS', Math.max(1, navigator.hardwareConcurrency), 0, 256);
   if (workers === 0 && workQueue === 'local')
     throw new ConfigError('MPR_WORKERS', '0 leaves nobody to do the work: use 1 or more, or MPR_WORK_QUEUE=redis with `mpr worker` processes');
+  // Loopback unless asked: the Docker image sets HOST=0.0.0.0 itself.
+  const host = text(env, 'HOST') ?? '127.0.0.1';
+  const publicUrl = url(env, 'MPR_PUBLIC_URL', ['http:', 'https:']);
   return Object.freeze({
     dataDir,
     port: int(env, 'PORT', 8080, 0, 65535),
-    // Loopback unless asked: the Docker image sets HOST=0.0.0.0 itself.
-    host: text(env, 'HOST') ?? '127.0.0.1',
+    host,
     redisUrl,
     redisPrefix,
     logBackend,
@@ -161,6 +221,14 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),
+    adminEmail: text(env, 'MPR_ADMIN_EMAIL'),
+    adminPassword: text(env, 'MPR_ADMIN_PASSWORD'),
+    publicUrl,
+    allowedHosts: allowedHosts(env, host, publicUrl),
+    corsOrigins: list(env, 'MPR_CORS_ORIGINS').map((o) => origin('MPR_CORS_ORIGINS', o)),
+    rateLimitPerMinute: int(env, 'MPR_RATE_LIMIT', 1200, 1, 10_000_000),
+    loginsPerMinute: int(env, 'MPR_LOGIN_RATE', 10, 1, 10_000_000),
+    trustProxy: oneOf(env, 'MPR_TRUST_PROXY', ['0', '1'] as const, '0') === '1',
   });
 };
 

@@ -4,7 +4,23 @@
  * policy (src/actors/failure-policy.ts) retries everything but
  * `unrecoverable` and the exceptions it lists with their reasons.
  */
-export type ErrorCode = 'validation' | 'not_found' | 'invalid_state' | 'conflict' | 'too_large' | 'corrupt' | 'unavailable' | 'unrecoverable';
+export type ErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'invalid_state'
+  | 'conflict'
+  | 'too_large'
+  | 'corrupt'
+  | 'unavailable'
+  | 'unrecoverable'
+  /** No credential, or one that is not (or no longer) valid. */
+  | 'unauthorized'
+  /** A valid credential that may not do this (a weaker scope or role, another site's request). */
+  | 'forbidden'
+  /** Too many requests: the error's `cause.retryAfterMs` says when to try again. */
+  | 'rate_limited'
+  /** A body of a type the route does not take (a form where JSON is expected). */
+  | 'unsupported_media_type';
 
 export class AppError extends Error {
   constructor(

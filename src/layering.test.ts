@@ -35,13 +35,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   events: BASE,
   actors: [...BASE, ...ADAPTERS, 'events'],
   projections: [...BASE, 'media', 'events', 'actors'],
+  // Accounts, sessions, keys, the guard's checks: above the read models, below HTTP.
+  auth: [...BASE, 'events', 'actors', 'projections'],
   'work/queue': BASE,
   'work/pool': BASE,
   // The runner, the dispatch router and the worker loop: generic, no kind.
   work: [...BASE, ...ADAPTERS, 'events', 'actors', 'work/queue', 'work/pool'],
   'work/<kind>': [...BASE, ...ADAPTERS, 'events', 'actors', 'work', 'work/queue', 'work/pool'],
   // Routes take their dependencies as a Pick of the System type (type-only, see below).
-  http: [...BASE, ...ADAPTERS, 'events', 'actors', 'projections', 'system.ts'],
+  http: [...BASE, ...ADAPTERS, 'events', 'actors', 'projections', 'auth', 'system.ts'],
   'data-folder.ts': [...BASE, 'events'],
 };
 /** Imports of these targets must be `import type`: a shape, never code. */

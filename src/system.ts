@@ -44,6 +44,9 @@ import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
 import { jobIdsOfAsset } from './projections/index.ts';
 import type { TranscodeAsset } from './work/transcode/deps.ts';
 import { workDirOf } from './work/scratch.ts';
+import { type Auth, createAuth } from './auth/index.ts';
+import { createRedisSessionStore } from './auth/store/redis.ts';
+import { createSqliteSessionStore } from './auth/store/sqlite.ts';
 
 export interface System {
   config: Config;
@@ -74,6 +77,8 @@ export interface System {
   routers(): RunningRouter[];
   /** The worker pool of this process: its size and how many work items run now. */
   work(): WorkStats;
+  /** Accounts, sessions, API keys, signed output URLs; the session store is Redis when REDIS_URL is set, else SQLite. */
+  auth: Auth;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -149,6 +154,31 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const pool = createWorkerPool<BuiltinTasks>({ size: workers, entry: builtinTasksEntry, name: 'mpr' });
   const projections = createProjectionRunner({ db, log, projections: allProjections(kinds), logger });
   projections.init();
+  let projecting = false;
+  const auth = createAuth({
+    runtime,
+    db,
+    store: redis ? createRedisSessionStore(redis, config.redisPrefix) : createSqliteSessionStore(db),
+    clock: () => Date.parse(now()),
+    // Read models follow the log where this process runs them; elsewhere (a CLI command, a test without start()) they catch up here.
+    settings: { loginsPerMinutePerAddress: config.loginsPerMinute },
+    caughtUp: async (position) => {
+      if (projecting) return projections.waitFor(position);
+      await projections.catchUp();
+    },
+  });
+
+  /** With no account at all, the first admin; a generated password is said once, here. */
+  const firstAdmin = async () => {
+    await auth.caughtUpTo(await log.head());
+    const made = await auth.accounts.ensureFirstAdmin({ email: config.adminEmail, password: config.adminPassword });
+    if (made?.password) {
+      logger.warn(`created the first admin ${made.email} with the one-time password ${made.password} (shown this once; it must be changed at the first login)`);
+    } else if (made) logger.info(`created the first admin ${made.email} (password from MPR_ADMIN_PASSWORD)`);
+    // A session store that lost its data (a new Redis) learns the accounts and keys again from the log.
+    const synced = await auth.accounts.syncStore();
+    if (synced.users + synced.keys > 0) logger.info(`session store: restored ${synced.users} account(s) and ${synced.keys} key(s) from the log`);
+  };
 
   const stop = new AbortController();
   const running: RunningRouter[] = [];
@@ -170,8 +200,13 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     queue,
     pool,
     now,
+    auth,
     async start(parts = {}) {
-      if (parts.projections ?? true) tasks.push(projections.run(stop.signal));
+      if (parts.projections ?? true) {
+        projecting = true;
+        tasks.push(projections.run(stop.signal));
+        await firstAdmin();
+      }
       if (parts.routers ?? true) {
         const startRouters = async (signal: AbortSignal) => {
           const routers = [

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { parseConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createSystem, type SystemOptions, type System } from '../src/system.ts';
+import { TEST_ADMIN } from './auth.ts';
 import { testRedisUrl, uniquePrefix } from './redis-server.ts';
 
 export type Backend = 'sqlite' | 'redis';
@@ -22,7 +23,16 @@ export interface TestEnv {
 export const testEnv = (backend: Backend, label = 'sys', extraEnv: Record<string, string> = {}): TestEnv => {
   const dataDir = mkdtempSync(join(tmpdir(), `mpr-${label}-`));
   const prefix = uniquePrefix(label);
-  const env: Record<string, string> = { MPR_DATA: dataDir, LOG_LEVEL: 'error' };
+  // The first admin is the tests' own (test/auth.ts signs in as it), never a generated one.
+  // Tests poll as fast as they can: the rate limit is the rate-limit test's to set (extraEnv).
+  const env: Record<string, string> = {
+    MPR_DATA: dataDir,
+    LOG_LEVEL: 'error',
+    MPR_ADMIN_EMAIL: TEST_ADMIN.email,
+    MPR_ADMIN_PASSWORD: TEST_ADMIN.password,
+    MPR_RATE_LIMIT: '10000000',
+    MPR_LOGIN_RATE: '10000000',
+  };
   if (backend === 'redis') Object.assign(env, { REDIS_URL: testRedisUrl(), MPR_REDIS_PREFIX: prefix });
   Object.assign(env, extraEnv);
   const systems: System[] = [];

@@ -15,6 +15,7 @@ import { builtinTasksEntry, type BuiltinTasks } from '../src/work/pool/builtin-t
 import { createWorkerPool } from '../src/work/pool/pool.ts';
 import { testEnv, type Backend } from './system.ts';
 import { until } from './wait.ts';
+import { signedIn } from './auth.ts';
 
 interface LettersParams {
   text: string;
@@ -77,7 +78,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     beforeAll(async () => {
       s = await env.boot({ kinds: kindsOf(lettersKind), workConcurrency: 2 });
       await s.start();
-      app = createApp(s);
+      app = await signedIn(s, createApp(s));
     });
     afterAll(async () => {
       await env.cleanup();

@@ -1,10 +1,11 @@
 /**
  * The web UI in a real browser (Debian's Chromium through playwright-core)
  * against the compiled binary `dist/mpr`, started on a free loopback port
- * with a fresh data folder: scan, start an hls-abr job, watch its progress
+ * with a fresh data folder: log in, scan, start an hls-abr job, watch its progress
  * bar reach 100% live, open it, play the HLS output, switch rungs and turn
  * on its subtitles, scrub the event log, fork from an earlier event, and
- * lay every page out at 420 px wide. Screenshots go to test-artifacts/ui/.
+ * lay every page out at 420 px wide, log out. Screenshots go to
+ * test-artifacts/ui/. The test's own API calls use an API key it makes.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -42,20 +43,60 @@ let base: string;
 const consoleErrors: string[] = [];
 
 let port = 0;
+const ADMIN = { email: 'admin@mpr.test', password: 'browser-test-password' };
+let key = '';
+/** The test's own calls to the API, with its key. */
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } });
+/** An API key for the test's own calls: a login, then a key (it outlives server restarts and the 15-minute token). */
+const makeKey = async () => {
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const made = await fetch(`${base}/api/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name: 'browser test', scopes: ['read', 'write'] }),
+  });
+  key = ((await made.json()) as { key: string }).key;
+};
 /** The binary runs from a folder of its own, with no node_modules beside it. */
 const startServer = async () => {
   server = Bun.spawn([BINARY, 'start'], {
     cwd: dir,
-    env: { PATH: process.env.PATH!, HOME: dir, MPR_DATA: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', MPR_WORKERS: '2', LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: dir,
+      MPR_DATA: join(dir, 'data'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MPR_WORKERS: '2',
+      LOG_LEVEL: 'warn',
+      MPR_ADMIN_EMAIL: ADMIN.email,
+      MPR_ADMIN_PASSWORD: ADMIN.password,
+    },
     stdout: 'inherit',
     stderr: 'inherit',
   });
   for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/api/system/status`).catch(() => null))?.ok) return;
+    if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) return;
     if (i > 100) throw new Error('dist/mpr did not start');
     await Bun.sleep(100);
   }
 };
+
+/**
+ * Page code goes to the browser as functions, which Playwright calls over the
+ * DevTools protocol: the app's CSP forbids eval, and a string would be
+ * eval'd in the page. The test's types have no DOM: page code reaches the
+ * document through `globalThis` as `any`.
+ */
+/** Waits until the text of the element `selector` matches `re`. */
+const waitText = (selector: string, re: RegExp, timeout: number) =>
+  page.waitForFunction(
+    ([sel, src, flags]) => new RegExp(src!, flags).test((globalThis as any).document.querySelector(sel)?.textContent ?? ''),
+    [selector, re.source, re.flags],
+    { timeout },
+  );
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -91,6 +132,7 @@ beforeAll(async () => {
   port = freePort();
   base = `http://127.0.0.1:${port}`;
   await startServer();
+  await makeKey();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
@@ -109,6 +151,20 @@ afterAll(async () => {
 
 describe('the web UI on the compiled binary', () => {
   let jobId = '';
+
+  test('a stranger gets the login page; a wrong password is said in words; the right one opens the app', async () => {
+    await page.goto(`${base}/#/assets`);
+    await page.getByTestId('login-form').waitFor();
+    await shot('0-login');
+    await page.getByTestId('login-email').fill(ADMIN.email);
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toMatch(/do not match/);
+    await page.getByTestId('login-password').fill(ADMIN.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('scan').waitFor();
+    expect(await page.getByTestId('user-menu').textContent()).toContain(ADMIN.email);
+  }, 60_000);
 
   test('scan the input folder: the flower is ready, the text file is invalid with its reason', async () => {
     await page.goto(`${base}/#/assets`);
@@ -140,11 +196,7 @@ describe('the web UI on the compiled binary', () => {
       await Bun.sleep(50);
     }
     // 100% of the chunks; packaging follows, then the status flips.
-    await page.waitForFunction(
-      `/completed/i.test(document.querySelector('[data-testid="job-row"][data-id="${jobId}"] [data-testid="status"]')?.textContent ?? '')`,
-      null,
-      { timeout: 30_000 },
-    );
+    await waitText(`[data-testid="job-row"][data-id="${jobId}"] [data-testid="status"]`, /completed/i, 30_000);
     expect(seen.size).toBeGreaterThan(1); // it moved, live
     await shot('2-jobs');
   }, 90_000);
@@ -154,13 +206,16 @@ describe('the web UI on the compiled binary', () => {
     const video = page.getByTestId('player');
     await video.waitFor();
     await page.getByTestId('rung').first().waitFor();
-    // Page code as strings: the test's own types have no DOM.
-    await page.evaluate(`(() => { const v = document.querySelector('[data-testid="player"]'); v.muted = true; return v.play(); })()`);
-    await page.waitForFunction(`document.querySelector('[data-testid="player"]').currentTime > 0.5`, null, { timeout: 20_000 });
+    await page.evaluate(() => {
+      const v = (globalThis as any).document.querySelector('[data-testid="player"]');
+      v.muted = true;
+      return v.play();
+    });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="player"]').currentTime > 0.5, null, { timeout: 20_000 });
     const heights = await page.getByTestId('rung').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-height'))));
     expect(heights.sort((a, b) => a - b)).toEqual([360, 540]);
     // The buttons carry the renditions' names, and there is one seek bar: the player's own.
-    const job = (await (await fetch(`${base}/api/jobs/${jobId}`)).json()) as { renditions: { name: string; type: string }[] };
+    const job = (await (await api(`/api/jobs/${jobId}`)).json()) as { renditions: { name: string; type: string }[] };
     const names = job.renditions.filter((r) => r.type === 'video').map((r) => r.name);
     expect((await page.getByTestId('rung').allTextContents()).sort()).toEqual([...new Set(names)].sort());
     expect(await page.getByTestId('player').getAttribute('controls')).toBeNull();
@@ -170,7 +225,9 @@ describe('the web UI on the compiled binary', () => {
       [540, '960×540'],
     ] as const) {
       await page.locator(`[data-testid="rung"][data-height="${h}"]`).click();
-      await page.waitForFunction(`document.querySelector('[data-testid="resolution"]')?.textContent?.includes('${text}')`, null, { timeout: 20_000 });
+      await page.waitForFunction((t) => (globalThis as any).document.querySelector('[data-testid="resolution"]')?.textContent?.includes(t), text, {
+        timeout: 20_000,
+      });
     }
     // The master's WebVTT track, through hls.js: listed by name and language, off until picked, then its cues load.
     expect(job.renditions.some((r) => r.type === 'subtitles')).toBe(true);
@@ -180,7 +237,10 @@ describe('the web UI on the compiled binary', () => {
     expect(await subtitles.inputValue()).toBe('-1');
     await subtitles.selectOption({ label: 'English (en)' });
     await page.waitForFunction(
-      `[...document.querySelector('[data-testid="player"]').textTracks].some((t) => t.mode === 'showing' && t.cues && [...t.cues].some((c) => c.text.includes('A flower in the wind')))`,
+      () =>
+        [...(globalThis as any).document.querySelector('[data-testid="player"]').textTracks].some(
+          (t: any) => t.mode === 'showing' && t.cues && [...t.cues].some((c: any) => c.text.includes('A flower in the wind')),
+        ),
       null,
       { timeout: 20_000 },
     );
@@ -196,13 +256,13 @@ describe('the web UI on the compiled binary', () => {
     const rows = await page.getByTestId('event-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     expect(rows.some((r) => r.includes('JobPlanned'))).toBe(true);
     await scrubber.fill('1');
-    await page.waitForFunction(`/planned/i.test(document.querySelector('[data-testid="state-at"]')?.textContent ?? '')`, null, { timeout: 10_000 });
+    await waitText('[data-testid="state-at"]', /planned/i, 10_000);
     await page.locator('details.fork summary').click();
     await page.getByTestId('fork').click();
     await page.waitForURL((u) => /#\/jobs\/[\w-]+/.test(u.hash) && !u.hash.endsWith(jobId));
     const forkId = page.url().split('/').at(-1)!;
-    await page.waitForFunction(`/completed/i.test(document.querySelector('[data-testid="status"]')?.textContent ?? '')`, null, { timeout: 60_000 });
-    const job = (await (await fetch(`${base}/api/jobs/${forkId}`)).json()) as { status: string; parent: string };
+    await waitText('[data-testid="status"]', /completed/i, 60_000);
+    const job = (await (await api(`/api/jobs/${forkId}`)).json()) as { status: string; parent: string };
     expect(job).toMatchObject({ status: 'COMPLETED', parent: jobId });
     await shot('4-fork');
   }, 90_000);
@@ -213,19 +273,23 @@ describe('the web UI on the compiled binary', () => {
     expect(before.length).toBeGreaterThan(0);
     server.kill();
     await server.exited;
-    await page.waitForFunction(`/reconnecting/.test(document.querySelector('[data-testid="system-status"]')?.textContent ?? '')`, null, { timeout: 20_000 });
+    await waitText('[data-testid="system-status"]', /reconnecting/, 20_000);
     await startServer();
-    await page.waitForFunction(`/live/.test(document.querySelector('[data-testid="system-status"]')?.textContent ?? '')`, null, { timeout: 30_000 });
+    await waitText('[data-testid="system-status"]', /live/, 30_000);
     // Something new happens after the restart: a comment on the flower.
-    const flower = ((await (await fetch(`${base}/api/assets?q=flower`)).json()) as { items: { id: string }[] }).items[0]!;
-    await fetch(`${base}/api/assets/${flower.id}`, {
+    const flower = ((await (await api('/api/assets?q=flower')).json()) as { items: { id: string }[] }).items[0]!;
+    await api(`/api/assets/${flower.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ comment: 'after the restart' }),
     });
-    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="feed-row"]')].some((e) => e.textContent.includes('AssetCommented'))`, null, {
-      timeout: 20_000,
-    });
+    await page.waitForFunction(
+      () => [...(globalThis as any).document.querySelectorAll('[data-testid="feed-row"]')].some((e: any) => e.textContent.includes('AssetCommented')),
+      null,
+      {
+        timeout: 20_000,
+      },
+    );
     const after = await positions();
     expect(new Set(after).size).toBe(after.length);
     expect(Math.max(...after)).toBeGreaterThan(Math.max(...before));
@@ -238,13 +302,14 @@ describe('the web UI on the compiled binary', () => {
 describe('the web UI at 420 px wide', () => {
   test('assets, jobs, a job and presets fit the width with nothing overflowing sideways; the live feed collapses into a drawer', async () => {
     await page.setViewportSize({ width: 420, height: 900 });
-    const jobs = (await (await fetch(`${base}/api/jobs`)).json()) as { items: { id: string; parent: string | null }[] };
+    const jobs = (await (await api('/api/jobs')).json()) as { items: { id: string; parent: string | null }[] };
     const first = jobs.items.find((j) => !j.parent)!.id;
-    // Page code as strings: the test's own types have no DOM.
     const widths = () =>
-      page.evaluate(
-        `(() => { const m = document.querySelector('main'); return { doc: document.documentElement.scrollWidth, main: m.scrollWidth - m.clientWidth }; })()`,
-      ) as Promise<{ doc: number; main: number }>;
+      page.evaluate(() => {
+        const d = (globalThis as any).document;
+        const m = d.querySelector('main');
+        return { doc: d.documentElement.scrollWidth as number, main: (m.scrollWidth - m.clientWidth) as number };
+      });
     const pages: [string, string, () => Promise<unknown>][] = [
       [
         'assets',
@@ -283,6 +348,19 @@ describe('the web UI at 420 px wide', () => {
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.getByTestId('live-feed').waitFor();
   }, 60_000);
+});
+
+describe('logging out', () => {
+  test('the user menu logs out: the login page comes back, and a reload does not bring the session back', async () => {
+    await page.goto(`${base}/#/jobs`);
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    await page.reload();
+    await page.getByTestId('login-form').waitFor();
+    expect(await page.getByTestId('scan').count()).toBe(0);
+    await shot('7-logged-out');
+  }, 30_000);
 });
 
 test('dist/mpr is one self-contained executable', () => {

@@ -23,6 +23,12 @@ export const FAILURE_POLICY: Readonly<Record<ErrorCode, 'retry' | 'fail'>> = {
   too_large: 'fail',
   // Exception: bytes that do not decode stay undecodable.
   corrupt: 'fail',
+  // Exception: a credential or a permission does not change by trying again.
+  unauthorized: 'fail',
+  forbidden: 'fail',
+  unsupported_media_type: 'fail',
+  // A limit that lifts with time: waiting is the answer.
+  rate_limited: 'retry',
   // Version conflicts the runtime could not settle, and services that are down: both pass.
   conflict: 'retry',
   unavailable: 'retry',

@@ -10,12 +10,14 @@ import { chunkStream } from '../events/chunk.ts';
 import { streamKind } from '../events/index.ts';
 import { jobStream } from '../events/job.ts';
 import { presetStream } from '../events/preset.ts';
+import { userStream } from '../events/user.ts';
 import type { EventShape } from '../events/types.ts';
 import { assetDecider } from './asset.ts';
 import { chunkDecider } from './chunk.ts';
 import type { Decider, Evolver } from './decider.ts';
 import { jobDecider } from './job.ts';
 import { presetDecider } from './preset.ts';
+import { userDecider } from './user.ts';
 import type { CommandMeta, ExecuteResult, Loaded, Runtime } from './runtime.ts';
 
 interface StreamType<A extends unknown[], S, C, E extends EventShape> {
@@ -41,6 +43,7 @@ export const STREAMS = {
   chunk: streamType('chunk', chunkStream, chunkDecider),
   asset: streamType('asset', assetStream, assetDecider),
   preset: streamType('preset', presetStream, presetDecider),
+  user: streamType('user', userStream, userDecider),
 } as const;
 
 /** The decider that folds `stream`, found by its kind; null for kinds without one. */
@@ -68,5 +71,5 @@ export const actorsOf = (runtime: Runtime): Actors => {
       const stream = t.id(...ids);
       return { stream, load: () => runtime.load(stream, t.decider), execute: (command, meta) => runtime.execute(stream, t.decider, command, meta) };
     };
-  return { job: bind(STREAMS.job), chunk: bind(STREAMS.chunk), asset: bind(STREAMS.asset), preset: bind(STREAMS.preset) };
+  return { job: bind(STREAMS.job), chunk: bind(STREAMS.chunk), asset: bind(STREAMS.asset), preset: bind(STREAMS.preset), user: bind(STREAMS.user) };
 };

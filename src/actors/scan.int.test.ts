@@ -11,6 +11,7 @@ import { createApp } from '../http/app.ts';
 import type { System } from '../system.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { testEnv } from '../../test/system.ts';
+import { signedIn } from '../../test/auth.ts';
 
 const env = testEnv('sqlite', 'rescan');
 let s: System;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   // No workers: the one job made here only has to be accepted.
   s = await env.boot({ workConcurrency: 0 });
   await s.start();
-  app = createApp(s);
+  app = await signedIn(s, createApp(s));
   expect(await scan()).toMatchObject({ found: 2, registered: 2, missing: 0 });
 }, 120_000);
 

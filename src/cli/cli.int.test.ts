@@ -68,7 +68,7 @@ describe('mpr CLI', () => {
     expect(forked).toMatchObject({ status: 'COMPLETED', result: { sha256List: result.sha256List } });
 
     const rebuilt = await mpr('projections', 'rebuild');
-    expect(rebuilt.stdout).toMatch(/rebuilt 6 read models from \d+ events/);
+    expect(rebuilt.stdout).toMatch(/rebuilt 8 read models from \d+ events/);
 
     const bad = await mpr('replay', 'nope', '--from', '1');
     expect(bad.code).toBe(2);
@@ -134,7 +134,7 @@ describe('mpr CLI', () => {
       }
       const rebuilt = await mprWith({ MPR_DATA: own }, 'projections', 'rebuild');
       expect(rebuilt.code).toBe(0);
-      expect(rebuilt.stdout).toMatch(/rebuilt 6 read models from \d+ events/);
+      expect(rebuilt.stdout).toMatch(/rebuilt 8 read models from \d+ events/);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }

@@ -5,22 +5,19 @@ describe('mpr health', () => {
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
-    fetch: (req) =>
-      new URL(req.url).pathname === '/api/system/status'
-        ? Response.json({ version: '9.9.9', log: { backend: 'sqlite', position: 7 } })
-        : new Response('no', { status: 503 }),
+    fetch: (req) => (new URL(req.url).pathname === '/api/health' ? Response.json({ ok: true, version: '9.9.9' }) : new Response('no', { status: 503 })),
   });
   afterAll(() => server.stop(true));
 
   test('a wildcard bind is asked on loopback', () => {
-    expect(healthUrl({ host: '0.0.0.0', port: 8080 })).toBe('http://127.0.0.1:8080/api/system/status');
-    expect(healthUrl({ host: '::', port: 1 })).toBe('http://127.0.0.1:1/api/system/status');
-    expect(healthUrl({ host: '::1', port: 2 })).toBe('http://[::1]:2/api/system/status');
-    expect(healthUrl({ host: '10.0.0.5', port: 3 })).toBe('http://10.0.0.5:3/api/system/status');
+    expect(healthUrl({ host: '0.0.0.0', port: 8080 })).toBe('http://127.0.0.1:8080/api/health');
+    expect(healthUrl({ host: '::', port: 1 })).toBe('http://127.0.0.1:1/api/health');
+    expect(healthUrl({ host: '::1', port: 2 })).toBe('http://[::1]:2/api/health');
+    expect(healthUrl({ host: '10.0.0.5', port: 3 })).toBe('http://10.0.0.5:3/api/health');
   });
 
   test('ok when the status route answers', async () => {
-    expect(await checkHealth(healthUrl({ host: '0.0.0.0', port: server.port! }))).toEqual({ ok: true, message: 'ok: MPR 9.9.9, log sqlite at 7' });
+    expect(await checkHealth(healthUrl({ host: '0.0.0.0', port: server.port! }))).toEqual({ ok: true, message: 'ok: MPR 9.9.9' });
   });
 
   test('not ok on an error status or nobody listening', async () => {

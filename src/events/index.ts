@@ -4,6 +4,7 @@ import type { JobEvent } from './job.ts';
 import type { PresetEvent } from './preset.ts';
 import type { StageEvent } from './stage.ts';
 import type { StoredEvent } from './types.ts';
+import type { UserEvent } from './user.ts';
 
 export type { EventMeta, EventShape, NewEvent, StoredEvent, CorruptEventData } from './types.ts';
 export { CORRUPT_EVENT } from './types.ts';
@@ -17,6 +18,8 @@ export type { AssetEvent, AssetFacts } from './asset.ts';
 export { assetStream, assetIdFor } from './asset.ts';
 export type { PresetEvent } from './preset.ts';
 export { presetStream } from './preset.ts';
+export type { UserEvent, Role, Scope } from './user.ts';
+export { userStream } from './user.ts';
 export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
 
 /**
@@ -24,7 +27,7 @@ export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
  * so narrowing on `type` alone gives the payload; the kind of its stream
  * (`streamKind`) agrees with the union it belongs to.
  */
-export type DomainEvent = JobEvent | ChunkEvent | AssetEvent | PresetEvent | StageEvent;
+export type DomainEvent = JobEvent | ChunkEvent | AssetEvent | PresetEvent | StageEvent | UserEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /**

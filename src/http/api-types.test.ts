@@ -51,6 +51,7 @@ import type { jobsRoutes } from './jobs-routes.ts';
 import type { presetsRoutes } from './presets-routes.ts';
 import type * as schemas from './schemas.ts';
 import type { systemRoutes } from './system-routes.ts';
+import { signedIn } from '../../test/auth.ts';
 
 // --- compile time --------------------------------------------------------------
 
@@ -325,7 +326,7 @@ describe('real answers carry the contract keys', () => {
     await Bun.write(join(env.dataDir, 'media/in/data.bin'), new Uint8Array(10_000).fill(7));
     s = await env.boot({ workConcurrency: 2 });
     await s.start();
-    app = createApp(s);
+    app = await signedIn(s, createApp(s));
   });
   afterAll(() => env.cleanup());
 

@@ -11,6 +11,7 @@ import { corpusFile } from '../../test/corpus.ts';
 import { testEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
+import { signedIn } from '../../test/auth.ts';
 
 const env = testEnv('sqlite', 'api');
 let s: System;
@@ -59,7 +60,7 @@ beforeAll(async () => {
     await Bun.write(join(input, name!), Bun.file(corpusFile(rel!)));
   s = await env.boot({ workConcurrency: 2 });
   await s.start();
-  app = createApp(s);
+  app = await signedIn(s, createApp(s));
 });
 afterAll(() => env.cleanup());
 
@@ -179,7 +180,8 @@ describe('jobs', () => {
     expect(master.headers.get('content-type')).toContain('mpegurl');
     expect(master.text).toContain('#EXT-X-STREAM-INF');
     const rung = await call('GET', done.renditions[1].url);
-    const segment = rung.text.split('\n').find((l: string) => l.endsWith('.ts'))!;
+    // Served through its signed URL, the playlist lists its segments signed too.
+    const segment = rung.text.split('\n').find((l: string) => /\.ts\?.*sig=/.test(l))!;
     const base = done.renditions[1].url.slice(0, done.renditions[1].url.lastIndexOf('/') + 1);
     const part = await app.handle(new Request(`http://localhost${base}${segment}`, { headers: { range: 'bytes=0-187' } }));
     expect(part.status).toBe(206);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { testEnv, type TestEnv } from '../../test/system.ts';
 import { createApp } from './app.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import { signedIn } from '../../test/auth.ts';
 
 describe('HTTP app', () => {
   let env: TestEnv;
@@ -10,18 +11,30 @@ describe('HTTP app', () => {
   test('GET /api/system/status reports version, log backend and position', async () => {
     env = testEnv('sqlite', 'http');
     const s = await env.boot();
+    // Signed in first: the test admin's account and key are logged before the event under test.
+    const app = await signedIn(s, createApp(s));
     await s.log.append('job:h', [{ type: 'JobCreated', data: { jobId: 'h', kind: 'checksum', params: {}, at: s.now() } }], 0);
-    const app = createApp(s);
     const res = await app.handle(new Request('http://localhost/api/system/status'));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { projections: { name: string }[] };
-    expect(body).toMatchObject({ version: pkg.version, log: { backend: 'sqlite', position: 1 } });
-    expect(body.projections.map((p: { name: string }) => p.name)).toEqual(['jobs', 'chunks', 'assets', 'presets', 'checkpoints', 'stage_outputs']);
+    // Position 3: the test admin's UserCreated and ApiKeyCreated, then this test's event.
+    expect(body).toMatchObject({ version: pkg.version, log: { backend: 'sqlite', position: 3 } });
+    expect(body.projections.map((p: { name: string }) => p.name)).toEqual([
+      'jobs',
+      'chunks',
+      'assets',
+      'presets',
+      'checkpoints',
+      'stage_outputs',
+      'users',
+      'api_keys',
+    ]);
   });
 
   test('unknown routes answer a JSON error', async () => {
     env = testEnv('sqlite', 'http');
-    const app = createApp(await env.boot());
+    const s = await env.boot();
+    const app = await signedIn(s, createApp(s));
     const res = await app.handle(new Request('http://localhost/api/nope'));
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
@@ -29,7 +42,8 @@ describe('HTTP app', () => {
 
   test('the OpenAPI document is served', async () => {
     env = testEnv('sqlite', 'http');
-    const app = createApp(await env.boot());
+    const s = await env.boot();
+    const app = await signedIn(s, createApp(s));
     const res = await app.handle(new Request('http://localhost/api/openapi/json'));
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, unknown> };

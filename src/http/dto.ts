@@ -5,8 +5,31 @@
  */
 import { AppError } from '../errors.ts';
 import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
+import type { ApiKeyView, UserView } from '../projections/users.ts';
 import type { ResultView } from '../actors/job-kind.ts';
-import type { AssetDto, ChunkDto, JobDto, JobResultView } from '../types/api.ts';
+import type { ApiKeyDto, AssetDto, ChunkDto, JobDto, JobResultView, UserDto } from '../types/api.ts';
+
+export const userDto = (u: UserView): UserDto => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  disabled: u.disabled === 1,
+  mustChangePassword: u.must_change_password === 1,
+  createdAt: u.created_at,
+  updatedAt: u.updated_at,
+});
+
+/** A key as its owner sees it: never its secret; `lastUsedMs` from the session store. */
+export const keyDto = (k: ApiKeyView, lastUsedMs: number | null): ApiKeyDto => ({
+  id: k.id,
+  name: k.name,
+  scopes: k.scopes,
+  prefix: `mpr_${k.id.slice(0, 6)}`,
+  createdAt: k.created_at,
+  expiresAt: k.expires_at,
+  lastUsedAt: lastUsedMs === null ? null : new Date(lastUsedMs).toISOString(),
+  revoked: k.revoked_at !== null,
+});
 
 /** `/api/outputs/<key>`: where a browser fetches an output (each path segment escaped). */
 export const outputUrl = (key: string) => `/api/outputs/${key.split('/').map(encodeURIComponent).join('/')}`;

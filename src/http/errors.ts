@@ -10,6 +10,10 @@ export const STATUS: Record<ErrorCode, number> = {
   corrupt: 422,
   unavailable: 503,
   unrecoverable: 500,
+  unauthorized: 401,
+  forbidden: 403,
+  rate_limited: 429,
+  unsupported_media_type: 415,
 };
 
 export interface ErrorBody {

@@ -17,6 +17,7 @@ import { createApp } from './app.ts';
 import { eventsRoutes, type EventsRoutesOptions } from './events-routes.ts';
 import { createMemoryBus } from '../live/bus.ts';
 import { activeEventStreams, createSseParser, formatFrame, jobFilter, matchesEvent, matchesTelemetry, mergeLive, type ParsedFrame } from './sse/index.ts';
+import { adminKey, signedIn } from '../../test/auth.ts';
 
 /** Reads a response body in the background, parsing frames as they come. */
 const open = (res: Response) => {
@@ -89,18 +90,19 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('from the beginning: every event once, in order, id = position, data = the stored event', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       await append(s, 'job:a', 'JobCreated', 'JobPlanned');
       await append(s, 'chunk:a:0', 'ChunkStarted');
       await append(s, 'job:b', 'JobCreated');
       const stored = await s.log.readAll(0, 100);
-      const c = open(await get(createApp(s), '/api/events?after=0'));
+      const c = open(await get(await signedIn(s, createApp(s)), '/api/events?after=0'));
       await c.waitLogs(4);
       expect(c.frames[0]!.retry).toBe(2000);
       expect(c.positions()).toEqual(stored.map((e) => e.position));
       expect(c.logs().map((f) => f.id)).toEqual(stored.map((e) => String(e.position)));
       expect(c.events()).toEqual(stored);
       // after=<n> starts strictly after n.
-      const d = open(await get(createApp(s), `/api/events?after=${stored[1]!.position}`));
+      const d = open(await get(await signedIn(s, createApp(s)), `/api/events?after=${stored[1]!.position}`));
       await d.waitLogs(2);
       expect(d.positions()).toEqual(stored.slice(2).map((e) => e.position));
       await Promise.all([c.close(), d.close()]);
@@ -109,6 +111,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('filters: stream, streams, prefix, job, types', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       await append(s, 'job:j1', 'JobCreated', 'JobPlanned');
       await append(s, 'chunk:j1:0', 'ChunkStarted', 'ChunkReported');
       await append(s, 'stage:j1:ocr', 'StageStarted');
@@ -117,7 +120,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       await append(s, 'asset:x', 'AssetRegistered');
       await append(s, 'job:j1', 'JobFailed');
       const all = await s.log.readAll(0, 100);
-      const app = createApp(s);
+      const app = await signedIn(s, createApp(s));
       const cases: [string, (e: StoredEvent) => boolean][] = [
         ['stream=job:j1', (e) => e.stream === 'job:j1'],
         ['streams=job:j10,asset:x', (e) => e.stream === 'job:j10' || e.stream === 'asset:x'],
@@ -139,7 +142,8 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
 
     test('invalid positions and filters answer 400 with a validation error', async () => {
       env = testEnv(backend, 'sse');
-      const app = createApp(await env.boot());
+      const booted = await env.boot();
+      const app = await signedIn(booted, createApp(booted));
       const bad: [string, Record<string, string>][] = [
         ['?after=-1', {}],
         ['?after=1.5', {}],
@@ -163,8 +167,9 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('without a position it starts at the head: only new events, live', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       await append(s, 'job:old', 'JobCreated', 'JobPlanned');
-      const c = open(await get(createApp(s), '/api/events'));
+      const c = open(await get(await signedIn(s, createApp(s)), '/api/events'));
       const { position } = await append(s, 'job:new', 'JobCreated');
       await c.waitLogs(1);
       await append(s, 'job:new', 'JobPlanned');
@@ -176,8 +181,9 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('resume with Last-Event-ID under concurrent appends: every event exactly once, in order', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       for (let i = 0; i < 10; i++) await append(s, `job:r${i % 3}`, 'JobCreated');
-      const app = createApp(s);
+      const app = await signedIn(s, createApp(s));
       const first = open(await get(app, '/api/events?after=0&telemetry=0'));
       await first.waitLogs(4);
       await first.close();
@@ -193,7 +199,8 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       const second = open(await get(app, '/api/events?after=0&telemetry=0', { 'last-event-id': String(seen.at(-1)) }));
       await writer;
       const all = (await s.log.readAll(0, 1000)).map((e) => e.position);
-      expect(all).toHaveLength(40);
+      // 40 of its own, after the test admin's account and key.
+      expect(all).toHaveLength(42);
       await second.waitLogs(all.length - seen.length, 'the rest of the log');
       await Bun.sleep(30);
       expect([...seen, ...second.positions()]).toEqual(all);
@@ -203,8 +210,9 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('live telemetry arrives without an id, filtered by job; telemetry=0 leaves it out', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       await busReady(s);
-      const app = createApp(s);
+      const app = await signedIn(s, createApp(s));
       const c = open(await get(app, '/api/events?job=t1'));
       const quiet = open(await get(app, '/api/events?job=t1&telemetry=0'));
       for (const [topic, n] of [
@@ -234,6 +242,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('heartbeats are comments at the configured interval', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       const c = open(await get(appWith(s, { heartbeatMs: 20, retryMs: 500 }), '/api/events'));
       await until(() => c.frames.filter((f) => f.comments.some((x) => x.startsWith('hb '))).length >= 2, 'two heartbeats', 3000);
       const hb = c.frames.find((f) => f.comments.some((x) => x.startsWith('hb ')))!;
@@ -246,7 +255,8 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('a client going away releases its subscriptions (cancel, or the request aborting)', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
-      const app = createApp(s);
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
+      const app = await signedIn(s, createApp(s));
       const clients = () => (backend === 'redis' ? countClients() : Promise.resolve(0));
       const before = await clients();
       const c = open(await get(app, '/api/events'));
@@ -270,6 +280,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     test('a client that stops reading is cut off once telemetry piles up, and nothing else leaks', async () => {
       env = testEnv(backend, 'sse');
       const s = await env.boot();
+      await adminKey(s); // the test admin's account and key: logged before this test's own events
       await busReady(s);
       const res = await get(appWith(s, { maxQueued: 5, heartbeatMs: 60_000 }), '/api/events');
       await Bun.sleep(10);

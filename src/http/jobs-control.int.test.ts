@@ -13,6 +13,7 @@ import { corpusFile } from '../../test/corpus.ts';
 import { testEnv, type Backend } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
+import { signedIn } from '../../test/auth.ts';
 
 /** ffmpeg processes this test process started (children of this pid). */
 const ffmpegChildren = async (): Promise<number> => {
@@ -73,7 +74,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
       await Bun.write(join(input, 'short.mp4'), Bun.file(corpusFile('video/androidx_sample.mp4')));
       s = await env.boot({ workConcurrency: 2 });
       await s.start();
-      app = createApp(s);
+      app = await signedIn(s, createApp(s));
       expect((await call('POST', '/api/assets/scan')).json).toMatchObject({ registered: 2 });
     });
     afterAll(() => env.cleanup());

@@ -15,6 +15,7 @@ import { gatedKind } from '../../test/gated-kind.ts';
 import { testEnv, type Backend } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
+import { signedIn } from '../../test/auth.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -44,7 +45,7 @@ for (const backend of ['sqlite', 'redis'] as Backend[]) {
     beforeAll(async () => {
       s = await env.boot({ kinds: kindsOf(g.kind), workConcurrency: 1 });
       await s.start();
-      app = createApp(s);
+      app = await signedIn(s, createApp(s));
     });
     afterAll(() => env.cleanup());
 

@@ -23,7 +23,7 @@ import { CreateJobBody, ForkBody } from './schemas.ts';
 import { jobFilter, parseResumePosition, sseResponse, type SseDeps } from './sse/index.ts';
 
 /** What the jobs routes read and command. */
-export type JobsRoutesDeps = SseDeps & Pick<System, 'db' | 'log' | 'bus' | 'kinds' | 'runtime' | 'projections' | 'now' | 'config'>;
+export type JobsRoutesDeps = SseDeps & Pick<System, 'db' | 'log' | 'bus' | 'kinds' | 'runtime' | 'projections' | 'now' | 'config' | 'auth'>;
 type Deps = JobsRoutesDeps;
 
 const STATUSES: readonly string[] = JOB_STATUSES;
@@ -48,9 +48,17 @@ const loadJob = (s: Deps, id: string): JobView => {
   return j;
 };
 
-/** The job as the API answers it: the read model plus the latest live progress (SSE and REST agree). */
-const answer = (s: Deps, j: JobView) =>
-  jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, outputUrl));
+/**
+ * The job as the API answers it: the read model plus the latest live
+ * progress (SSE and REST agree), its output URLs signed for the job's folder
+ * (so a player or an <img> on any page can fetch them without the token).
+ */
+const answer = async (s: Deps, j: JobView) => {
+  const folder = `jobs/${j.id}/`;
+  const grant = j.result ? await s.auth.outputs.grantFor(folder) : '';
+  const signed = (key: string) => (key.startsWith(folder) ? `${outputUrl(key)}?${grant}` : outputUrl(key));
+  return jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, signed));
+};
 
 /** Waits for the read models to apply `position`, then answers the job as it is now. */
 const fresh = async (s: Deps, id: string, position: number) => {
@@ -85,10 +93,10 @@ const parseJobQuery = (q: Query): JobQuery => ({
   parent: q.parent || undefined,
 });
 
-const listJobs = (s: Deps, q: Query) => {
+const listJobs = async (s: Deps, q: Query) => {
   const page = parsePage(q);
   const { rows, total } = queryJobs(s.db, parseJobQuery(q), page);
-  return { items: rows.map((j) => answer(s, j)), total };
+  return { items: await Promise.all(rows.map((j) => answer(s, j))), total };
 };
 
 /** The job's own stream and every chunk stream of every attempt, in log order. */

@@ -14,6 +14,7 @@ import { testEnv, type TestEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
 import { MODELS, type ModelName } from './schemas.ts';
+import { signedIn } from '../../test/auth.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,7 +54,7 @@ beforeAll(async () => {
   await Bun.write(join(input, 'broken.mp4'), 'not a video');
   const s = await env.boot({ workConcurrency: 2 });
   await s.start();
-  app = createApp(s);
+  app = await signedIn(s, createApp(s));
 });
 afterAll(() => env.cleanup());
 

@@ -6,10 +6,14 @@ export const ref = (name: ModelName) => ({ $ref: `#/components/schemas/${name}` 
 
 const ERRORS: Record<number, string> = {
   400: 'Invalid input: the message names the parameter or field',
+  401: 'No credential, or one that is not valid: log in or send an API key',
+  403: 'Not allowed: a weaker scope or role, or a request from another site',
   404: 'No such resource',
   409: 'Not possible in its current state, or a conflicting write',
   413: 'Too large',
+  415: 'The body must be application/json',
   416: 'The byte range is outside the file',
+  429: 'Too many requests: Retry-After says when to try again',
   503: 'A store, Redis or ffmpeg is unavailable',
   500: 'Internal error (see the server log)',
 };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { testEnv, type TestEnv } from '../../test/system.ts';
 import { createApp } from './app.ts';
 import { componentSchemas, MODELS } from './schemas.ts';
+import { signedIn } from '../../test/auth.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,6 +19,9 @@ const UNDOCUMENTED = new Set(['GET /', 'GET /*', 'GET /api/openapi', 'GET /api/o
 /** Wildcard routes OpenAPI cannot template, documented under a named parameter instead. */
 const WILDCARD_AS = { '/api/outputs/*': '/api/outputs/{key}' } as Record<string, string>;
 
+/** Actions that take no body: the path says it all (the cookie or the token says who). */
+const BODYLESS = /\/(cancel|retry|probe)$|^\/api\/auth\/(refresh|logout|logout-all|ticket)$/;
+
 const docPath = (path: string) => WILDCARD_AS[path] ?? path.replace(/:([^/]+)/g, '{$1}');
 
 let env: TestEnv;
@@ -25,7 +29,8 @@ let app: ReturnType<typeof createApp>;
 let doc: Json;
 beforeAll(async () => {
   env = testEnv('sqlite', 'openapi');
-  app = createApp(await env.boot());
+  const s = await env.boot();
+  app = await signedIn(s, createApp(s));
   const res = await app.handle(new Request('http://localhost/api/openapi/json'));
   expect(res.status).toBe(200);
   doc = (await res.json()) as Json;
@@ -62,7 +67,7 @@ describe('the OpenAPI document', () => {
       }
       const takesInput = (op.parameters ?? []).some((p: Json) => p.in === 'query') || op.requestBody;
       if (takesInput && !responses.some(([status]) => status === '400')) problems.push(`${route}: takes input but documents no 400`);
-      if (['POST', 'PUT', 'PATCH'].includes(method) && !op.requestBody && !path.endsWith('/cancel') && !path.endsWith('/retry') && !path.endsWith('/probe')) {
+      if (['POST', 'PUT', 'PATCH'].includes(method) && !op.requestBody && !BODYLESS.test(path)) {
         problems.push(`${route}: no request body schema`);
       }
     }

@@ -3,15 +3,38 @@
  * S3), streamed, with single byte ranges for players that seek in MP4s.
  * Playlists use relative URIs, so a master played from here finds its
  * rungs and segments here too, whichever store holds them.
+ *
+ * Opened by the caller's token or key, or by a signed URL (the guard checks
+ * it): a playlist or a thumbnails index fetched through a signed URL is
+ * answered with every relative URI in it signed the same way, because a
+ * player resolves segments against the playlist's URL but drops its query.
+ * Pages of the origins in MPR_CORS_ORIGINS may fetch outputs (CORS).
  */
 import { Elysia } from 'elysia';
+import { signPlaylist, signThumbnailVtt } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { contentTypeFor } from '../storage/keys.ts';
 import type { System } from '../system.ts';
 import { responses } from './openapi-responses.ts';
 
-/** What the outputs routes read: the output store. */
-export type OutputsRoutesDeps = Pick<System, 'storage'>;
+/** What the outputs routes read: the output store, and which other sites may fetch from it. */
+export type OutputsRoutesDeps = Pick<System, 'storage'> & { corsOrigins: readonly string[] };
+
+const GRANT_PARAMS = ['scope', 'exp', 'kid', 'sig'] as const;
+
+/** The signed-URL part of a query, to pass on to the URIs a playlist lists; null when the URL is not signed. */
+const grantOf = (url: URL): string | null => {
+  if (!url.searchParams.has('sig')) return null;
+  const q = new URLSearchParams();
+  for (const k of GRANT_PARAMS) q.set(k, url.searchParams.get(k) ?? '');
+  return q.toString();
+};
+
+const corsHeaders = (s: OutputsRoutesDeps, request: Request): Record<string, string> => {
+  const origin = request.headers.get('origin');
+  if (!origin || !s.corsOrigins.includes(origin)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'content-length, content-range, accept-ranges' };
+};
 
 /** Pure: a single `bytes=` range against a size → [start, end) or 'unsatisfiable'; null when there is none to honour. */
 export const parseRange = (header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null => {
@@ -38,11 +61,39 @@ const keyOf = (url: string): string => {
   }
 };
 
+/** A playlist or thumbnails index read through a signed URL, answered with its URIs signed too. */
+const serveSigned = async (s: OutputsRoutesDeps, request: Request, key: string, grant: string, head: boolean) => {
+  const stream = await s.storage.output.get(key);
+  const text = await new Response(stream).text();
+  const body = key.endsWith('.m3u8') ? signPlaylist(text, grant) : signThumbnailVtt(text, grant);
+  const bytes = new TextEncoder().encode(body);
+  const headers: Record<string, string> = {
+    'content-type': contentTypeFor(key),
+    'accept-ranges': 'bytes',
+    'cache-control': 'no-cache',
+    ...corsHeaders(s, request),
+  };
+  // Ranges count in the answer as rewritten, the only bytes the client sees.
+  const range = parseRange(request.headers.get('range'), bytes.length);
+  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${bytes.length}` } });
+  const part = range ? bytes.subarray(range.start, range.end) : bytes;
+  headers['content-length'] = String(part.length);
+  if (range) headers['content-range'] = `bytes ${range.start}-${range.end - 1}/${bytes.length}`;
+  return new Response(head ? null : part, { status: range ? 206 : 200, headers });
+};
+
 const serve = async (s: OutputsRoutesDeps, request: Request, head: boolean) => {
   const key = keyOf(request.url);
   const o = await s.storage.output.stat(key);
   if (!o) throw new AppError('not_found', `no output ${key}`);
-  const headers: Record<string, string> = { 'content-type': contentTypeFor(key), 'accept-ranges': 'bytes', 'cache-control': cacheFor(key) };
+  const grant = grantOf(new URL(request.url));
+  if (grant && /\.(m3u8|vtt)$/i.test(key) && o.size <= 4 * 1024 * 1024) return serveSigned(s, request, key, grant, head);
+  const headers: Record<string, string> = {
+    'content-type': contentTypeFor(key),
+    'accept-ranges': 'bytes',
+    'cache-control': cacheFor(key),
+    ...corsHeaders(s, request),
+  };
   const range = parseRange(request.headers.get('range'), o.size);
   if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${o.size}` } });
   const [start, end] = range ? [range.start, range.end] : [0, o.size];
@@ -97,10 +148,30 @@ export const outputsPaths = {
   '/api/outputs/{key}': {
     get: operation('An output file (playlists, segments, sprites, MP4), with byte ranges', true),
     head: operation('An output file’s headers', false),
+    options: {
+      tags: ['outputs'],
+      summary: 'CORS preflight: 204 for an origin in MPR_CORS_ORIGINS, 403 otherwise',
+      operationId: 'outputPreflight',
+      parameters: [keyParam],
+      responses: { ...responses({ 204: { description: 'Allowed: the access-control headers' } }, 403) },
+    },
   },
 };
 
 export const outputsRoutes = (s: OutputsRoutesDeps) =>
   new Elysia({ prefix: '/outputs', detail: { tags: ['outputs'] } })
     .get('/*', ({ request }) => serve(s, request, false), { detail: { hide: true, summary: 'An output file (see outputsPaths)' } })
-    .head('/*', ({ request }) => serve(s, request, true), { detail: { hide: true, summary: 'An output file’s headers (see outputsPaths)' } });
+    .head('/*', ({ request }) => serve(s, request, true), { detail: { hide: true, summary: 'An output file’s headers (see outputsPaths)' } })
+    // A CORS preflight (a player on an allowed site asking for a range): answered by the allow-list alone.
+    .options(
+      '/*',
+      ({ request }) => {
+        const cors = corsHeaders(s, request);
+        if (!cors['access-control-allow-origin']) return new Response(null, { status: 403 });
+        return new Response(null, {
+          status: 204,
+          headers: { ...cors, 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': 'range', 'access-control-max-age': '600' },
+        });
+      },
+      { detail: { hide: true } },
+    );

@@ -27,10 +27,24 @@ export const ErrorBody = t.Object(
   {
     error: t.Object({
       code: t.Union(
-        ['validation', 'not_found', 'invalid_state', 'conflict', 'too_large', 'corrupt', 'unavailable', 'unrecoverable', 'internal'].map((c) => t.Literal(c)),
+        [
+          'validation',
+          'unauthorized',
+          'forbidden',
+          'not_found',
+          'invalid_state',
+          'conflict',
+          'too_large',
+          'unsupported_media_type',
+          'corrupt',
+          'rate_limited',
+          'unavailable',
+          'unrecoverable',
+          'internal',
+        ].map((c) => t.Literal(c)),
         {
           description:
-            'validation 400, not_found 404, invalid_state and conflict 409, too_large 413, corrupt 422, unavailable 503, unrecoverable and internal 500',
+            'validation 400, unauthorized 401, forbidden 403, not_found 404, invalid_state and conflict 409, too_large 413, unsupported_media_type 415, corrupt 422, rate_limited 429, unavailable 503, unrecoverable and internal 500',
         },
       ),
       message: t.String({ description: 'A sentence for a person: what is wrong and, where it helps, what to do' }),
@@ -344,6 +358,67 @@ export const SystemStatus = t.Object({
   ffmpeg: t.Union([t.Object({ ffmpeg: t.String(), ffprobe: t.String() }), t.Object({ error: t.String() })]),
 });
 
+// --- accounts, sessions, keys -----------------------------------------------
+
+const role = t.Union([t.Literal('admin'), t.Literal('member')]);
+const scope = t.Union([t.Literal('read'), t.Literal('write'), t.Literal('admin')], { description: 'read: GET; write: changes too; admin: everything' });
+
+export const User = t.Object(
+  {
+    id: t.String(),
+    email: t.String(),
+    role,
+    disabled: t.Boolean(),
+    mustChangePassword: t.Boolean({ description: 'a generated password is in use: the next login must set a new one' }),
+    createdAt: iso(),
+    updatedAt: iso(),
+  },
+  { description: 'An account' },
+);
+
+export const UserList = items(User, 'users');
+
+export const CreatedUser = t.Composite(
+  [User, t.Object({ password: t.Optional(t.String({ description: 'the generated one-time password, answered this once' })) })],
+  {
+    description: 'A new account',
+  },
+);
+
+export const AccessGrant = t.Object(
+  {
+    accessToken: t.String({ description: 'a JWT for Authorization: Bearer' }),
+    expiresIn: int({ description: 'seconds the token lives' }),
+    user: User,
+  },
+  { description: 'Logged in (the refresh token is in an HTTP-only cookie)' },
+);
+
+export const TicketGrant = t.Object(
+  { ticket: t.String({ description: 'single use: ?ticket= on an event stream' }), expiresIn: int({ description: 'seconds' }) },
+  { description: 'A ticket for EventSource, which cannot send headers' },
+);
+
+export const ApiKey = t.Object(
+  {
+    id: t.String(),
+    name: t.String(),
+    scopes: t.Array(scope),
+    prefix: t.String({ description: 'the first characters of the key, to tell keys apart' }),
+    createdAt: iso(),
+    expiresAt: nullable(iso()),
+    lastUsedAt: nullable(iso()),
+    revoked: t.Boolean(),
+  },
+  { description: 'An API key (its secret is never shown again)' },
+);
+
+export const ApiKeyList = items(ApiKey, 'keys');
+
+export const CreatedKey = t.Composite([ApiKey, t.Object({ key: t.String({ description: 'the key itself: shown this once' }) })], {
+  description: 'A new API key',
+});
+
 /** Every shared model, by the name it has under #/components/schemas. */
 export const MODELS = {
   Error: ErrorBody,
@@ -370,6 +445,14 @@ export const MODELS = {
   EventList,
   StateAt,
   SystemStatus,
+  User,
+  UserList,
+  CreatedUser,
+  AccessGrant,
+  TicketGrant,
+  ApiKey,
+  ApiKeyList,
+  CreatedKey,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

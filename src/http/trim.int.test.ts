@@ -7,6 +7,7 @@ import { corpusFile } from '../../test/corpus.ts';
 import { testEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
+import { signedIn } from '../../test/auth.ts';
 
 const env = testEnv('sqlite', 'trim');
 let s: System;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await Bun.write(join(env.dataDir, 'media/in/flower.mp4'), Bun.file(corpusFile('video/mdn_flower.mp4')));
   s = await env.boot({ workConcurrency: 2 });
   await s.start();
-  app = createApp(s);
+  app = await signedIn(s, createApp(s));
   await call('POST', '/api/assets/scan', {});
   await until(async () => (await call('GET', '/api/assets')).json.items.length === 1, 'the scan');
   assetId = (await call('GET', '/api/assets')).json.items[0].id;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { testEnv, type TestEnv } from '../../test/system.ts';
 import { createApp } from './app.ts';
 import { cleanUiPath, diskUiAssets, embeddedUiAssets, type UiAssets } from './ui-assets.ts';
+import { signedIn } from '../../test/auth.ts';
 
 const INDEX = '<!doctype html><title>MPR UI</title><script type="module" src="/assets/index-1a2b3c.js"></script>';
 const JS = 'console.log("ui")';
@@ -25,7 +26,8 @@ describe('UI routes', () => {
 
   const appWith = async (ui: UiAssets) => {
     env = testEnv('sqlite', 'ui');
-    return createApp(await env.boot(), ui);
+    const s = await env.boot();
+    return signedIn(s, createApp(s, ui));
   };
   const get = (app: Awaited<ReturnType<typeof appWith>>, path: string, headers: Record<string, string> = {}) =>
     app.handle(new Request(`http://localhost${path}`, { headers }));

@@ -6,6 +6,7 @@ import { createJobsProjection } from './jobs.ts';
 import { presetsProjection } from './presets.ts';
 import type { AnyProjection } from './projection.ts';
 import { stageOutputsProjection } from './stage-outputs.ts';
+import { apiKeysProjection, usersProjection } from './users.ts';
 
 export { createProjectionRunner, type ProjectionRunner, type ProjectionStatus } from './runner.ts';
 export { DELETE, type Projection, type AnyProjection } from './projection.ts';
@@ -28,4 +29,6 @@ export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => 
   presetsProjection,
   checkpointsProjection,
   stageOutputsProjection,
+  usersProjection,
+  apiKeysProjection,
 ];

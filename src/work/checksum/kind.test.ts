@@ -6,6 +6,7 @@ import { createApp } from '../../http/app.ts';
 import { testEnv, type TestEnv } from '../../../test/system.ts';
 import { waitForJob } from '../../../test/wait.ts';
 import { checksumParams, combineHashes, planRanges } from './kind.ts';
+import { signedIn } from '../../../test/auth.ts';
 
 const refused = (p: Record<string, unknown>, words: string) => {
   expect(() => checksumParams(p)).toThrow(words);
@@ -50,7 +51,7 @@ describe('checksum jobs over HTTP', () => {
     symlinkSync('/etc/passwd', join(input, 'passwd-link'));
     const s = await env.boot({ workConcurrency: 1 });
     await s.start();
-    const app = createApp(s);
+    const app = await signedIn(s, createApp(s));
     const post = (params: Record<string, unknown>) =>
       app.handle(
         new Request('http://localhost/api/jobs', {

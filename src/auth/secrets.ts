@@ -1,0 +1,51 @@
+/**
+ * The signing secrets of access tokens, output URLs and nothing else, kept
+ * in the session store (so every node of a cluster signs and verifies
+ * alike) and cached here. A rotation on another node is picked up within
+ * `refreshMs`; tokens signed with the previous secret stay valid until they
+ * expire, because the previous secret is kept for verifying.
+ */
+import type { SessionStore, SigningSecret } from './store/index.ts';
+import { newSigningSecret } from './tokens.ts';
+
+export interface Secrets {
+  /** The secret new tokens are signed with. */
+  current(): Promise<SigningSecret>;
+  /** Every secret a token may have been signed with. */
+  all(): Promise<SigningSecret[]>;
+  /** Makes a new current secret; those older than `keepMs` stop verifying. */
+  rotate(keepMs: number): Promise<SigningSecret>;
+}
+
+export const createSecrets = (d: { store: SessionStore; clock: () => number; refreshMs?: number }): Secrets => {
+  let cached: { at: number; list: SigningSecret[] } | null = null;
+  let loading: Promise<SigningSecret[]> | null = null;
+  const refreshMs = d.refreshMs ?? 60_000;
+
+  const load = async (): Promise<SigningSecret[]> => {
+    const now = d.clock();
+    if (cached && now - cached.at < refreshMs) return cached.list;
+    loading ??= d.store
+      .signingSecrets(() => newSigningSecret(d.clock()))
+      .then((list) => {
+        cached = { at: d.clock(), list };
+        return list;
+      })
+      .finally(() => {
+        loading = null;
+      });
+    return loading;
+  };
+
+  return {
+    current: async () => (await load())[0]!,
+    all: load,
+    async rotate(keepMs) {
+      const next = newSigningSecret(d.clock());
+      await d.store.rotateSigningSecret(next, d.clock() - keepMs);
+      cached = null;
+      await load();
+      return next;
+    },
+  };
+};

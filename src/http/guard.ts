@@ -1,0 +1,125 @@
+/**
+ * The guard every request passes, once, before any route is matched (so a
+ * route added later is closed by default): the Host allow-list (DNS
+ * rebinding), the content-type rule for changes (CSRF: a form on another
+ * site cannot send JSON), the Origin check for the calls a cookie
+ * authenticates, authentication and the scope the call needs, signed output
+ * URLs, and the per-caller rate limit. It answers a refusal itself, or
+ * remembers the caller for the route (`principalOf`) and lets it through.
+ */
+import { allowed, type Auth, needOf, type Principal, tooMany } from '../auth/index.ts';
+import { AppError } from '../errors.ts';
+import { toErrorResponse } from './errors.ts';
+
+export interface GuardSettings {
+  /** Host names (no port) this server answers to. */
+  allowedHosts: readonly string[];
+  /** Requests per minute per user or key, and the burst allowed above the pace. */
+  apiRatePerMinute: number;
+  apiBurst: number;
+}
+
+const callers = new WeakMap<Request, Principal>();
+
+/** The caller of a guarded route (the guard put it there); throws for a route the guard left open. */
+export const principalOf = (request: Request): Principal => {
+  const p = callers.get(request);
+  if (!p) throw new AppError('unauthorized', 'log in, or send an API key');
+  return p;
+};
+
+/** Routes whose caller is known by the refresh cookie: they must come from this site. */
+const COOKIE_ROUTES = new Set(['/api/auth/refresh', '/api/auth/logout']);
+const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const hostName = (host: string): string => {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.split(':')[0]!;
+};
+
+/** Whether a request carries a body (a declared type counts: a form post always declares one). */
+const hasBody = (req: Request) => {
+  const len = req.headers.get('content-length');
+  return req.body !== null || req.headers.has('content-type') || (len !== null && len !== '0') || req.headers.has('transfer-encoding');
+};
+
+const refuse = (e: AppError, extra: Record<string, string> = {}) => {
+  const { status, body } = toErrorResponse(e);
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...extra } });
+};
+
+export const createGuard = (auth: Auth, settings: GuardSettings) => {
+  const hosts = new Set(settings.allowedHosts.map((h) => h.toLowerCase()));
+  const bucket = { capacity: settings.apiBurst, refillPerSecond: settings.apiRatePerMinute / 60 };
+
+  /** A Response to answer instead of the route, or null to go on. */
+  return async (request: Request): Promise<Response | null> => {
+    const url = new URL(request.url);
+    const host = request.headers.get('host') ?? url.host;
+    if (!hosts.has(hostName(host))) {
+      return refuse(new AppError('forbidden', `this server does not answer to the host "${hostName(host)}" (MPR_ALLOWED_HOSTS)`));
+    }
+    const path = url.pathname;
+    const need = needOf(request.method, path);
+    if (!need) return null;
+
+    if (CHANGES.has(request.method.toUpperCase()) && hasBody(request)) {
+      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') {
+        return refuse(new AppError('unsupported_media_type', `send the body as application/json (got ${type || 'no content type'})`));
+      }
+    }
+    if (COOKIE_ROUTES.has(path)) {
+      const origin = request.headers.get('origin');
+      if (origin !== null && origin !== 'null' && !hosts.has(hostName(new URL(origin).host))) {
+        return refuse(new AppError('forbidden', 'a request from another site cannot use this session'));
+      }
+      if (origin === 'null') return refuse(new AppError('forbidden', 'a request from another site cannot use this session'));
+    }
+    if (need.open) return null;
+
+    // A signed output URL opens its files to whoever holds it, with no account.
+    const reading = request.method === 'GET' || request.method === 'HEAD';
+    if (reading && path.startsWith('/api/outputs/') && url.searchParams.has('sig')) {
+      const key = path.slice('/api/outputs/'.length).split('/').map(safeDecode).join('/');
+      const g = await auth.outputs.check(url.searchParams, key);
+      return g.ok ? null : refuse(new AppError('forbidden', `this link does not open ${key}: ${g.why}`));
+    }
+
+    let principal: Principal | null;
+    try {
+      principal = await auth.authenticator.authenticate(request, url);
+    } catch (e) {
+      return refuse(e as AppError, { 'www-authenticate': 'Bearer' });
+    }
+    if (!principal) return refuse(new AppError('unauthorized', 'log in, or send an API key (Authorization: Bearer …)'), { 'www-authenticate': 'Bearer' });
+    const ok = allowed(principal, request.method, path, need.scope);
+    if (!ok.ok) return refuse(new AppError('forbidden', ok.why));
+
+    const taken = await auth.store.take(`api:${principal.keyId ?? principal.userId}`, bucket, auth.clock());
+    if (!taken.ok) {
+      const e = tooMany(taken.retryAfterMs, 'too many requests');
+      return refuse(e, { 'retry-after': String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))) });
+    }
+    callers.set(request, principal);
+    return null;
+  };
+};
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** Headers every answer carries: no sniffing, no framing, no referrer beyond this origin, scripts only from here. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
