@@ -42,7 +42,7 @@ export const createAccounts = (d: AccountDeps) => {
   const iso = () => new Date(d.clock()).toISOString();
   const meta = (by: string | null, userId: string) => ({ actor: by ? `user:${by}` : 'auth', correlationId: userId });
 
-  const standFor = (role: Role, disabled: boolean) => ({ role, disabled, notBeforeMs: 0 });
+  const standFor = (role: Role, disabled: boolean) => ({ role, disabled });
 
   /** Active admins other than `except`: the last one may not be disabled, demoted or removed. */
   const otherAdmins = (except: string) => usersTable.count(d.db, "WHERE role = 'admin' AND disabled = 0 AND id != ?", [except]);

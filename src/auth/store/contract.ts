@@ -130,15 +130,15 @@ export const sessionStoreContract = (name: string, make: () => Promise<SessionSt
       'standing: set, read, overwrite, null when unknown or removed',
       withStore(async ({ store }) => {
         expect(await store.standing('u1')).toBeNull();
-        await store.setStanding('u1', { role: 'member', disabled: false, notBeforeMs: 0 });
-        await store.setStanding('u2', { role: 'admin', disabled: false, notBeforeMs: 5 });
-        expect(await store.standing('u1')).toEqual({ role: 'member', disabled: false, notBeforeMs: 0 });
-        await store.setStanding('u1', { role: 'admin', disabled: true, notBeforeMs: 1_700_000_000_123 });
-        expect(await store.standing('u1')).toEqual({ role: 'admin', disabled: true, notBeforeMs: 1_700_000_000_123 });
+        await store.setStanding('u1', { role: 'member', disabled: false });
+        await store.setStanding('u2', { role: 'admin', disabled: false });
+        expect(await store.standing('u1')).toEqual({ role: 'member', disabled: false });
+        await store.setStanding('u1', { role: 'admin', disabled: true });
+        expect(await store.standing('u1')).toEqual({ role: 'admin', disabled: true });
         await store.removeUser('u1');
         await store.removeUser('never');
         expect(await store.standing('u1')).toBeNull();
-        expect(await store.standing('u2')).toEqual({ role: 'admin', disabled: false, notBeforeMs: 5 });
+        expect(await store.standing('u2')).toEqual({ role: 'admin', disabled: false });
       }),
     );
 
@@ -278,8 +278,8 @@ export const sessionStoreContract = (name: string, make: () => Promise<SessionSt
         await store.openSession({ sessionId: 's1', userId: 'u1', jti: 'j1', expiresAtMs: base + MIN });
         expect(await other.rotate('s1', 'j1', 'j2', base + MIN, base)).toEqual({ ok: true, userId: 'u1' });
         expect(await store.rotate('s1', 'j1', 'j3', base + MIN, base)).toEqual({ ok: false, reason: 'reused', userId: 'u1' });
-        await other.setStanding('u1', { role: 'member', disabled: true, notBeforeMs: base });
-        expect(await store.standing('u1')).toEqual({ role: 'member', disabled: true, notBeforeMs: base });
+        await other.setStanding('u1', { role: 'member', disabled: true });
+        expect(await store.standing('u1')).toEqual({ role: 'member', disabled: true });
         await store.putKey({ keyId: 'k1', userId: 'u1', scopes: ['read'], secretHash: 'h', expiresAtMs: null, revoked: false });
         await other.revokeKey('k1');
         await other.touchKey('k1', base);

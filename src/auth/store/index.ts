@@ -32,8 +32,6 @@ export type RotateResult =
 export interface UserStanding {
   role: Role;
   disabled: boolean;
-  /** Tokens issued before this instant are void (log out everywhere, password change). */
-  notBeforeMs: number;
 }
 
 export interface KeyRecord {

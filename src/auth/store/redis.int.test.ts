@@ -46,7 +46,7 @@ test('redis: every key sits under <prefix>auth:, and what expires carries its PE
     await store.take('b1', { capacity: 2, refillPerSecond: 0.5 }, base);
     await store.recordFailure('f1', base, 45_000);
     await store.lock('l1', base + 50_000);
-    await store.setStanding('u1', { role: 'member', disabled: false, notBeforeMs: 0 });
+    await store.setStanding('u1', { role: 'member', disabled: false });
     await store.putKey({ keyId: 'k1', userId: 'u1', scopes: ['read'], secretHash: 'h', expiresAtMs: null, revoked: false });
     await store.touchKey('k1', base);
     await store.signingSecrets(() => ({ kid: 'a', secret: 's', createdAtMs: base }));

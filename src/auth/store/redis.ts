@@ -194,7 +194,7 @@ export const createRedisSessionStore = (redis: Redis, prefix: string): SessionSt
     },
 
     async setStanding(userId, s) {
-      const standing: UserStanding = { role: s.role, disabled: s.disabled, notBeforeMs: s.notBeforeMs };
+      const standing: UserStanding = { role: s.role, disabled: s.disabled };
       await redis.set(`${p}standing:${userId}`, JSON.stringify(standing));
     },
     async standing(userId) {

@@ -31,7 +31,7 @@ const SCHEMA = [
   'CREATE INDEX IF NOT EXISTS auth_sessions_user ON auth_sessions (user_id)',
   'CREATE INDEX IF NOT EXISTS auth_sessions_expiry ON auth_sessions (expires_at_ms)',
   `CREATE TABLE IF NOT EXISTS auth_standing (
-    user_id TEXT PRIMARY KEY, role TEXT NOT NULL, disabled INTEGER NOT NULL, not_before_ms INTEGER NOT NULL
+    user_id TEXT PRIMARY KEY, role TEXT NOT NULL, disabled INTEGER NOT NULL
   ) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS auth_keys (
     key_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL,
@@ -76,12 +76,8 @@ export const createSqliteSessionStore = (db: Database): SessionStore => {
   const qClose = db.query<never, [string]>('DELETE FROM auth_sessions WHERE session_id = ?');
   const qCloseUser = db.query<{ session_id: string }, [string]>('DELETE FROM auth_sessions WHERE user_id = ? RETURNING session_id');
 
-  const qStanding = db.query<{ role: UserStanding['role']; disabled: number; not_before_ms: number }, [string]>(
-    'SELECT role, disabled, not_before_ms FROM auth_standing WHERE user_id = ?',
-  );
-  const qSetStanding = db.query<never, [string, string, number, number]>(
-    'INSERT OR REPLACE INTO auth_standing (user_id, role, disabled, not_before_ms) VALUES (?, ?, ?, ?)',
-  );
+  const qStanding = db.query<{ role: UserStanding['role']; disabled: number }, [string]>('SELECT role, disabled FROM auth_standing WHERE user_id = ?');
+  const qSetStanding = db.query<never, [string, string, number]>('INSERT OR REPLACE INTO auth_standing (user_id, role, disabled) VALUES (?, ?, ?)');
   const qRemoveUser = db.query<never, [string]>('DELETE FROM auth_standing WHERE user_id = ?');
 
   const qKey = db.query<KeyRow, [string]>('SELECT * FROM auth_keys WHERE key_id = ?');
@@ -198,11 +194,11 @@ export const createSqliteSessionStore = (db: Database): SessionStore => {
     },
 
     async setStanding(userId, s) {
-      qSetStanding.run(userId, s.role, s.disabled ? 1 : 0, s.notBeforeMs);
+      qSetStanding.run(userId, s.role, s.disabled ? 1 : 0);
     },
     async standing(userId) {
       const r = qStanding.get(userId);
-      return r ? { role: r.role, disabled: r.disabled === 1, notBeforeMs: r.not_before_ms } : null;
+      return r ? { role: r.role, disabled: r.disabled === 1 } : null;
     },
     async removeUser(userId) {
       qRemoveUser.run(userId);
