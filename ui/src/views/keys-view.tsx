@@ -5,6 +5,7 @@ import { OneTimeSecret } from '../components/one-time-secret.tsx';
 import { time } from '../format.ts';
 import type { KeysStore } from '../stores/keys.ts';
 import type { ApiKeyDto, Scope } from '../../../src/types/api.ts';
+import { ConfirmRow } from '../components/confirm-row.tsx';
 
 const SCOPES: { scope: Scope; what: string }[] = [
   { scope: 'read', what: 'look: lists, jobs, events' },
@@ -154,29 +155,19 @@ const KeyRow = (p: { store: KeysStore; k: ApiKeyDto }) => {
         </tr>
       </Show>
       <Show when={confirming() && !k().revoked}>
-        <tr class="subrow">
-          <td colSpan={8}>
-            <div class="inline-form confirm">
-              <span>
-                Revoke <b>{k().name}</b>? Programs using it stop working at once.
-              </span>
-              <button
-                type="button"
-                class="btn danger small"
-                data-testid="confirm-revoke"
-                onClick={() => {
-                  setConfirming(false);
-                  void p.store.revoke(k().id);
-                }}
-              >
-                Revoke
-              </button>
-              <button type="button" class="btn ghost small" onClick={() => setConfirming(false)}>
-                Keep it
-              </button>
-            </div>
-          </td>
-        </tr>
+        <ConfirmRow
+          colSpan={8}
+          action="Revoke"
+          keep="Keep it"
+          testId="confirm-revoke"
+          onConfirm={() => {
+            setConfirming(false);
+            void p.store.revoke(k().id);
+          }}
+          onKeep={() => setConfirming(false)}
+        >
+          Revoke <b>{k().name}</b>? Programs using it stop working at once.
+        </ConfirmRow>
       </Show>
     </>
   );

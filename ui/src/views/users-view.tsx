@@ -5,6 +5,7 @@ import { OneTimeSecret } from '../components/one-time-secret.tsx';
 import { time } from '../format.ts';
 import type { UsersStore } from '../stores/users.ts';
 import type { Role, UserDto } from '../../../src/types/api.ts';
+import { ConfirmRow } from '../components/confirm-row.tsx';
 
 /** `me`: the admin's own id, whose row offers no change that could lock them out. */
 export const UsersView = (p: { store: UsersStore; me: string | null }) => {
@@ -155,29 +156,19 @@ const UserRow = (p: { store: UsersStore; user: UserDto; self: boolean }) => {
         </tr>
       </Show>
       <Show when={confirming()}>
-        <tr class="subrow">
-          <td colSpan={5}>
-            <div class="inline-form confirm">
-              <span>
-                Remove <b>{u().email}</b>? Their sessions and API keys stop working.
-              </span>
-              <button
-                type="button"
-                class="btn danger small"
-                data-testid="confirm-remove"
-                onClick={() => {
-                  setConfirming(false);
-                  void p.store.remove(u().id);
-                }}
-              >
-                Remove
-              </button>
-              <button type="button" class="btn ghost small" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </div>
-          </td>
-        </tr>
+        <ConfirmRow
+          colSpan={5}
+          action="Remove"
+          keep="Keep"
+          testId="confirm-remove"
+          onConfirm={() => {
+            setConfirming(false);
+            void p.store.remove(u().id);
+          }}
+          onKeep={() => setConfirming(false)}
+        >
+          Remove <b>{u().email}</b>? Their sessions and API keys stop working.
+        </ConfirmRow>
       </Show>
     </>
   );
