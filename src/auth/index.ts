@@ -43,6 +43,7 @@ export const createAuth = (d: AuthDeps) => {
   const secrets = createSecrets({ store: d.store, clock: d.clock });
   const settings = { ...DEFAULT_SESSION_SETTINGS, ...d.settings };
   const ttl = d.outputUrlTtlSeconds ?? 6 * 3600;
+  const grants = new Map<string, string>();
   return {
     store: d.store,
     clock: d.clock,
@@ -62,7 +63,17 @@ export const createAuth = (d: AuthDeps) => {
       async grantFor(key: string): Promise<string> {
         const step = 600;
         const exp = Math.ceil((d.clock() / 1000 + ttl) / step) * step;
-        return signGrant({ scope: grantScopeOf(key), expSeconds: exp }, await secrets.current());
+        const secret = await secrets.current();
+        const scope = grantScopeOf(key);
+        // The same scope, expiry step and secret sign to the same string: lists sign dozens of jobs per request.
+        const memo = `${secret.kid} ${exp} ${scope}`;
+        let q = grants.get(memo);
+        if (q === undefined) {
+          q = signGrant({ scope, expSeconds: exp }, secret);
+          if (grants.size >= 10_000) grants.clear();
+          grants.set(memo, q);
+        }
+        return q;
       },
       async check(query: URLSearchParams, key: string) {
         return checkGrant(query, key, await secrets.all(), d.clock());
