@@ -11,7 +11,7 @@ import { TEST_ADMIN } from '../../test/auth.ts';
 import { testEnv } from '../../test/system.ts';
 import { createApp } from '../http/app.ts';
 import type { System } from '../system.ts';
-import type { ApiKeyDto, UserDto } from '../types/api.ts';
+import type { ApiKeyDto, UserDto } from '../types/accounts.ts';
 
 const MAIN = new URL('./main.ts', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'mpr-cli-auth-'));

@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { scopesOfRole } from '../auth/policy.ts';
 import { AppError, errorMessage, isAppError } from '../errors.ts';
-import type { AccessGrant, ApiKeyDto, ApiKeyList, CreatedKey, CreatedUser, Role, Scope, UserDto, UserList } from '../types/api.ts';
+import type { AccessGrant, ApiKeyDto, ApiKeyList, CreatedKey, CreatedUser, Role, Scope, UserDto, UserList } from '../types/accounts.ts';
 import { type Client, createClient } from './client.ts';
 import {
   type CliEnv,

@@ -240,6 +240,7 @@ describe('src/types/api.ts', () => {
     const importsOf = async (file: string) =>
       [...(await Bun.file(new URL(file, import.meta.url)).text()).matchAll(/^\s*(?:import|export)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
     expect(new Set(await importsOf('../types/api.ts'))).toEqual(new Set(['./media.ts']));
+    expect(await importsOf('../types/accounts.ts')).toEqual(['./api.ts']);
     expect(await importsOf('../types/media.ts')).toEqual([]);
   });
 

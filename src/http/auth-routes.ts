@@ -9,7 +9,7 @@ import type { Auth, Issued } from '../auth/index.ts';
 import { randomToken } from '../auth/tokens.ts';
 import { findUser } from '../projections/users.ts';
 import type { System } from '../system.ts';
-import type { AccessGrant, TicketGrant } from '../types/api.ts';
+import type { AccessGrant, TicketGrant } from '../types/accounts.ts';
 import { userDto } from './dto.ts';
 import { principalOf } from './guard.ts';
 import { json, responses } from './openapi-responses.ts';

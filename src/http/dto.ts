@@ -7,7 +7,8 @@ import { AppError } from '../errors.ts';
 import type { AssetView, ChunkView, JobView } from '../projections/index.ts';
 import type { ApiKeyView, UserView } from '../projections/users.ts';
 import type { ResultView } from '../actors/job-kind.ts';
-import type { ApiKeyDto, AssetDto, ChunkDto, JobDto, JobResultView, UserDto } from '../types/api.ts';
+import type { AssetDto, ChunkDto, JobDto, JobResultView } from '../types/api.ts';
+import type { ApiKeyDto, UserDto } from '../types/accounts.ts';
 
 export const userDto = (u: UserView): UserDto => ({
   id: u.id,

@@ -4,7 +4,7 @@ import type { Auth } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { keysOfUser } from '../projections/users.ts';
 import type { System } from '../system.ts';
-import type { ApiKeyList, CreatedKey } from '../types/api.ts';
+import type { ApiKeyList, CreatedKey } from '../types/accounts.ts';
 import { keyDto } from './dto.ts';
 import { principalOf } from './guard.ts';
 import { json, responses } from './openapi-responses.ts';

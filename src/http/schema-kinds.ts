@@ -42,3 +42,9 @@ export const uncheckedField = (schema: TSchema, description?: string) =>
 
 /** A whole-number query parameter: `integer` in the document, checked by the handler (a 400 naming it). */
 export const queryInteger = (description: string, range: Omit<IntOptions, 'description'> = {}) => t.Optional(documented(int({ description, ...range })));
+
+export const nullable = <T extends TSchema>(s: T) => t.Union([s, t.Null()]);
+export const iso = (description?: string) => t.String({ format: 'date-time', ...(description ? { description } : {}) });
+/** A page of results and the total that match. */
+export const items = <T extends TSchema>(item: T, description: string) =>
+  t.Object({ items: t.Array(item), total: int({ minimum: 0, description }) }, { description: 'A page of results and the total that match' });

@@ -14,12 +14,12 @@
  * Contract tests check real answers against these models (openapi.test.ts).
  */
 import { t, type TSchema } from 'elysia';
-import { documented, int, uncheckedField } from './schema-kinds.ts';
+import { ACCOUNT_MODELS } from './account-schemas.ts';
+import { STATUS } from './errors.ts';
+import { documented, int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
-const nullable = <T extends TSchema>(s: T) => t.Union([s, t.Null()]);
-const iso = (description?: string) => t.String({ format: 'date-time', ...(description ? { description } : {}) });
-const items = <T extends TSchema>(item: T, description: string) =>
-  t.Object({ items: t.Array(item), total: int({ minimum: 0, description }) }, { description: 'A page of results and the total that match' });
+/** Every `error.code`: each ErrorCode with its status (errors.ts), and `internal` for a bug. */
+const ERROR_CODES = [...Object.keys(STATUS), 'internal'];
 
 // --- errors -----------------------------------------------------------------
 
@@ -27,21 +27,7 @@ export const ErrorBody = t.Object(
   {
     error: t.Object({
       code: t.Union(
-        [
-          'validation',
-          'unauthorized',
-          'forbidden',
-          'not_found',
-          'invalid_state',
-          'conflict',
-          'too_large',
-          'unsupported_media_type',
-          'corrupt',
-          'rate_limited',
-          'unavailable',
-          'unrecoverable',
-          'internal',
-        ].map((c) => t.Literal(c)),
+        ERROR_CODES.map((c) => t.Literal(c)),
         {
           description:
             'validation 400, unauthorized 401, forbidden 403, not_found 404, invalid_state and conflict 409, too_large 413, unsupported_media_type 415, corrupt 422, rate_limited 429, unavailable 503, unrecoverable and internal 500',
@@ -358,67 +344,6 @@ export const SystemStatus = t.Object({
   ffmpeg: t.Union([t.Object({ ffmpeg: t.String(), ffprobe: t.String() }), t.Object({ error: t.String() })]),
 });
 
-// --- accounts, sessions, keys -----------------------------------------------
-
-const role = t.Union([t.Literal('admin'), t.Literal('member')]);
-const scope = t.Union([t.Literal('read'), t.Literal('write'), t.Literal('admin')], { description: 'read: GET; write: changes too; admin: everything' });
-
-export const User = t.Object(
-  {
-    id: t.String(),
-    email: t.String(),
-    role,
-    disabled: t.Boolean(),
-    mustChangePassword: t.Boolean({ description: 'a generated password is in use: the next login must set a new one' }),
-    createdAt: iso(),
-    updatedAt: iso(),
-  },
-  { description: 'An account' },
-);
-
-export const UserList = items(User, 'users');
-
-export const CreatedUser = t.Composite(
-  [User, t.Object({ password: t.Optional(t.String({ description: 'the generated one-time password, answered this once' })) })],
-  {
-    description: 'A new account',
-  },
-);
-
-export const AccessGrant = t.Object(
-  {
-    accessToken: t.String({ description: 'a JWT for Authorization: Bearer' }),
-    expiresIn: int({ description: 'seconds the token lives' }),
-    user: User,
-  },
-  { description: 'Logged in (the refresh token is in an HTTP-only cookie)' },
-);
-
-export const TicketGrant = t.Object(
-  { ticket: t.String({ description: 'single use: ?ticket= on an event stream' }), expiresIn: int({ description: 'seconds' }) },
-  { description: 'A ticket for EventSource, which cannot send headers' },
-);
-
-export const ApiKey = t.Object(
-  {
-    id: t.String(),
-    name: t.String(),
-    scopes: t.Array(scope),
-    prefix: t.String({ description: 'the first characters of the key, to tell keys apart' }),
-    createdAt: iso(),
-    expiresAt: nullable(iso()),
-    lastUsedAt: nullable(iso()),
-    revoked: t.Boolean(),
-  },
-  { description: 'An API key (its secret is never shown again)' },
-);
-
-export const ApiKeyList = items(ApiKey, 'keys');
-
-export const CreatedKey = t.Composite([ApiKey, t.Object({ key: t.String({ description: 'the key itself: shown this once' }) })], {
-  description: 'A new API key',
-});
-
 /** Every shared model, by the name it has under #/components/schemas. */
 export const MODELS = {
   Error: ErrorBody,
@@ -445,14 +370,7 @@ export const MODELS = {
   EventList,
   StateAt,
   SystemStatus,
-  User,
-  UserList,
-  CreatedUser,
-  AccessGrant,
-  TicketGrant,
-  ApiKey,
-  ApiKeyList,
-  CreatedKey,
+  ...ACCOUNT_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

@@ -4,7 +4,7 @@ import type { Auth } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { findUser, listUsers } from '../projections/users.ts';
 import type { System } from '../system.ts';
-import type { CreatedUser, UserList } from '../types/api.ts';
+import type { CreatedUser, UserList } from '../types/accounts.ts';
 import { parsePage, userDto } from './dto.ts';
 import { principalOf } from './guard.ts';
 import { json, responses } from './openapi-responses.ts';

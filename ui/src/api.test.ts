@@ -1,6 +1,6 @@
 /** The client's session handling against a fake server: tokens, refresh on 401, scheduled refresh, EventSource tickets. */
 import { describe, expect, test } from 'bun:test';
-import type { AccessGrant, UserDto } from '../../src/types/api.ts';
+import type { AccessGrant, UserDto } from '../../src/types/accounts.ts';
 import { ApiError, createClient, type ClientDeps } from './api.ts';
 import type { EndReason } from './session.ts';
 

@@ -6,6 +6,7 @@
  * /api/auth that this code never sees. session.ts and live-source.ts hold
  * the logic and are handed the fetch and EventSource made here.
  */
+import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/types/api.ts';
 import type {
   AccessGrant,
   ApiKeyList,
@@ -13,16 +14,11 @@ import type {
   CreatedUser,
   CreateKeyRequest,
   CreateUserRequest,
-  ForkSummary as ForkPreview,
-  JobStateAt,
-  Page,
-  SystemStatus,
   TicketGrant,
-  TimeRange,
   UpdateUserRequest,
   UserDto,
   UserList,
-} from '../../src/types/api.ts';
+} from '../../src/types/accounts.ts';
 import { type LiveHandlers, type LiveOptions, openLiveSource } from './live-source.ts';
 import { createSession, type EndReason, type SessionDeps } from './session.ts';
 import type { Asset, Chunk, Job, Preset, ScanResult, StoredEvent } from './types.ts';

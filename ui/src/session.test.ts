@@ -1,6 +1,6 @@
 /** The session's own rules: when to refresh, who shares a refresh, what ends it. */
 import { describe, expect, test } from 'bun:test';
-import type { AccessGrant } from '../../src/types/api.ts';
+import type { AccessGrant } from '../../src/types/accounts.ts';
 import { createSession, REFRESH_RETRY_MS, refreshDelay } from './session.ts';
 
 const grant = (accessToken: string, expiresIn = 900): AccessGrant => ({

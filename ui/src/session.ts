@@ -5,7 +5,7 @@
  * No fetch here: api.ts hands in the refresh call, the clock and the locks,
  * so the logic is tested with fakes (session.test.ts, api.test.ts).
  */
-import type { AccessGrant, UserDto } from '../../src/types/api.ts';
+import type { AccessGrant, UserDto } from '../../src/types/accounts.ts';
 
 /** Why the session ended: the server no longer knows it, or this tab logged out. */
 export type EndReason = 'expired' | 'logout';

@@ -9,7 +9,7 @@ import type { AppContextValue } from '../src/context.ts';
 import type { Route } from '../src/router.ts';
 import { createPresetsStore } from '../src/stores/presets.ts';
 import type { Asset, Chunk, Job, Preset } from '../src/types.ts';
-import type { ApiKeyDto, UserDto } from '../../src/types/api.ts';
+import type { ApiKeyDto, UserDto } from '../../src/types/accounts.ts';
 
 export const asset = (over: Partial<Asset> = {}): Asset => ({
   id: 'a1',

@@ -5,7 +5,7 @@
 import { createSignal } from 'solid-js';
 import { ApiError, type Api } from '../api.ts';
 import { errorText } from '../format.ts';
-import type { UserDto } from '../../../src/types/api.ts';
+import type { UserDto } from '../../../src/types/accounts.ts';
 
 export type AuthApi = Pick<Api, 'startSession' | 'login' | 'logout' | 'logoutAll' | 'changePassword' | 'onSessionEnded'>;
 

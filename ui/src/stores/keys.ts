@@ -1,6 +1,6 @@
 /** The caller's API keys: list, create (the key itself kept to show once), revoke (optimistic, rolled back on failure). */
 import type { Api } from '../api.ts';
-import type { ApiKeyDto, CreatedKey, CreateKeyRequest } from '../../../src/types/api.ts';
+import type { ApiKeyDto, CreatedKey, CreateKeyRequest } from '../../../src/types/accounts.ts';
 import { createManagedList } from './managed-list.ts';
 
 export type KeysApi = Pick<Api, 'listKeys' | 'createKey' | 'revokeKey'>;

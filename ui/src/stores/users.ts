@@ -4,7 +4,7 @@
  * and roll back when the server refuses them.
  */
 import type { Api } from '../api.ts';
-import type { CreatedUser, CreateUserRequest, Role, UpdateUserRequest, UserDto } from '../../../src/types/api.ts';
+import type { CreatedUser, CreateUserRequest, Role, UpdateUserRequest, UserDto } from '../../../src/types/accounts.ts';
 import { createManagedList } from './managed-list.ts';
 
 export type UsersApi = Pick<Api, 'listUsers' | 'createUser' | 'updateUser' | 'deleteUser'>;

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { ApiError } from '../api.ts';
 import { createKeysStore, type KeysApi } from '../stores/keys.ts';
-import type { ApiKeyDto, CreateKeyRequest } from '../../../src/types/api.ts';
+import type { ApiKeyDto, CreateKeyRequest } from '../../../src/types/accounts.ts';
 import { apiKey } from '../../test/fixtures.ts';
 import { KeysView } from './keys-view.tsx';
 

@@ -4,7 +4,7 @@ import { Empty, ErrorNote, Loading } from '../components/bits.tsx';
 import { OneTimeSecret } from '../components/one-time-secret.tsx';
 import { time } from '../format.ts';
 import type { KeysStore } from '../stores/keys.ts';
-import type { ApiKeyDto, Scope } from '../../../src/types/api.ts';
+import type { ApiKeyDto, Scope } from '../../../src/types/accounts.ts';
 import { ConfirmRow } from '../components/confirm-row.tsx';
 
 const SCOPES: { scope: Scope; what: string }[] = [

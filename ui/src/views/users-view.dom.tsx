@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { ApiError } from '../api.ts';
 import { createUsersStore, type UsersApi } from '../stores/users.ts';
-import type { CreateUserRequest, UpdateUserRequest, UserDto } from '../../../src/types/api.ts';
+import type { CreateUserRequest, UpdateUserRequest, UserDto } from '../../../src/types/accounts.ts';
 import { user } from '../../test/fixtures.ts';
 import { UsersView } from './users-view.tsx';
 

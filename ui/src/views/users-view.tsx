@@ -4,7 +4,7 @@ import { Empty, ErrorNote, Loading } from '../components/bits.tsx';
 import { OneTimeSecret } from '../components/one-time-secret.tsx';
 import { time } from '../format.ts';
 import type { UsersStore } from '../stores/users.ts';
-import type { Role, UserDto } from '../../../src/types/api.ts';
+import type { Role, UserDto } from '../../../src/types/accounts.ts';
 import { ConfirmRow } from '../components/confirm-row.tsx';
 
 /** `me`: the admin's own id, whose row offers no change that could lock them out. */
