@@ -4,6 +4,7 @@
  * service (no bypass of the guard), and a `handle` that sends it.
  */
 import type { Principal } from '../src/auth/index.ts';
+import { findUserByEmail } from '../src/projections/users.ts';
 import type { System } from '../src/system.ts';
 
 const ADMIN = { email: 'test-admin@mpr.test', password: 'test-admin-password' };
@@ -11,7 +12,6 @@ const ADMIN = { email: 'test-admin@mpr.test', password: 'test-admin-password' };
 /** The admin's principal, as the guard would make it. */
 const adminPrincipal = async (s: System): Promise<Principal> => {
   await s.auth.accounts.ensureFirstAdmin(ADMIN);
-  const { findUserByEmail } = await import('../src/projections/users.ts');
   const u = findUserByEmail(s.db, ADMIN.email);
   if (!u) throw new Error(`no admin ${ADMIN.email}: another first admin was made before (use adminKey before any other account)`);
   return { userId: u.id, role: 'admin', scopes: ['read', 'write', 'admin'], via: 'session', sessionId: null, keyId: null, mustChangePassword: false };

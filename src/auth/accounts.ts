@@ -170,15 +170,19 @@ export const createAccounts = (d: AccountDeps) => {
       await d.caughtUp(r.position);
     },
 
-    /** Puts back what a session store that lost its data (a new or flushed Redis) no longer knows: standings and keys, from the log. */
+    /**
+     * Puts back what a session store that lost its data (a new or flushed
+     * Redis) no longer knows: standings and keys, from the log. A user whose
+     * standing the store still holds was never lost, so start-up reads no
+     * user stream on an intact store.
+     */
     async syncStore(): Promise<{ users: number; keys: number }> {
       let users = 0;
       let keys = 0;
       for (const u of usersTable.dump(d.db)) {
-        if (!(await d.store.standing(u.id))) {
-          await d.store.setStanding(u.id, standFor(u.role, u.disabled === 1));
-          users++;
-        }
+        if (await d.store.standing(u.id)) continue;
+        await d.store.setStanding(u.id, standFor(u.role, u.disabled === 1));
+        users++;
         const { state } = await actors.user(u.id).load();
         for (const k of Object.values(state.keys)) {
           if (await d.store.key(k.keyId)) continue;

@@ -9,7 +9,7 @@
 import { AppError } from '../errors.ts';
 import type { Scope } from '../events/user.ts';
 import { parseApiKey, secretMatches } from './credentials.ts';
-import { type Principal, scopesOfRole } from './policy.ts';
+import { covers, type Principal, scopesOfRole } from './policy.ts';
 import type { Secrets } from './secrets.ts';
 import type { SessionStore, UserStanding } from './store/index.ts';
 import { verifyAccessToken } from './tokens.ts';
@@ -94,7 +94,7 @@ export const createAuthenticator = (d: AuthenticateDeps) => {
     const standing = await standingOf(held.userId);
     if (held.sessionId && !(await d.store.sessionOpen(held.sessionId, d.clock()))) throw unauthorized('this session was ended; log in again');
     // A ticket reads event streams, and nothing else.
-    return { ...held, role: standing.role, via: 'ticket', scopes: held.scopes.length ? ['read'] : [] };
+    return { ...held, role: standing.role, via: 'ticket', scopes: covers(held.scopes, 'read') ? ['read'] : [] };
   };
 
   return {

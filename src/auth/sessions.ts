@@ -14,7 +14,7 @@ import type { Database } from 'bun:sqlite';
 import { actorsOf } from '../actors/registry.ts';
 import type { Runtime } from '../actors/runtime.ts';
 import { AppError } from '../errors.ts';
-import type { SessionEndReason } from '../events/user.ts';
+import { normalizeEmail, type SessionEndReason } from '../events/user.ts';
 import { findUserByEmail, type UserView } from '../projections/users.ts';
 import { unauthorized } from './authenticate.ts';
 import { checkNewPassword, decoyHash, hashPassword, verifyPassword } from './credentials.ts';
@@ -141,7 +141,7 @@ export const createSessions = (d: SessionDeps) => {
   return {
     async login(emailIn: unknown, passwordIn: unknown, client: ClientInfo): Promise<Issued> {
       if (typeof emailIn !== 'string' || typeof passwordIn !== 'string') throw new AppError('validation', 'email and password: strings');
-      const email = emailIn.trim().toLowerCase();
+      const email = normalizeEmail(emailIn);
       await admit(email, client);
       const user = findUserByEmail(d.db, email);
       // Verified against a decoy when there is no such user, so timing does not tell who has an account.

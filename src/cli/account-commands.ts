@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { scopesOfRole } from '../auth/policy.ts';
 import { AppError, errorMessage, isAppError } from '../errors.ts';
+import { SCOPES } from '../events/user.ts';
 import type { AccessGrant, ApiKeyDto, ApiKeyList, CreatedKey, CreatedUser, Role, Scope, UserDto, UserList } from '../types/accounts.ts';
 import { type Client, createClient } from './client.ts';
 import {
@@ -207,8 +208,6 @@ export const userCommand = async (d: AccountDeps, sub: string | undefined, args:
       throw usage(USAGE);
   }
 };
-
-const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
 
 const parseScopes = (raw: string | undefined): Scope[] => {
   const list = (raw ?? 'read,write')

@@ -135,6 +135,11 @@ describe('the other walls', () => {
       new Request('http://localhost/api/auth/refresh', { method: 'POST', headers: { origin: 'https://evil.example', cookie: 'mpr_refresh=a.b.c' } }),
     );
     expect(res.status).toBe(403);
+    // An opaque or malformed Origin is not this site either (and is no reason for a 500).
+    for (const origin of ['null', 'not a url']) {
+      const odd = await app.handle(new Request('http://localhost/api/auth/refresh', { method: 'POST', headers: { origin, cookie: 'mpr_refresh=a.b.c' } }));
+      expect(odd.status).toBe(403);
+    }
   });
 
   test('every answer carries the security headers, errors and the UI included', async () => {

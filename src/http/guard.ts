@@ -72,10 +72,10 @@ export const createGuard = (auth: Auth, settings: GuardSettings) => {
     }
     if (COOKIE_ROUTES.has(path)) {
       const origin = request.headers.get('origin');
-      if (origin !== null && origin !== 'null' && !hosts.has(hostName(new URL(origin).host))) {
+      // No Origin: not a cross-site browser request. Anything else must be this site (an opaque `null` or a malformed one is not).
+      if (origin !== null && !hosts.has(hostName(originHost(origin)))) {
         return refuse(new AppError('forbidden', 'a request from another site cannot use this session'));
       }
-      if (origin === 'null') return refuse(new AppError('forbidden', 'a request from another site cannot use this session'));
     }
     if (need.open) return null;
 
@@ -105,6 +105,15 @@ export const createGuard = (auth: Auth, settings: GuardSettings) => {
     callers.set(request, principal);
     return null;
   };
+};
+
+/** The host of an Origin header, or '' for `null` or one that is not a URL. */
+const originHost = (origin: string): string => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return '';
+  }
 };
 
 const safeDecode = (s: string) => {

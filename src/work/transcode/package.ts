@@ -22,24 +22,10 @@ import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodePa
 import { makeScratch, removeAttemptScratch, removeScratch } from '../scratch.ts';
 import { verifyTranscode, type VerifyPlan } from './verify.ts';
 import { adoptSubtitleResult, subtitleMasterEntries, type SubtitleChunkResult } from './subtitles.ts';
-import type { MediaOutputs } from '../../types/api.ts';
+import type { MediaOutputs, Rendition as ApiRendition } from '../../types/api.ts';
 
-export interface Rendition {
-  name: string;
-  type: 'video' | 'audio' | 'subtitles';
-  /** Subtitles: the track's language (BCP 47, 'und' when unknown). */
-  language?: string;
-  /** The rendition's playlist (HLS) or file (MP4, M4A). */
-  key: string;
-  codec: string;
-  width: number | null;
-  height: number | null;
-  /** Peak and average bits per second, measured on the output. */
-  bitrate: number;
-  averageBitrate: number;
-  bytes: number;
-  duration: number;
-}
+/** A rendition as recorded, measured on the output: the API's shape but its URL, which the API adds. */
+export type Rendition = Omit<ApiRendition, 'url'>;
 
 export interface TranscodeResult {
   prefix: string;
