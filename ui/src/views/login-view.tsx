@@ -9,6 +9,31 @@ const Brand = () => (
   </div>
 );
 
+/** A required password input with its label; `min` asks for MIN_PASSWORD characters (a new password). */
+const PasswordField = (p: {
+  label: string;
+  name?: string;
+  autocomplete: string;
+  testid: string;
+  min?: boolean;
+  value: string;
+  onInput: (v: string) => void;
+}) => (
+  <label class="auth-field">
+    {p.label}
+    <input
+      type="password"
+      name={p.name}
+      autocomplete={p.autocomplete}
+      required
+      minLength={p.min ? MIN_PASSWORD : undefined}
+      data-testid={p.testid}
+      value={p.value}
+      onInput={(e) => p.onInput(e.currentTarget.value)}
+    />
+  </label>
+);
+
 const FormError = (p: { testid: string; message: string | null }) => (
   <Show when={p.message}>
     <div class="error-note" role="alert" data-testid={p.testid}>
@@ -46,18 +71,7 @@ export const LoginView = (p: { auth: AuthStore }) => {
             onInput={(e) => setEmail(e.currentTarget.value)}
           />
         </label>
-        <label class="auth-field">
-          Password
-          <input
-            type="password"
-            name="password"
-            autocomplete="current-password"
-            required
-            data-testid="login-password"
-            value={password()}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </label>
+        <PasswordField label="Password" name="password" autocomplete="current-password" testid="login-password" value={password()} onInput={setPassword} />
         <FormError testid="login-error" message={p.auth.error()} />
         <button type="submit" class="btn primary" data-testid="login-submit" disabled={p.auth.busy()}>
           {p.auth.busy() ? 'Logging in…' : 'Log in'}
@@ -87,42 +101,10 @@ export const PasswordView = (p: { auth: AuthStore }) => {
           {p.auth.user()?.email} logged in with a one-time password. Choose your own, at least {MIN_PASSWORD} characters, to go on.
         </p>
         <Show when={needsCurrent}>
-          <label class="auth-field">
-            Current password
-            <input
-              type="password"
-              autocomplete="current-password"
-              required
-              data-testid="password-current"
-              value={current()}
-              onInput={(e) => setCurrent(e.currentTarget.value)}
-            />
-          </label>
+          <PasswordField label="Current password" autocomplete="current-password" testid="password-current" value={current()} onInput={setCurrent} />
         </Show>
-        <label class="auth-field">
-          New password
-          <input
-            type="password"
-            autocomplete="new-password"
-            required
-            minLength={MIN_PASSWORD}
-            data-testid="password-new"
-            value={next()}
-            onInput={(e) => setNext(e.currentTarget.value)}
-          />
-        </label>
-        <label class="auth-field">
-          New password again
-          <input
-            type="password"
-            autocomplete="new-password"
-            required
-            minLength={MIN_PASSWORD}
-            data-testid="password-again"
-            value={again()}
-            onInput={(e) => setAgain(e.currentTarget.value)}
-          />
-        </label>
+        <PasswordField label="New password" autocomplete="new-password" testid="password-new" min value={next()} onInput={setNext} />
+        <PasswordField label="New password again" autocomplete="new-password" testid="password-again" min value={again()} onInput={setAgain} />
         <FormError testid="password-error" message={p.auth.error()} />
         <div class="auth-actions">
           <button type="submit" class="btn primary" data-testid="password-submit" disabled={p.auth.busy()}>
