@@ -2,13 +2,16 @@
  * A throwaway S3-protocol server for integration tests: s3rver runs inside
  * the test process (no Docker, no binary), on 127.0.0.1 and a port the OS
  * picks, storing into a temp folder that stop() removes. It accepts the
- * access key S3RVER (secret S3RVER) and does not verify SigV4 signatures.
+ * access key S3RVER (secret S3RVER). It verifies no SigV4 signature but
+ * those of presigned multipart part URLs (s3rver-multipart.ts adds that,
+ * with ListParts and AbortMultipartUpload, which it lacks).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { teachS3rverMultipart } from './s3rver-multipart.ts';
 
 export interface S3Server {
   /** http://127.0.0.1:<port> */
@@ -91,6 +94,7 @@ export const uniqueBucketName = (): string => `mpr-test-${Date.now().toString(36
 
 export const startS3Server = async (): Promise<S3Server> => {
   const S3rver = loadS3rver();
+  teachS3rverMultipart();
   const dir = mkdtempSync(join(tmpdir(), 'mpr-s3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, resetOnClose: true });
   let address: AddressInfo;

@@ -7,6 +7,8 @@
  * folder or bucket, which workers retry.
  */
 
+import type { MultipartUploads } from './multipart.ts';
+
 export interface StoredObject {
   key: string;
   size: number;
@@ -50,6 +52,12 @@ export interface Storage {
   url(key: string, expiresInSeconds?: number): Promise<string>;
   /** The local file path for a key when the backend is a folder (ffmpeg reads it directly), else null. */
   localPath(key: string): string | null;
+  /**
+   * Multipart uploads into this store: S3's own API on a bucket ('direct',
+   * `stagingDir` unused), part files under `stagingDir` on a folder ('relay';
+   * keep it outside the folder, or a list would show the parts).
+   */
+  multipart(stagingDir: string): MultipartUploads;
 }
 
 /** What a tool such as ffmpeg opens for a key: the file itself on folders, a presigned URL on S3 (valid long enough for a long encode). */
@@ -58,5 +66,8 @@ export const toolInput = async (storage: Storage, key: string, ttlSeconds = 6 * 
 
 export { compareKeys, contentTypeFor, joinKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey, validatePrefix } from './keys.ts';
 export { createFsStorage } from './fs.ts';
+export { createFsMultipart } from './fs-multipart.ts';
+export { MAX_PARTS, MIN_PART_BYTES, type MultipartUploads, type StoredPart } from './multipart.ts';
+export { createS3Multipart } from './s3-multipart.ts';
 export { createS3Storage, type S3StorageOptions } from './s3.ts';
 export { storageFromConfig, type StorageConfig } from './factory.ts';

@@ -20,9 +20,11 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { stat as statLocal, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AppError, errorMessage } from '../errors.ts';
-import { writeFileAtomic } from './fs.ts';
+import { writeFileAtomic } from './fs-write.ts';
 import type { Body, Storage, StoredObject } from './index.ts';
 import { compareKeys, contentTypeFor, validateKey, validatePrefix, validateRange } from './keys.ts';
+import type { MultipartUploads } from './multipart.ts';
+import { createS3Multipart } from './s3-multipart.ts';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -272,6 +274,8 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
     return found.sort((a, b) => compareKeys(a.key, b.key));
   };
 
+  let multipart: MultipartUploads | null = null;
+
   return {
     backend: 's3',
     describe: endpoint ? `s3://${bucket} at ${endpoint}` : `s3://${bucket} (AWS ${region})`,
@@ -361,6 +365,11 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
     localPath(key) {
       validateKey(key);
       return null;
+    },
+
+    multipart: () => {
+      multipart ??= createS3Multipart(client, bucket, s3Error);
+      return multipart;
     },
   };
 };
