@@ -44,6 +44,10 @@ export interface Config {
   readonly loginsPerMinute: number;
   /** Read the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
+  /** The largest file an upload may announce. */
+  readonly maxUploadBytes: number;
+  /** How long an upload stays open before its parts are dropped. */
+  readonly uploadTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +101,8 @@ export const CONFIG_VARIABLES = [
   ['MPR_CORS_ORIGINS', '(none)', 'Origins (comma-separated) whose pages may fetch outputs (HLS players on other sites).'],
   ['MPR_LOGIN_RATE', '10', 'Login attempts per minute per client address (an account also locks after 5 failures, for 30 s doubling up to 15 min).'],
   ['MPR_TRUST_PROXY', '0', '1: the client address is the first of X-Forwarded-For (set only behind a proxy that writes it).'],
+  ['MPR_MAX_UPLOAD_BYTES', '53687091200', 'The largest file an upload may announce (50 GiB); a bigger one is refused before any byte is stored.'],
+  ['MPR_UPLOAD_TTL_HOURS', '24', 'Hours an unfinished upload stays resumable; then its parts are dropped.'],
   ['MPR_RATE_LIMIT', '1200', 'API requests per minute per user or key (a burst of a quarter of it is allowed); 429 with Retry-After beyond.'],
 ] as const;
 
@@ -229,6 +235,8 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     rateLimitPerMinute: int(env, 'MPR_RATE_LIMIT', 1200, 1, 10_000_000),
     loginsPerMinute: int(env, 'MPR_LOGIN_RATE', 10, 1, 10_000_000),
     trustProxy: oneOf(env, 'MPR_TRUST_PROXY', ['0', '1'] as const, '0') === '1',
+    maxUploadBytes: int(env, 'MPR_MAX_UPLOAD_BYTES', 50 * 1024 ** 3, 1, 4 * 1024 ** 4),
+    uploadTtlSeconds: int(env, 'MPR_UPLOAD_TTL_HOURS', 24, 1, 24 * 7) * 3600,
   });
 };
 

@@ -37,13 +37,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   projections: [...BASE, 'media', 'events', 'actors'],
   // Accounts, sessions, keys, the guard's checks: above the read models, below HTTP.
   auth: [...BASE, 'events', 'actors', 'projections'],
+  // Uploads: the multipart flow from a new upload to a probed asset, over the input store.
+  uploads: [...BASE, ...ADAPTERS, 'events', 'actors', 'projections'],
   'work/queue': BASE,
   'work/pool': BASE,
   // The runner, the dispatch router and the worker loop: generic, no kind.
   work: [...BASE, ...ADAPTERS, 'events', 'actors', 'work/queue', 'work/pool'],
   'work/<kind>': [...BASE, ...ADAPTERS, 'events', 'actors', 'work', 'work/queue', 'work/pool'],
   // Routes take their dependencies as a Pick of the System type (type-only, see below).
-  http: [...BASE, ...ADAPTERS, 'events', 'actors', 'projections', 'auth', 'system.ts'],
+  http: [...BASE, ...ADAPTERS, 'events', 'actors', 'projections', 'auth', 'uploads', 'system.ts'],
   'data-folder.ts': [...BASE, 'events'],
 };
 /** Imports of these targets must be `import type`: a shape, never code. */

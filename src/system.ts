@@ -47,6 +47,9 @@ import { workDirOf } from './work/scratch.ts';
 import { type Auth, createAuth } from './auth/index.ts';
 import { createRedisSessionStore } from './auth/store/redis.ts';
 import { createSqliteSessionStore } from './auth/store/sqlite.ts';
+import { createUploads, type Uploads } from './uploads/service.ts';
+import { runUploadSweeper } from './uploads/sweeper.ts';
+import { join } from 'node:path';
 
 export interface System {
   config: Config;
@@ -79,6 +82,8 @@ export interface System {
   work(): WorkStats;
   /** Accounts, sessions, API keys, signed output URLs; the session store is Redis when REDIS_URL is set, else SQLite. */
   auth: Auth;
+  /** Multipart uploads into the input store. */
+  uploads: Uploads;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -94,6 +99,10 @@ export interface SystemOptions {
   queueTimings?: { claimIdleMs?: number; heartbeatMs?: number; blockMs?: number };
   /** How long the routers' lease lives without renewal (Redis log only; default 10 s). */
   leaseTtlMs?: number;
+  /** Smallest upload part (tests use small ones). */
+  minUploadPartBytes?: number;
+  /** How often open uploads past their time are expired (default 60 s). */
+  uploadSweepMs?: number;
 }
 
 export const createSystem = async (config: Config, opts: SystemOptions = {}): Promise<System> => {
@@ -168,6 +177,21 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     },
   });
 
+  const uploads = createUploads({
+    runtime,
+    db,
+    input: storage.input,
+    stagingDir: join(config.dataDir, 'uploads'),
+    bins,
+    now,
+    signPart: auth.uploadParts.sign,
+    publicUrl: config.publicUrl,
+    maxUploadBytes: config.maxUploadBytes,
+    ttlSeconds: config.uploadTtlSeconds,
+    minPartBytes: opts.minUploadPartBytes,
+    caughtUp: auth.caughtUpTo,
+  });
+
   /** With no account at all, the first admin; a generated password is said once, here. */
   const firstAdmin = async () => {
     await auth.caughtUpTo(await log.head());
@@ -201,11 +225,14 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     pool,
     now,
     auth,
+    uploads,
     async start(parts = {}) {
       if (parts.projections ?? true) {
         projecting = true;
         tasks.push(projections.run(stop.signal));
         await firstAdmin();
+        // Uploads left open past their time expire while this process runs the read models.
+        tasks.push(runUploadSweeper(uploads, { everyMs: opts.uploadSweepMs ?? 60_000, logger, signal: stop.signal }));
       }
       if (parts.routers ?? true) {
         const startRouters = async (signal: AbortSignal) => {

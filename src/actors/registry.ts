@@ -10,6 +10,7 @@ import { chunkStream } from '../events/chunk.ts';
 import { streamKind } from '../events/index.ts';
 import { jobStream } from '../events/job.ts';
 import { presetStream } from '../events/preset.ts';
+import { uploadStream } from '../events/upload.ts';
 import { userStream } from '../events/user.ts';
 import type { EventShape } from '../events/types.ts';
 import { assetDecider } from './asset.ts';
@@ -17,6 +18,7 @@ import { chunkDecider } from './chunk.ts';
 import type { Decider, Evolver } from './decider.ts';
 import { jobDecider } from './job.ts';
 import { presetDecider } from './preset.ts';
+import { uploadDecider } from './upload.ts';
 import { userDecider } from './user.ts';
 import type { CommandMeta, ExecuteResult, Loaded, Runtime } from './runtime.ts';
 
@@ -44,6 +46,7 @@ export const STREAMS = {
   asset: streamType('asset', assetStream, assetDecider),
   preset: streamType('preset', presetStream, presetDecider),
   user: streamType('user', userStream, userDecider),
+  upload: streamType('upload', uploadStream, uploadDecider),
 } as const;
 
 /** The decider that folds `stream`, found by its kind; null for kinds without one. */
@@ -71,5 +74,7 @@ export const actorsOf = (runtime: Runtime): Actors => {
       const stream = t.id(...ids);
       return { stream, load: () => runtime.load(stream, t.decider), execute: (command, meta) => runtime.execute(stream, t.decider, command, meta) };
     };
-  return { job: bind(STREAMS.job), chunk: bind(STREAMS.chunk), asset: bind(STREAMS.asset), preset: bind(STREAMS.preset), user: bind(STREAMS.user) };
+  return { job: bind(STREAMS.job), chunk: bind(STREAMS.chunk), asset: bind(STREAMS.asset), preset: bind(STREAMS.preset), user: bind(STREAMS.user),
+    upload: bind(STREAMS.upload),
+  };
 };

@@ -11,7 +11,7 @@ import { createAccounts } from './accounts.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { createSecrets } from './secrets.ts';
 import { createSessions, DEFAULT_SESSION_SETTINGS, type SessionSettings } from './sessions.ts';
-import { checkGrant, signGrant } from './signed-urls.ts';
+import { checkGrant, checkPart, signGrant, signPart } from './signed-urls.ts';
 import type { SessionStore } from './store/index.ts';
 
 export type { Principal } from './policy.ts';
@@ -77,6 +77,15 @@ export const createAuth = (d: AuthDeps) => {
       },
       async check(query: URLSearchParams, key: string) {
         return checkGrant(query, key, await secrets.all(), d.clock());
+      },
+    },
+    /** Signed part URLs of uploads to a folder store (S3 signs its own). */
+    uploadParts: {
+      async sign(uploadId: string, number: number, expSeconds: number): Promise<string> {
+        return signPart({ uploadId, number, expSeconds }, await secrets.current());
+      },
+      async check(query: URLSearchParams, uploadId: string, number: number) {
+        return checkPart(query, { uploadId, number }, await secrets.all(), d.clock());
       },
     },
   };

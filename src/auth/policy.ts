@@ -34,7 +34,7 @@ const OPEN: readonly (readonly [string, string])[] = [
 ];
 
 /** Path prefixes only admins reach. */
-const ADMIN_PREFIXES = ['/api/users'];
+const ADMIN_PREFIXES = ['/api/users', '/api/admin'];
 
 /** Calls open to a user who must first change a generated password. */
 const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout-all']);

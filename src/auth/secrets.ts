@@ -13,7 +13,10 @@ export interface Secrets {
   current(): Promise<SigningSecret>;
   /** Every secret a token may have been signed with. */
   all(): Promise<SigningSecret[]>;
-  /** Makes a new current secret; those older than `keepMs` stop verifying. */
+  /**
+   * Makes a new current secret. The one it replaces, and any retired less
+   * than `keepMs` ago, go on verifying what they signed; 0 drops them all now.
+   */
   rotate(keepMs: number): Promise<SigningSecret>;
 }
 
@@ -41,8 +44,15 @@ export const createSecrets = (d: { store: SessionStore; clock: () => number; ref
     current: async () => (await load())[0]!,
     all: load,
     async rotate(keepMs) {
-      const next = newSigningSecret(d.clock());
-      await d.store.rotateSigningSecret(next, d.clock() - keepMs);
+      cached = null;
+      const list = await load();
+      const now = d.clock();
+      const next = newSigningSecret(now);
+      // A secret retired when its successor was made; it verifies for keepMs after that. The current one retires now.
+      let oldestKept = keepMs > 0 ? 0 : -1;
+      while (oldestKept >= 0 && oldestKept + 1 < list.length && list[oldestKept]!.createdAtMs >= now - keepMs) oldestKept++;
+      const dropBeforeMs = oldestKept >= 0 ? list[oldestKept]!.createdAtMs : next.createdAtMs + 1;
+      await d.store.rotateSigningSecret(next, dropBeforeMs);
       cached = null;
       await load();
       return next;

@@ -73,3 +73,38 @@ export const signThumbnailVtt = (text: string, query: string): string =>
     .split('\n')
     .map((line) => (/^[^\s#]+\.(jpe?g|png|webp)(#xywh=[\d,]+)?$/i.test(line.trim()) ? withQuery(line.trim(), query) : line))
     .join('\n');
+
+/** A signed part URL of an upload (folders mode): whoever holds it may PUT that one part until it expires. */
+export interface PartGrant {
+  uploadId: string;
+  number: number;
+  expSeconds: number;
+}
+
+const partMac = (secret: string, g: PartGrant) =>
+  createHmac('sha256', Buffer.from(secret, 'base64url')).update(`mpr-upload-part\n${g.uploadId}\n${g.number}\n${g.expSeconds}`).digest();
+
+/** The query string (without '?') that lets its holder PUT one part. */
+export const signPart = (g: PartGrant, key: SigningSecret): string =>
+  new URLSearchParams({ exp: String(g.expSeconds), kid: key.kid, sig: partMac(key.secret, g).toString('base64url') }).toString();
+
+/** Whether the query lets its holder PUT part `number` of `uploadId` now. */
+export const checkPart = (
+  query: URLSearchParams,
+  part: { uploadId: string; number: number },
+  keys: readonly SigningSecret[],
+  nowMs: number,
+): { ok: true } | { ok: false; why: string } => {
+  const exp = query.get('exp');
+  const sig = query.get('sig');
+  const kid = query.get('kid');
+  if (!exp || !sig || !kid) return { ok: false, why: 'not a signed part URL' };
+  if (!/^\d{1,12}$/.test(exp)) return { ok: false, why: 'malformed expiry' };
+  const secret = keys.find((k) => k.kid === kid);
+  if (!secret) return { ok: false, why: 'signed with an unknown key' };
+  const given = Buffer.from(sig, 'base64url');
+  const expected = partMac(secret.secret, { ...part, expSeconds: Number(exp) });
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'bad signature (a URL for another part or upload?)' };
+  if (Number(exp) * 1000 <= nowMs) return { ok: false, why: 'expired' };
+  return { ok: true };
+};

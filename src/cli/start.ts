@@ -1,4 +1,5 @@
 /** `mpr start`: API, projections and workers in one process on embedded defaults. */
+import { planParts } from '../uploads/plan.ts';
 import { TERMINAL } from '../actors/job.ts';
 import { actorsOf } from '../actors/registry.ts';
 import { createApp } from '../http/app.ts';
@@ -45,7 +46,9 @@ export const startCommand = async (s: System) => {
   }
   const app = createApp(s);
   // SSE routes send heartbeats; a generous idle timeout keeps slow clients too.
-  const server = Bun.serve({ hostname: s.config.host, port: s.config.port, fetch: app.fetch, idleTimeout: 120 });
+  // Bodies up to an upload part (relayed parts of the biggest file allowed); the guard holds JSON bodies to much less.
+  const maxRequestBodySize = planParts(s.config.maxUploadBytes).partSize + 1024 * 1024;
+  const server = Bun.serve({ hostname: s.config.host, port: s.config.port, fetch: app.fetch, idleTimeout: 120, maxRequestBodySize });
   s.logger.info(`MPR listening on http://${server.hostname}:${server.port}`, {
     log: s.log.backend,
     data: s.config.dataDir,

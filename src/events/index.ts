@@ -4,6 +4,7 @@ import type { JobEvent } from './job.ts';
 import type { PresetEvent } from './preset.ts';
 import type { StageEvent } from './stage.ts';
 import type { StoredEvent } from './types.ts';
+import type { UploadEvent } from './upload.ts';
 import type { UserEvent } from './user.ts';
 
 export type { EventMeta, EventShape, NewEvent, StoredEvent, CorruptEventData } from './types.ts';
@@ -20,6 +21,8 @@ export type { PresetEvent } from './preset.ts';
 export { presetStream } from './preset.ts';
 export type { UserEvent, Role, Scope } from './user.ts';
 export { userStream } from './user.ts';
+export type { UploadEvent, UploadMode } from './upload.ts';
+export { uploadStream } from './upload.ts';
 export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
 
 /**
@@ -27,7 +30,7 @@ export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
  * so narrowing on `type` alone gives the payload; the kind of its stream
  * (`streamKind`) agrees with the union it belongs to.
  */
-export type DomainEvent = JobEvent | ChunkEvent | AssetEvent | PresetEvent | StageEvent | UserEvent;
+export type DomainEvent = JobEvent | ChunkEvent | AssetEvent | PresetEvent | StageEvent | UserEvent | UploadEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /**

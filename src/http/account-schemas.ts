@@ -61,7 +61,23 @@ export const CreatedKey = t.Composite([ApiKey, t.Object({ key: t.String({ descri
   description: 'A new API key',
 });
 
-export const ACCOUNT_MODELS = { User, UserList, CreatedUser, AccessGrant, TicketGrant, ApiKey, ApiKeyList, CreatedKey } as const satisfies Record<
-  string,
-  TSchema
->;
+export const SigningKeyRotated = t.Object(
+  {
+    kid: t.String({ description: 'the new key: tokens and URLs signed from now on name it' }),
+    createdAt: iso(),
+    oldValidUntil: nullable(iso('until when what the old key signed stays good; null: revoked at once')),
+  },
+  { description: 'A rotated signing key' },
+);
+
+export const ACCOUNT_MODELS = {
+  User,
+  UserList,
+  CreatedUser,
+  AccessGrant,
+  TicketGrant,
+  ApiKey,
+  ApiKeyList,
+  CreatedKey,
+  SigningKeyRotated,
+} as const satisfies Record<string, TSchema>;

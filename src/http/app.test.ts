@@ -28,6 +28,7 @@ describe('HTTP app', () => {
       'stage_outputs',
       'users',
       'api_keys',
+      'uploads',
     ]);
   });
 

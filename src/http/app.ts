@@ -2,9 +2,10 @@
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import type { System } from '../system.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { toErrorResponse } from './errors.ts';
-import { createGuard, SECURITY_HEADERS } from './guard.ts';
+import { createGuard, securityHeaders, uploadOriginsOf } from './guard.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { responses } from './openapi-responses.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -18,6 +19,7 @@ import { componentSchemas } from './schemas.ts';
 import { systemRoutes } from './system-routes.ts';
 import { defaultUiAssets, type UiAssets } from './ui-assets.ts';
 import { uiRoutes } from './ui-routes.ts';
+import { uploadsRoutes } from './uploads-routes.ts';
 
 export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
   const guard = createGuard(s.auth, {
@@ -26,14 +28,15 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
     apiBurst: Math.max(10, Math.round(s.config.rateLimitPerMinute / 4)),
   });
   const secureCookies = s.config.publicUrl?.startsWith('https:') ?? false;
+  const headers = securityHeaders(uploadOriginsOf(s.config));
   return (
     new Elysia()
       // First, for every request, matched or not: the headers every answer carries, then the guard.
       .onRequest(async ({ request, set }) => {
-        Object.assign(set.headers, SECURITY_HEADERS);
+        Object.assign(set.headers, headers);
         const refused = await guard(request);
         if (refused) {
-          for (const [k, v] of Object.entries(SECURITY_HEADERS)) refused.headers.set(k, v);
+          for (const [k, v] of Object.entries(headers)) refused.headers.set(k, v);
           return refused;
         }
       })
@@ -79,11 +82,13 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(authRoutes({ db: s.db, auth: s.auth, secureCookies, trustProxy: s.config.trustProxy }))
           .use(usersRoutes({ db: s.db, auth: s.auth }))
           .use(keysRoutes({ db: s.db, auth: s.auth }))
+          .use(adminRoutes({ auth: s.auth, logger: s.logger, keepOldSeconds: Math.max(6 * 3600, s.config.uploadTtlSeconds) }))
           .use(systemRoutes(s))
           .use(eventsRoutes(s))
           .use(assetsRoutes(s))
           .use(presetsRoutes(s))
           .use(jobsRoutes(s))
+          .use(uploadsRoutes({ db: s.db, uploads: s.uploads }))
           .use(outputsRoutes({ storage: s.storage, corsOrigins: s.config.corsOrigins })),
       )
       // After /api, outside it: the UI's wildcard only answers what no API route matched.

@@ -6,8 +6,9 @@ import { ASSET_SORTS, findAsset, queryAssets, registeredAssets, type AssetQuery,
 import type { System } from '../system.ts';
 import { assetDto, objectBody, oneOf, parsePage } from './dto.ts';
 import { json, responses } from './openapi-responses.ts';
+import { optionalJson, strict } from './input.ts';
 import { documented, queryInteger } from './schema-kinds.ts';
-import { CommentBody, ScanBody } from './schemas.ts';
+import { CommentBody, idParams, ScanBody } from './schemas.ts';
 
 /** What the assets routes read and command. */
 export type AssetsRoutesDeps = Pick<System, 'db' | 'log' | 'runtime' | 'actors' | 'projections' | 'storage' | 'bins' | 'now'>;
@@ -37,18 +38,18 @@ const PENDING_OUTPUTS = {
 type Query = Record<string, string | undefined>;
 const SORTS: readonly string[] = ASSET_SORTS;
 
-// Schemas document the API in OpenAPI (models in schemas.ts). Values stay
-// strings here and are checked by hand (dto.ts), so a bad one answers a
-// sentence naming the parameter instead of a schema dump.
-const idParam = t.Object({ id: t.String({ description: 'asset id' }) });
+// Query values stay strings, bounded here and checked by hand (dto.ts), so
+// a bad one answers a sentence naming the parameter instead of a schema dump.
+const idParam = idParams('asset');
 const listQuery = t.Object({
-  status: t.Optional(t.String({ description: 'ready | invalid | missing' })),
-  kind: t.Optional(t.String({ description: 'video | audio' })),
-  q: t.Optional(t.String({ description: 'case-insensitive substring of the key or the comment' })),
-  sort: t.Optional(t.String({ description: 'key | name | registeredAt | size | duration; prefix - for descending (default key)' })),
+  status: t.Optional(t.String({ maxLength: 16, description: 'ready | invalid | missing' })),
+  kind: t.Optional(t.String({ maxLength: 16, description: 'video | audio' })),
+  q: t.Optional(t.String({ maxLength: 200, description: 'case-insensitive substring of the key or the comment' })),
+  sort: t.Optional(t.String({ maxLength: 32, description: 'key | name | registeredAt | size | duration; prefix - for descending (default key)' })),
   limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
   offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
 });
+const deleteQuery = t.Object({ deleteOutputs: t.Optional(documented(t.Boolean({ description: 'also delete the outputs of its jobs (default false)' }))) });
 
 const loadAsset = (s: Deps, id: string): AssetView => {
   const a = findAsset(s.db, id);
@@ -98,6 +99,7 @@ export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}
   return new Elysia({ prefix: '/assets', detail: { tags: ['assets'] } })
     .get('', ({ query }) => listAssets(s, query as Query), {
       query: listQuery,
+      transform: strict({ body: false, query: listQuery }),
       detail: {
         summary: 'List assets (filters: status, kind, q; sort: key|name|registeredAt|size|duration, - for descending; limit, offset)',
         responses: responses({ 200: json('AssetList', 'A page of assets') }, 400),
@@ -117,6 +119,9 @@ export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}
       },
       {
         body: t.Optional(ScanBody),
+        // optionalJson reads the body; 'json' after it is never reached, and only tells the OpenAPI document the body is JSON.
+        parse: [optionalJson, 'json'],
+        transform: strict({ body: ScanBody }),
         detail: {
           summary:
             'Scan the input store: probe and register new or changed media files, mark registered ones that are gone as missing → { found, registered, skipped, updated, restored, missing, keys, missingKeys }',
@@ -126,6 +131,7 @@ export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}
     )
     .get('/:id', ({ params }) => assetDto(loadAsset(s, params.id)), {
       params: idParam,
+      transform: strict({ body: false }),
       detail: { summary: 'One asset, with its probe', responses: responses({ 200: json('Asset', 'The asset') }, 404) },
     })
     .patch(
@@ -141,6 +147,7 @@ export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}
       {
         params: idParam,
         body: CommentBody,
+        transform: strict({ body: CommentBody }),
         detail: { summary: "Edit an asset's comment", responses: responses({ 200: json('Asset', 'The asset with its new comment') }, 400, 404) },
       },
     )
@@ -155,7 +162,11 @@ export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}
         await s.projections.waitFor(r.position);
         return assetDto(loadAsset(s, a.id));
       },
-      { params: idParam, detail: { summary: 'Probe an asset again', responses: responses({ 200: json('Asset', 'The asset as probed now') }, 404, 409, 503) } },
+      {
+        params: idParam,
+        transform: strict({ body: false }),
+        detail: { summary: 'Probe an asset again', responses: responses({ 200: json('Asset', 'The asset as probed now') }, 404, 409, 503) },
+      },
     )
     .delete(
       '/:id',
@@ -172,7 +183,8 @@ export const assetsRoutes = (s: AssetsRoutesDeps, opts: AssetsRoutesOptions = {}
       },
       {
         params: idParam,
-        query: t.Object({ deleteOutputs: t.Optional(documented(t.Boolean({ description: 'also delete the outputs of its jobs (default false)' }))) }),
+        query: deleteQuery,
+        transform: strict({ body: false, query: deleteQuery }),
         detail: {
           summary: 'Delete an asset record (the input file stays; ?deleteOutputs=true also removes its jobs’ outputs)',
           description:

@@ -12,6 +12,7 @@ import type { System } from '../system.ts';
 import type { AccessGrant, TicketGrant } from '../types/accounts.ts';
 import { userDto } from './dto.ts';
 import { principalOf } from './guard.ts';
+import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
 
 export type AuthRoutesDeps = Pick<System, 'db'> & { auth: Auth; secureCookies: boolean; trustProxy: boolean };
@@ -56,6 +57,7 @@ export const authRoutes = (s: AuthRoutesDeps) => {
       async ({ body, request, set, server }) => grant(await s.auth.sessions.login(body.email, body.password, clientOf(request, server, s.trustProxy)), set),
       {
         body: LoginBody,
+        transform: strict({ body: LoginBody }),
         detail: {
           summary: 'Log in: an access token (15 min) in the body, a refresh token in an HTTP-only cookie',
           responses: responses({ 200: json('AccessGrant', 'Logged in') }, 400, 401, 429),
@@ -63,6 +65,7 @@ export const authRoutes = (s: AuthRoutesDeps) => {
       },
     )
     .post('/refresh', async ({ request, set }) => grant(await s.auth.sessions.refresh(cookieOf(request)), set), {
+      transform: strict({ body: false }),
       detail: {
         summary: 'A new access token for the refresh cookie, which is rotated (a reused one ends the session)',
         responses: responses({ 200: json('AccessGrant', 'Refreshed') }, 401),
@@ -75,7 +78,10 @@ export const authRoutes = (s: AuthRoutesDeps) => {
         set.headers['set-cookie'] = setCookie('', 0, s.secureCookies);
         set.status = 204;
       },
-      { detail: { summary: 'End this session (the refresh cookie names it)', responses: responses({ 204: { description: 'Logged out' } }) } },
+      {
+        transform: strict({ body: false }),
+        detail: { summary: 'End this session (the refresh cookie names it)', responses: responses({ 204: { description: 'Logged out' } }) },
+      },
     )
     .post(
       '/logout-all',
@@ -84,7 +90,10 @@ export const authRoutes = (s: AuthRoutesDeps) => {
         set.headers['set-cookie'] = setCookie('', 0, s.secureCookies);
         set.status = 204;
       },
-      { detail: { summary: 'End every session of the caller, on every device', responses: responses({ 204: { description: 'Logged out everywhere' } }, 401) } },
+      {
+        transform: strict({ body: false }),
+        detail: { summary: 'End every session of the caller, on every device', responses: responses({ 204: { description: 'Logged out everywhere' } }, 401) },
+      },
     )
     .get(
       '/me',
@@ -93,7 +102,7 @@ export const authRoutes = (s: AuthRoutesDeps) => {
         if (!user) throw new Error('an authenticated user with no read model row');
         return userDto(user);
       },
-      { detail: { summary: 'The caller', responses: responses({ 200: json('User', 'The caller') }, 401) } },
+      { transform: strict({ body: false }), detail: { summary: 'The caller', responses: responses({ 200: json('User', 'The caller') }, 401) } },
     )
     .post(
       '/password',
@@ -101,6 +110,7 @@ export const authRoutes = (s: AuthRoutesDeps) => {
         grant(await s.auth.sessions.changePassword(principalOf(request), body.currentPassword, body.newPassword, clientOf(request, server, s.trustProxy)), set),
       {
         body: PasswordBody,
+        transform: strict({ body: PasswordBody }),
         detail: {
           summary: "A new password for the caller: every other session ends; this one goes on with the answer's token",
           responses: responses({ 200: json('AccessGrant', 'Changed') }, 400, 401),
@@ -115,6 +125,7 @@ export const authRoutes = (s: AuthRoutesDeps) => {
         return { ticket, expiresIn: TICKET_TTL_MS / 1000 };
       },
       {
+        transform: strict({ body: false }),
         detail: {
           summary: 'A single-use ticket (30 s) for an event stream: `?ticket=` in place of the header EventSource cannot send',
           responses: responses({ 200: json('TicketGrant', 'The ticket') }, 401),

@@ -5,6 +5,7 @@
  */
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
+import { strict } from './input.ts';
 import { responses } from './openapi-responses.ts';
 import { queryInteger } from './schema-kinds.ts';
 import { parseEventFilter, parseResumePosition, sseResponse, type SseDeps, type SseOptions } from './sse/index.ts';
@@ -20,11 +21,11 @@ const Query = t.Object({
     'Start after this log position (0 = from the beginning). Default: the current head (only new events). The Last-Event-ID header wins over it.',
     { minimum: 0 },
   ),
-  stream: t.Optional(t.String({ description: 'One exact stream, e.g. job:abc' })),
-  streams: t.Optional(t.String({ description: 'Comma-separated exact streams' })),
-  prefix: t.Optional(t.String({ description: 'Comma-separated stream prefixes, e.g. job:' })),
-  job: t.Optional(t.String({ description: 'A job id: its stream, its chunk and stage streams, and its telemetry' })),
-  types: t.Optional(t.String({ description: 'Comma-separated event types (log events only), e.g. JobCreated,JobFailed' })),
+  stream: t.Optional(t.String({ maxLength: 200, description: 'One exact stream, e.g. job:abc' })),
+  streams: t.Optional(t.String({ maxLength: 4000, description: 'Comma-separated exact streams' })),
+  prefix: t.Optional(t.String({ maxLength: 1000, description: 'Comma-separated stream prefixes, e.g. job:' })),
+  job: t.Optional(t.String({ maxLength: 64, description: 'A job id: its stream, its chunk and stage streams, and its telemetry' })),
+  types: t.Optional(t.String({ maxLength: 2000, description: 'Comma-separated event types (log events only), e.g. JobCreated,JobFailed' })),
   telemetry: queryInteger('0 to leave out live telemetry (default 1)', { minimum: 0, maximum: 1, default: 1 }),
 });
 
@@ -41,6 +42,8 @@ export const eventsRoutes = (s: EventsRoutesDeps, opts: EventsRoutesOptions = {}
     },
     {
       query: Query,
+      // The guard takes `ticket` (EventSource cannot send headers); anything else unknown is refused.
+      transform: strict({ body: false, query: Query, alsoQuery: ['ticket'] }),
       detail: {
         summary: 'The event log as Server-Sent Events, with live telemetry',
         description:

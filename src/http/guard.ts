@@ -10,6 +10,7 @@
 import { allowed, type Auth, needOf, type Principal, tooMany } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { toErrorResponse } from './errors.ts';
+import { PART_PATH } from './upload-paths.ts';
 
 export interface GuardSettings {
   /** Host names (no port) this server answers to. */
@@ -31,6 +32,8 @@ export const principalOf = (request: Request): Principal => {
 /** Routes whose caller is known by the refresh cookie: they must come from this site. */
 const COOKIE_ROUTES = new Set(['/api/auth/refresh', '/api/auth/logout']);
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** No route reads a JSON body anywhere near this; upload parts, the only big bodies, are not JSON. */
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 const hostName = (host: string): string => {
   const h = host.trim().toLowerCase();
@@ -64,10 +67,21 @@ export const createGuard = (auth: Auth, settings: GuardSettings) => {
     const need = needOf(request.method, path);
     if (!need) return null;
 
-    if (CHANGES.has(request.method.toUpperCase()) && hasBody(request)) {
+    // A part of an upload to a folder store: its signed URL is its credential, its body any bytes.
+    const part = request.method === 'PUT' ? PART_PATH.exec(path) : null;
+    if (part && url.searchParams.has('sig')) {
+      const g = await auth.uploadParts.check(url.searchParams, safeDecode(part[1]!), Number(part[2]));
+      return g.ok ? null : refuse(new AppError('forbidden', `this link does not open part ${part[2]}: ${g.why}`));
+    }
+
+    if (!part && CHANGES.has(request.method.toUpperCase()) && hasBody(request)) {
       const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/json') {
         return refuse(new AppError('unsupported_media_type', `send the body as application/json (got ${type || 'no content type'})`));
+      }
+      const length = Number(request.headers.get('content-length') ?? '0');
+      if (length > MAX_JSON_BODY_BYTES) {
+        return refuse(new AppError('too_large', `a JSON body may be at most ${MAX_JSON_BODY_BYTES} bytes (1 MiB); this one is ${length}`));
       }
     }
     if (COOKIE_ROUTES.has(path)) {
@@ -124,11 +138,19 @@ const safeDecode = (s: string) => {
   }
 };
 
-/** Headers every answer carries: no sniffing, no framing, no referrer beyond this origin, scripts only from here. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+/**
+ * Headers every answer carries: no sniffing, no framing, no referrer beyond
+ * this origin, scripts only from here. `uploadOrigins`: where the page may
+ * also send data (an S3 input bucket's endpoint, which takes upload parts
+ * straight from the browser).
+ */
+export const securityHeaders = (uploadOrigins: readonly string[] = []): Readonly<Record<string, string>> => ({
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-};
+  'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: data:; connect-src ${["'self'", ...uploadOrigins].join(' ')}; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
+});
+
+/** Pure: the origins a browser sends upload parts to when the input store is a bucket (its endpoint, or any AWS S3 host). */
+export const uploadOriginsOf = (c: { s3BucketIn: string | null; s3EndpointUrl: string | null }): string[] =>
+  c.s3BucketIn === null ? [] : [c.s3EndpointUrl ? new URL(c.s3EndpointUrl).origin : 'https://*.amazonaws.com'];

@@ -17,9 +17,10 @@ import { chunksOfJob, findJob, JOB_STATUSES, queryJobs, type JobQuery, type JobS
 import type { System } from '../system.ts';
 import { chunkDto, jobDto, objectBody, optionalPosition, outputUrl, parsePage } from './dto.ts';
 import { liveProgressOf, withLiveProgress } from './live-progress.ts';
+import { strict } from './input.ts';
 import { json, ref, responses } from './openapi-responses.ts';
 import { documented, int, queryInteger } from './schema-kinds.ts';
-import { CreateJobBody, ForkBody } from './schemas.ts';
+import { CreateJobBody, ForkBody, idParams } from './schemas.ts';
 import { jobFilter, parseResumePosition, sseResponse, type SseDeps } from './sse/index.ts';
 
 /** What the jobs routes read and command. */
@@ -29,18 +30,24 @@ type Deps = JobsRoutesDeps;
 const STATUSES: readonly string[] = JOB_STATUSES;
 type Query = Record<string, string | undefined>;
 
-// Schemas document the API in OpenAPI (models in schemas.ts); values are
-// checked by hand (dto.ts) so a bad one answers a sentence naming it.
-const idParam = t.Object({ id: t.String({ description: 'job id' }) });
+// Query values stay strings, bounded here and checked by hand (dto.ts), so
+// a bad one answers a sentence naming it.
+const idParam = idParams('job');
 const listQuery = t.Object({
-  status: t.Optional(t.String({ description: `comma-separated: ${STATUSES.join(', ')}` })),
-  assetId: t.Optional(t.String()),
-  presetId: t.Optional(t.String()),
-  kind: t.Optional(t.String({ description: 'transcode, checksum, …' })),
-  parent: t.Optional(t.String({ description: 'forks of this job' })),
+  status: t.Optional(t.String({ maxLength: 100, description: `comma-separated: ${STATUSES.join(', ')}` })),
+  assetId: t.Optional(t.String({ maxLength: 64 })),
+  presetId: t.Optional(t.String({ maxLength: 64 })),
+  kind: t.Optional(t.String({ maxLength: 64, description: 'transcode, checksum, …' })),
+  parent: t.Optional(t.String({ maxLength: 64, description: 'forks of this job' })),
   limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
   offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
 });
+const stateQuery = t.Object({ at: queryInteger('a log position; default: the head', { minimum: 0 }) });
+const chunksQuery = t.Object({
+  attempt: t.Optional(documented(t.Union([int({ minimum: 1 }), t.Literal('all')], { description: 'an attempt number, or all; default: the current attempt' }))),
+});
+/** Read before routing: the guard takes a ticket in the query of an event stream (EventSource cannot send headers). */
+const TICKET = ['ticket'] as const;
 
 const loadJob = (s: Deps, id: string): JobView => {
   const j = findJob(s.db, id);
@@ -70,7 +77,7 @@ const fresh = async (s: Deps, id: string, position: number) => {
 const attemptFilter = (j: JobView, v: string | undefined): number | null => {
   if (v === 'all') return null;
   if (v === undefined || v === '') return j.attempts;
-  if (!/^\d+$/.test(v) || Number(v) < 1)
+  if (!/^\d{1,9}$/.test(v) || Number(v) < 1)
     throw new AppError('validation', `attempt: a whole number from 1 (this job is on attempt ${j.attempts}), or "all"; got "${v}"`);
   return Number(v);
 };
@@ -113,6 +120,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
   return new Elysia({ prefix: '/jobs', detail: { tags: ['jobs'] } })
     .get('', ({ query }) => listJobs(s, query as Query), {
       query: listQuery,
+      transform: strict({ body: false, query: listQuery }),
       detail: {
         summary: 'List jobs, newest first (filters: status, assetId, presetId, kind, parent; limit, offset)',
         responses: responses({ 200: json('JobList', 'A page of jobs') }, 400),
@@ -134,6 +142,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         body: CreateJobBody,
+        transform: strict({ body: CreateJobBody }),
         detail: {
           summary:
             'Create a job: { assetId, presetId, range? } for a transcode (range: { start, end } in seconds trims it), or { kind, params } (201 with the job)',
@@ -143,6 +152,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
     )
     .get('/:id', ({ params }) => answer(s, loadJob(s, params.id)), {
       params: idParam,
+      transform: strict({ body: false }),
       detail: { summary: 'One job', responses: responses({ 200: json('Job', 'The job') }, 404) },
     })
     .post(
@@ -154,6 +164,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
+        transform: strict({ body: false }),
         detail: {
           summary: 'Cancel a job: stops its ffmpeg processes and removes partial outputs (409 when already finished)',
           responses: responses({ 200: json('Job', 'The job, cancelled') }, 404, 409),
@@ -169,6 +180,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
+        transform: strict({ body: false }),
         detail: {
           summary: 'Run a failed or cancelled job again as its next attempt (409 otherwise, or past MPR_MAX_ATTEMPTS)',
           responses: responses({ 200: json('Job', 'The job on its next attempt') }, 404, 409),
@@ -188,6 +200,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
+        transform: strict({ body: false, alsoQuery: TICKET }),
         detail: {
           summary: "A job's events (its stream and its chunks'), in log order; SSE with Accept: text/event-stream",
           responses: responses(
@@ -211,7 +224,8 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
-        query: t.Object({ at: queryInteger('a log position; default: the head', { minimum: 0 }) }),
+        query: stateQuery,
+        transform: strict({ body: false, query: stateQuery }),
         detail: {
           summary: "The job actor's state as of a log position (?at=POSITION; default: now)",
           responses: responses({ 200: json('StateAt', 'Its state then') }, 400, 404),
@@ -236,6 +250,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       {
         params: idParam,
         body: ForkBody,
+        transform: strict({ body: ForkBody }),
         detail: {
           summary: 'Re-run from an event: a new job that reuses the work recorded before fromPosition (dryRun: only say what it would do)',
           responses: responses({ 200: json('ForkSummary', 'dryRun: what the fork would reuse and run again'), 201: json('Job', 'The new job') }, 400, 404, 409),
@@ -251,11 +266,8 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       },
       {
         params: idParam,
-        query: t.Object({
-          attempt: t.Optional(
-            documented(t.Union([int({ minimum: 1 }), t.Literal('all')], { description: 'an attempt number, or all; default: the current attempt' })),
-          ),
-        }),
+        query: chunksQuery,
+        transform: strict({ body: false, query: chunksQuery }),
         detail: {
           summary: "A job's chunks of one attempt (default: the current one; ?attempt=N or all) for the lane chart",
           responses: responses({ 200: json('ChunkList', 'Its chunks') }, 400, 404),

@@ -7,7 +7,9 @@ import type { System } from '../system.ts';
 import type { ApiKeyList, CreatedKey } from '../types/accounts.ts';
 import { keyDto } from './dto.ts';
 import { principalOf } from './guard.ts';
+import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
+import { idParams } from './schemas.ts';
 
 export type KeysRoutesDeps = Pick<System, 'db'> & { auth: Auth };
 
@@ -28,6 +30,7 @@ export const keysRoutes = (s: KeysRoutesDeps) => {
   };
   return new Elysia({ prefix: '/keys', detail: { tags: ['keys'] } })
     .get('', ({ request }) => list(principalOf(request).userId), {
+      transform: strict({ body: false }),
       detail: { summary: "The caller's API keys (secrets are never shown again)", responses: responses({ 200: json('ApiKeyList', 'Keys') }, 401) },
     })
     .post(
@@ -42,6 +45,7 @@ export const keysRoutes = (s: KeysRoutesDeps) => {
       },
       {
         body: CreateBody,
+        transform: strict({ body: CreateBody }),
         detail: {
           summary: 'A new API key: `key` is answered this once; store it (Authorization: Bearer mpr_…)',
           responses: responses({ 201: json('CreatedKey', 'The key') }, 400, 401, 403),
@@ -55,7 +59,8 @@ export const keysRoutes = (s: KeysRoutesDeps) => {
         set.status = 204;
       },
       {
-        params: t.Object({ id: t.String({ maxLength: 64 }) }),
+        params: idParams('key'),
+        transform: strict({ body: false }),
         detail: { summary: 'Revoke a key: refused from the next request on', responses: responses({ 204: { description: 'Revoked' } }, 401, 404) },
       },
     );

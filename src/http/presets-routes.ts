@@ -1,11 +1,13 @@
 /** `/api/presets`: built-in presets (read-only) and validated user presets. */
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import { AppError } from '../errors.ts';
 import { validatePreset } from '../media/preset-validation.ts';
 import { isBuiltinPresetId } from '../media/presets.ts';
 import { findPreset, listPresets } from '../projections/index.ts';
 import type { System } from '../system.ts';
+import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
+import { idParams, PresetInput } from './schemas.ts';
 
 /** What the presets routes read and command. */
 export type PresetsRoutesDeps = Pick<System, 'db' | 'actors' | 'projections' | 'now'>;
@@ -14,7 +16,7 @@ const builtinRefused = (id: string): never => {
   throw new AppError('invalid_state', `${id} is a built-in preset: built-in presets cannot be changed; create a copy with another id`);
 };
 
-const idParam = t.Object({ id: t.String({ description: 'preset id' }) });
+const idParam = idParams('preset');
 
 export const presetsRoutes = (s: PresetsRoutesDeps) =>
   new Elysia({ prefix: '/presets', detail: { tags: ['presets'] } })
@@ -24,7 +26,10 @@ export const presetsRoutes = (s: PresetsRoutesDeps) =>
         const items = listPresets(s.db);
         return { items, total: items.length };
       },
-      { detail: { summary: 'Built-in presets, then user presets', responses: responses({ 200: json('PresetList', 'Every preset') }) } },
+      {
+        transform: strict({ body: false }),
+        detail: { summary: 'Built-in presets, then user presets', responses: responses({ 200: json('PresetList', 'Every preset') }) },
+      },
     )
     .get(
       '/:id',
@@ -33,7 +38,11 @@ export const presetsRoutes = (s: PresetsRoutesDeps) =>
         if (!p) throw new AppError('not_found', `no preset ${params.id}`);
         return p;
       },
-      { params: idParam, detail: { summary: 'One preset', responses: responses({ 200: json('Preset', 'The preset') }, 404) } },
+      {
+        params: idParam,
+        transform: strict({ body: false }),
+        detail: { summary: 'One preset', responses: responses({ 200: json('Preset', 'The preset') }, 404) },
+      },
     )
     .post(
       '',
@@ -46,6 +55,7 @@ export const presetsRoutes = (s: PresetsRoutesDeps) =>
         return preset;
       },
       {
+        transform: strict({ body: PresetInput, validate: true }),
         detail: {
           summary: 'Create a user preset (400 with the field at fault; 409 when the id exists)',
           requestBody: requestBody('PresetInput'),
@@ -64,6 +74,7 @@ export const presetsRoutes = (s: PresetsRoutesDeps) =>
       },
       {
         params: idParam,
+        transform: strict({ body: PresetInput, validate: true }),
         detail: {
           summary: 'Replace a user preset (jobs already made keep the preset they started with)',
           requestBody: requestBody('PresetInput'),
@@ -80,5 +91,9 @@ export const presetsRoutes = (s: PresetsRoutesDeps) =>
         set.status = 204;
         return null;
       },
-      { params: idParam, detail: { summary: 'Delete a user preset', responses: responses({ 204: { description: 'Deleted' } }, 404, 409) } },
+      {
+        params: idParam,
+        transform: strict({ body: false }),
+        detail: { summary: 'Delete a user preset', responses: responses({ 204: { description: 'Deleted' } }, 404, 409) },
+      },
     );

@@ -4,19 +4,23 @@
  * client generator makes one type per model (route answers and errors:
  * openapi-responses.ts; the documenting kinds: schema-kinds.ts).
  *
- * These schemas document; they do not check. Elysia validating a response
- * against a schema would also strip every field the schema lacks, and
- * validating a query against `integer` would answer its own terse message
- * instead of ours: the handlers check their input by hand (dto.ts) with a
- * sentence naming the parameter. So query numbers and loosely checked
- * bodies use `documented(...)`: the document shows the real type, the
- * validator accepts whatever arrives and leaves it to the handler.
- * Contract tests check real answers against these models (openapi.test.ts).
+ * What a route takes (bodies, path parameters) is checked against these
+ * schemas before its handler runs: types, lengths, ranges, list sizes, and
+ * no unknown fields (`additionalProperties: false`, enforced by input.ts's
+ * `strict` hook, since Elysia's normalizer would drop them silently). The
+ * handler checks the rest by hand (dto.ts, the deciders) with a sentence
+ * naming the parameter: what a value means, and query numbers, which stay
+ * `documented(...)` (Elysia validating a query against `integer` answers its
+ * own terse message instead of ours). Answers are not validated: that would
+ * strip every field a model lacks. Contract tests check real answers against
+ * these models (openapi.test.ts).
  */
 import { t, type TSchema } from 'elysia';
+import { MAX_COMMENT } from '../actors/asset.ts';
 import { ACCOUNT_MODELS } from './account-schemas.ts';
+import { UPLOAD_MODELS } from './upload-schemas.ts';
 import { STATUS } from './errors.ts';
-import { documented, int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
+import { int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
 /** Every `error.code`: each ErrorCode with its status (errors.ts), and `internal` for a bug. */
 const ERROR_CODES = [...Object.keys(STATUS), 'internal'];
@@ -103,9 +107,21 @@ export const ScanResult = t.Object({
 
 export const AssetDeleted = t.Object({ deleted: t.Literal(true), outputsDeleted: int({ description: 'output files removed (deleteOutputs=true)' }) });
 
-// additionalProperties: unknown fields reach objectBody, which names them in a 400.
-export const CommentBody = t.Object({ comment: t.String() }, { additionalProperties: true });
-export const ScanBody = t.Object({ prefix: t.Optional(t.String({ description: 'only keys under this prefix' })) }, { additionalProperties: true });
+export const CommentBody = t.Object({ comment: t.String({ maxLength: MAX_COMMENT }) }, { additionalProperties: false });
+export const ScanBody = t.Object(
+  { prefix: t.Optional(t.String({ maxLength: 1024, description: 'only keys under this prefix' })) },
+  { additionalProperties: false },
+);
+
+// --- path parameters -----------------------------------------------------------
+
+/**
+ * `/:id` of a `what`: every id MPR makes (nanoid, hashes, random tokens,
+ * preset ids) is letters, digits, '-' and '_', so anything else (a slash,
+ * '..', a NUL, a megabyte) is refused before a handler or a stream name sees it.
+ */
+export const idParams = (what: string) =>
+  t.Object({ id: t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: `${what} id (letters, digits, - and _)` }) });
 
 // --- presets ----------------------------------------------------------------
 
@@ -146,28 +162,74 @@ export const Preset = t.Object(
 
 export const PresetList = items(Preset, 'every preset');
 
+const OUTPUTS = t.Union([t.Literal('hls'), t.Literal('mp4'), t.Literal('audio'), t.Literal('thumbnails')]);
+const strictObject: { additionalProperties: false } = { additionalProperties: false };
+
+/**
+ * The bounds are validatePreset's (media/preset-validation.ts), which checks
+ * what they mean together (even heights, rising bitrates, sections an output
+ * needs) and fills in the defaults.
+ */
 export const PresetInput = t.Object(
   {
-    id: t.Optional(t.String({ description: 'POST: required; PUT: taken from the path' })),
+    id: t.Optional(t.String({ maxLength: 40, description: 'POST: required; PUT: taken from the path' })),
     name: t.String({ minLength: 1, maxLength: 80 }),
     description: t.Optional(t.String({ maxLength: 500 })),
-    output: t.Union([t.Literal('hls'), t.Literal('mp4'), t.Literal('audio'), t.Literal('thumbnails')]),
-    video: t.Optional(nullable(t.Object({ encoderPreset: t.Optional(t.String()), rungs: t.Array(Rung), maxFps: t.Optional(t.Number()) }))),
-    audio: t.Optional(nullable(t.Object({ bitrate: t.Optional(int()), channels: t.Optional(int()), sampleRate: t.Optional(int()) }))),
-    segmentSeconds: t.Optional(t.Number()),
+    builtin: t.Optional(t.Boolean({ description: 'ignored: a preset sent here is a user preset' })),
+    output: OUTPUTS,
+    video: t.Optional(
+      nullable(
+        t.Object(
+          {
+            codec: t.Optional(t.String({ maxLength: 16, description: 'h264 (libx264, avc and avc1 mean the same)' })),
+            encoderPreset: t.Optional(t.String({ maxLength: 16 })),
+            rungs: t.Array(
+              t.Object(
+                {
+                  name: t.Optional(t.String({ maxLength: 32, description: 'e.g. 720p (default: <height>p)' })),
+                  height: int({ minimum: 144, maximum: 4320, description: 'short side in pixels, even' }),
+                  videoBitrate: int({ minimum: 100_000, maximum: 50_000_000, description: 'bits per second' }),
+                },
+                strictObject,
+              ),
+              { minItems: 1, maxItems: 8 },
+            ),
+            maxFps: t.Optional(t.Number({ minimum: 1, maximum: 120 })),
+          },
+          strictObject,
+        ),
+      ),
+    ),
+    audio: t.Optional(
+      nullable(
+        t.Object(
+          {
+            codec: t.Optional(t.String({ maxLength: 16, description: 'aac' })),
+            bitrate: t.Optional(int({ minimum: 32_000, maximum: 512_000 })),
+            channels: t.Optional(int({ minimum: 1, maximum: 2 })),
+            sampleRate: t.Optional(int({ minimum: 44_100, maximum: 48_000, description: '44100 or 48000' })),
+          },
+          strictObject,
+        ),
+      ),
+    ),
+    segmentSeconds: t.Optional(int({ minimum: 1, maximum: 30, description: 'HLS segment length in seconds' })),
     thumbnails: t.Optional(
       nullable(
-        t.Object({
-          intervalSeconds: t.Optional(t.Number()),
-          width: t.Optional(int()),
-          columns: t.Optional(int()),
-          rows: t.Optional(int()),
-          maxCount: t.Optional(int()),
-        }),
+        t.Object(
+          {
+            intervalSeconds: t.Optional(t.Number({ minimum: 0.5, maximum: 600 })),
+            width: t.Optional(int({ minimum: 32, maximum: 1920 })),
+            columns: t.Optional(int({ minimum: 1, maximum: 20 })),
+            rows: t.Optional(int({ minimum: 1, maximum: 20 })),
+            maxCount: t.Optional(int({ minimum: 1, maximum: 10_000 })),
+          },
+          strictObject,
+        ),
       ),
     ),
   },
-  { description: 'A user preset to create or replace; missing parts take defaults; a 400 names the field at fault' },
+  { additionalProperties: false, description: 'A user preset to create or replace; missing parts take defaults; a 400 names the field at fault' },
 );
 
 // --- jobs and chunks --------------------------------------------------------
@@ -247,24 +309,26 @@ export const JobList = items(Job, 'jobs matching the filters');
 
 export const CreateJobBody = t.Object(
   {
-    assetId: t.Optional(t.String({ description: 'transcode: the asset' })),
-    presetId: t.Optional(t.String({ description: 'transcode: the preset' })),
+    assetId: t.Optional(t.String({ maxLength: 64, description: 'transcode: the asset' })),
+    presetId: t.Optional(t.String({ maxLength: 64, description: 'transcode: the preset' })),
     range: t.Optional(uncheckedField(TimeRange, 'transcode: trim to { start, end }, seconds of the source')),
-    kind: t.Optional(t.String({ description: 'default transcode; other kinds take params (checksum: { inputKey, chunkBytes? })' })),
-    params: t.Optional(t.Record(t.String(), t.Unknown())),
+    kind: t.Optional(t.String({ maxLength: 64, description: 'default transcode; other kinds take params (checksum: { inputKey, chunkBytes? })' })),
+    params: t.Optional(t.Record(t.String({ maxLength: 64 }), t.Unknown(), { maxProperties: 64 })),
   },
-  // Unknown fields reach objectBody, which names them in a 400.
+  // Open: each job kind may add request fields of its own (JobKind.request.fields). The route knows
+  // them all and objectBody names any other in a 400; the kind's validate checks params.
   { additionalProperties: true, description: '{ assetId, presetId, range? } for a transcode, or { kind, params }' },
 );
 
 export const ForkBody = t.Object(
   {
-    // Checked by the handler, whose 400 says what a position is.
-    fromPosition: documented<unknown>(int({ description: 'the log position to re-run from', minimum: 0 })),
-    overrides: t.Optional(t.Record(t.String(), t.Unknown(), { description: 'params to change, merged into the parent’s' })),
+    fromPosition: int({ description: 'the log position to re-run from', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    overrides: t.Optional(
+      t.Record(t.String({ maxLength: 200 }), t.Unknown(), { maxProperties: 64, description: 'params to change, merged into the parent’s' }),
+    ),
     dryRun: t.Optional(t.Boolean({ description: 'only say what would be reused and re-run' })),
   },
-  { additionalProperties: true },
+  { additionalProperties: false },
 );
 
 export const ForkSummary = t.Object(
@@ -371,6 +435,7 @@ export const MODELS = {
   StateAt,
   SystemStatus,
   ...ACCOUNT_MODELS,
+  ...UPLOAD_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

@@ -4,6 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { errorMessage } from '../errors.ts';
 import { queuedChunkCount } from '../projections/index.ts';
 import type { System } from '../system.ts';
+import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
 
 /** What the status route reads. */
@@ -42,6 +43,7 @@ export const systemRoutes = (s: SystemRoutesDeps) =>
       };
     },
     {
+      transform: strict({ body: false }),
       detail: {
         summary: 'Version, log backend and position, projections, routers, worker pool (size, busy, queued), storage, ffmpeg',
         responses: responses({ 200: json('SystemStatus', 'What this MPR is and how busy it is') }, 503),

@@ -6,6 +6,7 @@ import { createJobsProjection } from './jobs.ts';
 import { presetsProjection } from './presets.ts';
 import type { AnyProjection } from './projection.ts';
 import { stageOutputsProjection } from './stage-outputs.ts';
+import { uploadsProjection } from './uploads.ts';
 import { apiKeysProjection, usersProjection } from './users.ts';
 
 export { createProjectionRunner, type ProjectionRunner, type ProjectionStatus } from './runner.ts';
@@ -20,6 +21,7 @@ export { stageOutputsProjection, stageOutputsTable, type StageOutputView } from 
 export { findJob, jobIdsOfAsset, queryJobs, type JobQuery, type PageOf, type PageRequest } from './job-queries.ts';
 export { ASSET_SORTS, findAsset, queryAssets, type AssetQuery, type AssetSortBy } from './asset-queries.ts';
 export { chunksOfJob, queuedChunkCount } from './chunk-queries.ts';
+export { findUpload, listUploads, openUploadOfKey, staleUploads, uploadsProjection, uploadsTable, type UploadView } from './uploads.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */
 export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => [
@@ -31,4 +33,5 @@ export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => 
   stageOutputsProjection,
   usersProjection,
   apiKeysProjection,
+  uploadsProjection,
 ];

@@ -94,3 +94,12 @@ export interface CreateKeyRequest {
 export interface CreatedKey extends ApiKeyDto {
   key: string;
 }
+
+/** `POST /api/admin/signing-key/rotate`. */
+export interface SigningKeyRotated {
+  /** The new key's id (the `kid` of tokens and URLs signed from now on). */
+  kid: string;
+  createdAt: string;
+  /** Until when what the old key signed stays good; null when it was revoked at once. */
+  oldValidUntil: string | null;
+}
