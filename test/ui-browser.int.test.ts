@@ -1,7 +1,8 @@
 /**
  * The web UI in a real browser (Debian's Chromium through playwright-core)
  * against the compiled binary `dist/mpr`, started on a free loopback port
- * with a fresh data folder: log in, scan, start an hls-abr job, watch its progress
+ * with a fresh data folder: log in, scan, drop a file on the upload area and
+ * play its transcode, start an hls-abr job, watch its progress
  * bar reach 100% live, open it, play the HLS output, switch rungs and turn
  * on its subtitles, scrub the event log, fork from an earlier event, and
  * lay every page out at 420 px wide, log out. Screenshots go to
@@ -100,6 +101,27 @@ const waitText = (selector: string, re: RegExp, timeout: number) =>
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
+/** From the assets page: an hls-abr job of the asset named `name`, started from its row; the page moves to the job. Answers its id. */
+const startTranscode = async (name: string): Promise<string> => {
+  const row = page.getByTestId('asset-row').filter({ hasText: name });
+  await row.getByTestId('transcode').click();
+  await page.getByTestId('preset-select').selectOption('hls-abr');
+  await page.getByTestId('start-job').click();
+  await page.waitForURL(/#\/jobs\/[\w-]+/);
+  return page.url().split('/').at(-1)!;
+};
+
+/** On a job's page: its player plays (muted) past half a second. */
+const playerPlays = async () => {
+  await page.getByTestId('player').waitFor();
+  await page.evaluate(() => {
+    const v = (globalThis as any).document.querySelector('[data-testid="player"]');
+    v.muted = true;
+    return v.play();
+  });
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="player"]').currentTime > 0.5, null, { timeout: 20_000 });
+};
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing at /usr/bin/chromium: run ./scripts/setup.sh --test (apt-get install chromium)');
   ensureBinary();
@@ -177,13 +199,38 @@ describe('the web UI on the compiled binary', () => {
     await shot('1-assets');
   }, 60_000);
 
+  test('drop a file on the upload area: its row says ready, the asset is listed, and its hls-abr transcode plays', async () => {
+    // The bytes go into the page as base64 and become a File in a DataTransfer there (a function: the CSP forbids eval).
+    const b64 = Buffer.from(await Bun.file(corpusFile('video/mdn_friday.mp4')).arrayBuffer()).toString('base64');
+    await page.getByTestId('upload-folder').fill('uploads');
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const bin = atob(data);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const dt = new (globalThis as any).DataTransfer();
+      dt.items.add(new File([bytes], 'friday.mp4', { type: 'video/mp4', lastModified: 1_700_000_000_000 }));
+      return dt;
+    }, b64);
+    const zone = page.getByTestId('upload-drop');
+    for (const type of ['dragenter', 'dragover', 'drop']) await zone.dispatchEvent(type, { dataTransfer });
+    const status = '[data-testid="upload-row"][data-name="friday.mp4"] [data-testid="upload-status"]';
+    await waitText(status, /^Ready: uploads\/friday\.mp4$/, 30_000);
+    // The list refreshed by itself: the asset is there, in its folder, ready.
+    const asset = page.getByTestId('asset-row').filter({ hasText: 'friday.mp4' });
+    await asset.waitFor();
+    expect(await asset.getByTestId('asset-folder').textContent()).toBe('uploads');
+    expect(await asset.getAttribute('data-status')).toBe('ready');
+    await shot('1b-uploaded');
+    const uploaded = await startTranscode('friday.mp4');
+    await waitText('[data-testid="status"]', /completed/i, 60_000);
+    expect(page.url()).toEndWith(uploaded);
+    await playerPlays();
+    await page.goto(`${base}/#/assets`);
+    await page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' }).waitFor();
+  }, 120_000);
+
   test('start an hls-abr job and watch its progress bar reach 100% without a reload', async () => {
-    const row = page.getByTestId('asset-row').filter({ hasText: 'flower.mp4' });
-    await row.getByTestId('transcode').click();
-    await page.getByTestId('preset-select').selectOption('hls-abr');
-    await page.getByTestId('start-job').click();
-    await page.waitForURL(/#\/jobs\/[\w-]+/);
-    jobId = page.url().split('/').at(-1)!;
+    jobId = await startTranscode('flower.mp4');
     await page.goto(`${base}/#/jobs`);
     const bar = page.locator(`[data-testid="job-row"][data-id="${jobId}"] [data-testid="progress"]`);
     const seen = new Set<number>();
@@ -203,15 +250,8 @@ describe('the web UI on the compiled binary', () => {
 
   test('open the job: the HLS output plays, the rung switcher changes the resolution, subtitles turn on', async () => {
     await page.goto(`${base}/#/jobs/${jobId}`);
-    const video = page.getByTestId('player');
-    await video.waitFor();
     await page.getByTestId('rung').first().waitFor();
-    await page.evaluate(() => {
-      const v = (globalThis as any).document.querySelector('[data-testid="player"]');
-      v.muted = true;
-      return v.play();
-    });
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="player"]').currentTime > 0.5, null, { timeout: 20_000 });
+    await playerPlays();
     const heights = await page.getByTestId('rung').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-height'))));
     expect(heights.sort((a, b) => a - b)).toEqual([360, 540]);
     // The buttons carry the renditions' names, and there is one seek bar: the player's own.

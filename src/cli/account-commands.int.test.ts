@@ -178,6 +178,29 @@ describe('mpr login, user, key, logout against a server', () => {
     refused(await admin('key', 'create', 'bad', '--expires', 'soon'), '--expires needs an ISO date');
   }, 60_000);
 
+  test('signing-key rotate: admins only; what the old key signed stays good, or is refused with --revoke-old', async () => {
+    refused(await member('signing-key', 'rotate'), "this key's scopes (read, write) do not include admin");
+    refused(await admin('signing-key'), 'usage: mpr signing-key rotate');
+    const login = async () => {
+      const r = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+      });
+      return ((await r.json()) as { accessToken: string }).accessToken;
+    };
+    const token = await login();
+    const kept = ok(await admin('signing-key', 'rotate')).stdout;
+    expect(kept).toMatch(/^new signing key \S+; tokens and links signed before stay good until \d{4}-/);
+    expect((await me(token)).status).toBe(200);
+    const after = await login();
+    expect(ok(await admin('signing-key', 'rotate', '--revoke-old')).stdout).toContain('is refused from now on');
+    expect((await me(token)).status).toBe(401);
+    expect((await me(after)).status).toBe(401);
+    // API keys are not signed by it: the CLI's key goes on working.
+    expect(ok(await admin('key', 'list', '--json')).stdout).toContain('"name"');
+  }, 60_000);
+
   test('user remove; logout revokes the stored key and removes the file', async () => {
     const memberKey = JSON.parse(readFileSync(join(memberDir, 'credentials.json'), 'utf8')).key as string;
     ok(await admin('user', 'remove', MEMBER));

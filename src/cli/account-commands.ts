@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { scopesOfRole } from '../auth/policy.ts';
 import { AppError, errorMessage, isAppError } from '../errors.ts';
 import { SCOPES } from '../events/user.ts';
-import type { AccessGrant, ApiKeyDto, ApiKeyList, CreatedKey, CreatedUser, Role, Scope, UserDto, UserList } from '../types/accounts.ts';
+import type { AccessGrant, ApiKeyDto, ApiKeyList, CreatedKey, CreatedUser, Role, Scope, SigningKeyRotated, UserDto, UserList } from '../types/accounts.ts';
 import { type Client, createClient } from './client.ts';
 import {
   type CliEnv,
@@ -41,6 +41,7 @@ export interface AccountFlags {
   scopes?: string;
   expires?: string;
   json?: boolean;
+  'revoke-old'?: boolean;
 }
 
 const usage = (s: string) => new AppError('validation', `usage: ${s}`);
@@ -265,7 +266,19 @@ export const keyCommand = async (d: AccountDeps, sub: string | undefined, args: 
   }
 };
 
-export const ACCOUNT_COMMANDS: readonly string[] = ['login', 'logout', 'user', 'key'];
+/** `mpr signing-key rotate [--revoke-old]` (admins): a new secret for access tokens and signed URLs. */
+export const signingKeyCommand = async (d: AccountDeps, sub: string | undefined, f: AccountFlags) => {
+  if (sub !== 'rotate') throw usage('mpr signing-key rotate [--revoke-old]');
+  const r = await signedIn(d).post<SigningKeyRotated>('/api/admin/signing-key/rotate', { revokeOld: f['revoke-old'] === true });
+  if (f.json) return d.out(JSON.stringify(r, null, 2));
+  d.out(
+    r.oldValidUntil
+      ? `new signing key ${r.kid}; tokens and links signed before stay good until ${r.oldValidUntil}`
+      : `new signing key ${r.kid}; every token and link signed before is refused from now on (browsers log in again by themselves)`,
+  );
+};
+
+export const ACCOUNT_COMMANDS: readonly string[] = ['login', 'logout', 'user', 'key', 'signing-key'];
 
 /** Dispatch for main.ts: `command` is one of ACCOUNT_COMMANDS, `rest` the positionals after it. */
 export const accountCommand = async (d: AccountDeps, command: string, rest: string[], f: AccountFlags): Promise<void> => {
@@ -285,6 +298,8 @@ export const accountCommand = async (d: AccountDeps, command: string, rest: stri
       return userCommand(d, rest[0], rest.slice(1), f);
     case 'key':
       return keyCommand(d, rest[0], rest.slice(1), f);
+    case 'signing-key':
+      return signingKeyCommand(d, rest[0], f);
     default:
       throw new AppError('validation', `not an account command: ${command}`);
   }

@@ -12,6 +12,7 @@ import { scanCommand, transcodeCommand } from './media-commands.ts';
 import { rangeFromFlags } from './timecode.ts';
 import { parseOverrides } from './overrides.ts';
 import { startCommand, workerCommand } from './start.ts';
+import { uploadCommand } from './upload-command.ts';
 
 const HELP = `mpr — media processing on an event-sourced actor core
 
@@ -48,6 +49,11 @@ Talking to a server (as the user mpr login stored, or MPR_URL + MPR_API_KEY when
                                 a new API key of yours (default read,write), printed once, alone on stdout
   key list [--json]             your API keys
   key revoke ID
+  upload FILE... [--to FOLDER]  send files (a folder: its media files, sub-folders kept) into the input store
+                                under FOLDER, 4 parts at a time; run it again after an interruption to resume
+  signing-key rotate [--revoke-old]
+                                a new key signing access tokens and links (admins); --revoke-old refuses
+                                what the old one signed at once (after a leak)
 
 Configuration comes from the environment; see README.md (MPR_DATA, PORT, REDIS_URL, ...).`;
 
@@ -79,6 +85,7 @@ export const main = async (argv: string[]): Promise<void> => {
       password: { type: 'string' },
       scopes: { type: 'string' },
       expires: { type: 'string' },
+      'revoke-old': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -86,6 +93,7 @@ export const main = async (argv: string[]): Promise<void> => {
   const out = (s: string) => console.log(s);
   // Client commands: the server's configuration is not theirs to read (or to fail on).
   if (ACCOUNT_COMMANDS.includes(command)) return accountCommand({ env: Bun.env, out, err: (s) => console.error(s) }, command, rest, values);
+  if (command === 'upload') return uploadCommand({ env: Bun.env, out, progress: process.stderr }, rest, { to: values.to });
 
   const config = loadConfig();
   const boot: Boot = () => createSystem(config);

@@ -19,6 +19,7 @@ import type {
   UserDto,
   UserList,
 } from '../../src/types/accounts.ts';
+import type { CompletedUpload, CompleteUploadRequest, CreatedUpload, CreateUploadRequest, UploadProgress } from '../../src/types/uploads.ts';
 import { type LiveHandlers, type LiveOptions, openLiveSource } from './live-source.ts';
 import { createSession, type EndReason, type SessionDeps } from './session.ts';
 import type { Asset, Chunk, Job, Preset, ScanResult, StoredEvent } from './types.ts';
@@ -87,7 +88,40 @@ export type { LiveHandlers, LiveOptions } from './live-source.ts';
 export interface ClientDeps extends Pick<SessionDeps, 'locks' | 'setTimer' | 'clearTimer'> {
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
   eventSource: (url: string) => EventSource;
+  /** PUTs an upload's part reporting the bytes sent as they go (fetch reports none); without it, fetch sends it. */
+  put?: (url: string, body: Blob, o: PartOptions) => Promise<Response>;
 }
+
+/** How a part goes: abortable, with the bytes sent so far reported when the transport can. */
+export interface PartOptions {
+  signal: AbortSignal;
+  onProgress?: (sent: number) => void;
+}
+
+/**
+ * A PUT through XMLHttpRequest, the one browser transport that reports an
+ * upload's progress (fetch can stream a request body only over HTTP/2, and
+ * reports nothing); its answer as a Response.
+ */
+const xhrPut = (url: string, body: Blob, o: PartOptions): Promise<Response> =>
+  new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    const abort = () => x.abort();
+    x.open('PUT', url);
+    x.setRequestHeader('content-type', 'application/octet-stream');
+    x.upload.onprogress = (e) => o.onProgress?.(e.loaded);
+    x.onload = () => {
+      o.signal.removeEventListener('abort', abort);
+      const etag = x.getResponseHeader('etag');
+      const bodyless = x.status === 204 || x.status === 304;
+      resolve(new Response(bodyless ? null : x.responseText, { status: x.status, headers: etag ? { etag } : {} }));
+    };
+    x.onerror = () => reject(new TypeError('network error'));
+    x.onabort = () => reject(new DOMException('The part was aborted.', 'AbortError'));
+    if (o.signal.aborted) return reject(new DOMException('The part was aborted.', 'AbortError'));
+    o.signal.addEventListener('abort', abort, { once: true });
+    x.send(body);
+  });
 
 /** How one call is sent: `bearer: false` leaves the token off; `retry: false` takes a 401 as the answer. */
 interface SendOptions {
@@ -218,6 +252,38 @@ export const createClient = (d: ClientDeps) => {
 
     systemStatus: () => request<SystemStatus>('GET', '/system/status'),
 
+    createUpload: (req: CreateUploadRequest) => request<CreatedUpload>('POST', '/uploads', req),
+    getUpload: (uploadId: string) => request<UploadProgress>('GET', `/uploads/${id(uploadId)}`),
+    completeUpload: (uploadId: string, req: CompleteUploadRequest) => request<CompletedUpload>('POST', `/uploads/${id(uploadId)}/complete`, req),
+    abortUpload: (uploadId: string) => request<null>('DELETE', `/uploads/${id(uploadId)}`),
+    /**
+     * One part's bytes to the URL the server handed out (a path on this server, or a presigned bucket URL),
+     * with no token: the URL is the credential, and a bucket must never see the token. Answers the part's etag.
+     */
+    putPart: async (url: string, body: Blob, o: PartOptions): Promise<string> => {
+      let res: Response;
+      try {
+        res = d.put
+          ? await d.put(url, body, o)
+          : await d.fetch(url, { method: 'PUT', body, signal: o.signal, headers: { 'content-type': 'application/octet-stream' }, credentials: 'omit' });
+      } catch (e) {
+        if (o.signal.aborted) throw e;
+        throw new ApiError(0, 'network', 'The connection dropped while sending a part.');
+      }
+      if (!res.ok) return read<never>(res);
+      const text = await res.text();
+      const fromBody = (): string | null => {
+        try {
+          return (JSON.parse(text) as { etag?: string }).etag ?? null;
+        } catch {
+          return null;
+        }
+      };
+      const etag = res.headers.get('etag') ?? fromBody();
+      if (!etag) throw new ApiError(res.status, 'http', 'The part was stored, but its ETag could not be read (the bucket must expose the ETag header).');
+      return etag;
+    },
+
     /** Output text files (the thumbnails VTT): the URL is signed already, so it goes as given, with no token. */
     text: async (url: string) => {
       const res = await d.fetch(url);
@@ -237,6 +303,7 @@ export const api: Api = createClient({
   fetch: (url, init) => fetch(url, init),
   eventSource: (url) => new EventSource(url),
   locks: () => (typeof navigator === 'undefined' ? undefined : navigator.locks),
+  put: xhrPut,
 });
 
 export const openLive = api.live;

@@ -2,9 +2,11 @@ import { Pager } from '../components/pager.tsx';
 import { For, Show } from 'solid-js';
 import { ErrorNote, Empty, Loading } from '../components/bits.tsx';
 import type { AssetsStore } from '../stores/assets.ts';
+import type { UploadsStore } from '../stores/uploads.ts';
 import { AssetRow } from './asset-row.tsx';
+import { UploadArea } from './upload-area.tsx';
 
-export const AssetsView = (p: { store: AssetsStore }) => {
+export const AssetsView = (p: { store: AssetsStore; uploads?: UploadsStore }) => {
   const s = p.store;
   return (
     <section class="page">
@@ -25,6 +27,7 @@ export const AssetsView = (p: { store: AssetsStore }) => {
         </button>
       </div>
       <ErrorNote message={s.scanError()} />
+      <Show when={p.uploads}>{(u) => <UploadArea store={u()} />}</Show>
       <AssetFilters store={s} />
       <ErrorNote message={s.error()} />
       <Show when={s.loaded()} fallback={<Loading />}>
@@ -34,7 +37,7 @@ export const AssetsView = (p: { store: AssetsStore }) => {
             <Empty>
               {s.filters().q || s.filters().status || s.filters().kind
                 ? 'No assets match these filters.'
-                : 'No assets yet. Put media files in the input folder and press Scan.'}
+                : 'No assets yet. Upload media files above, or put them in the input folder and press Scan.'}
             </Empty>
           }
         >
