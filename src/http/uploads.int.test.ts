@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { adminHeaders } from '../../test/auth.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { testEnv } from '../../test/system.ts';
+import { findUpload } from '../projections/uploads.ts';
 import type { System } from '../system.ts';
 import type { CompletedUpload, CreatedUpload, UploadPartSlot, UploadProgress } from '../types/uploads.ts';
 import { createApp } from './app.ts';
@@ -111,6 +112,21 @@ describe('uploads to a folder store', () => {
     expect((await call('GET', `/api/uploads/${u.id}`)).json).toMatchObject({ status: 'completed', assetId: c.assetId, missing: [] });
     // A second upload to the same name is refused: the file exists.
     expect((await create('flower.mp4', flower.length, 'cup/2026')).status).toBe(409);
+  });
+
+  test('a completion cut short after the join (a crash before it was recorded) is finished by the next try', async () => {
+    const bytes = flower.subarray(0, 3 * PART + 5);
+    const u = (await create('crashed.mp4', bytes.length)).json as CreatedUpload;
+    const parts = await Promise.all(
+      u.parts.map(async (p) => ({ number: p.number, etag: (await putPart(p, sliceOf(u, bytes, p.number))).headers.get('etag')! })),
+    );
+    // The join happened, then the process died: the parts are gone, the file is there, the log still says open.
+    const v = findUpload(s.db, u.id)!;
+    await s.storage.input.multipart(join(env.dataDir, 'uploads')).complete(v.key, v.handle, parts);
+    const done = await call('POST', `/api/uploads/${u.id}/complete`, { parts });
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({ key: 'crashed.mp4', status: 'invalid' });
+    expect((await call('GET', `/api/uploads/${u.id}`)).json.status).toBe('completed');
   });
 
   test('part URLs: a tampered, foreign, unsigned or expired one is refused; a body over its slot stores nothing', async () => {

@@ -19,6 +19,7 @@ import type { Binaries } from '../media/binaries.ts';
 import { findAsset } from '../projections/asset-queries.ts';
 import { findUpload, openUploadOfKey, staleUploads, type UploadView } from '../projections/uploads.ts';
 import type { MultipartUploads, StoredPart } from '../storage/multipart.ts';
+import type { StoredObject } from '../storage/index.ts';
 import { joinKey, type Storage } from '../storage/index.ts';
 import { checkNewFolder, checkNewName } from '../storage/names.ts';
 import type { CompletedUpload, CreatedUpload, CreateUploadRequest, UploadDto, UploadPartSlot, UploadProgress } from '../types/uploads.ts';
@@ -120,16 +121,27 @@ export const createUploads = (d: UploadsDeps) => {
     }
   };
 
+  /** The parts joined at the key; or the file an earlier try joined before it could record it (its parts are gone, the file is whole). */
+  const join = async (v: UploadView, given: readonly { number: number; etag: string }[]): Promise<StoredObject> => {
+    const stored = await multipart()
+      .listParts(v.key, v.handle)
+      .catch((e) => (e instanceof AppError && e.code === 'not_found' ? null : Promise.reject(e)));
+    const there = await d.input.stat(v.key);
+    if (stored === null) {
+      if (there?.size === v.size) return there;
+      throw new AppError('invalid_state', `upload ${v.id}'s parts are gone from the store; start it again`);
+    }
+    const ordered = checkCompletion(planOf(v), stored, given);
+    if (there) throw new AppError('conflict', `a file ${v.key} appeared in the input store meanwhile; abort this upload or remove that file`);
+    return multipart().complete(v.key, v.handle, ordered);
+  };
+
   const complete = async (caller: Caller, id: string, given: readonly { number: number; etag: string }[]): Promise<CompletedUpload> => {
     const v = await visible(caller, id);
     const { state } = await actors.upload(id).load();
     if (state.status === 'completed') return completedAnswer(v, state.assetId!);
     mustBeOpen({ ...v, status: state.status === 'none' ? v.status : state.status });
-    const plan = planOf(v);
-    const ordered = checkCompletion(plan, await storedParts(v), given);
-    if (await d.input.stat(v.key))
-      throw new AppError('conflict', `a file ${v.key} appeared in the input store meanwhile; abort this upload or remove that file`);
-    const object = await multipart().complete(v.key, v.handle, ordered);
+    const object = await join(v, given);
     if (object.size !== v.size) {
       await d.input.delete(v.key);
       throw new AppError('validation', `the joined file holds ${object.size} bytes, not the ${v.size} announced; start the upload again`);
