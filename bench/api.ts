@@ -6,7 +6,9 @@
  * - `GET /api/jobs/:id` req/s;
  * - event-stream fan-out: 200 authenticated clients on `/api/events` in
  *   another process while events are appended at 100/s; delivery delay
- *   append → client, p50 and p99 (`api.sse_p99_ms`, target ≤ 5 ms);
+ *   append → client, p50 and p99 (`api.sse_p99_ms`, target ≤ 5 ms), beside
+ *   the floor: a bare Bun.serve pushing a prebuilt frame to the same clients
+ *   (`api.sse_bare_p99_ms`, and `api.sse_p99_vs_bare`);
  * - login p99: argon2id's cost is deliberate, and printed.
  * The load runs in a separate process (bench/_load.ts).
  */
@@ -37,6 +39,86 @@ const reqPerSecond = async (url: string, auth: string) => {
   const r = JSON.parse(await load('get', url, auth, String(SECONDS), String(CONCURRENCY))) as { requests: number; errors: number; ms: number };
   if (r.errors > 0) throw new Error(`${r.errors} of ${r.requests + r.errors} requests to ${url} failed`);
   return Math.round((r.requests / r.ms) * 1000);
+};
+
+interface FanOut {
+  clients: number;
+  events: number;
+  deliveries: number;
+  p50: number;
+  p99: number;
+}
+
+/** SSE_CLIENTS clients on `url` in another process while `append(n)` runs every 10 ms; the delay from append to each client. */
+const fanOut = async (url: string, auth: string, append: (n: number) => Promise<void>): Promise<FanOut> => {
+  const sse = Bun.spawn(['bun', join(import.meta.dir, '_load.ts'), 'sse', url, auth, String(SSE_CLIENTS), String(SECONDS)], {
+    stdout: 'pipe',
+    stderr: 'inherit',
+  });
+  const reader = sse.stdout.getReader();
+  let out = '';
+  while (!out.includes('READY')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('the SSE clients did not start');
+    out += new TextDecoder().decode(value);
+  }
+  const stopAt = performance.now() + (SECONDS - 0.5) * 1000;
+  let n = 0;
+  while (performance.now() < stopAt) {
+    await append(n++);
+    await Bun.sleep(10);
+  }
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += new TextDecoder().decode(value);
+  }
+  await sse.exited;
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as { clients: number; delays: number[] };
+  const delays = r.delays.sort((a, b) => a - b);
+  return { clients: r.clients, events: n, deliveries: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99) };
+};
+
+/** The floor: a bare Bun.serve that pushes one prebuilt frame to every open stream, to the same clients. */
+const bareFanOut = async (): Promise<FanOut> => {
+  const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  const enc = new TextEncoder();
+  const bare = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    idleTimeout: 120,
+    fetch: () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            streams.add(c);
+            c.enqueue(enc.encode(': hi\n\n'));
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      ),
+  });
+  try {
+    return await fanOut(`http://127.0.0.1:${bare.port}/`, '', async (n) => {
+      const data = JSON.stringify({
+        stream: 'bench:x',
+        version: n,
+        position: n,
+        type: 'BenchTick',
+        data: { n, sentAt: performance.timeOrigin + performance.now() },
+      });
+      const frame = enc.encode(`id: ${n}\nevent: log\ndata: ${data}\n\n`);
+      for (const c of streams) {
+        try {
+          c.enqueue(frame);
+        } catch {
+          streams.delete(c);
+        }
+      }
+    });
+  } finally {
+    bare.stop(true);
+  }
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'mpr-bench-api-'));
@@ -107,45 +189,33 @@ try {
   line('GET /api/jobs?limit=50 (API key)', `${listKeyRate} req/s`, `${(listKeyRate / bareRate).toFixed(2)}x bare`);
   line('GET /api/jobs/:id (access token)', `${oneRate} req/s`);
 
-  // Fan-out: 200 clients in another process; appends at 100/s here, each carrying its send time.
-  const sse = Bun.spawn(['bun', join(import.meta.dir, '_load.ts'), 'sse', `${base}/api/events?telemetry=0`, key, String(SSE_CLIENTS), String(SECONDS)], {
-    stdout: 'pipe',
-    stderr: 'inherit',
-  });
-  const reader = sse.stdout.getReader();
-  let out = '';
-  while (!out.includes('READY')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error('the SSE clients did not start');
-    out += new TextDecoder().decode(value);
-  }
-  const stopAt = performance.now() + (SECONDS - 0.5) * 1000;
-  let n = 0;
-  while (performance.now() < stopAt) {
+  // Fan-out: 200 clients in another process; appends at 100/s here, each carrying its send time. The floor
+  // beside it: a bare Bun.serve pushing one prebuilt frame to the same clients (what the machine allows).
+  const ours = await fanOut(`${base}/api/events?telemetry=0`, key, async (n) => {
     await s.log.append(`bench:sse${n % 10}`, [{ type: 'BenchTick', data: { n, sentAt: performance.timeOrigin + performance.now() } }], Math.floor(n / 10));
-    n++;
-    await Bun.sleep(10);
-  }
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += new TextDecoder().decode(value);
-  }
-  await sse.exited;
-  const r = JSON.parse(out.trim().split('\n').at(-1)!) as { clients: number; delays: number[] };
-  const delays = r.delays.sort((a, b) => a - b);
-  const p50 = percentile(delays, 50);
-  const p99 = percentile(delays, 99);
-  line(`SSE to ${r.clients} clients, ${n} events, p50 / p99`, `${p50.toFixed(2)} / ${p99.toFixed(2)} ms`, `${delays.length} deliveries  target p99 <= 5 ms`);
+  });
+  const floor = await bareFanOut();
+  line(
+    `SSE to ${ours.clients} clients, ${ours.events} events, p50 / p99`,
+    `${ours.p50.toFixed(2)} / ${ours.p99.toFixed(2)} ms`,
+    `${ours.deliveries} deliveries  target p99 <= 5 ms`,
+  );
+  line(
+    `bare Bun.serve fan-out, same clients, p50 / p99`,
+    `${floor.p50.toFixed(2)} / ${floor.p99.toFixed(2)} ms`,
+    `${(ours.p99 / floor.p99).toFixed(2)}x the floor's p99`,
+  );
 
   bench('api.jobs_vs_bare', listRate / bareRate, 'x');
   bench('api.jobs_rps', listRate, 'req/s');
   bench('api.jobs_key_rps', listKeyRate, 'req/s');
   bench('api.job_rps', oneRate, 'req/s');
   bench('api.bare_rps', bareRate, 'req/s');
-  bench('api.sse_p50_ms', p50, 'ms');
-  bench('api.sse_p99_ms', p99, 'ms');
-  bench('api.sse_deliveries', delays.length, 'frames');
+  bench('api.sse_p50_ms', ours.p50, 'ms');
+  bench('api.sse_p99_ms', ours.p99, 'ms');
+  bench('api.sse_deliveries', ours.deliveries, 'frames');
+  bench('api.sse_bare_p99_ms', floor.p99, 'ms');
+  bench('api.sse_p99_vs_bare', ours.p99 / floor.p99, 'x');
   bench('api.login_p99_ms', loginP99, 'ms');
   bench('api.cores', cpus().length, 'cores');
   flush();

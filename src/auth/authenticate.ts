@@ -12,7 +12,7 @@ import { parseApiKey, secretMatches } from './credentials.ts';
 import { covers, type Principal, scopesOfRole } from './policy.ts';
 import type { Secrets } from './secrets.ts';
 import type { SessionStore, UserStanding } from './store/index.ts';
-import { verifyAccessToken } from './tokens.ts';
+import { type AccessClaims, verifyAccessToken } from './tokens.ts';
 
 export const unauthorized = (message: string) => new AppError('unauthorized', message);
 
@@ -34,9 +34,40 @@ const within = (asked: readonly Scope[], standing: UserStanding): Scope[] => {
   return asked.filter((s) => role.includes(s));
 };
 
+/** Entries each memo below holds before it starts over: enough for every live token and key of a busy server. */
+const MEMO_SIZE = 10_000;
+
+const remember = <V>(memo: Map<string, V>, key: string, value: V) => {
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(key, value);
+};
+
 export const createAuthenticator = (d: AuthenticateDeps) => {
   // Key uses are recorded at most once a minute per key per process: the time shown is "last used", not an audit trail.
   const touched = new Map<string, number>();
+  /**
+   * What a token's signature proved, by the token's text: the HMAC, the
+   * base64 and the JSON of a token are the same on every request that
+   * carries it. Only that is remembered; expiry, the signing secret still
+   * being kept, the session and the user's standing are checked every time.
+   */
+  const verified = new Map<string, { claims: AccessClaims; kid: string; secret: string }>();
+  /** The stored hash each presented key proved to match (a SHA-256 per request otherwise); the record is still read every time. */
+  const keyProofs = new Map<string, string>();
+
+  const verifyToken = (token: string, secrets: Awaited<ReturnType<Secrets['all']>>, now: number): AccessClaims => {
+    const hit = verified.get(token);
+    if (hit && secrets.some((k) => k.kid === hit.kid && k.secret === hit.secret)) {
+      if (hit.claims.exp * 1000 <= now) throw unauthorized('the access token expired; refresh it');
+      return hit.claims;
+    }
+    const v = verifyAccessToken(token, secrets, now);
+    if (!v.ok) throw unauthorized(v.why === 'expired' ? 'the access token expired; refresh it' : `invalid access token (${v.why})`);
+    const kid = (JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { kid: string }).kid;
+    const key = secrets.find((k) => k.kid === kid);
+    if (key) remember(verified, token, { claims: v.claims, kid, secret: key.secret });
+    return v.claims;
+  };
 
   const standingOf = async (userId: string): Promise<UserStanding> => {
     const s = await d.store.standing(userId);
@@ -47,9 +78,7 @@ export const createAuthenticator = (d: AuthenticateDeps) => {
 
   const fromToken = async (token: string): Promise<Principal> => {
     const now = d.clock();
-    const v = verifyAccessToken(token, await d.secrets.all(), now);
-    if (!v.ok) throw unauthorized(v.why === 'expired' ? 'the access token expired; refresh it' : `invalid access token (${v.why})`);
-    const c = v.claims;
+    const c = verifyToken(token, await d.secrets.all(), now);
     const standing = await standingOf(c.sub);
     if (!(await d.store.sessionOpen(c.sid, now))) throw unauthorized('this session was ended; log in again');
     return {
@@ -67,7 +96,11 @@ export const createAuthenticator = (d: AuthenticateDeps) => {
     const parts = parseApiKey(key);
     if (!parts) throw unauthorized('not an API key');
     const rec = await d.store.key(parts.keyId);
-    if (!rec || !secretMatches(parts.secret, rec.secretHash)) throw unauthorized('unknown API key');
+    if (!rec) throw unauthorized('unknown API key');
+    if (keyProofs.get(key) !== rec.secretHash) {
+      if (!secretMatches(parts.secret, rec.secretHash)) throw unauthorized('unknown API key');
+      remember(keyProofs, key, rec.secretHash);
+    }
     if (rec.revoked) throw unauthorized('this API key was revoked');
     const now = d.clock();
     if (rec.expiresAtMs !== null && rec.expiresAtMs <= now) throw unauthorized('this API key expired');

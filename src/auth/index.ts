@@ -44,6 +44,23 @@ export const createAuth = (d: AuthDeps) => {
   const settings = { ...DEFAULT_SESSION_SETTINGS, ...d.settings };
   const ttl = d.outputUrlTtlSeconds ?? 6 * 3600;
   const grants = new Map<string, string>();
+  const granter = async (): Promise<(key: string) => string> => {
+    const step = 600;
+    const exp = Math.ceil((d.clock() / 1000 + ttl) / step) * step;
+    const secret = await secrets.current();
+    return (key) => {
+      const scope = grantScopeOf(key);
+      // The same scope, expiry step and secret sign to the same string: lists sign dozens of jobs per request.
+      const memo = `${secret.kid} ${exp} ${scope}`;
+      let q = grants.get(memo);
+      if (q === undefined) {
+        q = signGrant({ scope, expSeconds: exp }, secret);
+        if (grants.size >= 10_000) grants.clear();
+        grants.set(memo, q);
+      }
+      return q;
+    };
+  };
   return {
     store: d.store,
     clock: d.clock,
@@ -61,20 +78,10 @@ export const createAuth = (d: AuthDeps) => {
        * stable URLs).
        */
       async grantFor(key: string): Promise<string> {
-        const step = 600;
-        const exp = Math.ceil((d.clock() / 1000 + ttl) / step) * step;
-        const secret = await secrets.current();
-        const scope = grantScopeOf(key);
-        // The same scope, expiry step and secret sign to the same string: lists sign dozens of jobs per request.
-        const memo = `${secret.kid} ${exp} ${scope}`;
-        let q = grants.get(memo);
-        if (q === undefined) {
-          q = signGrant({ scope, expSeconds: exp }, secret);
-          if (grants.size >= 10_000) grants.clear();
-          grants.set(memo, q);
-        }
-        return q;
+        return (await granter())(key);
       },
+      /** grantFor for many keys at one instant (a list): one clock read and one secret for all. */
+      granter,
       async check(query: URLSearchParams, key: string) {
         return checkGrant(query, key, await secrets.all(), d.clock());
       },

@@ -15,8 +15,7 @@ import { testEnv, type Backend, type TestEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
 import { eventsRoutes, type EventsRoutesOptions } from './events-routes.ts';
-import { createMemoryBus } from '../live/bus.ts';
-import { activeEventStreams, createSseParser, formatFrame, jobFilter, matchesEvent, matchesTelemetry, mergeLive, type ParsedFrame } from './sse/index.ts';
+import { activeEventStreams, createSseParser, formatFrame, jobFilter, matchesEvent, matchesTelemetry, type ParsedFrame } from './sse/index.ts';
 import { adminKey, signedIn } from '../../test/auth.ts';
 
 /** Reads a response body in the background, parsing frames as they come. */
@@ -380,75 +379,5 @@ describe('sse helpers', () => {
       'job:j1:enc',
       'chunk:j1:2',
     ]);
-  });
-
-  test('mergeLive pulls the log only as fast as it is read, and releases everything on abort', async () => {
-    let pulled = 0;
-    let finished = false;
-    async function* endless(signal: AbortSignal) {
-      try {
-        for (let i = 1; !signal.aborted; i++) {
-          pulled++;
-          yield {
-            stream: 'job:x',
-            version: i,
-            position: i,
-            type: 'X',
-            data: null,
-            meta: { at: '', actor: '', causationId: null, correlationId: null },
-          } as StoredEvent;
-        }
-      } finally {
-        finished = true;
-      }
-    }
-    const bus = createMemoryBus();
-    let listeners = 0;
-    const counted = {
-      subscribe: (h: (m: BusMessage) => void) => {
-        listeners++;
-        return bus.subscribe(h);
-      },
-    };
-    const ac = new AbortController();
-    const reasons: string[] = [];
-    const items = mergeLive({
-      subscribeLog: endless,
-      bus: counted,
-      filter: jobFilter('x'),
-      heartbeatMs: 60_000,
-      maxQueued: 10,
-      now: () => 'now',
-      signal: ac.signal,
-      onClose: (r) => reasons.push(r),
-    });
-    for (let i = 0; i < 3; i++) await items.next();
-    await Bun.sleep(20);
-    expect(pulled).toBeLessThanOrEqual(4);
-    expect(listeners).toBe(1);
-    bus.publish(tick('job:x', 1));
-    expect((await items.next()).value).toMatchObject({ kind: 'telemetry' });
-    ac.abort();
-    expect(reasons).toEqual(['aborted']);
-    expect(await items.next()).toEqual({ done: true, value: undefined });
-    expect(finished).toBe(true);
-  });
-
-  test('mergeLive ends with overflow when telemetry piles up unread', async () => {
-    const bus = createMemoryBus();
-    const reasons: string[] = [];
-    const items = mergeLive({
-      subscribeLog: async function* () {},
-      bus,
-      filter: { streams: [], prefixes: [], types: [], telemetry: true },
-      heartbeatMs: 60_000,
-      maxQueued: 3,
-      now: () => 'now',
-      signal: new AbortController().signal,
-      onClose: (r) => reasons.push(r),
-    });
-    for (let i = 0; i < 4; i++) bus.publish(tick('job:y', i));
-    expect(reasons).toEqual(['overflow']);
-    expect(await items.next()).toEqual({ done: true, value: undefined });
   });
 });

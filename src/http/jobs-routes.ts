@@ -60,9 +60,9 @@ const loadJob = (s: Deps, id: string): JobView => {
  * progress (SSE and REST agree), its output URLs signed for the job's folder
  * (so a player or an <img> on any page can fetch them without the token).
  */
-const answer = async (s: Deps, j: JobView) => {
+const answer = async (s: Deps, j: JobView, granter?: (key: string) => string) => {
   const folder = `jobs/${j.id}/`;
-  const grant = j.result ? await s.auth.outputs.grantFor(folder) : '';
+  const grant = j.result ? (granter ? granter(folder) : await s.auth.outputs.grantFor(folder)) : '';
   const signed = (key: string) => (key.startsWith(folder) ? `${outputUrl(key)}?${grant}` : outputUrl(key));
   return jobDto(withLiveProgress(j, liveProgressOf(s.bus).percent(j.id, j.attempts)), presentResult(s.kinds, j.kind, j.result, signed));
 };
@@ -103,7 +103,8 @@ const parseJobQuery = (q: Query): JobQuery => ({
 const listJobs = async (s: Deps, q: Query) => {
   const page = parsePage(q);
   const { rows, total } = queryJobs(s.db, parseJobQuery(q), page);
-  return { items: await Promise.all(rows.map((j) => answer(s, j))), total };
+  const granter = await s.auth.outputs.granter();
+  return { items: await Promise.all(rows.map((j) => answer(s, j, granter))), total };
 };
 
 /** The job's own stream and every chunk stream of every attempt, in log order. */

@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { kindsOf, NO_TAGS, type JobKind } from '../actors/job-kind.ts';
-import { createSqliteLog } from '../events/log/sqlite.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteLog, openDatabase } from '../events/log/sqlite.ts';
 import type { NewEvent } from '../events/types.ts';
 import { silentLogger } from '../logger.ts';
 import { allProjections, chunksOfJob, createProjectionRunner, findJob, jobIdsOfAsset, queryJobs, queuedChunkCount } from './index.ts';
@@ -108,5 +111,46 @@ describe('job queries', () => {
     expect(chunksOfJob(db, 'j3', 1).map((c) => c.n)).toEqual([0, 1]);
     expect(chunksOfJob(db, 'j3', 2)).toEqual([]);
     expect(queuedChunkCount(db)).toBe(1);
+  });
+
+  test('lists and jobs are remembered until anything is written, through this connection or another; never inside a transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpr-job-queries-'));
+    const db = openDatabase(join(dir, 'mpr.db'));
+    const second = openDatabase(join(dir, 'mpr.db'));
+    try {
+      const log = createSqliteLog({ db, maxEventBytes: 1 << 20, now: () => at(0), onCorrupt: () => {} });
+      const runner = createProjectionRunner({ db, log, projections: allProjections(kindsOf(media, other)), logger: silentLogger });
+      runner.init();
+      const create = async (id: string, i: number) => {
+        await log.append(`job:${id}`, [{ type: 'JobCreated', data: { jobId: id, kind: 'media', params: { assetId: 'a1', presetId: 'p1' }, at: at(i) } }], 0);
+        await runner.catchUp();
+      };
+      await create('a', 1);
+      const first = queryJobs(db, {}, all);
+      expect(queryJobs(db, {}, all)).toBe(first);
+      expect(findJob(db, 'a')).toBe(findJob(db, 'a'));
+      // Shared, so frozen to the leaves.
+      expect(Object.isFrozen(first.rows[0]) && Object.isFrozen(first.rows[0]!.params)).toBe(true);
+      await create('b', 2);
+      expect(ids(queryJobs(db, {}, all))).toEqual(['b', 'a']);
+      // Another connection (another process would do the same).
+      second.run("UPDATE jobs SET status = 'FAILED' WHERE id = 'a'");
+      expect(findJob(db, 'a')?.status).toBe('FAILED');
+      expect(queryJobs(db, { statuses: ['FAILED'] }, all).total).toBe(1);
+      // A read inside a transaction that rolls back is not kept.
+      expect(() =>
+        db.transaction(() => {
+          db.run("UPDATE jobs SET status = 'CANCELLED' WHERE id = 'a'");
+          expect(findJob(db, 'a')?.status).toBe('CANCELLED');
+          throw new Error('roll back');
+        })(),
+      ).toThrow('roll back');
+      expect(findJob(db, 'a')?.status).toBe('FAILED');
+      await log.close();
+    } finally {
+      second.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

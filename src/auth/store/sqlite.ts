@@ -9,16 +9,26 @@
  * never interleaved with another call either.
  *
  * Expired rows go lazily: a write that carries the caller's clock (rotate,
- * takeTicket, take, recordFailure) deletes, at most once a minute of that
- * clock, every session, ticket, bucket, failure count and lock whose time
- * has passed. No timer runs. Until then an expired row still answers as
- * expired (rotate says `expired`, not `unknown`), which a purge turns into
- * unknown, as Redis' own expiry does.
+ * takeTicket, recordFailure) deletes, at most once a minute of that clock,
+ * every session, ticket, failure count and lock whose time has passed. No
+ * timer runs. Until then an expired row still answers as expired (rotate
+ * says `expired`, not `unknown`), which a purge turns into unknown, as
+ * Redis' own expiry does.
+ *
+ * Token buckets live in process memory, not in the file: the guard takes
+ * one on every API request, and a SQLite write each time cost more than
+ * the rest of a small request. SQLite mode is one server process by
+ * construction (it locks the data folder), so there is no other node to
+ * share a bucket with; every store object of this process over the same
+ * file shares one set of buckets. They are lost on restart,
+ * which at worst forgives a burst. Redis keeps them in Redis, shared by
+ * every node.
  *
  * The database belongs to the caller (it is shared with the log), so
  * close() leaves it open.
  */
 import type { Database } from 'bun:sqlite';
+import { resolve } from 'node:path';
 import { AppError } from '../../errors.ts';
 import type { BucketSpec, KeyRecord, RotateResult, SessionStore, SigningSecret, UserStanding } from './index.ts';
 
@@ -40,9 +50,8 @@ const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS auth_key_uses (key_id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL) WITHOUT ROWID',
   'CREATE TABLE IF NOT EXISTS auth_tickets (ticket TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at_ms INTEGER NOT NULL) WITHOUT ROWID',
   'CREATE INDEX IF NOT EXISTS auth_tickets_expiry ON auth_tickets (expires_at_ms)',
-  // `full_at_ms`: when the bucket is full again; a missing bucket is a full one, so the row can go then.
-  'CREATE TABLE IF NOT EXISTS auth_buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, at_ms INTEGER NOT NULL, full_at_ms INTEGER NOT NULL) WITHOUT ROWID',
-  'CREATE INDEX IF NOT EXISTS auth_buckets_expiry ON auth_buckets (full_at_ms)',
+  // Buckets moved to memory (see the header); the table earlier versions kept them in holds nothing worth keeping.
+  'DROP TABLE IF EXISTS auth_buckets',
   'CREATE TABLE IF NOT EXISTS auth_failures (name TEXT PRIMARY KEY, count INTEGER NOT NULL, window_end_ms INTEGER NOT NULL) WITHOUT ROWID',
   'CREATE INDEX IF NOT EXISTS auth_failures_expiry ON auth_failures (window_end_ms)',
   'CREATE TABLE IF NOT EXISTS auth_locks (name TEXT PRIMARY KEY, until_ms INTEGER NOT NULL) WITHOUT ROWID',
@@ -64,8 +73,52 @@ export const checkBucketSpec = (name: string, spec: BucketSpec): void => {
   }
 };
 
+type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Token buckets in memory, with the arithmetic of redis.ts' TAKE script. A
+ * bucket is dropped once it would be full again (a missing bucket is a
+ * full one), checked at most once a minute of the caller's clock.
+ */
+export const createMemoryBuckets = () => {
+  const buckets = new Map<string, { tokens: number; atMs: number; fullAtMs: number }>();
+  let lastPurgeMs = Number.NEGATIVE_INFINITY;
+  return {
+    take(name: string, spec: BucketSpec, nowMs: number): TakeResult {
+      if (nowMs - lastPurgeMs >= PURGE_EVERY_MS) {
+        lastPurgeMs = nowMs;
+        for (const [k, b] of buckets) if (b.fullAtMs <= nowMs) buckets.delete(k);
+      }
+      const b = buckets.get(name);
+      const rate = spec.refillPerSecond / 1000;
+      const tokens = b ? Math.min(spec.capacity, b.tokens + Math.max(0, nowMs - b.atMs) * rate) : spec.capacity;
+      // An empty bucket is left as it was: its refill is computed from the last take.
+      if (tokens < 1) return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / rate) };
+      buckets.set(name, { tokens: tokens - 1, atMs: nowMs, fullAtMs: nowMs + Math.ceil((spec.capacity - tokens + 1) / rate) });
+      return { ok: true };
+    },
+    /** Buckets held (tests check they go once full). */
+    size: () => buckets.size,
+  };
+};
+
+// One set of buckets per database file in this process (a second connection to the same file shares it); `:memory:` databases each have their own.
+const bucketsByFile = new Map<string, ReturnType<typeof createMemoryBuckets>>();
+const bucketsByDb = new WeakMap<Database, ReturnType<typeof createMemoryBuckets>>();
+const bucketsOf = (db: Database) => {
+  const file = db.filename && db.filename !== ':memory:' ? resolve(db.filename) : null;
+  let b = file ? bucketsByFile.get(file) : bucketsByDb.get(db);
+  if (!b) {
+    b = createMemoryBuckets();
+    if (file) bucketsByFile.set(file, b);
+    else bucketsByDb.set(db, b);
+  }
+  return b;
+};
+
 export const createSqliteSessionStore = (db: Database): SessionStore => {
   for (const sql of SCHEMA) db.run(sql);
+  const buckets = bucketsOf(db);
 
   const qSession = db.query<SessionRow, [string]>('SELECT user_id, jti, expires_at_ms FROM auth_sessions WHERE session_id = ?');
   const qOpen = db.query<never, [string, string, string, number]>(
@@ -91,10 +144,6 @@ export const createSqliteSessionStore = (db: Database): SessionStore => {
   const qPutTicket = db.query<never, [string, string, number]>('INSERT OR REPLACE INTO auth_tickets (ticket, value, expires_at_ms) VALUES (?, ?, ?)');
   const qTakeTicket = db.query<{ value: string; expires_at_ms: number }, [string]>('DELETE FROM auth_tickets WHERE ticket = ? RETURNING value, expires_at_ms');
 
-  const qBucket = db.query<{ tokens: number; at_ms: number }, [string]>('SELECT tokens, at_ms FROM auth_buckets WHERE name = ?');
-  const qSetBucket = db.query<never, [string, number, number, number]>(
-    'INSERT OR REPLACE INTO auth_buckets (name, tokens, at_ms, full_at_ms) VALUES (?, ?, ?, ?)',
-  );
   const qFailures = db.query<{ count: number; window_end_ms: number }, [string]>('SELECT count, window_end_ms FROM auth_failures WHERE name = ?');
   const qSetFailures = db.query<never, [string, number, number]>('INSERT OR REPLACE INTO auth_failures (name, count, window_end_ms) VALUES (?, ?, ?)');
   const qClearFailures = db.query<never, [string]>('DELETE FROM auth_failures WHERE name = ?');
@@ -108,7 +157,6 @@ export const createSqliteSessionStore = (db: Database): SessionStore => {
   const purges = [
     'auth_sessions WHERE expires_at_ms',
     'auth_tickets WHERE expires_at_ms',
-    'auth_buckets WHERE full_at_ms',
     'auth_failures WHERE window_end_ms',
     'auth_locks WHERE until_ms',
   ].map((t) => db.query<never, [number]>(`DELETE FROM ${t} <= ?`));
@@ -138,17 +186,6 @@ export const createSqliteSessionStore = (db: Database): SessionStore => {
     const row = qTakeTicket.get(ticket);
     purge(nowMs);
     return row && row.expires_at_ms > nowMs ? row.value : null;
-  });
-
-  const takeTx = db.transaction((name: string, spec: BucketSpec, nowMs: number): { ok: true } | { ok: false; retryAfterMs: number } => {
-    const row = qBucket.get(name);
-    const rate = spec.refillPerSecond / 1000;
-    const tokens = row ? Math.min(spec.capacity, row.tokens + Math.max(0, nowMs - row.at_ms) * rate) : spec.capacity;
-    purge(nowMs);
-    // An empty bucket is left as it was: its refill is computed from the last take.
-    if (tokens < 1) return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / rate) };
-    qSetBucket.run(name, tokens - 1, nowMs, nowMs + Math.ceil((spec.capacity - tokens + 1) / rate));
-    return { ok: true };
   });
 
   const recordFailureTx = db.transaction((name: string, nowMs: number, windowMs: number): number => {
@@ -243,7 +280,7 @@ export const createSqliteSessionStore = (db: Database): SessionStore => {
 
     async take(name, spec, nowMs) {
       checkBucketSpec(name, spec);
-      return takeTx.immediate(name, spec, nowMs);
+      return buckets.take(name, spec, nowMs);
     },
     async recordFailure(name, nowMs, windowMs) {
       return recordFailureTx.immediate(name, nowMs, windowMs);

@@ -40,3 +40,12 @@ export interface EventLog {
 }
 
 export { encodeEvents, decodeEvent, validateStream, type CorruptReporter } from './codec.ts';
+export {
+  createSharedSubscription,
+  LOG_END,
+  sharedSubscriptionOf,
+  type LogCursor,
+  type SharedLog,
+  type SharedOptions,
+  type SharedSubscription,
+} from './shared.ts';

@@ -27,6 +27,9 @@ export interface SqliteLogOptions {
   pollMs?: number;
 }
 
+/** Events per read of a subscription. */
+const PAGE = 512;
+
 type Row = { position: number; stream: string; version: number; type: string; data: string; meta: string };
 
 export const openDatabase = (path: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Database => {
@@ -73,6 +76,8 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
   });
 
   // Local appends wake live subscribers immediately; foreign ones are polled.
+  // `appends` counts local appends, so a subscriber knows whether one came while it was handing out a page.
+  let appends = 0;
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const w of waiters) w();
@@ -102,6 +107,7 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
       // BEGIN IMMEDIATE takes the write lock before the version check, so two
       // processes on one file cannot both pass it.
       const result = appendTx.immediate(stream, encoded, expectedVersion);
+      appends += 1;
       wake();
       return result;
     },
@@ -114,17 +120,18 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
     async *subscribe(afterPosition: number, signal: AbortSignal) {
       let last = afterPosition;
       while (!signal.aborted && !closed) {
-        // Read and register the waiter in one synchronous step: an append
-        // from this process cannot slip in between and be missed.
-        const page = readAllSync(last, 512);
-        if (page.length > 0) {
-          for (const e of page) {
-            if (signal.aborted) return;
-            yield e;
-            last = e.position;
-          }
-          continue;
+        const seen = appends;
+        const page = readAllSync(last, PAGE);
+        for (const e of page) {
+          if (signal.aborted) return;
+          yield e;
+          last = e.position;
         }
+        // A short page held everything stored when it was read: unless this
+        // process appended since (checked and the waiter registered in one
+        // synchronous step, so no local append slips in between), wait
+        // instead of reading again to find nothing.
+        if (page.length === PAGE || appends !== seen) continue;
         await waitForAppend(signal);
       }
     },
