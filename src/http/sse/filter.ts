@@ -52,12 +52,20 @@ const list = (name: string, v: string | undefined): string[] => {
   return items;
 };
 
+/** A Map, not an object literal: `?telemetry=constructor` must not find Object's own properties. */
+const TELEMETRY = new Map([
+  ['1', true],
+  ['true', true],
+  ['0', false],
+  ['false', false],
+]);
+
 /** The filter from `?stream=&streams=a,b&prefix=&job=&types=A,B&telemetry=0`; throws a validation AppError on bad input. */
 export const parseEventFilter = (q: FilterQuery): EventFilter => {
   const jobId = q.job?.trim();
   if (jobId !== undefined && (jobId === '' || jobId.includes(','))) throw new AppError('validation', `job: expected one job id, got "${q.job}"`);
   const job = jobId === undefined ? null : jobFilter(jobId);
-  const telemetry = q.telemetry === undefined ? true : { '1': true, true: true, '0': false, false: false }[q.telemetry];
+  const telemetry = q.telemetry === undefined ? true : TELEMETRY.get(q.telemetry);
   if (telemetry === undefined) throw new AppError('validation', `telemetry: expected 0 or 1, got "${q.telemetry}"`);
   return {
     streams: [...list('stream', q.stream), ...list('streams', q.streams), ...(job?.streams ?? [])],
