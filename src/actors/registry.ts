@@ -74,7 +74,12 @@ export const actorsOf = (runtime: Runtime): Actors => {
       const stream = t.id(...ids);
       return { stream, load: () => runtime.load(stream, t.decider), execute: (command, meta) => runtime.execute(stream, t.decider, command, meta) };
     };
-  return { job: bind(STREAMS.job), chunk: bind(STREAMS.chunk), asset: bind(STREAMS.asset), preset: bind(STREAMS.preset), user: bind(STREAMS.user),
+  return {
+    job: bind(STREAMS.job),
+    chunk: bind(STREAMS.chunk),
+    asset: bind(STREAMS.asset),
+    preset: bind(STREAMS.preset),
+    user: bind(STREAMS.user),
     upload: bind(STREAMS.upload),
   };
 };
