@@ -65,7 +65,7 @@ export const parseEventFilter = (q: FilterQuery): EventFilter => {
   const jobId = q.job?.trim();
   if (jobId !== undefined && (jobId === '' || jobId.includes(','))) throw new AppError('validation', `job: expected one job id, got "${q.job}"`);
   const job = jobId === undefined ? null : jobFilter(jobId);
-  const telemetry = q.telemetry === undefined ? true : TELEMETRY.get(q.telemetry);
+  const telemetry = q.telemetry === undefined ? true : TELEMETRY.get(String(q.telemetry));
   if (telemetry === undefined) throw new AppError('validation', `telemetry: expected 0 or 1, got "${q.telemetry}"`);
   return {
     streams: [...list('stream', q.stream), ...list('streams', q.streams), ...(job?.streams ?? [])],
