@@ -21,7 +21,7 @@ const unitOf = (file: string): string => {
 const ruleOf = (unit: string): string => (unit.startsWith('work/') && !['work/queue', 'work/pool'].includes(unit) ? 'work/<kind>' : unit);
 
 const BASE = ['types', 'errors.ts', 'config.ts', 'logger.ts'];
-const ADAPTERS = ['media', 'storage', 'live'];
+const ADAPTERS = ['media', 'storage', 'live', 'cv'];
 
 /** What each unit may import besides itself. Anything not listed is refused. */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -32,6 +32,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   media: BASE,
   storage: BASE,
   live: BASE,
+  // Frames, masks, OpenCV, OCR: computer vision below the job kinds, like media.
+  cv: [...BASE, 'media'],
   events: BASE,
   actors: [...BASE, ...ADAPTERS, 'events'],
   projections: [...BASE, 'media', 'events', 'actors'],
