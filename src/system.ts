@@ -49,6 +49,18 @@ import { createRedisSessionStore } from './auth/store/redis.ts';
 import { createSqliteSessionStore } from './auth/store/sqlite.ts';
 import { createUploads, type Uploads } from './uploads/service.ts';
 import { runUploadSweeper } from './uploads/sweeper.ts';
+import { createSetup, type DetectSetup } from './work/detect/setup.ts';
+import { parseBrandList } from './work/detect/brands.ts';
+import {
+  brandListDto,
+  findBrandList,
+  findProfile,
+  findTimeline,
+  listBrandLists,
+  listProfiles,
+  listTimelines,
+  timelineDto,
+} from './projections/detect-setup.ts';
 import { join } from 'node:path';
 
 export interface System {
@@ -84,6 +96,8 @@ export interface System {
   auth: Auth;
   /** Multipart uploads into the input store. */
   uploads: Uploads;
+  /** Detection's setup: profiles, stages, timelines, brand lists. */
+  detect: DetectSetup;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -193,6 +207,42 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     caughtUp: auth.caughtUpTo,
   });
 
+  const detect = createSetup({
+    runtime,
+    now,
+    output: storage.output,
+    newId: () => nanoid(12),
+    parseBrands: parseBrandList,
+    caughtUp: auth.caughtUpTo,
+    readers: {
+      profile: (name) => {
+        const v = findProfile(db, name);
+        return v && { profile: v.profile, createdAt: v.created_at, updatedAt: v.updated_at };
+      },
+      profiles: () => listProfiles(db).map((v) => ({ profile: v.profile, createdAt: v.created_at, updatedAt: v.updated_at })),
+      timeline: (id) => {
+        const v = findTimeline(db, id);
+        return v && timelineDto(v);
+      },
+      timelines: (page) => {
+        const { rows, total } = listTimelines(db, page);
+        return { items: rows.map(timelineDto), total };
+      },
+      brandList: (id) => {
+        const v = findBrandList(db, id);
+        return v && brandListDto(v);
+      },
+      brandLists: (page) => {
+        const { rows, total } = listBrandLists(db, page);
+        return { items: rows.map(brandListDto), total };
+      },
+      asset: (id) => {
+        const a = assetsTable.load(db, [id]);
+        return a && { id: a.id, status: a.status, kind: a.kind, duration: a.duration };
+      },
+    },
+  });
+
   /** With no account at all, the first admin; a generated password is said once, here. */
   const firstAdmin = async () => {
     await auth.caughtUpTo(await log.head());
@@ -227,6 +277,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     now,
     auth,
     uploads,
+    detect,
     async start(parts = {}) {
       if (parts.projections ?? true) {
         projecting = true;

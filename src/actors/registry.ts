@@ -11,6 +11,7 @@ import { streamKind } from '../events/index.ts';
 import { jobStream } from '../events/job.ts';
 import { presetStream } from '../events/preset.ts';
 import { uploadStream } from '../events/upload.ts';
+import { brandListStream, profileStream, timelineStream } from '../events/detect-setup.ts';
 import { userStream } from '../events/user.ts';
 import type { EventShape } from '../events/types.ts';
 import { assetDecider } from './asset.ts';
@@ -19,6 +20,7 @@ import type { Decider, Evolver } from './decider.ts';
 import { jobDecider } from './job.ts';
 import { presetDecider } from './preset.ts';
 import { uploadDecider } from './upload.ts';
+import { brandListDecider, profileDecider, timelineDecider } from './detect-setup.ts';
 import { userDecider } from './user.ts';
 import type { CommandMeta, ExecuteResult, Loaded, Runtime } from './runtime.ts';
 
@@ -47,6 +49,9 @@ export const STREAMS = {
   preset: streamType('preset', presetStream, presetDecider),
   user: streamType('user', userStream, userDecider),
   upload: streamType('upload', uploadStream, uploadDecider),
+  profile: streamType('profile', profileStream, profileDecider),
+  timeline: streamType('timeline', timelineStream, timelineDecider),
+  brands: streamType('brands', brandListStream, brandListDecider),
 } as const;
 
 /** The decider that folds `stream`, found by its kind; null for kinds without one. */
@@ -81,5 +86,8 @@ export const actorsOf = (runtime: Runtime): Actors => {
     preset: bind(STREAMS.preset),
     user: bind(STREAMS.user),
     upload: bind(STREAMS.upload),
+    profile: bind(STREAMS.profile),
+    timeline: bind(STREAMS.timeline),
+    brands: bind(STREAMS.brands),
   };
 };

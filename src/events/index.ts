@@ -5,6 +5,7 @@ import type { PresetEvent } from './preset.ts';
 import type { StageEvent } from './stage.ts';
 import type { StoredEvent } from './types.ts';
 import type { UploadEvent } from './upload.ts';
+import type { BrandListEvent, ProfileEvent, TimelineEvent } from './detect-setup.ts';
 import type { UserEvent } from './user.ts';
 
 export type { EventMeta, EventShape, NewEvent, StoredEvent, CorruptEventData } from './types.ts';
@@ -23,6 +24,8 @@ export type { UserEvent, Role, Scope } from './user.ts';
 export { userStream } from './user.ts';
 export type { UploadEvent, UploadMode } from './upload.ts';
 export { uploadStream } from './upload.ts';
+export type { BrandListEvent, ProfileEvent, TimelineEvent } from './detect-setup.ts';
+export { brandListStream, profileStream, timelineStream } from './detect-setup.ts';
 export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
 
 /**
@@ -30,7 +33,17 @@ export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
  * so narrowing on `type` alone gives the payload; the kind of its stream
  * (`streamKind`) agrees with the union it belongs to.
  */
-export type DomainEvent = JobEvent | ChunkEvent | AssetEvent | PresetEvent | StageEvent | UserEvent | UploadEvent;
+export type DomainEvent =
+  | JobEvent
+  | ChunkEvent
+  | AssetEvent
+  | PresetEvent
+  | StageEvent
+  | UserEvent
+  | UploadEvent
+  | ProfileEvent
+  | TimelineEvent
+  | BrandListEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /**

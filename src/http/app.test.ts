@@ -29,6 +29,9 @@ describe('HTTP app', () => {
       'users',
       'api_keys',
       'uploads',
+      'detect_profiles',
+      'detect_timelines',
+      'detect_brand_lists',
     ]);
   });
 

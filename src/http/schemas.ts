@@ -19,6 +19,7 @@ import { t, type TSchema } from 'elysia';
 import { MAX_COMMENT } from '../actors/asset.ts';
 import { ACCOUNT_MODELS } from './account-schemas.ts';
 import { UPLOAD_MODELS } from './upload-schemas.ts';
+import { DETECT_MODELS } from './detect-schemas.ts';
 import { STATUS } from './errors.ts';
 import { int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
@@ -436,6 +437,7 @@ export const MODELS = {
   SystemStatus,
   ...ACCOUNT_MODELS,
   ...UPLOAD_MODELS,
+  ...DETECT_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

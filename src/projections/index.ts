@@ -7,6 +7,7 @@ import { presetsProjection } from './presets.ts';
 import type { AnyProjection } from './projection.ts';
 import { stageOutputsProjection } from './stage-outputs.ts';
 import { uploadsProjection } from './uploads.ts';
+import { brandListsProjection, profilesProjection, timelinesProjection } from './detect-setup.ts';
 import { apiKeysProjection, usersProjection } from './users.ts';
 
 export { createProjectionRunner, type ProjectionRunner, type ProjectionStatus } from './runner.ts';
@@ -34,4 +35,7 @@ export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => 
   usersProjection,
   apiKeysProjection,
   uploadsProjection,
+  profilesProjection,
+  timelinesProjection,
+  brandListsProjection,
 ];
