@@ -5,7 +5,14 @@
  * it. Part 2 of detection brings objects and logos and the VLM escalations;
  * until then those stages report `skipped` with the reason below.
  */
+import { DEFAULT_EDGE_CONFIG as EDGES } from '../../cv/edges.ts';
+import { DEFAULT_FIELD_CONFIG as FIELD } from '../../cv/field.ts';
+import { DET_DEFAULTS } from '../../cv/ocr/detect.ts';
+import { DEFAULT_PREPROCESS_CONFIG as PREP } from '../../cv/preprocess.ts';
+import { DEFAULT_SCENE_CONFIG as SCENES } from '../../cv/scenes.ts';
 import { type ConfigSpec, defaultsOf, jsonSchemaOf } from './config-spec.ts';
+import { MATCH_DEFAULTS as MATCH } from './match.ts';
+import { REPORT_DEFAULTS as REPORT } from './report.ts';
 
 export interface StageInfo {
   name: string;
@@ -38,9 +45,10 @@ export const STAGES = [
     description: 'Scene cuts and shots, and per frame which regions changed (later stages reuse results only where a region is unchanged)',
     unavailable: null,
     config: {
-      grid: int(8, 2, 16, 'regions per side compared between frames'),
-      cut_threshold: num(0.35, 0, 1, 'whole-frame difference above which a frame starts a new shot'),
-      region_threshold: num(0.08, 0, 1, 'a region differing more than this counts as changed'),
+      grid: int(SCENES.grid, 2, 16, 'regions per side compared between frames'),
+      cut_threshold: num(SCENES.cutThreshold, 0, 1, 'whole-frame difference (after the best small shift) at which a frame starts a new shot'),
+      region_share: num(SCENES.cellShare, 0, 1, "share of a region's pixels that must differ for it to count as changed"),
+      min_shot_seconds: num(SCENES.minShotSeconds, 0, 10, 'a transition this soon after the last is part of it (dissolves, flashes)'),
     },
   },
   {
@@ -48,11 +56,11 @@ export const STAGES = [
     description: 'Playing-field mask (HSV), the field share per frame and the non-field regions as candidate areas',
     unavailable: null,
     config: {
-      hue: { type: 'range', default: [35, 85], min: 0, max: 180, description: 'field hue range (OpenCV scale 0-180)' },
-      saturation_min: int(40, 0, 255, 'least saturation of field pixels'),
-      value_min: int(40, 0, 255, 'least brightness of field pixels'),
-      work_width: int(640, 160, 1920, 'width the mask is computed at'),
-      min_region_share: num(0.002, 0, 1, 'smallest candidate region, as a share of the frame'),
+      hue: { type: 'range', default: [FIELD.hueMin, FIELD.hueMax], min: 0, max: 180, description: 'field hue range (OpenCV scale 0-180)' },
+      saturation_min: int(FIELD.satMin, 0, 255, 'least saturation of field pixels'),
+      value_min: int(FIELD.valMin, 0, 255, 'least brightness of field pixels'),
+      work_width: int(FIELD.workWidth, 160, 1920, 'width the mask is computed at'),
+      min_region_share: num(FIELD.minRegionShare, 0, 1, 'smallest candidate region, as a share of the frame'),
     },
   },
   {
@@ -60,13 +68,14 @@ export const STAGES = [
     description: 'Canny edges and Hough lines: line segments and rectangular board proposals',
     unavailable: null,
     config: {
-      canny_low: int(50, 0, 255, 'Canny low threshold'),
-      canny_high: int(150, 0, 255, 'Canny high threshold'),
-      hough_threshold: int(80, 1, 500, 'votes a Hough line needs'),
-      min_line_length: int(60, 5, 2000, 'shortest line segment, in work pixels'),
-      max_line_gap: int(10, 0, 200, 'largest gap joined within a segment'),
-      min_board_aspect: num(2.5, 1, 50, 'least width ÷ height of a board proposal'),
-      work_width: int(640, 160, 1920, 'width edges are found at'),
+      canny_low: int(EDGES.cannyLow, 0, 255, 'Canny low threshold'),
+      canny_high: int(EDGES.cannyHigh, 0, 255, 'Canny high threshold'),
+      hough_threshold: int(EDGES.houghThreshold, 1, 500, 'votes a Hough line needs'),
+      min_line_share: num(EDGES.minLineShare, 0, 1, 'shortest line segment, as a share of the working width'),
+      max_line_gap: int(EDGES.maxLineGap, 0, 200, 'largest gap joined within a segment (working pixels)'),
+      min_board_aspect: num(EDGES.minAspect, 1, 50, 'least width ÷ height of a board proposal'),
+      max_proposals: int(EDGES.maxProposals, 0, 500, 'most board proposals kept per frame'),
+      work_width: int(EDGES.workWidth, 160, 1920, 'width edges are found at'),
     },
   },
   {
@@ -84,11 +93,13 @@ export const STAGES = [
     description: 'Crops of candidate regions and text boxes from the full-resolution frame: upscale small text, stretch contrast, deskew',
     unavailable: null,
     config: {
-      min_text_height: int(32, 8, 200, 'crops are upscaled until text is at least this tall (px)'),
-      contrast: bool(true, 'stretch contrast'),
+      min_text_height: int(PREP.minHeight, 8, 200, 'crops shorter than this are upscaled to it (px)'),
+      max_scale: num(PREP.maxScale, 1, 8, 'largest upscale factor'),
+      contrast: bool(PREP.normalise, 'stretch contrast'),
       deskew: bool(true, 'straighten slightly rotated boards'),
-      max_deskew_degrees: num(10, 0, 45, 'largest angle corrected'),
-      padding: int(4, 0, 64, 'pixels kept around each crop'),
+      max_deskew_degrees: num(PREP.maxDeskewDeg, 0, 45, 'largest angle corrected'),
+      padding: int(PREP.pad, 0, 64, 'pixels kept around each crop'),
+      max_regions: int(6, 0, 100, 'candidate regions read closely per frame (the smallest first)'),
     },
   },
   {
@@ -96,11 +107,11 @@ export const STAGES = [
     description: 'PaddleOCR text detection and recognition (ONNX): text, box and confidence per frame',
     unavailable: null,
     config: {
-      det_width: int(640, 320, 1920, 'width text detection runs at (recognition reads the full-resolution frame)'),
+      det_width: int(DET_DEFAULTS.detWidth, 320, 1920, 'width text detection runs at (recognition reads the full-resolution frame)'),
       min_confidence: num(0.5, 0, 1, 'least recognition confidence kept'),
-      bin_threshold: num(0.3, 0, 1, 'text probability threshold'),
-      box_threshold: num(0.6, 0, 1, 'least mean probability of a text box'),
-      unclip_ratio: num(1.5, 1, 4, 'how far a text box grows around its core'),
+      bin_threshold: num(DET_DEFAULTS.binThreshold, 0, 1, 'text probability threshold'),
+      box_threshold: num(DET_DEFAULTS.boxThreshold, 0, 1, 'least mean probability of a text box'),
+      unclip_ratio: num(DET_DEFAULTS.unclipRatio, 1, 4, 'how far a text box grows around its core'),
     },
   },
   {
@@ -108,11 +119,12 @@ export const STAGES = [
     description: 'Normalise text and fuzzy-match it against the brand list; word marks that match nothing become unresolved candidates',
     unavailable: null,
     config: {
-      max_edits_per_5: num(1, 0, 5, 'edits allowed per 5 characters of a brand name'),
-      min_similarity: num(0.8, 0, 1, 'least similarity of a match'),
-      min_ocr_confidence: num(0.5, 0, 1, 'least OCR confidence of text considered'),
-      exact_below: int(4, 0, 20, 'names and aliases shorter than this match exactly only'),
-      candidate_min_letters: int(3, 1, 20, 'letters a word mark needs to become an unresolved candidate'),
+      max_edits_per_5: num(MATCH.maxEditsPer5, 0, 5, 'edits allowed per 5 characters of a brand name'),
+      min_similarity: num(MATCH.minSimilarity, 0, 1, 'least similarity of a match'),
+      min_ocr_confidence: num(MATCH.minOcrConfidence, 0, 1, 'least OCR confidence of text considered'),
+      exact_below: int(MATCH.exactBelow, 0, 20, 'names and aliases shorter than this match exactly only'),
+      candidate_min_letters: int(MATCH.candidateMinLetters, 1, 20, 'letters a word mark needs to become an unresolved candidate'),
+      stop_words: { type: 'strings', default: [], maxItems: 1000, maxLength: 100, description: 'more words never reported as candidates' },
     },
   },
   {
@@ -140,8 +152,8 @@ export const STAGES = [
     description: 'Hits merged into intervals per brand, with exposure, share of voice, screen share, position and clarity; JSON and CSV',
     unavailable: null,
     config: {
-      gap_bridge_seconds: num(1, 0, 30, 'gaps between hits up to this long join one interval'),
-      min_duration_seconds: num(0.5, 0, 600, 'shorter intervals are dropped'),
+      gap_bridge_seconds: num(REPORT.gapBridgeSeconds, 0, 30, 'gaps between hits up to this long join one interval'),
+      min_duration_seconds: num(REPORT.minDurationSeconds, 0, 600, 'shorter intervals are dropped'),
     },
   },
 ] as const satisfies readonly StageInfo[];

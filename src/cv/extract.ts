@@ -1,0 +1,228 @@
+/**
+ * Frames out of a video, into Bun, as packed RGB24: one ffmpeg per pick,
+ * decoding [start, end) sampled at `fps`, scaled to a target size and piped
+ * as `-f rawvideo -pix_fmt rgb24`. The frames are an async iterator pulled
+ * by the consumer: Bun reads a subprocess pipe only when asked, so a slow
+ * consumer blocks ffmpeg on a full pipe (at most the frame being assembled
+ * and the one ffmpeg is writing are in flight), and a consumer that stops
+ * early (`break`, a throw, an abort) kills ffmpeg and awaits its exit.
+ */
+import { AppError, errorMessage } from '../errors.ts';
+import { type Binaries, resolveBinaries } from '../media/binaries.ts';
+import { ffmpegError, runFfprobeJson } from '../media/ffmpeg.ts';
+import { ffmpegReason } from '../media/ffmpeg-errors.ts';
+import { createTail, pumpLines } from '../media/output-lines.ts';
+import { inputArgs } from '../media/probe-input.ts';
+import { displayRotation, parseRate } from '../media/probe-parse.ts';
+import type { DemuxOptions } from '../types/media.ts';
+import type { FrameRef, RgbFrame } from './frame.ts';
+
+export interface SourceVideo {
+  /** Display size: after rotation, with non-square pixels made square. */
+  width: number;
+  height: number;
+  /** Container duration in seconds, null when unknown. */
+  duration: number | null;
+}
+
+export interface ExtractOptions {
+  input: string;
+  /** Seconds from the start of the file's timeline; frames at start + k / fps for every k with that time < end. */
+  start: number;
+  end: number;
+  /** Samples per second (the `fps` filter's rate). */
+  fps: number;
+  /**
+   * The box the frames must fit in, keeping the aspect ratio (either side
+   * alone fixes the other); never larger than the source, dimensions even.
+   */
+  width?: number;
+  height?: number;
+  signal?: AbortSignal;
+  /** ffmpeg and ffprobe; resolveBinaries() when absent. */
+  bins?: Binaries;
+  /** The source's display size and duration when the caller already probed it (saves one ffprobe). */
+  source?: SourceVideo;
+  /** How the file must be opened (a probe's `demux`), null for ffmpeg's own sniffing. */
+  demux?: DemuxOptions | null;
+  /** ffmpeg's pid, for tests and diagnostics. */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface ExtractedFrame extends FrameRef {
+  frame: RgbFrame;
+}
+
+const cancelled = () => new AppError('invalid_state', 'cancelled');
+
+const even = (n: number): number => Math.max(2, 2 * Math.round(n / 2));
+
+/** Pure: the output size for a source and an optional bounding box (aspect kept, no upscaling, even sides). */
+export const targetSize = (source: { width: number; height: number }, box: { width?: number; height?: number }): { width: number; height: number } => {
+  const sw = box.width ?? Number.POSITIVE_INFINITY;
+  const sh = box.height ?? Number.POSITIVE_INFINITY;
+  const scale = Math.min(1, sw / source.width, sh / source.height);
+  return { width: even(source.width * scale), height: even(source.height * scale) };
+};
+
+/** Pure: how many samples [start, end) holds at fps: those at start + k / fps before end. */
+export const sampleCount = (start: number, end: number, fps: number): number => Math.max(0, Math.ceil((end - start) * fps - 1e-9));
+
+/** inputArgs is written for ffprobe (the input last, bare); ffmpeg wants it after -i. */
+const ffmpegInput = (input: string, demux?: DemuxOptions | null): string[] => {
+  const args = inputArgs(input, demux);
+  return [...args.slice(0, -1), '-i', args.at(-1)!];
+};
+
+/** Pure: ffmpeg's arguments for one pick (after the binary). */
+export const extractArgs = (o: {
+  input: string;
+  start: number;
+  end: number;
+  fps: number;
+  width: number;
+  height: number;
+  demux?: DemuxOptions | null;
+}): string[] => [
+  '-hide_banner',
+  '-nostdin',
+  '-nostats',
+  '-loglevel',
+  'warning',
+  // Before -i: a keyframe seek, then ffmpeg decodes and drops the frames up
+  // to `start` itself (accurate_seek), so output time 0 is exactly `start`.
+  ...(o.start > 0 ? ['-ss', o.start.toFixed(6)] : []),
+  ...ffmpegInput(o.input, o.demux),
+  // A frame count, not -t: with -t ffmpeg 5.1 drops a sample that the fps
+  // filter put inside the range (1.1 s + 2.2 s at 2 fps gave 4 of 5 frames).
+  '-frames:v',
+  String(sampleCount(o.start, o.end, o.fps)),
+  '-map',
+  '0:v:0',
+  '-an',
+  '-sn',
+  '-dn',
+  // fps first, so scaling and the RGB conversion (ffmpeg's dearest step
+  // here) run only on the frames kept; one swscale pass does both.
+  '-vf',
+  `fps=${o.fps},scale=${o.width}:${o.height}:flags=bilinear,setsar=1,format=rgb24`,
+  '-f',
+  'rawvideo',
+  '-pix_fmt',
+  'rgb24',
+  'pipe:1',
+];
+
+type Json = Record<string, unknown>;
+
+/** The first video stream's display size and the container's duration. */
+export const probeSource = async (input: string, opts: { bins?: Binaries; signal?: AbortSignal; demux?: DemuxOptions | null } = {}): Promise<SourceVideo> => {
+  const json = (await runFfprobeJson(
+    [
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,sample_aspect_ratio:stream_side_data=side_data_type,rotation:stream_tags=rotate:format=duration',
+      ...inputArgs(input, opts.demux),
+    ],
+    { bin: opts.bins?.ffprobe, signal: opts.signal },
+  )) as { streams?: Json[]; format?: Json };
+  const s = json.streams?.[0];
+  const w = Number(s?.width);
+  const h = Number(s?.height);
+  if (!s || !(w > 0) || !(h > 0)) throw new AppError('validation', `${input} has no video stream to take frames from`);
+  // A non-square pixel (DVD's 720x576 at 16:15) is widened, as a player shows it.
+  const sar = parseRate(typeof s.sample_aspect_ratio === 'string' ? s.sample_aspect_ratio.replace(':', '/') : undefined) ?? 1;
+  const dw = Math.round(w * sar);
+  const turned = displayRotation(s) % 180 !== 0;
+  const duration = Number(json.format?.duration);
+  return { width: turned ? h : dw, height: turned ? dw : h, duration: Number.isFinite(duration) && duration > 0 ? duration : null };
+};
+
+const validate = (o: ExtractOptions) => {
+  const bad = (m: string) => new AppError('validation', `extractFrames: ${m}`);
+  if (!(Number.isFinite(o.start) && o.start >= 0)) throw bad(`start must be a number of seconds ≥ 0, got ${o.start}`);
+  if (!(Number.isFinite(o.end) && o.end > o.start)) throw bad(`end must be after start (${o.start}), got ${o.end}`);
+  if (!(Number.isFinite(o.fps) && o.fps > 0 && o.fps <= 240)) throw bad(`fps must be in (0, 240], got ${o.fps}`);
+  for (const k of ['width', 'height'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 2)) throw bad(`${k} must be a whole number ≥ 2, got ${v}`);
+  }
+};
+
+/**
+ * Yields `{ seq, t, frame }` for the frames of [start, end) at `fps`, seq
+ * counting from 0 and t = start + seq / fps. Rejects with AppError
+ * 'validation' for a range past the end of the video, the FfmpegError of the
+ * probe or of ffmpeg ('corrupt' / 'unrecoverable' with ffmpeg's reason) for
+ * input it cannot read, and 'invalid_state' (cancelled) on abort.
+ */
+export async function* extractFrames(o: ExtractOptions): AsyncGenerator<ExtractedFrame, void, undefined> {
+  validate(o);
+  if (o.signal?.aborted) throw cancelled();
+  const bins = o.bins ?? resolveBinaries();
+  const source = o.source ?? (await probeSource(o.input, { bins, signal: o.signal, demux: o.demux }));
+  if (source.duration !== null && o.start >= source.duration)
+    throw new AppError('validation', `no frames from ${o.start} s: the video is ${source.duration.toFixed(3)} s long`);
+  const { width, height } = targetSize(source, o);
+  const frameBytes = width * height * 3;
+
+  if (o.signal?.aborted) throw cancelled();
+  let proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  try {
+    proc = Bun.spawn([bins.ffmpeg, ...extractArgs({ ...o, width, height })], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  } catch (e) {
+    throw new AppError('unavailable', `cannot start ${bins.ffmpeg}: ${errorMessage(e)}`, { cause: e });
+  }
+  o.onSpawn?.(proc.pid);
+  let stopped = false;
+  const kill = () => {
+    stopped = true;
+    proc.kill('SIGKILL');
+  };
+  o.signal?.addEventListener('abort', kill, { once: true });
+  const tail = createTail(30, 4096);
+  const stderrDone = pumpLines(proc.stderr, (l) => tail.add(l), 2048).catch(() => {});
+  const reader = proc.stdout.getReader();
+  let seq = 0;
+  try {
+    let cur = new Uint8Array(frameBytes);
+    let filled = 0;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      const chunk = r.value;
+      let at = 0;
+      while (at < chunk.byteLength) {
+        const n = Math.min(frameBytes - filled, chunk.byteLength - at);
+        cur.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === frameBytes) {
+          const frame: RgbFrame = { width, height, data: cur };
+          // Each frame owns its buffer: consumers may keep frames.
+          cur = new Uint8Array(frameBytes);
+          filled = 0;
+          yield { seq, t: o.start + seq / o.fps, frame };
+          seq++;
+        }
+      }
+    }
+    const exitCode = await proc.exited;
+    await stderrDone;
+    if (o.signal?.aborted || stopped) throw cancelled();
+    if (exitCode !== 0) throw ffmpegError('unrecoverable', ffmpegReason(tail.text(), exitCode), tail.text(), exitCode);
+    if (seq === 0)
+      throw new AppError(
+        'validation',
+        `no frames in [${o.start}, ${o.end}) s of ${o.input}: the range is past the end of the video, or it has no decodable frame there`,
+      );
+  } finally {
+    o.signal?.removeEventListener('abort', kill);
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await proc.exited;
+    }
+    reader.releaseLock();
+  }
+}
