@@ -13,6 +13,8 @@ bunx tsc --noEmit -p .
 bunx tsc --noEmit -p ui
 # With arguments, run just those tests; without, everything, then the UI
 # component tests (a run of their own: their DOM must not touch the server tests).
-if [ $# -gt 0 ]; then exec bun test "$@"; fi
-bun test
+# Tests that run ffmpeg, OCR or a browser name their own limits; the rest get a
+# minute, so a busy 2-core machine slows them down without failing them.
+if [ $# -gt 0 ]; then exec bun test --timeout 60000 "$@"; fi
+bun test --timeout 60000
 exec ui/test/run-dom.sh

@@ -111,7 +111,7 @@ describe('labelled detection clips', () => {
       });
       expect(Math.abs(Number(j.format.duration) - c.seconds)).toBeLessThan(0.05);
     }
-  });
+  }, 120_000);
 
   test('the truth is well formed; the sets are disjoint and cover every kind of board', () => {
     for (const c of [...dev, ...holdout]) {
@@ -152,5 +152,5 @@ describe('labelled detection clips', () => {
         expect({ clip: c.name, text: t.text, at: t.end, gone: change > 20 }).toEqual({ clip: c.name, text: t.text, at: t.end, gone: true });
       }
     }
-  });
+  }, 120_000);
 });

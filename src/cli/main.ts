@@ -8,6 +8,7 @@ import { createSystem } from '../system.ts';
 import { ACCOUNT_COMMANDS, accountCommand } from './account-commands.ts';
 import { checksumCommand, eventsCommand, rebuildCommand, replayCommand, stateCommand, type Boot } from './commands.ts';
 import { healthCommand } from './health.ts';
+import { resolveBinaries } from '../media/binaries.ts';
 import { scanCommand, transcodeCommand } from './media-commands.ts';
 import { rangeFromFlags } from './timecode.ts';
 import { parseOverrides } from './overrides.ts';
@@ -32,6 +33,9 @@ Commands:
                                 transcode one file here, no server needed (preset hls-abr,
                                 mp4-720p, audio-aac or thumbnails; outputs to DIR, default ./out);
                                 --from/--to trim it frame-accurately (seconds or hh:mm:ss.fff)
+  detect FILE... --profile NAME|profile.json --brands brands.json [--fps N] [--from T] [--to T] [--out report.json|.csv]
+                                brand detection here, no server: live progress per stage, the brand table at the end
+                                (profiles soccer_broadcast, generic_broadcast; brands.json: [{ name, aliases?, images? }])
   checksum FILE [--chunk-bytes N]
                                 hash a file in parallel chunks as a job, with a progress bar
   health                        exit 0 if the server on HOST:PORT answers /api/health, else 1
@@ -86,6 +90,9 @@ export const main = async (argv: string[]): Promise<void> => {
       scopes: { type: 'string' },
       expires: { type: 'string' },
       'revoke-old': { type: 'boolean' },
+      profile: { type: 'string' },
+      brands: { type: 'string' },
+      fps: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -136,6 +143,22 @@ export const main = async (argv: string[]): Promise<void> => {
         chunkBytes: int('chunk-bytes', values['chunk-bytes']),
         inputFolder: config.s3BucketIn ? null : config.mediaIn,
       });
+    case 'detect': {
+      // Loaded on use: it brings onnxruntime's and sharp's native libraries, which no other command needs.
+      const { detectCommand } = await import('./detect-command.ts').catch((e: unknown) => {
+        throw new AppError('unavailable', `mpr detect cannot load its native libraries (onnxruntime, sharp): ${errorMessage(e).split('\n')[0]}`);
+      });
+      await detectCommand(
+        {
+          bins: resolveBinaries({ FFMPEG_PATH: config.ffmpegPath ?? undefined, FFPROBE_PATH: config.ffprobePath ?? undefined, PATH: process.env.PATH }),
+          out,
+          progress: process.stderr,
+        },
+        rest,
+        values,
+      );
+      return;
+    }
     case 'health':
       return healthCommand(config, out);
     default:

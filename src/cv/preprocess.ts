@@ -9,31 +9,8 @@ import { AppError } from '../errors.ts';
 import type { Box, RgbFrame } from './frame.ts';
 import { rawInput } from './image.ts';
 
-export interface PreprocessConfig {
-  /** Crops shorter than this (pixels) are upscaled to it. */
-  minHeight: number;
-  /** Largest upscale factor. */
-  maxScale: number;
-  /** Largest output width: a wide, short band is upscaled less rather than made huge. */
-  maxWidth: number;
-  /** Stretch the crop's contrast to the full range. */
-  normalise: boolean;
-  /** Tilts smaller than this (degrees) are left alone; larger than maxDeskewDeg are not trusted. */
-  minDeskewDeg: number;
-  maxDeskewDeg: number;
-  /** Pixels of context added around each box (within the frame). */
-  pad: number;
-}
-
-export const DEFAULT_PREPROCESS_CONFIG: Readonly<PreprocessConfig> = Object.freeze({
-  minHeight: 40,
-  maxScale: 4,
-  maxWidth: 4096,
-  normalise: true,
-  minDeskewDeg: 0.5,
-  maxDeskewDeg: 10,
-  pad: 2,
-});
+export { DEFAULT_PREPROCESS_CONFIG, type PreprocessConfig } from './preprocess-config.ts';
+import { DEFAULT_PREPROCESS_CONFIG, type PreprocessConfig } from './preprocess-config.ts';
 
 export interface RegionToPrepare {
   box: Box;

@@ -7,8 +7,8 @@
  */
 import { DEFAULT_EDGE_CONFIG as EDGES } from '../../cv/edges.ts';
 import { DEFAULT_FIELD_CONFIG as FIELD } from '../../cv/field.ts';
-import { DET_DEFAULTS } from '../../cv/ocr/detect.ts';
-import { DEFAULT_PREPROCESS_CONFIG as PREP } from '../../cv/preprocess.ts';
+import { DET_DEFAULTS } from '../../cv/ocr/options.ts';
+import { DEFAULT_PREPROCESS_CONFIG as PREP } from '../../cv/preprocess-config.ts';
 import { DEFAULT_SCENE_CONFIG as SCENES } from '../../cv/scenes.ts';
 import { type ConfigSpec, defaultsOf, jsonSchemaOf } from './config-spec.ts';
 import { MATCH_DEFAULTS as MATCH } from './match.ts';
