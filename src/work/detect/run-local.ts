@@ -86,14 +86,14 @@ const overlap = (a: Box, b: Box) => {
   return (x * y) / Math.max(1, Math.min(a.w * a.h, b.w * b.h));
 };
 
-/** A crop's line that the full frame already read (mostly the same place) is the same text: keep the surer one. */
+/**
+ * Close reads add the text the full frame missed; where both read the same
+ * place, the full frame's line stays (a crop can cut a word, and read its
+ * part with high confidence).
+ */
 const mergeLines = (full: OcrLine[], crops: OcrLine[]): OcrLine[] => {
   const out = [...full];
-  for (const c of crops) {
-    const i = out.findIndex((l) => overlap(l.box, c.box) > 0.5);
-    if (i < 0) out.push(c);
-    else if (c.confidence > out[i]!.confidence) out[i] = c;
-  }
+  for (const c of crops) if (!out.some((l) => overlap(l.box, c.box) > 0.3)) out.push(c);
   return out;
 };
 
