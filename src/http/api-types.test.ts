@@ -49,6 +49,7 @@ import type { assetsRoutes } from './assets-routes.ts';
 import type { ErrorBody as ServerErrorBody } from './errors.ts';
 import type { jobsRoutes } from './jobs-routes.ts';
 import type { presetsRoutes } from './presets-routes.ts';
+import type * as presetSchemas from './preset-schemas.ts';
 import type * as schemas from './schemas.ts';
 import type { systemRoutes } from './system-routes.ts';
 import { signedIn } from '../../test/auth.ts';
@@ -101,13 +102,13 @@ export type ContractChecks = [
   Fits<Static<typeof schemas.ForkBody>, ForkRequest>,
   Fits<Static<typeof schemas.CommentBody>, CommentRequest>,
   Fits<Static<typeof schemas.ScanBody>, ScanRequest>,
-  Fits<Static<typeof schemas.PresetInput>, PresetInput>,
+  Fits<Static<typeof presetSchemas.PresetInput>, PresetInput>,
   // A preset as answered may be sent back as it is (the UI's edit form does).
   Fits<PresetInput, Preset>,
   // The OpenAPI models (schemas.ts) describe what the contract says is answered.
   Fits<Static<typeof schemas.Asset>, AssetDto>,
   Fits<Static<typeof schemas.ScanResult>, ScanResult>,
-  Fits<Static<typeof schemas.Preset>, Preset>,
+  Fits<Static<typeof presetSchemas.Preset>, Preset>,
   Fits<Static<typeof schemas.Job>, JobDto>,
   Fits<Static<typeof schemas.ForkSummary>, ForkSummary>,
   Fits<Static<typeof schemas.Chunk>, ChunkDto>,

@@ -5,6 +5,7 @@
  * brand lists, and a timeline's frame cache dropped.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { apiCaller } from '../../test/api.ts';
 import { adminHeaders } from '../../test/auth.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { testEnv } from '../../test/system.ts';
@@ -18,17 +19,7 @@ let auth: Record<string, string>;
 let video = '';
 let audio = '';
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const r = await app.handle(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-};
+const call = apiCaller({ handle: (r) => app.handle(r) }, () => auth);
 const refusal = async (method: string, path: string, body: unknown) => {
   const r = await call(method, path, body);
   expect(r.status).toBe(400);
@@ -134,7 +125,7 @@ describe('timelines and brand lists', () => {
     await s.storage.output.put(`detect/timelines/${tl.id}/frames/x/000001.jpg`, 'jpeg bytes');
     await s.storage.output.put(`detect/timelines/${tl.id}/frames/x/000002.jpg`, 'jpeg bytes');
     const r = await call('DELETE', `/api/detect/timeline/${tl.id}/cache`);
-    expect(r).toEqual({ status: 200, json: { removed: 2 } });
+    expect({ status: r.status, json: r.json }).toEqual({ status: 200, json: { removed: 2 } });
     expect(await s.storage.output.list(`detect/timelines/${tl.id}/`)).toEqual([]);
   });
 

@@ -7,7 +7,8 @@ import { findPreset, listPresets } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
-import { idParams, PresetInput } from './schemas.ts';
+import { PresetInput } from './preset-schemas.ts';
+import { idParams } from './schemas.ts';
 
 /** What the presets routes read and command. */
 export type PresetsRoutesDeps = Pick<System, 'db' | 'actors' | 'projections' | 'now'>;

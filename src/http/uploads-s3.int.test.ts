@@ -5,6 +5,7 @@
  * AbortMultipartUpload, so the bucket keeps no parts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { apiCaller } from '../../test/api.ts';
 import { adminHeaders } from '../../test/auth.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { S3RVER_CREDENTIALS, type S3Server, startS3Server } from '../../test/s3-server.ts';
@@ -26,17 +27,7 @@ let app: ReturnType<typeof createApp>;
 let auth: Record<string, string>;
 let clock = Date.now();
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const r = await app.handle(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-};
+const call = apiCaller({ handle: (r) => app.handle(r) }, () => auth);
 
 /** A real MP4 grown past two 5 MiB parts: a top-level `free` box after it, which players and ffprobe pass over. */
 const paddedMp4 = async (): Promise<Uint8Array> => {

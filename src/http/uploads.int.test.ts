@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiCaller } from '../../test/api.ts';
 import { adminHeaders } from '../../test/auth.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { testEnv } from '../../test/system.ts';
@@ -27,17 +28,7 @@ const PART = 64 * 1024;
 const FLOWER = corpusFile('video/mdn_flower.mp4');
 let flower: Uint8Array;
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => {
-  const r = await app.handle(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
-  const text = await r.text();
-  return { status: r.status, headers: r.headers, json: text ? JSON.parse(text) : null };
-};
+const call = apiCaller({ handle: (r) => app.handle(r) }, () => auth);
 
 const putPart = (slot: UploadPartSlot, bytes: Uint8Array, headers: Record<string, string> = {}) =>
   app.handle(
