@@ -186,7 +186,7 @@ export async function* extractFrames(o: ExtractOptions): AsyncGenerator<Extracte
   const reader = proc.stdout.getReader();
   let seq = 0;
   try {
-    let cur = new Uint8Array(frameBytes);
+    let cur: Uint8Array = Buffer.allocUnsafeSlow(frameBytes);
     let filled = 0;
     for (;;) {
       const r = await reader.read();
@@ -201,7 +201,7 @@ export async function* extractFrames(o: ExtractOptions): AsyncGenerator<Extracte
         if (filled === frameBytes) {
           const frame: RgbFrame = { width, height, data: cur };
           // Each frame owns its buffer: consumers may keep frames.
-          cur = new Uint8Array(frameBytes);
+          cur = Buffer.allocUnsafeSlow(frameBytes);
           filled = 0;
           yield { seq, t: o.start + seq / o.fps, frame };
           seq++;

@@ -8,7 +8,7 @@
  */
 import type { Box, RgbFrame } from '../../cv/frame.ts';
 import { detectEdges, dominantAngle } from '../../cv/edges.ts';
-import { extractFrames, probeSource } from '../../cv/extract.ts';
+import { extractFrames, probeSource, type SourceVideo } from '../../cv/extract.ts';
 import { segmentField } from '../../cv/field.ts';
 import type { OcrLine } from '../../cv/ocr/engine.ts';
 import type { OpenCv } from '../../cv/opencv.ts';
@@ -129,14 +129,14 @@ export const runLocal = async (o: LocalRunOptions): Promise<LocalRunResult> => {
   const read = has('ocr') ? ocrOptions(cfg('ocr')).read : null;
 
   // How many frames to expect, for progress: each pick's span at the sampling rate.
-  const picks: { src: LocalSource; start: number; end: number; offset: number }[] = [];
+  const picks: { src: LocalSource; start: number; end: number; offset: number; source: SourceVideo }[] = [];
   let offset = 0;
   for (const src of o.sources) {
     const probed = await probeSource(src.input, { bins: o.bins, signal: o.signal });
     const end = src.end ?? probed.duration;
     if (end === null) throw new AppError('validation', `${src.input}: its duration is unknown; give --to`);
     if (src.start >= end) throw new AppError('validation', `${src.input}: nothing between ${src.start} s and ${end} s`);
-    picks.push({ src, start: src.start, end, offset });
+    picks.push({ src, start: src.start, end, offset, source: probed });
     offset += end - src.start;
   }
   const total = picks.reduce((sum, k) => sum + Math.max(0, Math.ceil((k.end - k.start) * extract.fps - 1e-9)), 0);
