@@ -1,19 +1,10 @@
 /** The client's session handling against a fake server: tokens, refresh on 401, scheduled refresh, EventSource tickets. */
 import { describe, expect, test } from 'bun:test';
-import type { AccessGrant, UserDto } from '../../src/types/accounts.ts';
+import type { AccessGrant } from '../../src/types/accounts.ts';
 import { ApiError, createClient, type ClientDeps } from './api.ts';
 import type { EndReason } from './session.ts';
+import { user } from '../test/fixtures.ts';
 
-const user = (over: Partial<UserDto> = {}): UserDto => ({
-  id: 'u1',
-  email: 'ada@example.com',
-  role: 'member',
-  disabled: false,
-  mustChangePassword: false,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-  ...over,
-});
 const grant = (accessToken: string, expiresIn = 900): AccessGrant => ({ accessToken, expiresIn, user: user() });
 const answer = (status: number, body?: unknown, headers?: Record<string, string>) =>
   new Response(body === undefined ? null : JSON.stringify(body), { status, headers });

@@ -35,7 +35,8 @@ export type ConfigOf<S extends ConfigSpec> = {
           : number;
 };
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** Pure: a plain JSON object (not null, not an array). */
+export const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const bad = (path: string, what: string) => new AppError('validation', `${path}: ${what}`);
 const shown = (v: unknown) => {
   const s = JSON.stringify(v) ?? String(v);

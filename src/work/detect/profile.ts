@@ -9,7 +9,7 @@
  */
 import { AppError } from '../../errors.ts';
 import type { Pipeline, PipelineEdge, Profile } from '../../types/detect-setup.ts';
-import { type ConfigSpec, parseConfig } from './config-spec.ts';
+import { type ConfigSpec, isObj, parseConfig } from './config-spec.ts';
 import { STAGE_NAMES, type StageName, stageInfo } from './stages.ts';
 
 export type { EdgeFlow, Pipeline, PipelineEdge, Profile } from '../../types/detect-setup.ts';
@@ -25,7 +25,6 @@ export interface ResolvedProfile {
 export const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_EDGES = 200;
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const bad = (path: string, what: string) => new AppError('validation', `${path}: ${what}`);
 
 /** Pure: the stages in the order they run: edges first, then the order listed (Kahn's algorithm); a cycle is refused, named. */

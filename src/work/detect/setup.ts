@@ -12,6 +12,7 @@ import type { Storage } from '../../storage/index.ts';
 import type { Page } from '../../types/api.ts';
 import type { Brand, BrandList, Pick, Profile, ProfileDto, Timeline } from '../../types/detect-setup.ts';
 import { BUILTIN_PROFILES, builtinProfile, PROFILE_NAME, resolveProfile, validateProfile } from './profile.ts';
+import { isObj } from './config-spec.ts';
 import { describeStage, STAGES, stageInfo } from './stages.ts';
 
 /** What a pick needs to know of its asset. */
@@ -57,7 +58,6 @@ export const MAX_PICKS = 500;
 /** A pick may end this far past the probed duration (container rounding). */
 const END_SLACK_SECONDS = 0.05;
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const bad = (path: string, what: string) => new AppError('validation', `${path}: ${what}`);
 
 const checkName = (raw: unknown, path = 'name'): string => {
