@@ -11,6 +11,7 @@ import { createRedisBus } from './live/bus-redis.ts';
 import { hostname } from 'node:os';
 import { nanoid } from 'nanoid';
 import { createJobRouters } from './actors/job-routers.ts';
+import { createStageRouter } from './actors/stage-router.ts';
 import { kindsOf, type JobKinds } from './actors/job-kind.ts';
 import { actorsOf, type Actors } from './actors/registry.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
@@ -290,6 +291,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
         const startRouters = async (signal: AbortSignal) => {
           const routers = [
             ...createJobRouters({ runtime, kinds, now }),
+            createStageRouter({ runtime, kinds, now }),
             createDispatchRouter({ queue, concurrency: shared ? 8 : 2 * takers }),
             createAssetOutputsRouter({ runtime, output: storage.output, jobsOfAsset: (id) => jobIdsOfAsset(db, id), now }),
           ];

@@ -47,7 +47,7 @@ export const transcodeFile = async (
   const jobId = `h${Date.now().toString(36)}`;
   const signal = new AbortController().signal;
   const ctx = { jobId, attempt: 1, signal };
-  const plan = await kind.plan(params, ctx);
+  const plan = await kind.plan!(params, ctx);
   const results = await Promise.all(plan.map((c) => kind.run(c, params, { ...ctx, progress: () => {} })));
   const result = (await kind.finish!(kind.combine(results, params), params, ctx)) as TranscodeResult;
   return { result, params: params as unknown as TranscodeParams, outDir, chunks: plan.length };

@@ -9,7 +9,7 @@ import type { StoredEvent } from '../events/types.ts';
 import type { Decider } from './decider.ts';
 
 export interface ChunkState {
-  status: 'none' | 'created' | 'started' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'none' | 'created' | 'held' | 'started' | 'succeeded' | 'failed' | 'cancelled';
   jobId: string;
   n: number;
   attempt: number;
@@ -27,7 +27,9 @@ export type ChunkCommand =
   | { type: 'StartChunk'; data: { worker: string; at: string } }
   | { type: 'CompleteChunk'; data: { result: unknown; at: string } }
   | { type: 'FailChunk'; data: { reason: string; detail?: string | null; at: string } }
-  | { type: 'CancelChunk'; data: { reason: string; at: string } };
+  | { type: 'CancelChunk'; data: { reason: string; at: string } }
+  | { type: 'HoldChunk'; data: { at: string } }
+  | { type: 'ReleaseChunk'; data: { at: string } };
 
 export const initialChunk = (): ChunkState => ({
   status: 'none',
@@ -63,6 +65,10 @@ export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkSt
       return { ...s, status: 'failed', reason: ev.data.reason };
     case 'ChunkCancelled':
       return { ...s, status: 'cancelled', reason: ev.data.reason };
+    case 'ChunkHeld':
+      return { ...s, status: 'held' };
+    case 'ChunkReleased':
+      return { ...s, status: 'created' };
     default:
       return s;
   }
@@ -71,8 +77,8 @@ export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkSt
 /** Attempt 1 leaves the field out, as events written before retries existed do. */
 const attemptOf = (s: ChunkState) => (s.attempt > 1 ? { attempt: s.attempt } : {});
 
-/** Created or started: not finished either way yet. */
-export const isOpen = (s: ChunkState) => s.status === 'created' || s.status === 'started';
+/** Created, held or started: not finished either way yet. */
+export const isOpen = (s: ChunkState) => s.status === 'created' || s.status === 'held' || s.status === 'started';
 
 export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
   if (cmd.type !== 'CreateChunk' && s.status === 'none') throw new AppError('not_found', 'no such chunk');
@@ -90,6 +96,10 @@ export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
       return isOpen(s) ? [{ type: 'ChunkFailed', data: { ...ids, ...cmd.data } }] : [];
     case 'CancelChunk':
       return isOpen(s) ? [{ type: 'ChunkCancelled', data: { ...ids, ...cmd.data } }] : [];
+    case 'HoldChunk':
+      return s.status === 'created' ? [{ type: 'ChunkHeld', data: { ...ids, ...cmd.data } }] : [];
+    case 'ReleaseChunk':
+      return s.status === 'held' ? [{ type: 'ChunkReleased', data: { ...ids, kind: s.kind, ...cmd.data } }] : [];
     default: {
       const exhaustive: never = cmd;
       return exhaustive;

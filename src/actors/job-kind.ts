@@ -10,7 +10,7 @@
  * holds kinds of many types, so it erases them (`AnyJobKind`): params
  * arrive from the log as the JSON a kind's own `validate` produced.
  */
-import type { ChunkSpec } from '../events/job.ts';
+import type { ChunkSpec, StageOutcome } from '../events/job.ts';
 import type { ForkPlan } from './replay.ts';
 
 /** Which job and attempt a kind's effect works for: output keys derive from it. */
@@ -53,8 +53,44 @@ export interface ResultView {
   result: unknown;
 }
 
+/** What a staged kind decides for a stage when it comes up: chunks to run, a skip (with why), or another job's output reused. */
+export type StagePlan<S extends object = Record<string, unknown>> =
+  | { run: S[] }
+  | { skip: string }
+  | { reuse: { output: unknown; stats: Record<string, number>; checkpointId: string; from: string } };
+
+/**
+ * A kind whose jobs run in stages, one after another in the order it gives:
+ * each stage plans its chunks from what the stages before it produced, and
+ * its chunks' results become the stage's output. The job and chunk actors,
+ * the routers and run control are the same as for any kind.
+ */
+export interface JobStages<P, S extends object = Record<string, unknown>> {
+  /** Pure: the stages of a job with these params, in run order. */
+  order(params: P): string[];
+  /** A stage's chunk specs (numbered by the job), skip or reuse; `upstream`: the stages finished so far. Effectful: may read their outputs. */
+  plan(stage: string, params: P, upstream: Readonly<Record<string, StageOutcome>>, ctx: JobContext): Promise<StagePlan<S>>;
+  /** A stage's output and figures from its chunks' results (ordered by chunk number). Idempotent. */
+  finish(
+    stage: string,
+    results: unknown[],
+    params: P,
+    upstream: Readonly<Record<string, StageOutcome>>,
+    ctx: JobContext,
+  ): Promise<{ output: unknown; stats: Record<string, number> }>;
+  /** Pure, optional: the settings a stage runs with (recorded when it starts) and the overrides it has against its profile (on its checkpoint). */
+  settings?(stage: string, params: P): { config: Record<string, unknown>; overrides: Record<string, unknown> };
+  /** Pure, optional: what groups this job's checkpoints (detection: its timeline). */
+  scope?(params: P): string | null;
+}
+
 export interface JobKind<P = unknown, R = unknown, S extends object = Record<string, unknown>> {
   name: string;
+  /**
+   * A staged kind: `plan` is not used; its stages plan their chunks, and
+   * `combine` gets the stages' outputs in run order (skipped ones as null).
+   */
+  stages?: JobStages<P, S>;
   /** Checks and normalises params; throws AppError('validation') with a human message. */
   validate(params: Record<string, unknown>): P;
   /**
@@ -64,8 +100,8 @@ export interface JobKind<P = unknown, R = unknown, S extends object = Record<str
    * given. Throws AppError.
    */
   request?: { fields: readonly string[]; params(body: Record<string, unknown>): Record<string, unknown> };
-  /** The effectful planning step (may look at the input). */
-  plan(params: P, ctx: JobContext): Promise<ChunkSpec<S>[]>;
+  /** The effectful planning step (may look at the input); every kind has it but a staged one. */
+  plan?(params: P, ctx: JobContext): Promise<ChunkSpec<S>[]>;
   /** Runs one chunk; its result must be plain JSON. Runs again if a worker dies, so outputs go to deterministic keys. */
   run(chunk: ChunkSpec<S>, params: P, ctx: WorkContext): Promise<unknown>;
   /** Pure: the job's result from its chunks' results, ordered by chunk number. */

@@ -1,7 +1,11 @@
 /**
  * The process managers that move jobs along:
  * - `jobs`: JobCreated/JobForked → plan; JobPlanned/JobForked → spawn chunk
- *   actors; ChunkReported → complete when every chunk reported.
+ *   actors; ChunkReported → complete when every chunk reported. A staged
+ *   job goes stage by stage (job-stages.ts): JobStageFinished and
+ *   JobResumed move it on.
+ * - `job-control`: a paused job's chunks that were held are released when
+ *   it resumes (JobResumed, or a ChunkHeld that came after the resume).
  * - `chunk-reports`: ChunkSucceeded / ChunkFailed → ReportChunk / FailJob.
  * - `job-cleanup`: once an attempt has ended (JobFailed, JobCancelled, a
  *   retry) and no taker of its chunks is still at work, the kind discards
@@ -10,11 +14,13 @@
  * Every step checks state first, so a re-delivered event has no second effect.
  */
 import { errorDetail, errorMessage } from '../errors.ts';
+import type { ChunkSpec } from '../events/job.ts';
 import { streamId, type LoggedEvent } from '../events/index.ts';
 import { fold } from './decider.ts';
 import { withRetries } from './failure-policy.ts';
 import { missingChunks, TERMINAL, type JobState } from './job.ts';
 import type { JobKinds } from './job-kind.ts';
+import { advanceStaged } from './job-stages.ts';
 import { actorsOf, STREAMS } from './registry.ts';
 import { stateAt } from './replay.ts';
 import type { Router } from './router.ts';
@@ -51,8 +57,28 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
 
     const ctx = { jobId, attempt: state.attempt, signal };
     const attempt = state.attempt;
+    const spawnChunks = (chunks: ChunkSpec[]) =>
+      Promise.all(
+        chunks.map((c) =>
+          actors
+            .chunk(jobId, c.n, attempt)
+            .execute({ type: 'CreateChunk', data: { jobId, n: c.n, attempt, kind: state.kind, spec: c.spec, params: state.params, at: now() } }, meta),
+        ),
+      ).then(() => undefined);
+    if (kind.stages) {
+      const deps = {
+        actors,
+        now,
+        retry,
+        fail: (reason: string, detail: string | null) => failJob(jobId, reason, meta, { detail, attempt }).then(() => undefined),
+        spawn: (chunks: ChunkSpec[]) => (spawn ? spawnChunks(chunks) : Promise.resolve()),
+      };
+      return advanceStaged(deps, { ...kind, stages: kind.stages }, state, meta, signal);
+    }
     if (state.status === 'created') {
-      const planned = await withRetries(() => kind.plan(state.params, ctx), { ...retry, signal });
+      if (!kind.plan) return void (await failJob(jobId, `job kind "${state.kind}" cannot plan`, meta));
+      const plan = kind.plan;
+      const planned = await withRetries(() => plan(state.params, ctx), { ...retry, signal });
       if (!planned.ok) {
         if (planned.outcome === 'stop') return;
         return void (await failJob(jobId, `planning failed: ${errorMessage(planned.error)}`, meta, { detail: errorDetail(planned.error), attempt }));
@@ -77,22 +103,37 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
       }
       await actors.job(jobId).execute({ type: 'CompleteJob', data: { result: finished.value, at: now() } }, meta);
     } else if (spawn) {
-      await Promise.all(
-        missing.map((c) =>
-          actors
-            .chunk(jobId, c.n, attempt)
-            .execute({ type: 'CreateChunk', data: { jobId, n: c.n, attempt, kind: state.kind, spec: c.spec, params: state.params, at: now() } }, meta),
-        ),
-      );
+      await spawnChunks(missing);
     }
   };
 
   const jobs: Router = {
     name: 'jobs',
-    types: new Set(['JobCreated', 'JobForked', 'JobPlanned', 'ChunkReported', 'JobRetried']),
+    types: new Set(['JobCreated', 'JobForked', 'JobPlanned', 'ChunkReported', 'JobRetried', 'JobStageFinished', 'JobResumed']),
     concurrency: 8,
     async handle(e, signal) {
       await advance(streamId(e.stream), e, e.type !== 'ChunkReported', signal);
+    },
+  };
+
+  /** Releases the held chunks of a job that is not paused (any more). */
+  const releaseHeld = async (jobId: string, e: LoggedEvent) => {
+    const meta = metaFor(e, 'router:job-control', jobId);
+    const { state: job } = await actors.job(jobId).load();
+    if (job.paused || TERMINAL.has(job.status)) return;
+    for (const c of missingChunks(job)) {
+      const chunk = actors.chunk(jobId, c.n, job.attempt);
+      if ((await chunk.load()).state.status === 'held') await chunk.execute({ type: 'ReleaseChunk', data: { at: now() } }, meta);
+    }
+  };
+
+  const control: Router = {
+    name: 'job-control',
+    types: new Set(['JobResumed', 'ChunkHeld']),
+    concurrency: 4,
+    async handle(e) {
+      if (e.type === 'JobResumed') await releaseHeld(streamId(e.stream), e);
+      else if (e.type === 'ChunkHeld') await releaseHeld(e.data.jobId, e);
     },
   };
 
@@ -164,5 +205,5 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
     },
   };
 
-  return [jobs, reports, cleanup];
+  return [jobs, reports, cleanup, control];
 };

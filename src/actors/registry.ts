@@ -10,6 +10,7 @@ import { chunkStream } from '../events/chunk.ts';
 import { streamKind } from '../events/index.ts';
 import { jobStream } from '../events/job.ts';
 import { presetStream } from '../events/preset.ts';
+import { stageStream } from '../events/stage.ts';
 import { uploadStream } from '../events/upload.ts';
 import { brandListStream, profileStream, timelineStream } from '../events/detect-setup.ts';
 import { userStream } from '../events/user.ts';
@@ -19,6 +20,7 @@ import { chunkDecider } from './chunk.ts';
 import type { Decider, Evolver } from './decider.ts';
 import { jobDecider } from './job.ts';
 import { presetDecider } from './preset.ts';
+import { stageDecider } from './stage.ts';
 import { uploadDecider } from './upload.ts';
 import { brandListDecider, profileDecider, timelineDecider } from './detect-setup.ts';
 import { userDecider } from './user.ts';
@@ -41,10 +43,11 @@ const streamType = <A extends unknown[], S, C, E extends EventShape>(
   decider,
 });
 
-/** Every stream kind with a decider. (`stage:` streams join with the detection pipeline.) */
+/** Every stream kind with a decider. */
 export const STREAMS = {
   job: streamType('job', jobStream, jobDecider),
   chunk: streamType('chunk', chunkStream, chunkDecider),
+  stage: streamType('stage', stageStream, stageDecider),
   asset: streamType('asset', assetStream, assetDecider),
   preset: streamType('preset', presetStream, presetDecider),
   user: streamType('user', userStream, userDecider),
@@ -82,6 +85,7 @@ export const actorsOf = (runtime: Runtime): Actors => {
   return {
     job: bind(STREAMS.job),
     chunk: bind(STREAMS.chunk),
+    stage: bind(STREAMS.stage),
     asset: bind(STREAMS.asset),
     preset: bind(STREAMS.preset),
     user: bind(STREAMS.user),

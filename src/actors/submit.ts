@@ -1,6 +1,7 @@
 /** Entry points that users' requests (HTTP, CLI) use to start and stop jobs. */
 import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
+import type { JobControl } from '../events/job.ts';
 import type { ForkRequest } from './replay.ts';
 import type { JobKinds } from './job-kind.ts';
 import { mergeOverrides } from './overrides.ts';
@@ -17,13 +18,14 @@ const kindNamed = (kinds: JobKinds, name: string) => {
 
 export const submitJob = async (
   d: Deps & { kinds: JobKinds },
-  req: { kind: string; params: Record<string, unknown>; jobId?: string; actor?: string },
+  req: { kind: string; params: Record<string, unknown>; jobId?: string; actor?: string; control?: JobControl },
 ): Promise<{ jobId: string; position: number }> => {
   const params = kindNamed(d.kinds, req.kind).validate(req.params);
   const jobId = req.jobId ?? nanoid(12);
+  const control = req.control && (req.control.pauseAfter || req.control.step) ? { control: req.control } : {};
   const r = await actorsOf(d.runtime)
     .job(jobId)
-    .execute({ type: 'CreateJob', data: { jobId, kind: req.kind, params, at: d.now() } }, { actor: req.actor ?? 'api', correlationId: jobId });
+    .execute({ type: 'CreateJob', data: { jobId, kind: req.kind, params, ...control, at: d.now() } }, { actor: req.actor ?? 'api', correlationId: jobId });
   return { jobId, position: r.position };
 };
 
@@ -47,6 +49,24 @@ export const cancelJob = async (d: Deps, jobId: string, reason = 'cancelled by u
     .job(jobId)
     .execute({ type: 'CancelJob', data: { reason, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
+};
+
+/** Run control: pause (nothing new starts), resume (optionally as a step: until the current or next stage ends), pause after a named stage (null: none). */
+export const controlJob = async (
+  d: Deps,
+  jobId: string,
+  c: { pause: string } | { resume: { step: boolean } } | { pauseAfter: string | null },
+  actor = 'api',
+) => {
+  const at = d.now();
+  const cmd =
+    'pause' in c
+      ? { type: 'PauseJob' as const, data: { reason: c.pause, at } }
+      : 'resume' in c
+        ? { type: 'ResumeJob' as const, data: { step: c.resume.step, at } }
+        : { type: 'SetPauseAfter' as const, data: { stage: c.pauseAfter, at } };
+  const r = await actorsOf(d.runtime).job(jobId).execute(cmd, { actor, correlationId: jobId });
+  return { position: r.position, changed: r.events.length > 0 };
 };
 
 /** A failed or cancelled job runs again as its next attempt (refused past maxAttempts). */

@@ -18,6 +18,10 @@ export type ChunkEvent =
   | { type: 'ChunkSucceeded'; data: { jobId: string; n: number; attempt?: number; result: unknown; at: string } }
   | { type: 'ChunkFailed'; data: { jobId: string; n: number; attempt?: number; reason: string; detail?: string | null; at: string } }
   /** Its attempt ended (cancelled, failed elsewhere, retried) before it finished: it will not run. */
-  | { type: 'ChunkCancelled'; data: { jobId: string; n: number; attempt?: number; reason: string; at: string } };
+  | { type: 'ChunkCancelled'; data: { jobId: string; n: number; attempt?: number; reason: string; at: string } }
+  /** Its job was paused before it started: it waits, out of the queue, until the job resumes. */
+  | { type: 'ChunkHeld'; data: { jobId: string; n: number; attempt?: number; at: string } }
+  /** Its job resumed: back in the queue. */
+  | { type: 'ChunkReleased'; data: { jobId: string; n: number; attempt?: number; kind: string; at: string } };
 
 export const chunkStream = (jobId: string, n: number, attempt = 1) => (attempt > 1 ? `chunk:${jobId}:${n}:r${attempt}` : `chunk:${jobId}:${n}`);

@@ -205,6 +205,13 @@ const JOB_STATE = {
   result: true,
   reason: true,
   attempt: true,
+  stage: true,
+  stageAt: true,
+  stages: true,
+  paused: true,
+  pauseReason: true,
+  pauseAfter: true,
+  stepping: true,
 } satisfies Keys<JobActorState>;
 const FORK = { reused: true, rerun: true, chunks: true, overrides: true, fromVersion: true, lastEvent: true } satisfies Keys<ForkSummary>;
 const URLS = {

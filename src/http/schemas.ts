@@ -162,9 +162,9 @@ export const Rendition = t.Object({
 });
 
 const JOB_STATUS = t.Union(
-  ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((s) => t.Literal(s)),
+  ['PENDING', 'QUEUED', 'PROCESSING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'].map((s) => t.Literal(s)),
   {
-    description: 'PENDING: not planned yet; QUEUED: planned, no chunk started; PROCESSING; then COMPLETED, FAILED or CANCELLED',
+    description: 'PENDING: not planned yet; QUEUED: planned, no chunk started; PROCESSING; PAUSED (nothing new starts); then COMPLETED, FAILED or CANCELLED',
   },
 );
 

@@ -1,6 +1,8 @@
 /**
- * The Checkpoint read model: a tree. Every completed stage run is a node;
- * a replayed stage hangs its node under the checkpoint it started from.
+ * The Checkpoint read model: a tree. Every stage run that produced an
+ * output is a node; its parent is the checkpoint of the stage it started
+ * from, so a replayed stage hangs beside the try it replaces. A stage that
+ * reused another job's output makes no node of its own.
  */
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
@@ -10,32 +12,48 @@ export interface CheckpointView {
   parent: string | null;
   job_id: string;
   stage: string;
+  /** What groups it (detection: the timeline), or null. */
+  scope: string | null;
   overrides: Record<string, unknown>;
   stats: Record<string, number>;
+  ms: number;
   created_at: string;
 }
 
 export const checkpointsTable = defineTable<CheckpointView>({
   name: 'checkpoints',
   key: ['id'],
-  columns: { id: 'TEXT', parent: 'TEXT', job_id: 'TEXT', stage: 'TEXT', overrides: 'JSON', stats: 'JSON', created_at: 'TEXT' },
-  indexes: [['job_id', 'stage'], ['parent']],
+  columns: {
+    id: 'TEXT',
+    parent: 'TEXT',
+    job_id: 'TEXT',
+    stage: 'TEXT',
+    scope: 'TEXT',
+    overrides: 'JSON',
+    stats: 'JSON',
+    ms: 'REAL',
+    created_at: 'TEXT',
+  },
+  indexes: [['job_id', 'stage'], ['parent'], ['scope', 'stage']],
 });
 
 export const checkpointsProjection: Projection<CheckpointView> = {
   name: 'checkpoints',
-  version: 1,
+  version: 2,
   table: checkpointsTable,
   keyOf: (e) => (e.type === 'StageCompleted' ? [e.data.checkpointId] : null),
   fold: (v, e) => {
-    if (e.type !== 'StageCompleted' || v) return null; // a checkpoint never changes once made
+    // A checkpoint never changes once made; a reused output is another job's node.
+    if (e.type !== 'StageCompleted' || v || e.data.reusedFrom) return null;
     return {
       id: e.data.checkpointId,
       parent: e.data.parentCheckpointId,
       job_id: e.data.jobId,
       stage: e.data.stage,
+      scope: e.data.scope ?? null,
       overrides: e.data.overrides,
       stats: e.data.stats,
+      ms: e.data.ms ?? 0,
       created_at: e.data.at,
     };
   },

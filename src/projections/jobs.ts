@@ -1,7 +1,10 @@
 /**
  * The Job read model: one row per job, as lists and the API show it.
  * PENDING: not planned yet; QUEUED: planned, waiting for a worker (no chunk
- * of this attempt has started); PROCESSING: some chunk started or reported.
+ * of this attempt has started); PROCESSING: some chunk started or reported;
+ * PAUSED: told to pause (running chunks finish, nothing new starts). A
+ * staged job's progress is its finished stages plus the share of the
+ * current one done, over its stage count.
  */
 import { tagsOf, weightOf, type JobKinds } from '../actors/job-kind.ts';
 import type { ChunkSpec } from '../events/job.ts';
@@ -9,9 +12,9 @@ import { streamId, streamKind, type LoggedEvent } from '../events/index.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
-export type JobStatusView = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type JobStatusView = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
-export const JOB_STATUSES: readonly JobStatusView[] = ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+export const JOB_STATUSES: readonly JobStatusView[] = ['PENDING', 'QUEUED', 'PROCESSING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 export interface JobView {
   id: string;
@@ -39,6 +42,10 @@ export interface JobView {
   /** Each planned chunk's share of the work (`spec.weight`), by chunk number, and the share done: progress is weighted. */
   weights: Record<string, number>;
   done_weight: number;
+  /** A staged job's current (or last) stage, its place from 0, and how many it has (0: not staged). */
+  stage: string | null;
+  stage_index: number;
+  stage_count: number;
   created_at: string;
   updated_at: string;
   completed_at: string | null;
@@ -67,6 +74,9 @@ export const jobsTable = defineTable<JobView>({
     chunks_done: 'INTEGER',
     weights: 'JSON',
     done_weight: 'REAL',
+    stage: 'TEXT',
+    stage_index: 'INTEGER',
+    stage_count: 'INTEGER',
     created_at: 'TEXT',
     updated_at: 'TEXT',
     completed_at: 'TEXT',
@@ -106,6 +116,9 @@ export const foldJobWith =
       chunks_done: 0,
       weights: {},
       done_weight: 0,
+      stage: null,
+      stage_index: 0,
+      stage_count: 0,
       created_at: at,
       updated_at: at,
       completed_at: null,
@@ -139,6 +152,21 @@ export const foldJobWith =
     }
     switch (e.type) {
       case 'JobPlanned':
+        if (e.data.stage !== undefined && e.data.place) {
+          const place = e.data.place;
+          return {
+            ...v,
+            status: v.status === 'PENDING' ? 'QUEUED' : v.status,
+            chunks_total: v.chunks_total + e.data.chunks.length,
+            weights: weightsOf(kinds, v.kind, e.data.chunks),
+            done_weight: 0,
+            stage: e.data.stage,
+            stage_index: place.index,
+            stage_count: place.count,
+            progress: Math.min(99, progressOf(place.index, place.count)),
+            updated_at: e.data.at,
+          };
+        }
         return {
           ...v,
           status: 'QUEUED',
@@ -152,15 +180,34 @@ export const foldJobWith =
         // Logs from before ChunkStarted existed: a report means a chunk ran.
         const status = v.status === 'QUEUED' ? 'PROCESSING' : v.status;
         // Packaging follows the last chunk: stay below 100 until the job completes.
+        const share = totalOf(v.weights) > 0 ? doneWeight / totalOf(v.weights) : 0;
         return {
           ...v,
           status,
           chunks_done: v.chunks_done + 1,
           done_weight: doneWeight,
-          progress: Math.min(99, progressOf(doneWeight, totalOf(v.weights))),
+          progress: Math.min(99, v.stage_count > 0 ? progressOf(v.stage_index + share, v.stage_count) : progressOf(doneWeight, totalOf(v.weights))),
           updated_at: e.data.at,
         };
       }
+      case 'JobStageFinished': {
+        const { index, count } = e.data.place;
+        return {
+          ...v,
+          status: v.status === 'PENDING' || v.status === 'QUEUED' ? 'PROCESSING' : v.status,
+          stage: e.data.stage,
+          stage_index: index,
+          stage_count: count,
+          weights: {},
+          done_weight: 0,
+          progress: Math.min(99, progressOf(index + 1, count)),
+          updated_at: e.data.at,
+        };
+      }
+      case 'JobPaused':
+        return { ...v, status: 'PAUSED', updated_at: e.data.at };
+      case 'JobResumed':
+        return v.status === 'PAUSED' ? { ...v, status: v.chunks_done > 0 || v.stage !== null ? 'PROCESSING' : 'QUEUED', updated_at: e.data.at } : null;
       case 'JobCompleted':
         return { ...v, status: 'COMPLETED', progress: 100, result: e.data.result, updated_at: e.data.at, completed_at: e.data.at };
       case 'JobFailed':
@@ -180,6 +227,9 @@ export const foldJobWith =
           chunks_done: 0,
           weights: {},
           done_weight: 0,
+          stage: null,
+          stage_index: 0,
+          stage_count: 0,
           updated_at: e.data.at,
           completed_at: null,
         };
@@ -190,7 +240,7 @@ export const foldJobWith =
 
 export const createJobsProjection = (kinds: JobKinds): Projection<JobView> => ({
   name: 'jobs',
-  version: 4,
+  version: 5,
   table: jobsTable,
   keyOf: (e) => {
     if (streamKind(e.stream) === 'job') return [streamId(e.stream)];

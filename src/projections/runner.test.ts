@@ -53,7 +53,20 @@ const writeHistory = async (log: ReturnType<typeof setup>['log']) => {
       [
         {
           type: 'StageCompleted',
-          data: { jobId: 'p1', stage: stageName, checkpointId: id, parentCheckpointId: parent, overrides: { v }, stats: { frames: v }, output, at: at(v) },
+          data: {
+            jobId: 'p1',
+            stage: stageName,
+            attempt: 1,
+            checkpointId: id,
+            parentCheckpointId: parent,
+            scope: 't1',
+            overrides: { v },
+            stats: { frames: v },
+            output,
+            ms: v * 10,
+            reusedFrom: null,
+            at: at(v),
+          },
         },
       ],
       v - 1,
@@ -89,10 +102,27 @@ describe('projections', () => {
       ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
     ]);
     expect(checkpointsTable.dump(db)).toEqual([
-      { id: 'c1', parent: null, job_id: 'p1', stage: 'ocr', overrides: { v: 1 }, stats: { frames: 1 }, created_at: at(1) },
-      { id: 'c2', parent: 'c1', job_id: 'p1', stage: 'ocr', overrides: { v: 2 }, stats: { frames: 2 }, created_at: at(2) },
+      { id: 'c1', parent: null, job_id: 'p1', stage: 'ocr', scope: 't1', overrides: { v: 1 }, stats: { frames: 1 }, ms: 10, created_at: at(1) },
+      { id: 'c2', parent: 'c1', job_id: 'p1', stage: 'ocr', scope: 't1', overrides: { v: 2 }, stats: { frames: 2 }, ms: 20, created_at: at(2) },
     ]);
-    expect(stageOutputsTable.dump(db)).toEqual([{ job_id: 'p1', stage: 'ocr', output: { text: ['second'] }, checkpoint_id: 'c2', updated_at: at(2) }]);
+    expect(stageOutputsTable.dump(db)).toEqual([
+      {
+        job_id: 'p1',
+        stage: 'ocr',
+        status: 'completed',
+        attempt: 1,
+        chunks: 0,
+        config: {},
+        output: { text: ['second'] },
+        stats: { frames: 2 },
+        checkpoint_id: 'c2',
+        reused_from: null,
+        reason: null,
+        ms: 20,
+        started_at: null,
+        updated_at: at(2),
+      },
+    ]);
     expect(runner.position()).toBe(await log.head());
   });
 

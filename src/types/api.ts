@@ -109,8 +109,8 @@ export interface PresetInput {
 
 // --- jobs ----------------------------------------------------------------------
 
-/** QUEUED: planned, waiting for a worker. */
-export type JobStatus = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+/** QUEUED: planned, waiting for a worker; PAUSED: told to pause (nothing new starts until resumed). */
+export type JobStatus = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
 /** A trim: seconds of the source. */
 export interface TimeRange {
@@ -306,12 +306,32 @@ export interface JobActorState {
   kind: string;
   params: Record<string, unknown>;
   parent: string | null;
-  plan: { n: number; spec: ChunkSpecDto }[] | null;
+  plan: { n: number; spec: ChunkSpecDto; stage?: string }[] | null;
   /** Chunk results by chunk number. */
   done: Record<string, unknown>;
   result: unknown;
   reason: string | null;
   attempt: number;
+  /** A staged job's stage running now. */
+  stage: string | null;
+  stageAt: string | null;
+  /** How each finished stage ended. */
+  stages: Record<string, StageOutcomeDto>;
+  paused: boolean;
+  pauseReason: string | null;
+  pauseAfter: string | null;
+  stepping: boolean;
+}
+
+/** How a stage of a staged job ended. */
+export interface StageOutcomeDto {
+  status: 'done' | 'skipped' | 'reused';
+  output: unknown;
+  stats: Record<string, number>;
+  checkpointId: string | null;
+  reason: string | null;
+  reusedFrom: string | null;
+  ms: number;
 }
 
 /** `GET /api/jobs/:id/state?at=`. */

@@ -1,6 +1,6 @@
 /**
  * The `work-dispatch` router: hands each chunk to the work queue as a work
- * item (ChunkCreated → enqueue), and drops a job's waiting items when the
+ * item (ChunkCreated, or ChunkReleased when its paused job resumed → enqueue), and drops a job's waiting items when the
  * job ends (JobCancelled / JobFailed → cancel), whichever queue it is: the
  * in-process one or the Redis consumer group. One path for local and remote
  * work: takers run items with the runner (worker.ts).
@@ -34,14 +34,14 @@ export const createDispatchRouter = (d: {
   concurrency: number;
 }): Router => ({
   name: 'chunk-work',
-  types: new Set(['ChunkCreated', 'JobCancelled', 'JobFailed']),
+  types: new Set(['ChunkCreated', 'ChunkReleased', 'JobCancelled', 'JobFailed']),
   concurrency: Math.max(1, d.concurrency),
   async handle(e, signal) {
     if (e.type === 'JobCancelled' || e.type === 'JobFailed') {
       await d.queue.cancel(streamId(e.stream));
       return;
     }
-    if (e.type !== 'ChunkCreated') return;
+    if (e.type !== 'ChunkCreated' && e.type !== 'ChunkReleased') return;
     const ref = { jobId: e.data.jobId, n: e.data.n, attempt: e.data.attempt ?? 1 };
     const accepted = d.queue.enqueue(chunkItem(e.data.kind, ref, chunkStream(ref.jobId, ref.n, ref.attempt)));
     // Shutting down: the in-process queue will not accept it now; leaving the

@@ -101,8 +101,11 @@ export const createChunkRunner = (d: {
     const { jobId, n, attempt } = ref;
     const actor = actors.chunk(jobId, n, attempt);
     const chunk = (await actor.load()).state;
-    if (!isOpen(chunk)) return; // already finished: a re-delivery
-    if (await cancelIfOver(ref, await loadJob(jobId), meta)) return;
+    if (!isOpen(chunk) || chunk.status === 'held') return; // already finished, or held: a re-delivery
+    const before = await loadJob(jobId);
+    if (await cancelIfOver(ref, before, meta)) return;
+    // Its job is paused: it waits out of the queue until the job resumes (then it is handed out again).
+    if (before.paused && chunk.status === 'created') return void (await actor.execute({ type: 'HoldChunk', data: { at: now() } }, meta));
     const kind = kinds.get(chunk.kind);
     if (!kind) return void (await actor.execute({ type: 'FailChunk', data: { reason: `unknown job kind "${chunk.kind}"`, at: now() } }, meta));
 

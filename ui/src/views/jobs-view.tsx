@@ -11,7 +11,7 @@ import type { JobStatus } from '../../../src/types/api.ts';
 import type { Asset, Job } from '../types.ts';
 import { Pager } from '../components/pager.tsx';
 
-const STATUSES: JobStatus[] = ['PENDING', 'QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const STATUSES: JobStatus[] = ['PENDING', 'QUEUED', 'PROCESSING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 export const JobsView = (p: { store: JobsStore }) => {
   const s = p.store;
