@@ -13,7 +13,7 @@ import { nanoid } from 'nanoid';
 import { createJobRouters } from './actors/job-routers.ts';
 import { createStageRouter } from './actors/stage-router.ts';
 import { kindsOf, type JobKinds } from './actors/job-kind.ts';
-import { actorsOf, type Actors } from './actors/registry.ts';
+import { actorsOf, STREAMS, type Actors } from './actors/registry.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
 import { startRouter, type RunningRouter } from './actors/router.ts';
@@ -25,7 +25,16 @@ import { createRedisLog } from './events/log/redis.ts';
 import { createSqliteLog } from './events/log/sqlite.ts';
 import { openDataFolder } from './data-folder.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { allProjections, assetsTable, createProjectionRunner, findPreset, type ProjectionRunner } from './projections/index.ts';
+import {
+  allProjections,
+  assetsTable,
+  checkpointsOf,
+  createProjectionRunner,
+  findJob,
+  findPreset,
+  type ProjectionRunner,
+  stageOutputsOf,
+} from './projections/index.ts';
 import { resolveBinaries, type Binaries } from './media/binaries.ts';
 import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
@@ -51,6 +60,12 @@ import { createSqliteSessionStore } from './auth/store/sqlite.ts';
 import { createUploads, type Uploads } from './uploads/service.ts';
 import { runUploadSweeper } from './uploads/sweeper.ts';
 import { createSetup, type DetectSetup } from './work/detect/setup.ts';
+import { createDetectKind } from './work/detect/kind.ts';
+import { createRuns, type DetectRuns } from './work/detect/runs.ts';
+import { createOcrPool, type OcrPool } from './cv/ocr/pool.ts';
+import { loadOpenCv } from './cv/opencv.ts';
+import { builtinProfile } from './work/detect/profile.ts';
+import type { JobState } from './actors/job.ts';
 import { parseBrandList } from './work/detect/brands.ts';
 import {
   brandListDto,
@@ -99,6 +114,8 @@ export interface System {
   uploads: Uploads;
   /** Detection's setup: profiles, stages, timelines, brand lists. */
   detect: DetectSetup;
+  /** Detection runs: start, control, status, replays, checkpoints. */
+  detectRuns: DetectRuns;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -153,6 +170,41 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     const a = assetsTable.load(db, [id]);
     return a && { id: a.id, key: a.key, status: a.status, reason: a.reason, size: a.size, modifiedAt: a.modified_at, probe: a.probe, verdict: a.verdict };
   };
+  // OCR workers, one pool per detection setting (models stay loaded between jobs); closed with the system.
+  const ocrPools = new Map<string, OcrPool>();
+  const ocrPool = (det: Record<string, unknown>): OcrPool => {
+    const key = JSON.stringify(det);
+    let p = ocrPools.get(key);
+    if (!p) {
+      p = createOcrPool({ size: Math.max(1, workers), det });
+      ocrPools.set(key, p);
+    }
+    return p;
+  };
+  const detectKind = () =>
+    createDetectKind({
+      input: storage.input,
+      output: storage.output,
+      bins,
+      opencv: loadOpenCv,
+      ocr: ocrPool,
+      readers: {
+        profile: (name) => builtinProfile(name) ?? findProfile(db, name)?.profile ?? null,
+        timeline: (id) => {
+          const v = findTimeline(db, id);
+          return v && timelineDto(v);
+        },
+        brandList: (id) => {
+          const v = findBrandList(db, id);
+          return v && brandListDto(v);
+        },
+        asset: (id) => {
+          const a = assetsTable.load(db, [id]);
+          return a && { key: a.key, size: a.size, modifiedAt: a.modified_at };
+        },
+      },
+      stageOutcome: async (jobId, stage) => ((await runtime.load(`job:${jobId}`, STREAMS.job.decider)).state as JobState).stages[stage] ?? null,
+    });
   // The first kind is what a request that names none means.
   const kinds =
     opts.kinds ??
@@ -167,6 +219,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
         findAsset,
       }),
       createChecksumKind({ input: storage.input }),
+      detectKind(),
     );
   const progress = createProgressTracker({ bus, now });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
@@ -244,6 +297,19 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     },
   });
 
+  const detectRuns = createRuns({
+    runtime,
+    kinds,
+    output: storage.output,
+    now,
+    caughtUp: auth.caughtUpTo,
+    readers: {
+      job: (id) => findJob(db, id),
+      stages: (jobId) => stageOutputsOf(db, jobId),
+      checkpoints: (scope, stage) => checkpointsOf(db, scope, stage),
+    },
+  });
+
   /** With no account at all, the first admin; a generated password is said once, here. */
   const firstAdmin = async () => {
     await auth.caughtUpTo(await log.head());
@@ -279,6 +345,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     auth,
     uploads,
     detect,
+    detectRuns,
     async start(parts = {}) {
       if (parts.projections ?? true) {
         projecting = true;
@@ -331,6 +398,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       stop.abort();
       await Promise.allSettled(tasks);
       await pool.close();
+      await Promise.allSettled([...ocrPools.values()].map((p) => p.close()));
       await log.close();
       await bus.close();
       redis?.disconnect();

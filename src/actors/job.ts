@@ -40,6 +40,8 @@ export interface JobState {
   pauseAfter: string | null;
   /** Pause once the current (or, between stages, the next) stage has finished. */
   stepping: boolean;
+  /** Its working outputs were deleted (JobOutputsCleared). */
+  cleared: boolean;
 }
 
 export type JobCommand =
@@ -51,6 +53,7 @@ export type JobCommand =
   | { type: 'PauseJob'; data: { reason: string; at: string } }
   | { type: 'ResumeJob'; data: { step: boolean; at: string } }
   | { type: 'SetPauseAfter'; data: { stage: string | null; at: string } }
+  | { type: 'RecordOutputsCleared'; data: { removed: number; at: string } }
   | { type: 'ReportChunk'; data: { n: number; result: unknown; attempt?: number; at: string } }
   | { type: 'CompleteJob'; data: { result: unknown; at: string } }
   /** With `attempt`, a failure reported for another attempt than the current one is ignored. */
@@ -75,7 +78,7 @@ export const initialJob = (): JobState => ({
 });
 
 /** A fresh attempt's stage and control state. */
-const NO_STAGES = { stage: null, stageAt: null, stages: {}, paused: false, pauseReason: null, pauseAfter: null, stepping: false } as const;
+const NO_STAGES = { stage: null, stageAt: null, stages: {}, paused: false, pauseReason: null, pauseAfter: null, stepping: false, cleared: false } as const;
 
 export const evolveJob = (s: JobState, ev: StoredEvent<JobEvent>): JobState => {
   switch (ev.type) {
@@ -118,6 +121,8 @@ export const evolveJob = (s: JobState, ev: StoredEvent<JobEvent>): JobState => {
       return { ...s, paused: false, pauseReason: null, stepping: ev.data.step };
     case 'JobPauseAfterSet':
       return { ...s, pauseAfter: ev.data.stage };
+    case 'JobOutputsCleared':
+      return { ...s, cleared: true };
     case 'ChunkReported':
       return { ...s, done: { ...s.done, [String(ev.data.n)]: ev.data.result } };
     case 'JobCompleted':
@@ -165,6 +170,10 @@ export const decideJob = (cmd: JobCommand, s: JobState): JobEvent[] => {
     case 'SetPauseAfter':
       if (!controllable(s) || s.pauseAfter === cmd.data.stage) return [];
       return [{ type: 'JobPauseAfterSet', data: cmd.data }];
+    case 'RecordOutputsCleared':
+      if (s.status === 'none') throw new AppError('not_found', 'no such job');
+      if (!TERMINAL.has(s.status)) throw new AppError('invalid_state', `job ${s.id} is still running: stop it first`);
+      return [{ type: 'JobOutputsCleared', data: cmd.data }];
     case 'ReportChunk': {
       if (s.status === 'none') throw new AppError('not_found', 'no such job');
       // A late report from an earlier attempt is not this attempt's work.

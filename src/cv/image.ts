@@ -39,3 +39,10 @@ export const decodeImage = async (bytes: Uint8Array): Promise<RgbFrame> => {
     throw new AppError('corrupt', `cannot decode the image: ${errorMessage(e)}`, { cause: e });
   }
 };
+
+/** A lossless PNG of the frame (crops kept for a later stage to read: no JPEG artefacts around small text). */
+export const encodePng = async (frame: RgbFrame): Promise<Uint8Array> => {
+  checkFrame(frame);
+  const out = await sharp(frame.data, rawInput(frame)).png({ compressionLevel: 3 }).toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+};

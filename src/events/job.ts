@@ -60,6 +60,8 @@ export type JobEvent =
   /** `step`: run on until the current (or next) stage ends, then pause again. */
   | { type: 'JobResumed'; data: { step: boolean; at: string } }
   | { type: 'JobPauseAfterSet'; data: { stage: string | null; at: string } }
+  /** An ended job's working outputs were deleted from the output store (its record stays; replays from it cannot reuse them). */
+  | { type: 'JobOutputsCleared'; data: { removed: number; at: string } }
   | { type: 'ChunkReported'; data: { n: number; result: unknown; attempt?: number; at: string } }
   | { type: 'JobCompleted'; data: { result: unknown; at: string } }
   /** `detail`: the tool's own words (an ffmpeg stderr tail) when there are any. */

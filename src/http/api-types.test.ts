@@ -212,6 +212,7 @@ const JOB_STATE = {
   pauseReason: true,
   pauseAfter: true,
   stepping: true,
+  cleared: true,
 } satisfies Keys<JobActorState>;
 const FORK = { reused: true, rerun: true, chunks: true, overrides: true, fromVersion: true, lastEvent: true } satisfies Keys<ForkSummary>;
 const URLS = {

@@ -21,6 +21,7 @@ import { defaultUiAssets, type UiAssets } from './ui-assets.ts';
 import { uiRoutes } from './ui-routes.ts';
 import { uploadsRoutes } from './uploads-routes.ts';
 import { detectSetupRoutes } from './detect-setup-routes.ts';
+import { detectRunRoutes } from './detect-run-routes.ts';
 
 export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
   const guard = createGuard(s.auth, {
@@ -91,6 +92,7 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(jobsRoutes(s))
           .use(uploadsRoutes({ db: s.db, uploads: s.uploads }))
           .use(detectSetupRoutes(s))
+          .use(detectRunRoutes(s))
           .use(outputsRoutes({ storage: s.storage, corsOrigins: s.config.corsOrigins })),
       )
       // After /api, outside it: the UI's wildcard only answers what no API route matched.

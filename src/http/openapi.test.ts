@@ -20,7 +20,7 @@ const UNDOCUMENTED = new Set(['GET /', 'GET /*', 'GET /api/openapi', 'GET /api/o
 const WILDCARD_AS = { '/api/outputs/*': '/api/outputs/{key}' } as Record<string, string>;
 
 /** Actions that take no body: the path says it all (the cookie or the token says who). */
-const BODYLESS = /\/(cancel|retry|probe)$|^\/api\/auth\/(refresh|logout|logout-all|ticket)$/;
+const BODYLESS = /\/(cancel|retry|probe)$|^\/api\/auth\/(refresh|logout|logout-all|ticket)$|^\/api\/detect\/(stop|pause|resume|step|clear)\//;
 
 const docPath = (path: string) => WILDCARD_AS[path] ?? path.replace(/:([^/]+)/g, '{$1}');
 

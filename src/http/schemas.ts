@@ -21,6 +21,7 @@ import { ACCOUNT_MODELS } from './account-schemas.ts';
 import { UPLOAD_MODELS } from './upload-schemas.ts';
 import { PRESET_MODELS } from './preset-schemas.ts';
 import { DETECT_MODELS } from './detect-schemas.ts';
+import { DETECT_RUN_MODELS } from './detect-run-schemas.ts';
 import { STATUS } from './errors.ts';
 import { int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
@@ -328,6 +329,7 @@ export const MODELS = {
   ...ACCOUNT_MODELS,
   ...UPLOAD_MODELS,
   ...DETECT_MODELS,
+  ...DETECT_RUN_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

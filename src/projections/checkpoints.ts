@@ -4,6 +4,7 @@
  * from, so a replayed stage hangs beside the try it replaces. A stage that
  * reused another job's output makes no node of its own.
  */
+import type { Database } from 'bun:sqlite';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
@@ -58,3 +59,9 @@ export const checkpointsProjection: Projection<CheckpointView> = {
     };
   },
 };
+
+/** The checkpoints of a scope (a timeline), of one stage or all, oldest first. */
+export const checkpointsOf = (db: Database, scope: string, stage?: string): CheckpointView[] =>
+  stage
+    ? checkpointsTable.select(db, 'WHERE scope = ? AND stage = ? ORDER BY created_at, id', [scope, stage])
+    : checkpointsTable.select(db, 'WHERE scope = ? ORDER BY created_at, id', [scope]);

@@ -5,6 +5,7 @@
  * are storage keys in it) and checkpoint.
  */
 import { streamKind } from '../events/index.ts';
+import type { Database } from 'bun:sqlite';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
@@ -97,3 +98,6 @@ export const stageOutputsProjection: Projection<StageOutputView> = {
     }
   },
 };
+
+/** A job's stages as the read model has them (any order). */
+export const stageOutputsOf = (db: Database, jobId: string): StageOutputView[] => stageOutputsTable.select(db, 'WHERE job_id = ?', [jobId]);

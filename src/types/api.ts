@@ -321,6 +321,7 @@ export interface JobActorState {
   pauseReason: string | null;
   pauseAfter: string | null;
   stepping: boolean;
+  cleared: boolean;
 }
 
 /** How a stage of a staged job ended. */

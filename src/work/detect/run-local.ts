@@ -20,6 +20,7 @@ import type { Brand, BrandReport } from '../../types/detect.ts';
 import { edgeOptions, extractOptions, fieldOptions, matchOptions, ocrOptions, preprocessOptions, reportOptions, sceneOptions } from './engine-configs.ts';
 import { buildBrandIndex, matchFrame, type UnresolvedCandidate } from './match.ts';
 import type { ResolvedProfile } from './profile.ts';
+import { fromCrop, mergeLines } from './ocr-merge.ts';
 import { compileReport, type ReportFrame } from './report.ts';
 import { type StageName, stageInfo } from './stages.ts';
 
@@ -72,30 +73,6 @@ export interface LocalRunOptions {
 
 const MAX_UNRESOLVED = 1000;
 const now = () => performance.now();
-
-/** Lines read from a crop, moved back into the frame's pixels (the crop's levelling is small and ignored). */
-const fromCrop = (lines: OcrLine[], crop: { box: Box; scale: number }): OcrLine[] =>
-  lines.map((l) => ({
-    ...l,
-    box: { x: crop.box.x + l.box.x / crop.scale, y: crop.box.y + l.box.y / crop.scale, w: l.box.w / crop.scale, h: l.box.h / crop.scale },
-  }));
-
-const overlap = (a: Box, b: Box) => {
-  const x = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const y = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  return (x * y) / Math.max(1, Math.min(a.w * a.h, b.w * b.h));
-};
-
-/**
- * Close reads add the text the full frame missed; where both read the same
- * place, the full frame's line stays (a crop can cut a word, and read its
- * part with high confidence).
- */
-const mergeLines = (full: OcrLine[], crops: OcrLine[]): OcrLine[] => {
-  const out = [...full];
-  for (const c of crops) if (!out.some((l) => overlap(l.box, c.box) > 0.3)) out.push(c);
-  return out;
-};
 
 export const runLocal = async (o: LocalRunOptions): Promise<LocalRunResult> => {
   const p = o.profile;
