@@ -5,21 +5,12 @@
  * reused another job's output makes no node of its own.
  */
 import type { Database } from 'bun:sqlite';
+import type { CheckpointNode } from '../types/detect-setup.ts';
 import type { Projection } from './projection.ts';
 import { defineTable } from './table.ts';
 
-export interface CheckpointView {
-  id: string;
-  parent: string | null;
-  job_id: string;
-  stage: string;
-  /** What groups it (detection: the timeline), or null. */
-  scope: string | null;
-  overrides: Record<string, unknown>;
-  stats: Record<string, number>;
-  ms: number;
-  created_at: string;
-}
+/** One node of the tree (the shared shape). */
+export type CheckpointView = CheckpointNode;
 
 export const checkpointsTable = defineTable<CheckpointView>({
   name: 'checkpoints',

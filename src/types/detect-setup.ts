@@ -65,3 +65,18 @@ export interface BrandList {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A node of a timeline's checkpoint tree: one stage run that produced an output. */
+export interface CheckpointNode {
+  id: string;
+  /** The checkpoint of the stage it started from. */
+  parent: string | null;
+  job_id: string;
+  stage: string;
+  /** What groups it (its timeline), or null. */
+  scope: string | null;
+  overrides: Record<string, unknown>;
+  stats: Record<string, number>;
+  ms: number;
+  created_at: string;
+}

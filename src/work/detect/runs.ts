@@ -17,22 +17,10 @@ import { cancelJob, controlJob, submitJob } from '../../actors/submit.ts';
 import { AppError } from '../../errors.ts';
 import { jobStream } from '../../events/job.ts';
 import type { Storage } from '../../storage/index.ts';
+import type { CheckpointNode } from '../../types/detect-setup.ts';
 import { isObj, parseConfig } from './config-spec.ts';
 import { type DetectParams, jobPrefix } from './kind.ts';
 import { stageInfo } from './stages.ts';
-
-/** A checkpoint node as the read model keeps it. */
-export interface CheckpointNode {
-  id: string;
-  parent: string | null;
-  job_id: string;
-  stage: string;
-  scope: string | null;
-  overrides: Record<string, unknown>;
-  stats: Record<string, number>;
-  ms: number;
-  created_at: string;
-}
 
 /** What runs read from the read models (wired by the system). */
 export interface RunsReaders {
