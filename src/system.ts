@@ -62,8 +62,7 @@ import { runUploadSweeper } from './uploads/sweeper.ts';
 import { createSetup, type DetectSetup } from './work/detect/setup.ts';
 import { createDetectKind } from './work/detect/kind.ts';
 import { createRuns, type DetectRuns } from './work/detect/runs.ts';
-import { createOcrPool, type OcrPool } from './cv/ocr/pool.ts';
-import { loadOpenCv } from './cv/opencv.ts';
+import type { OcrPool } from './cv/ocr/pool.ts';
 import { builtinProfile } from './work/detect/profile.ts';
 import type { JobState } from './actors/job.ts';
 import { parseBrandList } from './work/detect/brands.ts';
@@ -171,12 +170,14 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     return a && { id: a.id, key: a.key, status: a.status, reason: a.reason, size: a.size, modifiedAt: a.modified_at, probe: a.probe, verdict: a.verdict };
   };
   // OCR workers, one pool per detection setting (models stay loaded between jobs); closed with the system.
+  // Loaded on first use: onnxruntime's native library is not in the single binary yet.
   const ocrPools = new Map<string, OcrPool>();
-  const ocrPool = (det: Record<string, unknown>): OcrPool => {
+  const ocrPool = async (det: Record<string, unknown>): Promise<OcrPool> => {
     const key = JSON.stringify(det);
     let p = ocrPools.get(key);
     if (!p) {
-      p = createOcrPool({ size: Math.max(1, workers), det });
+      const { createOcrPool } = await import('./cv/ocr/pool.ts');
+      p = ocrPools.get(key) ?? createOcrPool({ size: Math.max(1, workers), det });
       ocrPools.set(key, p);
     }
     return p;
@@ -186,7 +187,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       input: storage.input,
       output: storage.output,
       bins,
-      opencv: loadOpenCv,
+      opencv: () => import('./cv/opencv.ts').then((m) => m.loadOpenCv()),
       ocr: ocrPool,
       readers: {
         profile: (name) => builtinProfile(name) ?? findProfile(db, name)?.profile ?? null,

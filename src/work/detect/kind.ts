@@ -9,7 +9,7 @@
  * the outputs of the stages it does not run again.
  */
 import { NO_TAGS, type JobKind, type StagePlan } from '../../actors/job-kind.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, errorMessage } from '../../errors.ts';
 import type { StageOutcome } from '../../events/job.ts';
 import type { Brand, BrandReport } from '../../types/detect.ts';
 import type { BrandList, Profile, Timeline } from '../../types/detect-setup.ts';
@@ -28,17 +28,20 @@ import {
 } from './frames.ts';
 import { resolveProfile } from './profile.ts';
 import { stageInfo } from './stages.ts';
-import {
-  type BatchResult,
-  type BatchSpec,
-  compileStep,
-  extractSegment,
-  readJson,
-  type ReportSpec,
-  runBatch,
-  type SegmentResult,
-  type StepDeps,
-} from './steps.ts';
+import type { BatchResult, BatchSpec, compileStep, ReportSpec, SegmentResult, StepDeps } from './steps.ts';
+
+/**
+ * The stage steps, loaded on first use: they need sharp's and onnxruntime's
+ * native libraries, which the single binary cannot load yet, and nothing
+ * else in MPR does.
+ */
+const steps = () =>
+  import('./steps.ts').catch((e) => {
+    throw new AppError(
+      'unavailable',
+      `detection cannot run here: its native libraries (sharp, onnxruntime) did not load (${errorMessage(e)}); run MPR from a checkout (./mpr start)`,
+    );
+  });
 
 /** A replay: the job it replays, the stage it starts at, whether the stages after it run too, and which stages it takes from that job as they were. */
 export interface ReplayOf {
@@ -247,12 +250,13 @@ export const createDetectKind = (d: DetectKindDeps): JobKind<DetectParams, Detec
     async run(chunk, p, ctx) {
       const spec = chunk.spec as { stage: string };
       const cfg = p.configs[spec.stage] ?? {};
+      const step = await steps();
       if (spec.stage === 'extract_frames') {
         const seg = chunk.spec as unknown as SegmentSpec;
-        return { ...(await extractSegment(d, seg, p.picks[seg.pick]!, cfg, ctx.signal)), t0: seg.t0 };
+        return { ...(await step.extractSegment(d, seg, p.picks[seg.pick]!, cfg, ctx.signal)), t0: seg.t0 };
       }
-      if (spec.stage === 'compile_report') return compileStep(d, chunk.spec as unknown as ReportSpec, cfg);
-      return runBatch(d, chunk.spec as unknown as BatchSpec, { cfg, brands: p.brands, brandsKey: `${ctx.jobId}:${p.brandListId}`, signal: ctx.signal });
+      if (spec.stage === 'compile_report') return step.compileStep(d, chunk.spec as unknown as ReportSpec, cfg);
+      return step.runBatch(d, chunk.spec as unknown as BatchSpec, { cfg, brands: p.brands, brandsKey: `${ctx.jobId}:${p.brandListId}`, signal: ctx.signal });
     },
     combine: (outputs, p) => ({ outputs, order: p.order }),
     async finish(combined, p) {
@@ -261,7 +265,7 @@ export const createDetectKind = (d: DetectKindDeps): JobKind<DetectParams, Detec
       const report = at('compile_report') as Awaited<ReturnType<typeof compileStep>> | null;
       const frames = (at('extract_frames') as ExtractOutput | null)?.frames ?? 0;
       if (!report) return { report: null, keys: null, frames };
-      return { report: await readJson<BrandReport>(d.output, report.keys.json), keys: report.keys, frames };
+      return { report: await (await steps()).readJson<BrandReport>(d.output, report.keys.json), keys: report.keys, frames };
     },
     async discard(_p, ctx) {
       await d.output.deletePrefix(prefixOf(ctx.jobId, ctx.attempt));

@@ -33,7 +33,7 @@ export interface StepDeps {
   bins: () => Binaries;
   opencv: () => Promise<OpenCv>;
   /** The OCR pool for these detection settings (pools are shared and outlive a job). */
-  ocr: (det: ReturnType<typeof ocrOptions>['det']) => OcrPool;
+  ocr: (det: ReturnType<typeof ocrOptions>['det']) => Promise<OcrPool>;
 }
 
 type Cfg = Record<string, unknown>;
@@ -234,7 +234,7 @@ export const runBatch = async (
     }
     case 'ocr': {
       const o = ocrOptions(cfg);
-      const pool = d.ocr(o.det);
+      const pool = await d.ocr(o.det);
       const crops = await bySeq<CropsOut>(d, spec.inputs.preprocess);
       const read = { ...o.read, signal };
       // A few frames in flight, so every OCR worker has one.
