@@ -13,7 +13,7 @@ import { nanoid } from 'nanoid';
 import { createJobRouters } from './actors/job-routers.ts';
 import { createStageRouter } from './actors/stage-router.ts';
 import { kindsOf, type JobKinds } from './actors/job-kind.ts';
-import { actorsOf, STREAMS, type Actors } from './actors/registry.ts';
+import { actorsOf, type Actors } from './actors/registry.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
 import { startRouter, type RunningRouter } from './actors/router.ts';
@@ -25,16 +25,7 @@ import { createRedisLog } from './events/log/redis.ts';
 import { createSqliteLog } from './events/log/sqlite.ts';
 import { openDataFolder } from './data-folder.ts';
 import { createLogger, type Logger } from './logger.ts';
-import {
-  allProjections,
-  assetsTable,
-  checkpointsOf,
-  createProjectionRunner,
-  findJob,
-  findPreset,
-  type ProjectionRunner,
-  stageOutputsOf,
-} from './projections/index.ts';
+import { allProjections, assetsTable, createProjectionRunner, findPreset, type ProjectionRunner } from './projections/index.ts';
 import { resolveBinaries, type Binaries } from './media/binaries.ts';
 import { storageFromConfig } from './storage/factory.ts';
 import type { Storage } from './storage/index.ts';
@@ -54,28 +45,14 @@ import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
 import { jobIdsOfAsset } from './projections/index.ts';
 import type { TranscodeAsset } from './work/transcode/deps.ts';
 import { workDirOf } from './work/scratch.ts';
+import type { DetectRuns } from './work/detect/runs.ts';
+import type { DetectSetup } from './work/detect/setup.ts';
+import { createDetection } from './system-detect.ts';
 import { type Auth, createAuth } from './auth/index.ts';
 import { createRedisSessionStore } from './auth/store/redis.ts';
 import { createSqliteSessionStore } from './auth/store/sqlite.ts';
 import { createUploads, type Uploads } from './uploads/service.ts';
 import { runUploadSweeper } from './uploads/sweeper.ts';
-import { createSetup, type DetectSetup } from './work/detect/setup.ts';
-import { createDetectKind } from './work/detect/kind.ts';
-import { createRuns, type DetectRuns } from './work/detect/runs.ts';
-import type { OcrPool } from './cv/ocr/pool.ts';
-import { builtinProfile } from './work/detect/profile.ts';
-import type { JobState } from './actors/job.ts';
-import { parseBrandList } from './work/detect/brands.ts';
-import {
-  brandListDto,
-  findBrandList,
-  findProfile,
-  findTimeline,
-  listBrandLists,
-  listProfiles,
-  listTimelines,
-  timelineDto,
-} from './projections/detect-setup.ts';
 import { join } from 'node:path';
 
 export interface System {
@@ -169,43 +146,8 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     const a = assetsTable.load(db, [id]);
     return a && { id: a.id, key: a.key, status: a.status, reason: a.reason, size: a.size, modifiedAt: a.modified_at, probe: a.probe, verdict: a.verdict };
   };
-  // OCR workers, one pool per detection setting (models stay loaded between jobs); closed with the system.
-  // Loaded on first use: onnxruntime's native library is not in the single binary yet.
-  const ocrPools = new Map<string, OcrPool>();
-  const ocrPool = async (det: Record<string, unknown>): Promise<OcrPool> => {
-    const key = JSON.stringify(det);
-    let p = ocrPools.get(key);
-    if (!p) {
-      const { createOcrPool } = await import('./cv/ocr/pool.ts');
-      p = ocrPools.get(key) ?? createOcrPool({ size: Math.max(1, workers), det });
-      ocrPools.set(key, p);
-    }
-    return p;
-  };
-  const detectKind = () =>
-    createDetectKind({
-      input: storage.input,
-      output: storage.output,
-      bins,
-      opencv: () => import('./cv/opencv.ts').then((m) => m.loadOpenCv()),
-      ocr: ocrPool,
-      readers: {
-        profile: (name) => builtinProfile(name) ?? findProfile(db, name)?.profile ?? null,
-        timeline: (id) => {
-          const v = findTimeline(db, id);
-          return v && timelineDto(v);
-        },
-        brandList: (id) => {
-          const v = findBrandList(db, id);
-          return v && brandListDto(v);
-        },
-        asset: (id) => {
-          const a = assetsTable.load(db, [id]);
-          return a && { key: a.key, size: a.size, modifiedAt: a.modified_at };
-        },
-      },
-      stageOutcome: async (jobId, stage) => ((await runtime.load(`job:${jobId}`, STREAMS.job.decider)).state as JobState).stages[stage] ?? null,
-    });
+  // auth (made below) is who knows when the read models caught up.
+  const detection = createDetection({ db, runtime, storage, bins, workers, now, caughtUp: (p) => auth.caughtUpTo(p) });
   // The first kind is what a request that names none means.
   const kinds =
     opts.kinds ??
@@ -220,7 +162,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
         findAsset,
       }),
       createChecksumKind({ input: storage.input }),
-      detectKind(),
+      detection.kind,
     );
   const progress = createProgressTracker({ bus, now });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
@@ -262,54 +204,8 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     caughtUp: auth.caughtUpTo,
   });
 
-  const detect = createSetup({
-    runtime,
-    now,
-    output: storage.output,
-    newId: () => nanoid(12),
-    parseBrands: parseBrandList,
-    caughtUp: auth.caughtUpTo,
-    readers: {
-      profile: (name) => {
-        const v = findProfile(db, name);
-        return v && { profile: v.profile, createdAt: v.created_at, updatedAt: v.updated_at };
-      },
-      profiles: () => listProfiles(db).map((v) => ({ profile: v.profile, createdAt: v.created_at, updatedAt: v.updated_at })),
-      timeline: (id) => {
-        const v = findTimeline(db, id);
-        return v && timelineDto(v);
-      },
-      timelines: (page) => {
-        const { rows, total } = listTimelines(db, page);
-        return { items: rows.map(timelineDto), total };
-      },
-      brandList: (id) => {
-        const v = findBrandList(db, id);
-        return v && brandListDto(v);
-      },
-      brandLists: (page) => {
-        const { rows, total } = listBrandLists(db, page);
-        return { items: rows.map(brandListDto), total };
-      },
-      asset: (id) => {
-        const a = assetsTable.load(db, [id]);
-        return a && { id: a.id, status: a.status, kind: a.kind, duration: a.duration };
-      },
-    },
-  });
-
-  const detectRuns = createRuns({
-    runtime,
-    kinds,
-    output: storage.output,
-    now,
-    caughtUp: auth.caughtUpTo,
-    readers: {
-      job: (id) => findJob(db, id),
-      stages: (jobId) => stageOutputsOf(db, jobId),
-      checkpoints: (scope, stage) => checkpointsOf(db, scope, stage),
-    },
-  });
+  const detect = detection.setup;
+  const detectRuns = detection.runs(kinds);
 
   /** With no account at all, the first admin; a generated password is said once, here. */
   const firstAdmin = async () => {
@@ -399,7 +295,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       stop.abort();
       await Promise.allSettled(tasks);
       await pool.close();
-      await Promise.allSettled([...ocrPools.values()].map((p) => p.close()));
+      await detection.close();
       await log.close();
       await bus.close();
       redis?.disconnect();

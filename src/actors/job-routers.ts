@@ -73,7 +73,7 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
         fail: (reason: string, detail: string | null) => failJob(jobId, reason, meta, { detail, attempt }).then(() => undefined),
         spawn: (chunks: ChunkSpec[]) => (spawn ? spawnChunks(chunks) : Promise.resolve()),
       };
-      return advanceStaged(deps, { ...kind, stages: kind.stages }, state, meta, signal);
+      return advanceStaged(deps, kind, kind.stages, state, meta, signal);
     }
     if (state.status === 'created') {
       if (!kind.plan) return void (await failJob(jobId, `job kind "${state.kind}" cannot plan`, meta));

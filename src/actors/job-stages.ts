@@ -32,14 +32,7 @@ export const chunksOfStage = (job: JobState, stage: string): ChunkSpec[] => (job
 
 const nextNumber = (job: JobState) => (job.plan ?? []).reduce((m, c) => Math.max(m, c.n + 1), 0);
 
-export const advanceStaged = async (
-  d: StagedDeps,
-  kind: AnyJobKind & { stages: JobStages<unknown> },
-  job: JobState,
-  meta: CommandMeta,
-  signal: AbortSignal,
-) => {
-  const st = kind.stages;
+export const advanceStaged = async (d: StagedDeps, kind: AnyJobKind, st: JobStages<unknown>, job: JobState, meta: CommandMeta, signal: AbortSignal) => {
   const actor = d.actors.job(job.id);
   const ctx = { jobId: job.id, attempt: job.attempt, signal };
   const order = st.order(job.params);

@@ -1,4 +1,6 @@
 /** Events of a job stream, `job:<id>`. */
+import type { StageOutcome } from '../types/job-state.ts';
+
 export interface ChunkSpec<S extends object = Record<string, unknown>> {
   n: number;
   /** Kind-specific, plain JSON: byte range, time range, frame range... */
@@ -7,21 +9,8 @@ export interface ChunkSpec<S extends object = Record<string, unknown>> {
   stage?: string;
 }
 
-/** How a stage of a staged job ended: ran, was skipped (and why), or reused another job's output. */
-export interface StageOutcome {
-  status: 'done' | 'skipped' | 'reused';
-  /** The stage's output as its kind records it: plain JSON, heavy artifacts as storage keys. */
-  output: unknown;
-  stats: Record<string, number>;
-  /** The checkpoint this stage's output is (another job's for a reused stage); null when skipped. */
-  checkpointId: string | null;
-  /** Why it was skipped, or whose output it reused. */
-  reason: string | null;
-  /** The job whose output a reused stage took. */
-  reusedFrom: string | null;
-  /** Wall time from the stage's start to its end. */
-  ms: number;
-}
+/** How a stage of a staged job ended: ran, was skipped (and why), or reused another job's output (the API shows it as it is). */
+export type { StageOutcome };
 
 /** Run control a job may start with: pause after a named stage, or after the first stage (step). */
 export interface JobControl {

@@ -245,10 +245,11 @@ const CHUNK_PROGRESS = { jobId: true, n: true, attempt: true, percent: true, fps
 const ERROR = { error: true } satisfies Keys<ErrorBody>;
 
 describe('src/types/api.ts', () => {
-  test('imports nothing of the server: only media.ts, which imports nothing', async () => {
+  test('imports nothing of the server: only media.ts and job-state.ts, which import nothing', async () => {
     const importsOf = async (file: string) =>
       [...(await Bun.file(new URL(file, import.meta.url)).text()).matchAll(/^\s*(?:import|export)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-    expect(new Set(await importsOf('../types/api.ts'))).toEqual(new Set(['./media.ts']));
+    expect(new Set(await importsOf('../types/api.ts'))).toEqual(new Set(['./media.ts', './job-state.ts']));
+    expect(await importsOf('../types/job-state.ts')).toEqual([]);
     expect(await importsOf('../types/accounts.ts')).toEqual(['./api.ts']);
     expect(await importsOf('../types/media.ts')).toEqual([]);
   });

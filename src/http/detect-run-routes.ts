@@ -10,36 +10,23 @@ import { Elysia, type Static, t } from 'elysia';
 import { findJob, queryJobs } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { jobDto, parsePage } from './dto.ts';
-import { principalOf } from './guard.ts';
+import { by, none, pageQuery, stageParams } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { DetectRunInput, PauseAfterInput, ReplayInput, ReplayStageInput } from './detect-run-schemas.ts';
 import { queryInteger } from './schema-kinds.ts';
+import { idParams } from './schemas.ts';
 import { parseEventFilter, parseResumePosition, sseResponse, type SseDeps } from './sse/index.ts';
 import { presentResult } from '../actors/job-kind.ts';
 import { AppError } from '../errors.ts';
 
-export type DetectRunRoutesDeps = Pick<System, 'detectRuns' | 'db' | 'kinds' | 'log' | 'storage'> & SseDeps;
+export type DetectRunRoutesDeps = Pick<System, 'detectRuns' | 'db' | 'kinds' | 'log'> & SseDeps;
 
-const jobParams = t.Object({ jobId: t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'detect job id' }) });
-const idParams = t.Object({ id: t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'detect job id' }) });
-const timelineParams = t.Object({ timelineId: t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
-const timelineStageParams = t.Object({
-  timelineId: t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-  stage: t.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$' }),
-});
-const pageQuery = t.Object({
-  limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
-  offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
-});
+const anId = (description: string) => t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description });
+const jobParams = t.Object({ jobId: anId('detect job id') });
+const timelineParams = t.Object({ timelineId: anId('timeline id') });
+const timelineStageParams = t.Composite([timelineParams, stageParams]);
 const streamQuery = t.Object({ after: queryInteger('start after this log position (default: the job’s first event)', { minimum: 0 }) });
-const none = strict({ body: false });
-const by = (request: Request) => principalOf(request).userId;
-/** The JSON object a route needs (a request without one is a 400). */
-const objectBody = <T>(b: unknown): T => {
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new AppError('validation', 'body: a JSON object is required');
-  return b as T;
-};
 const STATUS = { 200: json('DetectStatus', 'The run, stage by stage') };
 
 export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
@@ -55,12 +42,12 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
     .post(
       '/run',
       async ({ body, request, set }) => {
-        const started = await s.detectRuns.run(by(request), objectBody<Record<string, unknown>>(body));
+        const started = await s.detectRuns.run(by(request), body as Record<string, unknown>);
         set.status = 201;
         return started;
       },
       {
-        transform: strict({ body: DetectRunInput }),
+        transform: strict({ body: DetectRunInput, validate: true }),
         detail: {
           summary: 'Run a profile over a timeline with a brand list (a detect job); a bad setting is a 400 naming it',
           requestBody: requestBody('DetectRunInput'),
@@ -74,10 +61,10 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
     .use(control('/step/:jobId', 'Step: run until the current (or next) stage ends, then pause', (w, id) => s.detectRuns.resume(w, id, true)))
     .post(
       '/pause-after-stage/:jobId',
-      ({ params, body, request }) => s.detectRuns.pauseAfterStage(by(request), params.jobId, objectBody<Static<typeof PauseAfterInput>>(body).stage),
+      ({ params, body, request }) => s.detectRuns.pauseAfterStage(by(request), params.jobId, (body as Static<typeof PauseAfterInput>).stage),
       {
         params: jobParams,
-        transform: strict({ body: PauseAfterInput }),
+        transform: strict({ body: PauseAfterInput, validate: true }),
         detail: {
           summary: 'Pause once a named stage has finished (null: no such pause)',
           requestBody: requestBody('PauseAfterInput'),
@@ -148,7 +135,7 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
         return jobDto(j, presentResult(s.kinds, j.kind, j.result, outputUrl));
       },
       {
-        params: idParams,
+        params: idParams('detect job'),
         transform: none,
         detail: { summary: 'One detect job, with its brand report once completed', responses: responses({ 200: json('Job', 'The job') }, 401, 404) },
       },
@@ -156,12 +143,12 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
     .post(
       '/replay-stage',
       async ({ body, request, set }) => {
-        const made = await s.detectRuns.replayStage(by(request), objectBody<Static<typeof ReplayStageInput>>(body));
+        const made = await s.detectRuns.replayStage(by(request), body as Static<typeof ReplayStageInput>);
         set.status = 201;
         return made;
       },
       {
-        transform: strict({ body: ReplayStageInput }),
+        transform: strict({ body: ReplayStageInput, validate: true }),
         detail: {
           summary:
             'Run one stage again with new settings (and with downstream, the stages after it), reusing the outputs before it: a new job under the old one',
@@ -173,12 +160,12 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
     .post(
       '/replay',
       async ({ body, request, set }) => {
-        const made = await s.detectRuns.replay(by(request), objectBody<Static<typeof ReplayInput>>(body));
+        const made = await s.detectRuns.replay(by(request), body as Static<typeof ReplayInput>);
         set.status = 201;
         return made;
       },
       {
-        transform: strict({ body: ReplayInput }),
+        transform: strict({ body: ReplayInput, validate: true }),
         detail: {
           summary: 'Fork a run from one of its log positions: stages finished by then and unchanged are reused, the rest run',
           requestBody: requestBody('ReplayInput'),

@@ -8,23 +8,15 @@ import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
 import type { BrandList, ProfileDto, Timeline } from '../types/detect-setup.ts';
 import { parsePage } from './dto.ts';
-import { principalOf } from './guard.ts';
+import { by, none, pageQuery, stageParams } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { BrandListInput, DuplicateProfileInput, ProfileInput, TimelineInput } from './detect-schemas.ts';
-import { queryInteger } from './schema-kinds.ts';
 import { idParams } from './schemas.ts';
 
 export type DetectSetupRoutesDeps = Pick<System, 'detect'>;
 
 const nameParams = t.Object({ name: t.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'profile name' }) });
-const stageParams = t.Object({ stage: t.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$', description: 'stage name' }) });
-const pageQuery = t.Object({
-  limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
-  offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
-});
-const none = strict({ body: false });
-const by = (request: Request) => principalOf(request).userId;
 const page = (q: unknown) => parsePage(q as Record<string, string | undefined>);
 
 export const detectSetupRoutes = (s: DetectSetupRoutesDeps) =>

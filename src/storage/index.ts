@@ -64,6 +64,12 @@ export interface Storage {
 export const toolInput = async (storage: Storage, key: string, ttlSeconds = 6 * 3600): Promise<string> =>
   storage.localPath(key) ?? (await storage.url(key, ttlSeconds));
 
+/** A whole object's bytes (for small objects: items, manifests, images). */
+export const readBytes = async (storage: Storage, key: string): Promise<Uint8Array> => new Uint8Array(await new Response(await storage.get(key)).arrayBuffer());
+
+/** A whole object parsed as JSON (written by MPR itself, so trusted to have the shape asked for). */
+export const readJson = async <T>(storage: Storage, key: string): Promise<T> => JSON.parse(await new Response(await storage.get(key)).text()) as T;
+
 export { compareKeys, contentTypeFor, joinKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey, validatePrefix } from './keys.ts';
 export { createFsStorage } from './fs.ts';
 export { createFsMultipart } from './fs-multipart.ts';

@@ -76,7 +76,7 @@ export const segmentPrefix = (
     .update(JSON.stringify([content, start, end, extract.fps, extract.width, extract.jpegQuality]))
     .digest('hex')
     .slice(0, 24);
-  return `detect/timelines/${timelineId}/frames/${id}/`;
+  return `${frameCachePrefix(timelineId)}frames/${id}/`;
 };
 
 /** Each pick cut into segments of at most SEGMENT_SECONDS. */
@@ -144,5 +144,11 @@ export const frameBefore = (segments: readonly CachedSegment[], spans: readonly 
   return { seq: prev.seqBase + k, t: round(prev.t0 + k / fps), key: `${prev.prefix}${k}.jpg` };
 };
 
+/** The output-store folder of a timeline's frame cache (frames, crops of later stages stay with their jobs). */
+export const frameCachePrefix = (timelineId: string): string => `detect/timelines/${timelineId}/`;
+
+/** The output-store folder of a detect job's working outputs: every attempt's (what clearing a job removes), or one attempt's. */
+export const jobPrefix = (jobId: string, attempt?: number): string => `detect/jobs/${jobId}/${attempt === undefined ? '' : `a${attempt}/`}`;
+
 /** Where a job's per-batch stage output goes. */
-export const itemKey = (jobId: string, attempt: number, stage: string, batch: number) => `detect/jobs/${jobId}/a${attempt}/${stage}/${batch}.json`;
+export const itemKey = (jobId: string, attempt: number, stage: string, batch: number) => `${jobPrefix(jobId, attempt)}${stage}/${batch}.json`;

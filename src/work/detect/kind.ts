@@ -10,6 +10,7 @@
  */
 import { NO_TAGS, type JobKind, type StagePlan } from '../../actors/job-kind.ts';
 import { AppError, errorMessage } from '../../errors.ts';
+import { readJson } from '../../storage/index.ts';
 import type { StageOutcome } from '../../events/job.ts';
 import type { Brand, BrandReport } from '../../types/detect.ts';
 import type { BrandList, Profile, Timeline } from '../../types/detect-setup.ts';
@@ -21,6 +22,7 @@ import {
   type CachedSegment,
   frameBefore,
   itemKey,
+  jobPrefix,
   numberSegments,
   type PickSource,
   planSegments,
@@ -161,8 +163,6 @@ const validate = (p: Record<string, unknown>): DetectParams => {
 };
 
 export const createDetectKind = (d: DetectKindDeps): JobKind<DetectParams, DetectResult, Record<string, unknown>> => {
-  const prefixOf = (jobId: string, attempt: number) => `detect/jobs/${jobId}/a${attempt}/`;
-
   const plan = async (stage: string, p: DetectParams, upstream: Readonly<Record<string, StageOutcome>>, ctx: { jobId: string; attempt: number }) => {
     const why = stageInfo(stage)?.unavailable;
     if (why) return { skip: why };
@@ -202,7 +202,7 @@ export const createDetectKind = (d: DetectKindDeps): JobKind<DetectParams, Detec
         frameHeight: frames.height,
         fps: frames.fps,
         duration: p.duration,
-        prefix: `${prefixOf(ctx.jobId, ctx.attempt)}report/`,
+        prefix: `${jobPrefix(ctx.jobId, ctx.attempt)}report/`,
       };
       return { run: [spec as unknown as Record<string, unknown>] };
     }
@@ -265,10 +265,10 @@ export const createDetectKind = (d: DetectKindDeps): JobKind<DetectParams, Detec
       const report = at('compile_report') as Awaited<ReturnType<typeof compileStep>> | null;
       const frames = (at('extract_frames') as ExtractOutput | null)?.frames ?? 0;
       if (!report) return { report: null, keys: null, frames };
-      return { report: await (await steps()).readJson<BrandReport>(d.output, report.keys.json), keys: report.keys, frames };
+      return { report: await readJson<BrandReport>(d.output, report.keys.json), keys: report.keys, frames };
     },
     async discard(_p, ctx) {
-      await d.output.deletePrefix(prefixOf(ctx.jobId, ctx.attempt));
+      await d.output.deletePrefix(jobPrefix(ctx.jobId, ctx.attempt));
     },
     tags: (p) => ({ ...NO_TAGS, assetId: p.picks[0]?.assetId ?? null, sourceKey: p.picks[0]?.key ?? null, presetName: p.profile }),
     present: (r, url) => ({
@@ -279,6 +279,3 @@ export const createDetectKind = (d: DetectKindDeps): JobKind<DetectParams, Detec
     }),
   };
 };
-
-/** Where a detect job's items of every attempt live (what clearing a job removes). */
-export const jobPrefix = (jobId: string) => `detect/jobs/${jobId}/`;

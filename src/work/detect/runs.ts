@@ -9,6 +9,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { JobState } from '../../actors/job.ts';
+import { chunksOfStage } from '../../actors/job-stages.ts';
 import type { JobKinds } from '../../actors/job-kind.ts';
 import { actorsOf } from '../../actors/registry.ts';
 import { stateAt } from '../../actors/replay.ts';
@@ -19,7 +20,8 @@ import { jobStream } from '../../events/job.ts';
 import type { Storage } from '../../storage/index.ts';
 import type { CheckpointNode } from '../../types/detect-setup.ts';
 import { isObj, parseConfig } from './config-spec.ts';
-import { type DetectParams, jobPrefix } from './kind.ts';
+import { jobPrefix } from './frames.ts';
+import type { DetectParams } from './kind.ts';
 import { stageInfo } from './stages.ts';
 
 /** What runs read from the read models (wired by the system). */
@@ -106,7 +108,7 @@ export const createRuns = (d: RunsDeps) => {
     const stages = p.order.map((stage): StageRow => {
       const outcome = job.stages[stage];
       const row = rows.get(stage);
-      const chunks = (job.plan ?? []).filter((c) => c.stage === stage);
+      const chunks = chunksOfStage(job, stage);
       const doneHere = chunks.filter((c) => String(c.n) in job.done).length;
       const running = job.stage === stage;
       const failed = !outcome && row?.status === 'failed' && row.attempt === job.attempt;

@@ -13,6 +13,7 @@ import type { Page } from '../../types/api.ts';
 import type { Brand, BrandList, Pick, Profile, ProfileDto, Timeline } from '../../types/detect-setup.ts';
 import { BUILTIN_PROFILES, builtinProfile, PROFILE_NAME, resolveProfile, validateProfile } from './profile.ts';
 import { isObj } from './config-spec.ts';
+import { frameCachePrefix } from './frames.ts';
 import { describeStage, STAGES, stageInfo } from './stages.ts';
 
 /** What a pick needs to know of its asset. */
@@ -50,9 +51,6 @@ export interface SetupDeps {
   /** Where timelines' frame caches live. */
   output: Storage;
 }
-
-/** Pure: the output-store folder of a timeline's frame cache (frames, masks, crops, overlays). */
-export const frameCachePrefix = (timelineId: string): string => `detect/timelines/${timelineId}/`;
 
 export const MAX_PICKS = 500;
 /** A pick may end this far past the probed duration (container rounding). */

@@ -19,7 +19,7 @@ import { prepareRegions } from '../../cv/preprocess.ts';
 import { createSceneTracker } from '../../cv/scenes.ts';
 import { AppError } from '../../errors.ts';
 import type { Binaries } from '../../media/binaries.ts';
-import { type Storage, toolInput } from '../../storage/index.ts';
+import { readBytes, readJson, type Storage, toolInput } from '../../storage/index.ts';
 import type { Brand } from '../../types/detect.ts';
 import { edgeOptions, extractOptions, fieldOptions, matchOptions, ocrOptions, preprocessOptions, reportOptions, sceneOptions } from './engine-configs.ts';
 import { type FrameAt, type FrameSpan, framesOf, type PickSource, type SegmentSpec } from './frames.ts';
@@ -48,12 +48,7 @@ export type CropsOut = { crops: { key: string; box: Box; scale: number; angle: n
 export type LinesOut = { lines: OcrLine[] };
 export type MatchOut = { hits: BrandHit[]; unresolved: UnresolvedCandidate[] };
 
-export const readJson = async <T>(store: Storage, key: string): Promise<T> => {
-  const bytes = await new Response(await store.get(key)).text();
-  return JSON.parse(bytes) as T;
-};
 const writeJson = (store: Storage, key: string, value: unknown) => store.put(key, JSON.stringify(value), { contentType: 'application/json' });
-const bytesOf = async (store: Storage, key: string) => new Uint8Array(await new Response(await store.get(key)).arrayBuffer());
 
 /** Runs `fn` over items with at most `limit` at once, results in order. */
 const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> => {
@@ -101,12 +96,12 @@ export const extractSegment = async (d: StepDeps, seg: SegmentSpec, pick: PickSo
 
 /** The batch's frames decoded, with at most two in memory beyond the one being worked on. */
 const eachFrame = async (d: StepDeps, frames: readonly FrameAt[], fn: (f: FrameAt, img: RgbFrame) => Promise<void> | void, signal: AbortSignal) => {
-  let next = frames[0] ? decodeImage(await bytesOf(d.output, frames[0].key)) : null;
+  let next = frames[0] ? decodeImage(await readBytes(d.output, frames[0].key)) : null;
   for (let i = 0; i < frames.length; i++) {
     if (signal.aborted) throw new AppError('invalid_state', 'cancelled');
     const img = await next!;
     const after = frames[i + 1];
-    next = after ? bytesOf(d.output, after.key).then(decodeImage) : null;
+    next = after ? readBytes(d.output, after.key).then(decodeImage) : null;
     await fn(frames[i]!, img);
   }
 };
@@ -165,7 +160,7 @@ export const runBatch = async (
   switch (spec.stage) {
     case 'filter_scenes': {
       const tracker = createSceneTracker(sceneOptions(cfg));
-      if (spec.prev) tracker.push(spec.prev, await decodeImage(await bytesOf(d.output, spec.prev.key)));
+      if (spec.prev) tracker.push(spec.prev, await decodeImage(await readBytes(d.output, spec.prev.key)));
       const out: ({ seq: number; t: number } & SceneOut)[] = [];
       await eachFrame(
         d,
@@ -239,9 +234,9 @@ export const runBatch = async (
       const read = { ...o.read, signal };
       // A few frames in flight, so every OCR worker has one.
       const out = await mapLimit(frames, Math.max(2, pool.stats().size * 2), async (f) => {
-        const full = await pool.read(await bytesOf(d.output, f.key), read);
+        const full = await pool.read(await readBytes(d.output, f.key), read);
         const mine = crops.get(f.seq)?.crops ?? [];
-        const fromCrops = await Promise.all(mine.map(async (c) => fromCrop(await pool.read(await bytesOf(d.output, c.key), read), c)));
+        const fromCrops = await Promise.all(mine.map(async (c) => fromCrop(await pool.read(await readBytes(d.output, c.key), read), c)));
         return { seq: f.seq, t: f.t, lines: mergeLines(full, fromCrops.flat()) };
       });
       return done(d, spec, out, { lines: out.reduce((a, f) => a + f.lines.length, 0) });

@@ -1,0 +1,139 @@
+/**
+ * Detection's part of the composition root: the detect job kind, the setup
+ * (profiles, timelines, brand lists) and the runs, wired to the read models
+ * they read, and the OCR worker pools they share. The pools and OpenCV load
+ * on first use: onnxruntime's and sharp's native libraries are not in the
+ * single binary yet, and nothing else needs them.
+ */
+import type { Database } from 'bun:sqlite';
+import { nanoid } from 'nanoid';
+import type { JobKinds } from './actors/job-kind.ts';
+import { actorsOf } from './actors/registry.ts';
+import type { Runtime } from './actors/runtime.ts';
+import type { OcrPool } from './cv/ocr/pool.ts';
+import type { Binaries } from './media/binaries.ts';
+import { assetsTable, checkpointsOf, findJob, stageOutputsOf } from './projections/index.ts';
+import {
+  brandListDto,
+  findBrandList,
+  findProfile,
+  findTimeline,
+  listBrandLists,
+  listProfiles,
+  listTimelines,
+  timelineDto,
+} from './projections/detect-setup.ts';
+import type { Storage } from './storage/index.ts';
+import { parseBrandList } from './work/detect/brands.ts';
+import { createDetectKind } from './work/detect/kind.ts';
+import { builtinProfile } from './work/detect/profile.ts';
+import { createRuns } from './work/detect/runs.ts';
+import { createSetup } from './work/detect/setup.ts';
+
+export interface DetectionDeps {
+  db: Database;
+  runtime: Runtime;
+  storage: { input: Storage; output: Storage };
+  bins: () => Binaries;
+  /** OCR workers per pool (MPR_WORKERS, at least one). */
+  workers: number;
+  now: () => string;
+  /** Waits until the read models have folded the log up to a position. */
+  caughtUp(position: number): Promise<void>;
+}
+
+export const createDetection = (d: DetectionDeps) => {
+  const { db } = d;
+  const ocrPools = new Map<string, OcrPool>();
+  /** One pool per detection setting (models stay loaded between jobs). */
+  const ocrPool = async (det: Record<string, unknown>): Promise<OcrPool> => {
+    const key = JSON.stringify(det);
+    let p = ocrPools.get(key);
+    if (!p) {
+      const { createOcrPool } = await import('./cv/ocr/pool.ts');
+      p = ocrPools.get(key) ?? createOcrPool({ size: Math.max(1, d.workers), det });
+      ocrPools.set(key, p);
+    }
+    return p;
+  };
+  const timeline = (id: string) => {
+    const v = findTimeline(db, id);
+    return v && timelineDto(v);
+  };
+  const brandList = (id: string) => {
+    const v = findBrandList(db, id);
+    return v && brandListDto(v);
+  };
+  const profileRow = (v: NonNullable<ReturnType<typeof findProfile>>) => ({ profile: v.profile, createdAt: v.created_at, updatedAt: v.updated_at });
+
+  const kind = createDetectKind({
+    input: d.storage.input,
+    output: d.storage.output,
+    bins: d.bins,
+    opencv: () => import('./cv/opencv.ts').then((m) => m.loadOpenCv()),
+    ocr: ocrPool,
+    readers: {
+      profile: (name) => builtinProfile(name) ?? findProfile(db, name)?.profile ?? null,
+      timeline,
+      brandList,
+      asset: (id) => {
+        const a = assetsTable.load(db, [id]);
+        return a && { key: a.key, size: a.size, modifiedAt: a.modified_at };
+      },
+    },
+    stageOutcome: async (jobId, stage) => (await actorsOf(d.runtime).job(jobId).load()).state.stages[stage] ?? null,
+  });
+
+  const setup = createSetup({
+    runtime: d.runtime,
+    now: d.now,
+    output: d.storage.output,
+    newId: () => nanoid(12),
+    parseBrands: parseBrandList,
+    caughtUp: d.caughtUp,
+    readers: {
+      profile: (name) => {
+        const v = findProfile(db, name);
+        return v && profileRow(v);
+      },
+      profiles: () => listProfiles(db).map(profileRow),
+      timeline,
+      timelines: (page) => {
+        const { rows, total } = listTimelines(db, page);
+        return { items: rows.map(timelineDto), total };
+      },
+      brandList,
+      brandLists: (page) => {
+        const { rows, total } = listBrandLists(db, page);
+        return { items: rows.map(brandListDto), total };
+      },
+      asset: (id) => {
+        const a = assetsTable.load(db, [id]);
+        return a && { id: a.id, status: a.status, kind: a.kind, duration: a.duration };
+      },
+    },
+  });
+
+  /** The runs, given every kind the system has (a test may have left detection out). */
+  const runs = (kinds: JobKinds) =>
+    createRuns({
+      runtime: d.runtime,
+      kinds,
+      output: d.storage.output,
+      now: d.now,
+      caughtUp: d.caughtUp,
+      readers: {
+        job: (id) => findJob(db, id),
+        stages: (jobId) => stageOutputsOf(db, jobId),
+        checkpoints: (scope, stage) => checkpointsOf(db, scope, stage),
+      },
+    });
+
+  return {
+    kind,
+    setup,
+    runs,
+    /** Closes the OCR pools. */
+    close: () => Promise.allSettled([...ocrPools.values()].map((p) => p.close())).then(() => undefined),
+  };
+};
