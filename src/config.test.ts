@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { ConfigError, parseConfig } from './config.ts';
+import { reclaimTimings } from './work/queue/redis.ts';
 
 const bad = (env: Record<string, string>, variable: string, text: string) => {
   let err: unknown;
@@ -29,6 +30,7 @@ describe('config', () => {
       logLevel: 'info',
       maxEventBytes: 1048576,
       sqliteSynchronous: 'NORMAL',
+      reclaimSeconds: 60,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -53,5 +55,11 @@ describe('config', () => {
     bad({ INFERENCE_URL: 'nope' }, 'INFERENCE_URL', 'not a URL');
     bad({ MPR_MAX_EVENT_BYTES: '10' }, 'MPR_MAX_EVENT_BYTES', '1024..');
     bad({ MPR_REDIS_PREFIX: 'a b' }, 'MPR_REDIS_PREFIX', 'spaces');
+    bad({ MPR_RECLAIM_SECONDS: '0' }, 'MPR_RECLAIM_SECONDS', '1..3600');
+  });
+
+  test('the reclaim time sets the Redis queue: six heartbeats in it, reads that block a tenth of it at most a second', () => {
+    expect(reclaimTimings(60)).toEqual({ claimIdleMs: 60_000, heartbeatMs: 10_000, blockMs: 1000 });
+    expect(reclaimTimings(2)).toEqual({ claimIdleMs: 2000, heartbeatMs: 333, blockMs: 200 });
   });
 });

@@ -28,6 +28,8 @@ export interface Config {
   readonly workers: number;
   /** Where chunks wait for a worker: in this process, or a Redis consumer group shared by `mpr worker`s. */
   readonly workQueue: 'local' | 'redis';
+  /** Seconds a work item may go without its taker's heartbeat before another worker takes it over (the Redis queue). */
+  readonly reclaimSeconds: number;
   readonly maxAttempts: number;
   readonly ffmpegPath: string | null;
   readonly ffprobePath: string | null;
@@ -83,6 +85,11 @@ export const CONFIG_VARIABLES = [
     'Size of the worker pool: work items (ffmpeg processes) run at once (0 with the Redis queue: leave the work to `mpr worker`s).',
   ],
   ['MPR_WORK_QUEUE', 'local', 'local (chunks run in this process) | redis (a consumer group on REDIS_URL shared by every `mpr start` and `mpr worker`).'],
+  [
+    'MPR_RECLAIM_SECONDS',
+    '60',
+    'With the Redis queue: seconds a work item may go without its worker’s heartbeat (a worker beats 6 times in that time) before another worker takes it over.',
+  ],
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
   ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
   ['FFPROBE_PATH', 'next to ffmpeg, else on PATH', 'The ffprobe binary to run.'],
@@ -224,6 +231,7 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     sqliteSynchronous: oneOf(env, 'MPR_SQLITE_SYNC', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     workers,
     workQueue,
+    reclaimSeconds: int(env, 'MPR_RECLAIM_SECONDS', 60, 1, 3600),
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),

@@ -1,9 +1,11 @@
 /**
  * Detection's part of the composition root: the detect job kind, the setup
- * (profiles, timelines, brand lists) and the runs, wired to the read models
+ * (profiles, timelines, brand lists, settings, scenarios), the runs, the
+ * sources timelines pick from and the overlays, wired to the read models
  * they read, and the OCR worker pools they share. The pools and OpenCV load
- * on first use: onnxruntime's and sharp's native libraries are not in the
- * single binary yet, and nothing else needs them.
+ * on first use: they bring onnxruntime's and sharp's native libraries (in
+ * the single binary, extracted from it: src/native), and nothing else in
+ * MPR needs them, so a host where they cannot load still serves the rest.
  */
 import type { Database } from 'bun:sqlite';
 import { nanoid } from 'nanoid';
@@ -12,7 +14,7 @@ import { actorsOf } from './actors/registry.ts';
 import type { Runtime } from './actors/runtime.ts';
 import type { OcrPool } from './cv/ocr/pool.ts';
 import type { Binaries } from './media/binaries.ts';
-import { assetsTable, checkpointsOf, findJob, stageOutputsOf } from './projections/index.ts';
+import { assetsTable, checkpointsOf, detectScenarios, findJob, jobIdsOfAsset, queryAssets, stageOutputsOf } from './projections/index.ts';
 import {
   brandListDto,
   findBrandList,
@@ -26,6 +28,8 @@ import {
 import type { Storage } from './storage/index.ts';
 import { parseBrandList } from './work/detect/brands.ts';
 import { createDetectKind } from './work/detect/kind.ts';
+import { createOverlays } from './work/detect/overlays.ts';
+import { createSources } from './work/detect/sources.ts';
 import { builtinProfile } from './work/detect/profile.ts';
 import { createRuns } from './work/detect/runs.ts';
 import { createSetup } from './work/detect/setup.ts';
@@ -66,11 +70,12 @@ export const createDetection = (d: DetectionDeps) => {
   };
   const profileRow = (v: NonNullable<ReturnType<typeof findProfile>>) => ({ profile: v.profile, createdAt: v.created_at, updatedAt: v.updated_at });
 
+  const opencv = () => import('./cv/opencv.ts').then((m) => m.loadOpenCv());
   const kind = createDetectKind({
     input: d.storage.input,
     output: d.storage.output,
     bins: d.bins,
-    opencv: () => import('./cv/opencv.ts').then((m) => m.loadOpenCv()),
+    opencv,
     ocr: ocrPool,
     readers: {
       profile: (name) => builtinProfile(name) ?? findProfile(db, name)?.profile ?? null,
@@ -111,8 +116,32 @@ export const createDetection = (d: DetectionDeps) => {
         const a = assetsTable.load(db, [id]);
         return a && { id: a.id, status: a.status, kind: a.kind, duration: a.duration };
       },
+      scenarios: (page) => {
+        const { rows, total } = detectScenarios(db, page);
+        return { items: rows, total };
+      },
     },
   });
+
+  /** What timelines are picked from, given every kind the system has (their chunks' spans). */
+  const sources = (kinds: JobKinds) =>
+    createSources({
+      runtime: d.runtime,
+      kinds,
+      outputUrl: (key) => `/api/outputs/${key}`,
+      readers: {
+        assets: (page) => {
+          const { rows, total } = queryAssets(db, { status: 'ready', kind: 'video', sort: { by: 'registeredAt', desc: true } }, page);
+          return { items: rows.map((a) => ({ id: a.id, key: a.key, duration: a.duration, width: a.width, height: a.height })), total };
+        },
+        jobsOfAsset: (assetId) =>
+          jobIdsOfAsset(db, assetId)
+            .map((id) => findJob(db, id))
+            .filter((j) => j !== null)
+            .map((j) => ({ id: j.id, kind: j.kind, status: j.status, presetName: j.preset_name, createdAt: j.created_at }))
+            .reverse(),
+      },
+    });
 
   /** The runs, given every kind the system has (a test may have left detection out). */
   const runs = (kinds: JobKinds) =>
@@ -127,12 +156,17 @@ export const createDetection = (d: DetectionDeps) => {
         stages: (jobId) => stageOutputsOf(db, jobId),
         checkpoints: (scope, stage) => checkpointsOf(db, scope, stage),
       },
+      settings: setup.settings.get,
     });
+
+  const overlays = createOverlays({ runtime: d.runtime, output: d.storage.output, opencv });
 
   return {
     kind,
     setup,
     runs,
+    sources,
+    overlays,
     /** Closes the OCR pools. */
     close: () => Promise.allSettled([...ocrPools.values()].map((p) => p.close())).then(() => undefined),
   };

@@ -38,13 +38,15 @@ import { createChunkRunner, type WorkStats } from './work/runner.ts';
 import { createProgressTracker } from './work/progress.ts';
 import type { WorkQueue } from './work/queue/index.ts';
 import { createMemoryWorkQueue } from './work/queue/memory.ts';
-import { createRedisWorkQueue } from './work/queue/redis.ts';
+import { createRedisWorkQueue, reclaimTimings } from './work/queue/redis.ts';
 import { runWorker } from './work/worker.ts';
 import { createTranscodeKind } from './work/transcode/kind.ts';
 import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
 import { jobIdsOfAsset } from './projections/index.ts';
 import type { TranscodeAsset } from './work/transcode/deps.ts';
 import { workDirOf } from './work/scratch.ts';
+import type { DetectOverlays } from './work/detect/overlays.ts';
+import type { DetectSources } from './work/detect/sources.ts';
 import type { DetectRuns } from './work/detect/runs.ts';
 import type { DetectSetup } from './work/detect/setup.ts';
 import { createDetection } from './system-detect.ts';
@@ -92,6 +94,10 @@ export interface System {
   detect: DetectSetup;
   /** Detection runs: start, control, status, replays, checkpoints. */
   detectRuns: DetectRuns;
+  /** A run's stage drawn on a frame. */
+  detectOverlays: DetectOverlays;
+  /** What timelines are picked from: ready videos and their jobs' chunks. */
+  detectSources: DetectSources;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -168,7 +174,9 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
   const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers, worker: nodeId });
   const shared = config.workQueue === 'redis';
-  const queue = shared ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...opts.queueTimings }) : createMemoryWorkQueue();
+  const queue = shared
+    ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...reclaimTimings(config.reclaimSeconds), ...opts.queueTimings })
+    : createMemoryWorkQueue();
   // The in-process queue's only taker is this process: it runs at least one item at a time.
   const takers = shared ? workers : Math.max(1, workers);
   const pool = createWorkerPool<BuiltinTasks>({ size: workers, entry: builtinTasksEntry, name: 'mpr' });
@@ -243,6 +251,8 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     uploads,
     detect,
     detectRuns,
+    detectOverlays: detection.overlays,
+    detectSources: detection.sources(kinds),
     async start(parts = {}) {
       if (parts.projections ?? true) {
         projecting = true;

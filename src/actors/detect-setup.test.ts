@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import type { BrandListEvent, ProfileEvent, TimelineEvent } from '../events/detect-setup.ts';
 import type { Profile } from '../types/detect-setup.ts';
 import { given } from './decider.ts';
-import { brandListDecider, profileDecider, timelineDecider } from './detect-setup.ts';
+import { brandListDecider, DEFAULT_DETECT_SETTINGS, detectSettingsDecider, profileDecider, timelineDecider } from './detect-setup.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 const profile: Profile = { name: 'p', description: '', pipeline: { stages: ['extract_frames'], edges: [] }, configs: {}, basedOn: null };
@@ -43,5 +43,14 @@ describe('setup deciders', () => {
     const same = { name: 'n', brands: [{ name: 'Z', aliases: [], images: [] }], by: 'u', at };
     expect(given(brandListDecider, [made]).when({ type: 'UpdateBrandList', data: same }).events).toEqual([]);
     expect(given(brandListDecider, [made]).when({ type: 'UpdateBrandList', data: { ...same, name: 'm' } }).events).toHaveLength(1);
+  });
+
+  test('detection settings start at their defaults and change only when they differ', () => {
+    const same = { settings: { ...DEFAULT_DETECT_SETTINGS }, by: 'u', at };
+    expect(given(detectSettingsDecider, []).when({ type: 'SetDetectSettings', data: same }).events).toEqual([]);
+    const next = { ...same, settings: { defaultProfile: 'mine', defaultBrandListId: 'b' } };
+    const changed = given(detectSettingsDecider, []).when({ type: 'SetDetectSettings', data: next });
+    expect(changed.events).toEqual([{ type: 'DetectSettingsChanged', data: next }]);
+    expect(given(detectSettingsDecider, changed.events!).state).toEqual({ settings: next.settings, updatedBy: 'u', updatedAt: at });
   });
 });

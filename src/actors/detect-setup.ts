@@ -5,9 +5,9 @@
  * checked before the command (the detect kind knows stages and brands).
  */
 import { AppError } from '../errors.ts';
-import type { BrandListEvent, ProfileEvent, TimelineEvent } from '../events/detect-setup.ts';
+import type { BrandListEvent, DetectSettingsEvent, ProfileEvent, TimelineEvent } from '../events/detect-setup.ts';
 import type { StoredEvent } from '../events/types.ts';
-import type { Brand, Pick, Profile } from '../types/detect-setup.ts';
+import type { Brand, DetectSettings, Pick, Profile } from '../types/detect-setup.ts';
 import type { Decider } from './decider.ts';
 
 type Status = 'none' | 'active' | 'deleted';
@@ -147,4 +147,23 @@ export const brandListDecider: Decider<BrandListState, BrandListCommand, BrandLi
         return exhaustive(cmd);
     }
   },
+};
+
+// --- detect-settings:main ---
+
+export interface DetectSettingsState {
+  settings: DetectSettings;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+export const DEFAULT_DETECT_SETTINGS: Readonly<DetectSettings> = Object.freeze({ defaultProfile: 'generic_broadcast', defaultBrandListId: null });
+
+export type DetectSettingsCommand = { type: 'SetDetectSettings'; data: { settings: DetectSettings; by: string; at: string } };
+
+export const detectSettingsDecider: Decider<DetectSettingsState, DetectSettingsCommand, DetectSettingsEvent> = {
+  initial: () => ({ settings: { ...DEFAULT_DETECT_SETTINGS }, updatedBy: null, updatedAt: null }),
+  evolve: (s, ev: StoredEvent<DetectSettingsEvent>) =>
+    ev.type === 'DetectSettingsChanged' ? { settings: ev.data.settings, updatedBy: ev.data.by, updatedAt: ev.data.at } : s,
+  decide: (cmd, s) => (same(s.settings, cmd.data.settings) ? [] : [{ type: 'DetectSettingsChanged', data: cmd.data }]),
 };

@@ -128,6 +128,13 @@ export interface JobKind<P = unknown, R = unknown, S extends object = Record<str
   weight?(chunk: ChunkSpec<S>): number;
   /** Pure, optional: the API's view of a result (null until the job completed); default: the result as it is. */
   present?(result: R | null, outputUrl: (key: string) => string): ResultView;
+  /**
+   * Pure, optional: the span of the job's source a chunk covers, in the
+   * source's seconds, with the keys of any pictures of it (thumbnails) once
+   * it has run (`result`); null for a chunk that covers no time span. Lets a
+   * user pick a job's chunks as ranges of its source.
+   */
+  sourceSpan?(chunk: ChunkSpec<S>, result: unknown, params: P): { start: number; end: number; thumbs: string[] } | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: erases P, R and S so one registry holds every kind (see the header).

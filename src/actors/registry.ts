@@ -12,7 +12,7 @@ import { jobStream } from '../events/job.ts';
 import { presetStream } from '../events/preset.ts';
 import { stageStream } from '../events/stage.ts';
 import { uploadStream } from '../events/upload.ts';
-import { brandListStream, profileStream, timelineStream } from '../events/detect-setup.ts';
+import { brandListStream, detectSettingsStream, profileStream, timelineStream } from '../events/detect-setup.ts';
 import { userStream } from '../events/user.ts';
 import type { EventShape } from '../events/types.ts';
 import { assetDecider } from './asset.ts';
@@ -22,7 +22,7 @@ import { jobDecider } from './job.ts';
 import { presetDecider } from './preset.ts';
 import { stageDecider } from './stage.ts';
 import { uploadDecider } from './upload.ts';
-import { brandListDecider, profileDecider, timelineDecider } from './detect-setup.ts';
+import { brandListDecider, detectSettingsDecider, profileDecider, timelineDecider } from './detect-setup.ts';
 import { userDecider } from './user.ts';
 import type { CommandMeta, ExecuteResult, Loaded, Runtime } from './runtime.ts';
 
@@ -55,6 +55,7 @@ export const STREAMS = {
   profile: streamType('profile', profileStream, profileDecider),
   timeline: streamType('timeline', timelineStream, timelineDecider),
   brands: streamType('brands', brandListStream, brandListDecider),
+  detectSettings: streamType('detect-settings', detectSettingsStream, detectSettingsDecider),
 } as const;
 
 /** The decider that folds `stream`, found by its kind; null for kinds without one. */
@@ -93,5 +94,6 @@ export const actorsOf = (runtime: Runtime): Actors => {
     profile: bind(STREAMS.profile),
     timeline: bind(STREAMS.timeline),
     brands: bind(STREAMS.brands),
+    detectSettings: bind(STREAMS.detectSettings),
   };
 };

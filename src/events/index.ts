@@ -5,7 +5,7 @@ import type { PresetEvent } from './preset.ts';
 import type { StageEvent } from './stage.ts';
 import type { StoredEvent } from './types.ts';
 import type { UploadEvent } from './upload.ts';
-import type { BrandListEvent, ProfileEvent, TimelineEvent } from './detect-setup.ts';
+import type { BrandListEvent, DetectSettingsEvent, ProfileEvent, TimelineEvent } from './detect-setup.ts';
 import type { UserEvent } from './user.ts';
 
 export type { EventMeta, EventShape, NewEvent, StoredEvent, CorruptEventData } from './types.ts';
@@ -24,8 +24,8 @@ export type { UserEvent, Role, Scope } from './user.ts';
 export { userStream } from './user.ts';
 export type { UploadEvent, UploadMode } from './upload.ts';
 export { uploadStream } from './upload.ts';
-export type { BrandListEvent, ProfileEvent, TimelineEvent } from './detect-setup.ts';
-export { brandListStream, profileStream, timelineStream } from './detect-setup.ts';
+export type { BrandListEvent, DetectSettingsEvent, ProfileEvent, TimelineEvent } from './detect-setup.ts';
+export { brandListStream, detectSettingsStream, profileStream, timelineStream } from './detect-setup.ts';
 export type { EventLog, AppendResult, LogBackend } from './log/index.ts';
 
 /**
@@ -43,7 +43,8 @@ export type DomainEvent =
   | UploadEvent
   | ProfileEvent
   | TimelineEvent
-  | BrandListEvent;
+  | BrandListEvent
+  | DetectSettingsEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /**

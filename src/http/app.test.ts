@@ -32,6 +32,7 @@ describe('HTTP app', () => {
       'detect_profiles',
       'detect_timelines',
       'detect_brand_lists',
+      'brand_airings',
     ]);
   });
 

@@ -22,6 +22,9 @@ import { uiRoutes } from './ui-routes.ts';
 import { uploadsRoutes } from './uploads-routes.ts';
 import { detectSetupRoutes } from './detect-setup-routes.ts';
 import { detectRunRoutes } from './detect-run-routes.ts';
+import { detectOverlayRoutes } from './detect-overlay-routes.ts';
+import { detectSourceRoutes } from './detect-source-routes.ts';
+import { detectAiringRoutes } from './detect-airing-routes.ts';
 
 export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
   const guard = createGuard(s.auth, {
@@ -93,6 +96,9 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(uploadsRoutes({ db: s.db, uploads: s.uploads }))
           .use(detectSetupRoutes(s))
           .use(detectRunRoutes(s))
+          .use(detectOverlayRoutes(s))
+          .use(detectSourceRoutes(s))
+          .use(detectAiringRoutes(s))
           .use(outputsRoutes({ storage: s.storage, corsOrigins: s.config.corsOrigins })),
       )
       // After /api, outside it: the UI's wildcard only answers what no API route matched.

@@ -16,3 +16,6 @@ export const pageQuery = t.Object({
 });
 
 export const stageParams = t.Object({ stage: t.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$', description: 'stage name' }) });
+
+/** An id in a path: a job's, a timeline's. */
+export const anId = (description: string) => t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description });

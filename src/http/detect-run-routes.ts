@@ -10,7 +10,7 @@ import { Elysia, type Static, t } from 'elysia';
 import { findJob, queryJobs } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { jobDto, parsePage } from './dto.ts';
-import { by, none, pageQuery, stageParams } from './detect-route-kit.ts';
+import { anId, by, none, pageQuery, stageParams } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { DetectRunInput, PauseAfterInput, ReplayInput, ReplayStageInput } from './detect-run-schemas.ts';
@@ -22,7 +22,6 @@ import { AppError } from '../errors.ts';
 
 export type DetectRunRoutesDeps = Pick<System, 'detectRuns' | 'db' | 'kinds' | 'log'> & SseDeps;
 
-const anId = (description: string) => t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description });
 const jobParams = t.Object({ jobId: anId('detect job id') });
 const timelineParams = t.Object({ timelineId: anId('timeline id') });
 const timelineStageParams = t.Composite([timelineParams, stageParams]);

@@ -9,8 +9,8 @@ const id = (description: string) => t.String({ minLength: 1, maxLength: 64, patt
 export const DetectRunInput = t.Object(
   {
     timelineId: id('the timeline to look at'),
-    profile: t.String({ minLength: 1, maxLength: 64, description: 'profile name (built-in or yours)' }),
-    brandListId: id('the brand list to match against'),
+    profile: t.Optional(t.String({ minLength: 1, maxLength: 64, description: 'profile name (built-in or yours; default: the settings’ defaultProfile)' })),
+    brandListId: t.Optional(id('the brand list to match against (default: the settings’ defaultBrandListId)')),
     configOverrides: t.Optional(Configs),
     pauseAfter: t.Optional(nullable(stageName('pause once this stage has finished'))),
     step: t.Optional(t.Boolean({ description: 'run the first stage, then pause' })),
@@ -91,6 +91,25 @@ export const Checkpoint = t.Object({
 export const CheckpointList = t.Array(Checkpoint, { description: 'oldest first' });
 export const OutputsCleared = t.Object({ removed: int({ description: 'objects removed' }) });
 
+export const OverlayInput = t.Object(
+  {
+    jobId: id('the detect job'),
+    stage: stageName('the stage whose findings to draw'),
+    seq: t.Integer({ minimum: 0, description: 'the frame: its number on the timeline, from 0' }),
+  },
+  { additionalProperties: false },
+);
+export const OverlayMade = t.Object({
+  jobId: t.String(),
+  stage: t.String(),
+  seq: int({ description: 'the frame number on the timeline' }),
+  timelineId: t.String(),
+  t: t.Number({ description: "seconds from the timeline's start" }),
+  url: t.String({ description: 'where to GET the PNG' }),
+  key: t.String({ description: 'its key in the output store' }),
+  shapes: t.Object({ boxes: int(), lines: int(), masks: int() }),
+});
+
 export const DETECT_RUN_MODELS = {
   DetectRunInput,
   DetectRunStarted,
@@ -101,4 +120,6 @@ export const DETECT_RUN_MODELS = {
   Checkpoint,
   CheckpointList,
   OutputsCleared,
+  OverlayInput,
+  OverlayMade,
 } as const satisfies Record<string, TSchema>;

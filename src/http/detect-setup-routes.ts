@@ -13,6 +13,7 @@ import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { BrandListInput, DuplicateProfileInput, ProfileInput, TimelineInput } from './detect-schemas.ts';
 import { idParams } from './schemas.ts';
+import { DetectSettingsInput } from './detect-source-schemas.ts';
 
 export type DetectSetupRoutesDeps = Pick<System, 'detect'>;
 
@@ -21,6 +22,21 @@ const page = (q: unknown) => parsePage(q as Record<string, string | undefined>);
 
 export const detectSetupRoutes = (s: DetectSetupRoutesDeps) =>
   new Elysia({ prefix: '/detect', detail: { tags: ['detect'] } })
+    .get('/config', () => s.detect.settings.get(), {
+      transform: none,
+      detail: {
+        summary: 'Detection settings: the profile and brand list a run uses when it names none',
+        responses: responses({ 200: json('DetectSettings', 'The settings') }, 401),
+      },
+    })
+    .put('/config', ({ body, request }) => s.detect.settings.set(by(request), body), {
+      transform: strict({ body: DetectSettingsInput, validate: true }),
+      detail: {
+        summary: 'Change detection settings (a profile or brand list that does not exist is a 400 naming the field)',
+        requestBody: requestBody('DetectSettingsInput'),
+        responses: responses({ 200: json('DetectSettings', 'The settings') }, 400, 401, 403),
+      },
+    })
     .get('/config/profiles', (): ProfileDto[] => s.detect.profiles.list(), {
       transform: none,
       detail: { summary: 'Every profile: the built-ins, then yours', responses: responses({ 200: json('ProfileList', 'Profiles') }, 401) },

@@ -142,3 +142,53 @@ describe('timelines and brand lists', () => {
     expect((await call('GET', `/api/detect/brands/${made.json.id}`)).status).toBe(404);
   });
 });
+
+describe('settings, sources and scenarios', () => {
+  test('settings name the default profile and brand list; a run that names neither uses them; bad ones are refused naming the field', async () => {
+    expect((await call('GET', '/api/detect/config')).json).toEqual({
+      defaultProfile: 'generic_broadcast',
+      defaultBrandListId: null,
+      updatedBy: null,
+      updatedAt: null,
+    });
+    expect(await refusal('PUT', '/api/detect/config', { defaultProfile: 'nope' })).toBe('defaultProfile: no profile "nope"');
+    expect(await refusal('PUT', '/api/detect/config', { defaultBrandListId: 'nope' })).toBe('defaultBrandListId: no brand list "nope"');
+    expect(await refusal('PUT', '/api/detect/config', { colour: 'red' })).toContain('colour');
+
+    const tl = (await call('POST', '/api/detect/timeline', { name: 'defaults', picks: [{ assetId: video, start: 0, end: 1 }] })).json;
+    expect(await refusal('POST', '/api/detect/run', { timelineId: tl.id })).toBe('brandListId: required (no default brand list is set)');
+    const list = (await call('POST', '/api/detect/brands', { name: 'defaults', brands: [{ name: 'Zantora' }] })).json;
+    const set = await call('PUT', '/api/detect/config', { defaultProfile: 'soccer_broadcast', defaultBrandListId: list.id });
+    expect(set.status).toBe(200);
+    expect(set.json).toMatchObject({ defaultProfile: 'soccer_broadcast', defaultBrandListId: list.id });
+    expect(set.json.updatedBy).toBeString();
+
+    const run = await call('POST', '/api/detect/run', { timelineId: tl.id });
+    expect(run.status).toBe(201);
+    const job = (await call('GET', `/api/detect/jobs/${run.json.jobId}`)).json;
+    expect(job.params).toMatchObject({ profile: 'soccer_broadcast', brandListId: list.id });
+
+    // The combination that ran is a scenario, named.
+    await call('POST', '/api/detect/run', { timelineId: tl.id });
+    const scenarios = (await call('GET', '/api/detect/scenarios')).json;
+    expect(scenarios.items[0]).toMatchObject({
+      timelineId: tl.id,
+      timelineName: 'defaults',
+      profile: 'soccer_broadcast',
+      brandListId: list.id,
+      brandListName: 'defaults',
+      runs: 2,
+      lastCompletedJobId: null,
+    });
+    expect(await refusal('GET', '/api/detect/scenarios?limit=0', undefined)).toContain('limit');
+    await call('PUT', '/api/detect/config', { defaultProfile: 'generic_broadcast', defaultBrandListId: null });
+  });
+
+  test('sources are the ready videos; a job that is no span of its source has no chunks to pick', async () => {
+    const sources = (await call('GET', '/api/detect/sources')).json;
+    expect(sources.items.map((x: { id: string }) => x.id)).toEqual([video]);
+    expect(sources.items[0]).toMatchObject({ key: 'flower.mp4', width: expect.any(Number) });
+    const detectJob = (await call('GET', '/api/detect/jobs')).json.items[0].id;
+    expect((await call('GET', `/api/detect/sources/${detectJob}/chunks`)).status).toBe(404);
+  });
+});

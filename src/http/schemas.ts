@@ -22,6 +22,8 @@ import { UPLOAD_MODELS } from './upload-schemas.ts';
 import { PRESET_MODELS } from './preset-schemas.ts';
 import { DETECT_MODELS } from './detect-schemas.ts';
 import { DETECT_RUN_MODELS } from './detect-run-schemas.ts';
+import { DETECT_AIRING_MODELS } from './detect-airing-schemas.ts';
+import { DETECT_SOURCE_MODELS } from './detect-source-schemas.ts';
 import { STATUS } from './errors.ts';
 import { int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
@@ -330,6 +332,8 @@ export const MODELS = {
   ...UPLOAD_MODELS,
   ...DETECT_MODELS,
   ...DETECT_RUN_MODELS,
+  ...DETECT_AIRING_MODELS,
+  ...DETECT_SOURCE_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

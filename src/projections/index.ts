@@ -1,4 +1,5 @@
 import { assetsProjection } from './assets.ts';
+import { brandAiringsProjection } from './brand-airings.ts';
 import { checkpointsProjection } from './checkpoints.ts';
 import { chunksProjection } from './chunks.ts';
 import { kindsOf, type JobKinds } from '../actors/job-kind.ts';
@@ -22,7 +23,9 @@ export { stageOutputsOf, stageOutputsProjection, stageOutputsTable, type StageOu
 export { findJob, jobIdsOfAsset, queryJobs, type JobQuery, type PageOf, type PageRequest } from './job-queries.ts';
 export { ASSET_SORTS, findAsset, queryAssets, type AssetQuery, type AssetSortBy } from './asset-queries.ts';
 export { chunksOfJob, queuedChunkCount } from './chunk-queries.ts';
+export { detectScenarios, type ScenarioRow } from './scenario-queries.ts';
 export { findUpload, listUploads, openUploadOfKey, staleUploads, uploadsProjection, uploadsTable, type UploadView } from './uploads.ts';
+export { airedBrands, brandAirings, brandAiringsProjection, brandAiringsTable, type AiredBrand, type BrandAiring } from './brand-airings.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */
 export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => [
@@ -38,4 +41,5 @@ export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => 
   profilesProjection,
   timelinesProjection,
   brandListsProjection,
+  brandAiringsProjection,
 ];

@@ -66,6 +66,18 @@ export interface BrandList {
   updatedAt: string;
 }
 
+/** Detection's own settings: what a run uses when it names no profile or brand list. */
+export interface DetectSettings {
+  defaultProfile: string;
+  defaultBrandListId: string | null;
+}
+
+export interface DetectSettingsDto extends DetectSettings {
+  /** Who changed them last, and when (null: never changed). */
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
 /** A node of a timeline's checkpoint tree: one stage run that produced an output. */
 export interface CheckpointNode {
   id: string;

@@ -8,7 +8,7 @@
  * checkpoint beside the first try. Bad requests are 400s naming the field.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiCaller } from '../../../test/api.ts';
@@ -17,12 +17,14 @@ import { type LabelledClip, makeLabelledClips } from '../../../test/detect-clips
 import { testEnv } from '../../../test/system.ts';
 import { until } from '../../../test/wait.ts';
 import { createApp } from '../../http/app.ts';
+import { readBytes } from '../../storage/index.ts';
 import type { System } from '../../system.ts';
 import { scoreClip } from './score.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const env = testEnv('sqlite', 'detect-run');
+const ARTIFACTS = join(import.meta.dir, '../../../test-artifacts/detect');
 let s: System;
 let app: ReturnType<typeof createApp>;
 let auth: Record<string, string>;
@@ -133,6 +135,62 @@ describe('a detection run', () => {
     expect(tree[0].parent).toBe(tree[1].parent);
     expect(tree[1].overrides).toEqual({ min_similarity: 0.99 });
   }, 120_000);
+
+  test('overlays draw a stage on a frame: the brand boxes where the truth has a board, the edge lines, the bare frame; bad asks are refused', async () => {
+    const board = clip.truth[0]!;
+    const seq = Math.round(((board.start + board.end) / 2) * 2);
+    const made = await call('POST', '/api/detect/overlays', { jobId, stage: 'match_brands', seq });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ jobId, stage: 'match_brands', seq, timelineId, t: seq / 2 });
+    expect(made.json.shapes.boxes).toBeGreaterThanOrEqual(1);
+    const png = await app.handle(new Request(`http://localhost${made.json.url}`, { headers: auth }));
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = new Uint8Array(await png.arrayBuffer());
+    // Kept for a person to look at, as the browser tests keep their screenshots.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'match_brands.png'), bytes);
+    expect([...bytes.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    // Width and height from the PNG header: the frame cache's size.
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect([view.getUint32(16), view.getUint32(20)]).toEqual([1280, 720]);
+
+    // The edge lines are found again from the frame with the run's settings.
+    const edges = await call('POST', '/api/detect/overlays', { jobId, stage: 'detect_edges', seq });
+    expect(edges.json.shapes.lines).toBeGreaterThan(0);
+    writeFileSync(join(ARTIFACTS, 'detect_edges.png'), await readBytes(s.storage.output, edges.json.key));
+    expect((await call('POST', '/api/detect/overlays', { jobId, stage: 'extract_frames', seq: 0 })).json.shapes).toEqual({ boxes: 0, lines: 0, masks: 0 });
+    // Not drawn before: the GET draws it.
+    const ocr = await app.handle(new Request(`http://localhost/api/detect/overlays/${timelineId}/${jobId}/ocr/${seq + 1}`, { headers: auth }));
+    expect(ocr.status).toBe(200);
+    expect(await s.storage.output.stat(`detect/jobs/${jobId}/a1/overlays/ocr/${seq + 1}.png`)).not.toBeNull();
+
+    const refused = async (body: unknown, status: number, field: string) => {
+      const r = await call('POST', '/api/detect/overlays', body);
+      expect(r.status).toBe(status);
+      expect(r.json.error.message).toContain(field);
+    };
+    await refused({ jobId, stage: 'ocr', seq: 100_000 }, 400, 'seq');
+    await refused({ jobId, stage: 'compile_report', seq: 0 }, 400, 'stage');
+    await refused({ jobId, stage: 'segment_field', seq: 0 }, 400, 'not a stage of this run');
+    await refused({ jobId, stage: 'ocr', seq: -1 }, 400, 'seq');
+    await refused({ jobId: 'nope', stage: 'ocr', seq: 0 }, 404, 'nope');
+    const elsewhere = await app.handle(new Request(`http://localhost/api/detect/overlays/other/${jobId}/ocr/0`, { headers: auth }));
+    expect(elsewhere.status).toBe(404);
+  }, 120_000);
+
+  test('the airing history lists every brand the runs saw, and which jobs saw each', async () => {
+    await s.projections.catchUp();
+    const aired = (await call('GET', '/api/detect/airings')).json;
+    const truthBrands = [...new Set(clip.truth.map((x) => x.brand.toLowerCase()))].sort();
+    expect(aired.items.map((b: Json) => b.brand.toLowerCase()).sort()).toEqual(truthBrands);
+    // The first run and its replay both saw it.
+    const one = (await call('GET', `/api/detect/airings/${encodeURIComponent(clip.truth[0]!.brand.toUpperCase())}`)).json;
+    expect(one.items.map((a: Json) => a.jobId)).toContain(jobId);
+    expect(one.total).toBe(2);
+    expect(one.items[0].exposureSeconds).toBeGreaterThan(0);
+    expect((await call('GET', '/api/detect/airings/Nobody')).json).toEqual({ items: [], total: 0 });
+  });
 
   test("the run's events stream from its start", async () => {
     const ctl = new AbortController();

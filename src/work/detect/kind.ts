@@ -9,7 +9,7 @@
  * the outputs of the stages it does not run again.
  */
 import { NO_TAGS, type JobKind, type StagePlan } from '../../actors/job-kind.ts';
-import { AppError, errorMessage } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { readJson } from '../../storage/index.ts';
 import type { StageOutcome } from '../../events/job.ts';
 import type { Brand, BrandReport } from '../../types/detect.ts';
@@ -28,22 +28,13 @@ import {
   planSegments,
   type SegmentSpec,
 } from './frames.ts';
+import { loadNative } from './native.ts';
 import { resolveProfile } from './profile.ts';
 import { stageInfo } from './stages.ts';
 import type { BatchResult, BatchSpec, compileStep, ReportSpec, SegmentResult, StepDeps } from './steps.ts';
 
-/**
- * The stage steps, loaded on first use: they need sharp's and onnxruntime's
- * native libraries, which the single binary cannot load yet, and nothing
- * else in MPR does.
- */
-const steps = () =>
-  import('./steps.ts').catch((e) => {
-    throw new AppError(
-      'unavailable',
-      `detection cannot run here: its native libraries (sharp, onnxruntime) did not load (${errorMessage(e)}); run MPR from a checkout (./mpr start)`,
-    );
-  });
+/** The stage steps, loaded on first use (they need the native libraries: native.ts). */
+const steps = () => loadNative(() => import('./steps.ts'));
 
 /** A replay: the job it replays, the stage it starts at, whether the stages after it run too, and which stages it takes from that job as they were. */
 export interface ReplayOf {

@@ -18,7 +18,7 @@ import { cancelJob, controlJob, submitJob } from '../../actors/submit.ts';
 import { AppError } from '../../errors.ts';
 import { jobStream } from '../../events/job.ts';
 import type { Storage } from '../../storage/index.ts';
-import type { CheckpointNode } from '../../types/detect-setup.ts';
+import type { CheckpointNode, DetectSettings } from '../../types/detect-setup.ts';
 import { isObj, parseConfig } from './config-spec.ts';
 import { jobPrefix } from './frames.ts';
 import type { DetectParams } from './kind.ts';
@@ -41,6 +41,8 @@ export interface RunsDeps {
   now: () => string;
   /** Waits until the read models have folded the log up to `position`. */
   caughtUp(position: number): Promise<void>;
+  /** Detection's settings: the profile and brand list a run names none of. */
+  settings(): Promise<DetectSettings>;
 }
 
 export type StageStatus = 'waiting' | 'running' | 'completed' | 'skipped' | 'failed';
@@ -182,7 +184,10 @@ export const createRuns = (d: RunsDeps) => {
 
     async run(by: string, body: Record<string, unknown>) {
       for (const k of Object.keys(body)) if (!RUN_FIELDS.includes(k)) throw bad(k, `unknown field (${RUN_FIELDS.join(', ')})`);
-      const params = kind().request!.params(body) as unknown as DetectParams;
+      const defaults = await d.settings();
+      if (body.brandListId === undefined && defaults.defaultBrandListId === null) throw bad('brandListId', 'required (no default brand list is set)');
+      const asked = { profile: defaults.defaultProfile, brandListId: defaults.defaultBrandListId, ...body };
+      const params = kind().request!.params(asked) as unknown as DetectParams;
       const pauseAfter = body.pauseAfter === undefined || body.pauseAfter === null ? null : checkStage(params, body.pauseAfter, 'pauseAfter');
       if (body.step !== undefined && typeof body.step !== 'boolean') throw bad('step', 'true or false');
       const r = await submitJob(

@@ -10,7 +10,7 @@ import { actorsOf } from '../../actors/registry.ts';
 import { AppError } from '../../errors.ts';
 import type { Storage } from '../../storage/index.ts';
 import type { Page } from '../../types/api.ts';
-import type { Brand, BrandList, Pick, Profile, ProfileDto, Timeline } from '../../types/detect-setup.ts';
+import type { Brand, BrandList, DetectSettings, DetectSettingsDto, Pick, Profile, ProfileDto, Timeline } from '../../types/detect-setup.ts';
 import { BUILTIN_PROFILES, builtinProfile, PROFILE_NAME, resolveProfile, validateProfile } from './profile.ts';
 import { isObj } from './config-spec.ts';
 import { frameCachePrefix } from './frames.ts';
@@ -32,6 +32,20 @@ export interface SetupReaders {
   brandList(id: string): BrandList | null;
   brandLists(page: PageRequest): Page<BrandList>;
   asset(id: string): PickableAsset | null;
+  /** The timeline + profile + brand list combinations that were run, newest first. */
+  scenarios(page: PageRequest): Page<ScenarioRun>;
+}
+
+/** A combination that was run, as the job list has it. */
+export interface ScenarioRun {
+  timelineId: string;
+  profile: string;
+  brandListId: string;
+  runs: number;
+  lastJobId: string;
+  lastStatus: string;
+  lastRunAt: string;
+  lastCompletedJobId: string | null;
 }
 
 interface PageRequest {
@@ -114,7 +128,36 @@ export const createSetup = (d: SetupDeps) => {
     return b;
   };
 
+  const settings = async (): Promise<DetectSettingsDto> => {
+    const { state } = await actors.detectSettings().load();
+    return { ...state.settings, updatedBy: state.updatedBy, updatedAt: state.updatedAt };
+  };
+
   return {
+    /** Detection's settings: the profile and brand list a run uses when it names none. */
+    settings: {
+      get: settings,
+      async set(by: string, body: unknown): Promise<DetectSettingsDto> {
+        if (!isObj(body)) throw bad('body', 'must be { defaultProfile?, defaultBrandListId? }');
+        for (const k of Object.keys(body))
+          if (k !== 'defaultProfile' && k !== 'defaultBrandListId') throw bad(k, 'unknown field (defaultProfile, defaultBrandListId)');
+        const was = await settings();
+        const next: DetectSettings = { defaultProfile: was.defaultProfile, defaultBrandListId: was.defaultBrandListId };
+        if (body.defaultProfile !== undefined) {
+          if (typeof body.defaultProfile !== 'string' || !(builtinProfile(body.defaultProfile) || d.readers.profile(body.defaultProfile)))
+            throw bad('defaultProfile', `no profile ${JSON.stringify(body.defaultProfile)}`);
+          next.defaultProfile = body.defaultProfile;
+        }
+        if (body.defaultBrandListId !== undefined) {
+          const id = body.defaultBrandListId;
+          if (id !== null && (typeof id !== 'string' || !d.readers.brandList(id))) throw bad('defaultBrandListId', `no brand list ${JSON.stringify(id)}`);
+          next.defaultBrandListId = id;
+        }
+        await settle(await actors.detectSettings().execute({ type: 'SetDetectSettings', data: { settings: next, by, at: d.now() } }, { actor: by }));
+        return settings();
+      },
+    },
+
     profiles: {
       list: (): ProfileDto[] => [
         ...BUILTIN_PROFILES.map((p) => dtoOf(p, true, null, null)),
@@ -154,6 +197,19 @@ export const createSetup = (d: SetupDeps) => {
         notBuiltIn(name);
         await settle(await actors.profile(name).execute({ type: 'DeleteProfile', data: { name, by, at: d.now() } }, { actor: by }));
       },
+    },
+
+    /** Saved scenarios: every timeline + profile + brand list combination run, named (null where since deleted). */
+    scenarios(page: PageRequest) {
+      const { items, total } = d.readers.scenarios(page);
+      return {
+        items: items.map((s) => ({
+          ...s,
+          timelineName: d.readers.timeline(s.timelineId)?.name ?? null,
+          brandListName: d.readers.brandList(s.brandListId)?.name ?? null,
+        })),
+        total,
+      };
     },
 
     stages: {

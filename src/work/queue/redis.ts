@@ -81,6 +81,13 @@ const isGroupGone = (e: unknown) => /NOGROUP|UNBLOCKED/.test(String((e as Error)
 
 const PAGE = 500;
 
+/** Pure: the queue's timings for a reclaim time: a live taker beats six times in it, and a read blocks at most a tenth of it (≤ 1 s). */
+export const reclaimTimings = (seconds: number) => ({
+  claimIdleMs: seconds * 1000,
+  heartbeatMs: Math.round((seconds * 1000) / 6),
+  blockMs: Math.min(1000, Math.round((seconds * 1000) / 10)),
+});
+
 export const createRedisWorkQueue = (opts: {
   redis: Redis;
   prefix: string;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { BUILTIN_PRESETS } from '../../media/presets.ts';
 import type { Preset } from '../../types/media.ts';
-import { chunkFrames, encoderThreads, ladderOf, planTranscode, type AudioChunkSpec, type VideoChunkSpec } from './plan.ts';
+import { chunkFrames, encoderThreads, ladderOf, planTranscode, sourceSpanOf, type AudioChunkSpec, type VideoChunkSpec } from './plan.ts';
 import { checkPresetFitsSource, relativeKey, validateTranscodeParams, type TranscodeParams } from './params.ts';
 
 const preset = (id: string): Preset => structuredClone(BUILTIN_PRESETS.find((p) => p.id === id)!);
@@ -11,6 +11,17 @@ const params = (over: Partial<TranscodeParams['source']> = {}, presetId = 'hls-a
   presetId,
   preset: preset(presetId),
   source: { duration: 30, videoStream: 0, audioStream: 1, displayWidth: 1920, displayHeight: 1080, fps: 30, avgFps: 30, hdr: false, ...over },
+});
+
+describe('sourceSpanOf', () => {
+  test("a video chunk is a span of the source, moved by the trim's start, with its thumbnails once run; the audio chunk is none", () => {
+    const trimmed = { ...params(), range: { start: 5, end: 29 } };
+    const [video, , audio] = planTranscode(trimmed, 2, 2);
+    const done = { type: 'video', start: 0, end: 12, rungs: [], thumbs: ['o/thumbs/t/t_0.jpg'] };
+    expect(sourceSpanOf(video!, done, trimmed)).toEqual({ start: 5, end: 5 + (video!.spec as VideoChunkSpec).end, thumbs: ['o/thumbs/t/t_0.jpg'] });
+    expect(sourceSpanOf(video!, undefined, params())?.thumbs).toEqual([]);
+    expect(sourceSpanOf(audio!, undefined, trimmed)).toBeNull();
+  });
 });
 
 describe('planTranscode', () => {

@@ -10,7 +10,7 @@ import { fpsFraction, frameAt, segmentFrames, type Fraction } from '../../media/
 import { outputFps, planLadder } from '../../media/ladder.ts';
 import { planThumbnails, type ThumbnailPlan } from '../../media/sprites.ts';
 import type { PlannedRung } from '../../types/media.ts';
-import { outputDuration, type TranscodeParams } from './params.ts';
+import { outputDuration, rangeStart, type TranscodeParams } from './params.ts';
 import { subtitleChunkSpec, type SubtitleChunkResult, type SubtitleChunkSpec } from './subtitles.ts';
 
 export type VideoChunkSpec = {
@@ -154,4 +154,12 @@ export const chunkFrames = (p: TranscodeParams, c: VideoChunkSpec): { startFrame
   const startFrame = frameAt(c.start, fps);
   const last = c.end >= outputDuration(p) - 1e-3;
   return { startFrame, frames: last && p.range == null ? null : frameAt(c.end, fps) - startFrame };
+};
+
+/** Pure: the span of the source a video chunk covers (its output seconds moved by the trim's start), with its thumbnails once it ran. */
+export const sourceSpanOf = (chunk: TranscodeChunk, result: unknown, p: Pick<TranscodeParams, 'range'>) => {
+  if (chunk.spec.type !== 'video') return null;
+  const at = rangeStart(p);
+  const r = result as ChunkResult | undefined;
+  return { start: at + chunk.spec.start, end: at + chunk.spec.end, thumbs: r?.type === 'video' ? r.thumbs : [] };
 };
