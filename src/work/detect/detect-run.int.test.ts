@@ -192,6 +192,20 @@ describe('a detection run', () => {
     expect((await call('GET', '/api/detect/airings/Nobody')).json).toEqual({ items: [], total: 0 });
   });
 
+  test('stop in the middle of OCR frees the workers at once and ends the run CANCELLED', async () => {
+    const started = await call('POST', '/api/detect/run', { timelineId, profile: 'generic_broadcast', brandListId });
+    const id = started.json.jobId as string;
+    await waitFor(id, (x) => stageOf(x, 'ocr').status === 'running' && s.work().busy > 0, 'OCR items to run');
+    const at = performance.now();
+    const stopped = await call('POST', `/api/detect/stop/${id}`);
+    expect(stopped.status).toBe(200);
+    await until(() => s.work().busy === 0, 'the workers to be free', 10_000);
+    // The target is 1 s (an OCR read is dropped at once; a frame's CV step finishes first); the limit above allows a busy machine.
+    console.log(`stop freed the workers in ${Math.round(performance.now() - at)} ms`);
+    await until(async () => (await status(id)).status === 'CANCELLED', 'the run to end CANCELLED', 10_000);
+    expect(stageOf(await status(id), 'match_brands').status).toBe('waiting');
+  }, 120_000);
+
   test("the run's events stream from its start", async () => {
     const ctl = new AbortController();
     const res = await app.handle(new Request(`http://localhost/api/detect/stream/${jobId}`, { headers: auth, signal: ctl.signal }));
