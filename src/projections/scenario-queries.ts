@@ -5,19 +5,11 @@
  * one. The SQL lives here, next to the table.
  */
 import type { Database } from 'bun:sqlite';
+import type { ScenarioRun } from '../types/detect-setup.ts';
 import type { PageOf, PageRequest } from './job-queries.ts';
 
-export interface ScenarioRow {
-  timelineId: string;
-  profile: string;
-  brandListId: string;
-  runs: number;
-  lastJobId: string;
-  lastStatus: string;
-  lastRunAt: string;
-  /** The newest completed run (its report), or null. */
-  lastCompletedJobId: string | null;
-}
+/** A combination run (the shared shape). */
+export type ScenarioRow = ScenarioRun;
 
 const RUNS = `
   SELECT id, status, created_at,

@@ -66,6 +66,18 @@ export interface BrandList {
   updatedAt: string;
 }
 
+/** A timeline + profile + brand list combination that was run: how often, the latest run, the latest completed one. */
+export interface ScenarioRun {
+  timelineId: string;
+  profile: string;
+  brandListId: string;
+  runs: number;
+  lastJobId: string;
+  lastStatus: string;
+  lastRunAt: string;
+  lastCompletedJobId: string | null;
+}
+
 /** Detection's own settings: what a run uses when it names no profile or brand list. */
 export interface DetectSettings {
   defaultProfile: string;

@@ -10,7 +10,7 @@ import { actorsOf } from '../../actors/registry.ts';
 import { AppError } from '../../errors.ts';
 import type { Storage } from '../../storage/index.ts';
 import type { Page } from '../../types/api.ts';
-import type { Brand, BrandList, DetectSettings, DetectSettingsDto, Pick, Profile, ProfileDto, Timeline } from '../../types/detect-setup.ts';
+import type { Brand, BrandList, DetectSettings, DetectSettingsDto, Pick, Profile, ProfileDto, ScenarioRun, Timeline } from '../../types/detect-setup.ts';
 import { BUILTIN_PROFILES, builtinProfile, PROFILE_NAME, resolveProfile, validateProfile } from './profile.ts';
 import { isObj } from './config-spec.ts';
 import { frameCachePrefix } from './frames.ts';
@@ -34,18 +34,6 @@ export interface SetupReaders {
   asset(id: string): PickableAsset | null;
   /** The timeline + profile + brand list combinations that were run, newest first. */
   scenarios(page: PageRequest): Page<ScenarioRun>;
-}
-
-/** A combination that was run, as the job list has it. */
-export interface ScenarioRun {
-  timelineId: string;
-  profile: string;
-  brandListId: string;
-  runs: number;
-  lastJobId: string;
-  lastStatus: string;
-  lastRunAt: string;
-  lastCompletedJobId: string | null;
 }
 
 interface PageRequest {
