@@ -12,36 +12,13 @@ import { AppError } from '../errors.ts';
 import type { ChunkSpec, JobControl, JobEvent, StageOutcome, StagePlace } from '../events/job.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Decider } from './decider.ts';
+import type { JobActorState } from '../types/job-state.ts';
 
-export type JobStatus = 'none' | 'created' | 'planned' | 'completed' | 'failed' | 'cancelled';
+export type JobStatus = JobActorState['status'];
 
-export interface JobState {
-  status: JobStatus;
-  id: string;
-  kind: string;
-  params: Record<string, unknown>;
-  parent: string | null;
+/** The job actor's state: the API's shape (src/types/job-state.ts), its plan's chunks typed. */
+export interface JobState extends Omit<JobActorState, 'plan'> {
   plan: ChunkSpec[] | null;
-  /** Chunk results by chunk number (as a string key: plain JSON). */
-  done: Record<string, unknown>;
-  result: unknown;
-  reason: string | null;
-  /** 1 for the first run; each retry adds one. */
-  attempt: number;
-  /** The stage running now (planned, not finished), in a staged job. */
-  stage: string | null;
-  /** When the current stage was planned. */
-  stageAt: string | null;
-  /** How each finished stage of this attempt ended, by name. */
-  stages: Record<string, StageOutcome>;
-  paused: boolean;
-  pauseReason: string | null;
-  /** Pause once this stage has finished. */
-  pauseAfter: string | null;
-  /** Pause once the current (or, between stages, the next) stage has finished. */
-  stepping: boolean;
-  /** Its working outputs were deleted (JobOutputsCleared). */
-  cleared: boolean;
 }
 
 export type JobCommand =

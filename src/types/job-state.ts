@@ -49,20 +49,25 @@ export interface JobActorState {
   params: Record<string, unknown>;
   parent: string | null;
   plan: { n: number; spec: ChunkSpecDto; stage?: string }[] | null;
-  /** Chunk results by chunk number. */
+  /** Chunk results by chunk number (as a string key: plain JSON). */
   done: Record<string, unknown>;
   result: unknown;
   reason: string | null;
+  /** 1 for the first run; each retry adds one. */
   attempt: number;
-  /** A staged job's stage running now. */
+  /** The stage running now (planned, not finished), in a staged job. */
   stage: string | null;
+  /** When the current stage was planned. */
   stageAt: string | null;
-  /** How each finished stage ended. */
+  /** How each finished stage of this attempt ended, by name. */
   stages: Record<string, StageOutcome>;
   paused: boolean;
   pauseReason: string | null;
+  /** Pause once this stage has finished. */
   pauseAfter: string | null;
+  /** Pause once the current (or, between stages, the next) stage has finished. */
   stepping: boolean;
+  /** Its working outputs were deleted (JobOutputsCleared). */
   cleared: boolean;
 }
 
