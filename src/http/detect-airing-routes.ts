@@ -7,8 +7,7 @@ import type { Database } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
 import { airedBrands, brandAirings } from '../projections/index.ts';
 import type { Page } from '../types/api.ts';
-import { parsePage } from './dto.ts';
-import { pageQuery } from './detect-route-kit.ts';
+import { page, pageQuery } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
 
@@ -23,7 +22,6 @@ const airingsQuery = t.Object({
 const brandParams = t.Object({
   brand: t.String({ minLength: 1, maxLength: 100, description: 'the brand name, URL-encoded; any case' }),
 });
-const page = (q: unknown) => parsePage(q as Record<string, string | undefined>);
 const pageOf = <T>({ rows, total }: { rows: T[]; total: number }): Page<T> => ({ items: rows, total });
 
 export const detectAiringRoutes = (s: DetectAiringRoutesDeps) =>

@@ -1,5 +1,6 @@
 /** What the detection routes share: who is asking, a route without input, a page's query, and the names in their paths. */
 import { t } from 'elysia';
+import { parsePage } from './dto.ts';
 import { principalOf } from './guard.ts';
 import { strict } from './input.ts';
 import { queryInteger } from './schema-kinds.ts';
@@ -14,6 +15,9 @@ export const pageQuery = t.Object({
   limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
   offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
 });
+
+/** The page a checked `pageQuery` asks for. */
+export const page = (query: unknown) => parsePage(query as Record<string, string | undefined>);
 
 export const stageParams = t.Object({ stage: t.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$', description: 'stage name' }) });
 

@@ -9,8 +9,8 @@
 import { Elysia, type Static, t } from 'elysia';
 import { findJob, queryJobs } from '../projections/index.ts';
 import type { System } from '../system.ts';
-import { jobDto, parsePage } from './dto.ts';
-import { anId, by, none, pageQuery, stageParams } from './detect-route-kit.ts';
+import { jobDto } from './dto.ts';
+import { anId, by, none, page, pageQuery, stageParams } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { DetectRunInput, PauseAfterInput, ReplayInput, ReplayStageInput } from './detect-run-schemas.ts';
@@ -116,9 +116,9 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
     .get(
       '/jobs',
       ({ query }) => {
-        const page = parsePage(query as Record<string, string | undefined>);
-        const { rows, total } = queryJobs(s.db, { kind: 'detect' }, page);
-        return { items: rows.map((j) => jobDto(j, presentResult(s.kinds, j.kind, j.result, outputUrl))), total, limit: page.limit, offset: page.offset };
+        const asked = page(query);
+        const { rows, total } = queryJobs(s.db, { kind: 'detect' }, asked);
+        return { items: rows.map((j) => jobDto(j, presentResult(s.kinds, j.kind, j.result, outputUrl))), total, limit: asked.limit, offset: asked.offset };
       },
       {
         query: pageQuery,

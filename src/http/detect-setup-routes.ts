@@ -7,8 +7,7 @@
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
 import type { BrandList, ProfileDto, Timeline } from '../types/detect-setup.ts';
-import { parsePage } from './dto.ts';
-import { by, none, pageQuery, stageParams } from './detect-route-kit.ts';
+import { by, none, page, pageQuery, stageParams } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { BrandListInput, DuplicateProfileInput, ProfileInput, TimelineInput } from './detect-schemas.ts';
@@ -18,7 +17,6 @@ import { DetectSettingsInput } from './detect-source-schemas.ts';
 export type DetectSetupRoutesDeps = Pick<System, 'detect'>;
 
 const nameParams = t.Object({ name: t.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'profile name' }) });
-const page = (q: unknown) => parsePage(q as Record<string, string | undefined>);
 
 export const detectSetupRoutes = (s: DetectSetupRoutesDeps) =>
   new Elysia({ prefix: '/detect', detail: { tags: ['detect'] } })

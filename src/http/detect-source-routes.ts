@@ -6,14 +6,11 @@
  */
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
-import { parsePage } from './dto.ts';
-import { anId, none, pageQuery } from './detect-route-kit.ts';
+import { anId, none, page, pageQuery } from './detect-route-kit.ts';
 import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
 
 export type DetectSourceRoutesDeps = Pick<System, 'detect' | 'detectSources'>;
-
-const page = (q: unknown) => parsePage(q as Record<string, string | undefined>);
 
 export const detectSourceRoutes = (s: DetectSourceRoutesDeps) =>
   new Elysia({ prefix: '/detect', detail: { tags: ['detect'] } })
