@@ -96,6 +96,12 @@ export const OverlayInput = t.Object(
     jobId: id('the detect job'),
     stage: stageName('the stage whose findings to draw'),
     seq: t.Integer({ minimum: 0, description: 'the frame: its number on the timeline, from 0' }),
+    layers: t.Optional(
+      t.Array(stageName('another stage of the run'), {
+        maxItems: 6,
+        description: "other stages of the run drawn over the same frame, after `stage`'s, in order",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -103,6 +109,7 @@ export const OverlayMade = t.Object({
   jobId: t.String(),
   stage: t.String(),
   seq: int({ description: 'the frame number on the timeline' }),
+  layers: t.Array(t.String(), { description: 'the stages drawn over it, in order' }),
   timelineId: t.String(),
   t: t.Number({ description: "seconds from the timeline's start" }),
   url: t.String({ description: 'where to GET the PNG' }),

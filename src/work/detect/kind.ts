@@ -32,17 +32,12 @@ import { loadNative } from './native.ts';
 import { resolveProfile } from './profile.ts';
 import { stageInfo } from './stages.ts';
 import type { BatchResult, BatchSpec, compileStep, ReportSpec, SegmentResult, StepDeps } from './steps.ts';
+import type { DetectResult, ReplayOf } from '../../types/detect-run.ts';
 
 /** The stage steps, loaded on first use (they need the native libraries: native.ts). */
 const steps = () => loadNative(() => import('./steps.ts'));
 
-/** A replay: the job it replays, the stage it starts at, whether the stages after it run too, and which stages it takes from that job as they were. */
-export interface ReplayOf {
-  of: string;
-  stage: string;
-  downstream: boolean;
-  reuse: string[];
-}
+export type { ReplayOf } from '../../types/detect-run.ts';
 
 export interface DetectParams {
   timelineId: string;
@@ -59,11 +54,7 @@ export interface DetectParams {
   replay: ReplayOf | null;
 }
 
-export interface DetectResult {
-  report: BrandReport | null;
-  keys: { json: string; intervals: string; brands: string } | null;
-  frames: number;
-}
+export type { DetectResult } from '../../types/detect-run.ts';
 
 export interface DetectReaders {
   profile(name: string): Profile | null;

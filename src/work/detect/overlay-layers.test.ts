@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { BATCH_FRAMES } from './frames.ts';
-import { batchOf, countShapes, frameAt, layersFor } from './overlay-layers.ts';
+import { batchOf, countShapes, frameAt, layersFor, overlayKey, parseLayers } from './overlay-layers.ts';
 
 const size = { width: 1280, height: 720 };
 const box = { x: 10, y: 20, w: 100, h: 30 };
@@ -53,5 +53,31 @@ describe('overlay layers', () => {
   test('a frame a stage said nothing about draws nothing', () => {
     expect(countShapes(layersFor('ocr', null, size))).toEqual({ boxes: 0, lines: 0, masks: 0 });
     expect(layersFor('extract_frames', null, size)).toEqual([]);
+  });
+
+  test('layers come as a list or a,b; each is an overlay stage, once, not the stage itself; the refusal names it', () => {
+    expect(parseLayers(undefined, 'ocr')).toEqual([]);
+    expect(parseLayers('', 'ocr')).toEqual([]);
+    expect(parseLayers('segment_field,match_brands', 'ocr')).toEqual(['segment_field', 'match_brands']);
+    expect(parseLayers(['detect_edges'], 'ocr')).toEqual(['detect_edges']);
+    const why = (raw: unknown) => {
+      try {
+        parseLayers(raw, 'ocr');
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(why(['segment_field', 'escalate_vlm'])).toStartWith('layers[1]: "escalate_vlm" draws nothing on a frame');
+    expect(why(['segment_field', 3])).toStartWith('layers[1]: 3 draws nothing');
+    expect(why(['ocr'])).toBe('layers[0]: ocr is the stage drawn already');
+    expect(why('match_brands,match_brands')).toBe('layers[1]: match_brands is listed twice');
+    expect(why({ a: 1 })).toStartWith('layers: a list of stages');
+    expect(why(Array(7).fill('ocr'))).toBe('layers: at most 6 stages');
+  });
+
+  test('an overlay with layers is kept apart from the same stage without them', () => {
+    expect(overlayKey('detect/jobs/j/a1/', 'ocr', [], 7)).toBe('detect/jobs/j/a1/overlays/ocr/7.png');
+    expect(overlayKey('detect/jobs/j/a1/', 'ocr', ['segment_field', 'match_brands'], 7)).toBe('detect/jobs/j/a1/overlays/ocr+segment_field+match_brands/7.png');
   });
 });

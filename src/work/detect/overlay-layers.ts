@@ -8,6 +8,7 @@
 import type { Mask } from '../../cv/frame.ts';
 import type { Segment } from '../../cv/edges.ts';
 import type { OverlayLayer } from '../../cv/overlay.ts';
+import { AppError } from '../../errors.ts';
 import { BATCH_FRAMES, type CachedSegment } from './frames.ts';
 import type { CropsOut, LinesOut, MatchOut, RegionsOut, SceneOut } from './steps.ts';
 
@@ -27,6 +28,32 @@ export const frameAt = (segments: readonly CachedSegment[], fps: number, seq: nu
   }
   return null;
 };
+
+/**
+ * Pure: the other stages drawn over an overlay (after its own stage's
+ * findings), as a body or a `?layers=a,b` query gives them: a list of
+ * overlay stages, none twice and not the stage itself. Whether each is a
+ * finished stage of the run is the run's say (overlays.ts).
+ */
+export const parseLayers = (raw: unknown, stage: string): string[] => {
+  if (raw === undefined || raw === null || raw === '') return [];
+  const list = typeof raw === 'string' ? raw.split(',') : raw;
+  if (!Array.isArray(list)) throw new AppError('validation', `layers: a list of stages (${OVERLAY_STAGES.join(', ')})`);
+  if (list.length > OVERLAY_STAGES.length - 1) throw new AppError('validation', `layers: at most ${OVERLAY_STAGES.length - 1} stages`);
+  return list.map((x, i) => {
+    const at = `layers[${i}]`;
+    if (typeof x !== 'string' || !(OVERLAY_STAGES as readonly string[]).includes(x)) {
+      throw new AppError('validation', `${at}: ${JSON.stringify(x)?.slice(0, 60)} draws nothing on a frame (overlays: ${OVERLAY_STAGES.join(', ')})`);
+    }
+    if (x === stage) throw new AppError('validation', `${at}: ${x} is the stage drawn already`);
+    if (list.indexOf(x) !== i) throw new AppError('validation', `${at}: ${x} is listed twice`);
+    return x;
+  });
+};
+
+/** Pure: where an overlay is kept: its stage with its layers (other layers, another file), and the frame. */
+export const overlayKey = (jobPrefix: string, stage: string, layers: readonly string[], seq: number): string =>
+  `${jobPrefix}overlays/${[stage, ...layers].join('+')}/${seq}.png`;
 
 /** Which item of a per-frame stage holds frame `seq` (every per-frame stage cuts the same batches). */
 export const batchOf = (seq: number): number => Math.floor(seq / BATCH_FRAMES);

@@ -23,6 +23,7 @@ import { isObj, parseConfig } from './config-spec.ts';
 import { jobPrefix } from './frames.ts';
 import type { DetectParams } from './kind.ts';
 import { stageInfo } from './stages.ts';
+import type { DetectStatus, StageRow } from '../../types/detect-run.ts';
 
 /** What runs read from the read models (wired by the system). */
 export interface RunsReaders {
@@ -45,39 +46,7 @@ export interface RunsDeps {
   settings(): Promise<DetectSettings>;
 }
 
-export type StageStatus = 'waiting' | 'running' | 'completed' | 'skipped' | 'failed';
-
-export interface StageRow {
-  stage: string;
-  status: StageStatus;
-  /** Work items planned, and how many reported. */
-  chunks: number;
-  chunksDone: number;
-  ms: number;
-  stats: Record<string, number>;
-  reason: string | null;
-  checkpointId: string | null;
-  reusedFrom: string | null;
-}
-
-export interface DetectStatus {
-  jobId: string;
-  status: string;
-  progress: number;
-  error: string | null;
-  parent: string | null;
-  timelineId: string;
-  profile: string;
-  brandListId: string;
-  stage: string | null;
-  paused: boolean;
-  pauseReason: string | null;
-  pauseAfter: string | null;
-  stepping: boolean;
-  cleared: boolean;
-  replay: DetectParams['replay'];
-  stages: StageRow[];
-}
+export type { DetectStatus, StageRow, StageStatus } from '../../types/detect-run.ts';
 
 const bad = (field: string, what: string) => new AppError('validation', `${field}: ${what}`);
 const RUN_FIELDS = ['timelineId', 'profile', 'brandListId', 'configOverrides', 'pauseAfter', 'step'];

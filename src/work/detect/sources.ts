@@ -10,23 +10,9 @@ import { actorsOf } from '../../actors/registry.ts';
 import type { Runtime } from '../../actors/runtime.ts';
 import { AppError } from '../../errors.ts';
 import type { Page } from '../../types/api.ts';
-import type { Pick } from '../../types/detect-setup.ts';
+import type { Source, SourceAsset, SourceChunk, SourceChunks, SourceJobRow } from '../../types/detect-run.ts';
 
-export interface SourceAsset {
-  id: string;
-  key: string;
-  duration: number | null;
-  width: number | null;
-  height: number | null;
-}
-
-export interface SourceJobRow {
-  id: string;
-  kind: string;
-  status: string;
-  presetName: string | null;
-  createdAt: string;
-}
+export type { Source, SourceAsset, SourceChunk, SourceChunks, SourceJobRow } from '../../types/detect-run.ts';
 
 export interface SourcesReaders {
   /** Ready video assets, newest first. */
@@ -43,22 +29,6 @@ export interface SourcesDeps {
   outputUrl(key: string): string;
 }
 
-export interface Source extends SourceAsset {
-  /** Jobs whose chunks are spans of this asset (GET /sources/:jobId/chunks). */
-  jobs: SourceJobRow[];
-}
-
-export interface SourceChunk {
-  n: number;
-  start: number;
-  end: number;
-  /** Whether it has run (thumbnails come with that). */
-  done: boolean;
-  thumbs: string[];
-  /** The chunk as a timeline pick. */
-  pick: Pick;
-}
-
 export const createSources = (d: SourcesDeps) => {
   const actors = actorsOf(d.runtime);
   const spans = (kind: string) => d.kinds.get(kind)?.sourceSpan;
@@ -70,7 +40,7 @@ export const createSources = (d: SourcesDeps) => {
     },
 
     /** A job's chunks as spans of its source, in order. */
-    async chunks(jobId: string): Promise<{ jobId: string; assetId: string; chunks: SourceChunk[] }> {
+    async chunks(jobId: string): Promise<SourceChunks> {
       const { state } = await actors.job(jobId).load();
       if (state.status === 'none') throw new AppError('not_found', `no job ${jobId}`);
       const span = spans(state.kind);
