@@ -28,6 +28,8 @@ import {
 import type { Storage } from './storage/index.ts';
 import { parseBrandList } from './work/detect/brands.ts';
 import { createDetectKind } from './work/detect/kind.ts';
+import type { ExtractOutput } from './work/detect/kind.ts';
+import { createMedia } from './work/detect/media.ts';
 import { createOverlays } from './work/detect/overlays.ts';
 import { createSources } from './work/detect/sources.ts';
 import { builtinProfile } from './work/detect/profile.ts';
@@ -161,12 +163,35 @@ export const createDetection = (d: DetectionDeps) => {
 
   const overlays = createOverlays({ runtime: d.runtime, output: d.storage.output, opencv });
 
+  const media = createMedia({
+    runtime: d.runtime,
+    input: d.storage.input,
+    output: d.storage.output,
+    bins: d.bins,
+    newId: () => nanoid(16),
+    readers: {
+      asset: (id) => {
+        const a = assetsTable.load(db, [id]);
+        return a && { id: a.id, key: a.key, status: a.status, kind: a.kind, size: a.size, modifiedAt: a.modified_at, demux: a.probe?.demux ?? null };
+      },
+      timelineExists: (id) => findTimeline(db, id) !== null,
+      brandListExists: (id) => findBrandList(db, id) !== null,
+      // Every finished extraction of the timeline made a checkpoint (a reused one shares its folders).
+      extractions: (timelineId) =>
+        checkpointsOf(db, timelineId, 'extract_frames').flatMap((c) => {
+          const out = stageOutputsOf(db, c.job_id).find((o) => o.stage === 'extract_frames' && o.status === 'completed')?.output as ExtractOutput | null;
+          return out?.segments ? [{ fps: out.fps, prefixes: out.segments.map((g) => g.prefix) }] : [];
+        }),
+    },
+  });
+
   return {
     kind,
     setup,
     runs,
     sources,
     overlays,
+    media,
     /** Closes the OCR pools. */
     close: () => Promise.allSettled([...ocrPools.values()].map((p) => p.close())).then(() => undefined),
   };

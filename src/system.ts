@@ -45,6 +45,7 @@ import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
 import { jobIdsOfAsset } from './projections/index.ts';
 import type { TranscodeAsset } from './work/transcode/deps.ts';
 import { workDirOf } from './work/scratch.ts';
+import type { DetectMedia } from './work/detect/media.ts';
 import type { DetectOverlays } from './work/detect/overlays.ts';
 import type { DetectSources } from './work/detect/sources.ts';
 import type { DetectRuns } from './work/detect/runs.ts';
@@ -98,6 +99,8 @@ export interface System {
   detectOverlays: DetectOverlays;
   /** What timelines are picked from: ready videos and their jobs' chunks. */
   detectSources: DetectSources;
+  /** What detection's pages show: frame caches, filmstrips, source files, cached frames, reference images. */
+  detectMedia: DetectMedia;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -253,6 +256,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     detectRuns,
     detectOverlays: detection.overlays,
     detectSources: detection.sources(kinds),
+    detectMedia: detection.media,
     async start(parts = {}) {
       if (parts.projections ?? true) {
         projecting = true;

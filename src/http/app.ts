@@ -25,6 +25,8 @@ import { detectRunRoutes } from './detect-run-routes.ts';
 import { detectOverlayRoutes } from './detect-overlay-routes.ts';
 import { detectSourceRoutes } from './detect-source-routes.ts';
 import { detectAiringRoutes } from './detect-airing-routes.ts';
+import { detectMediaRoutes } from './detect-media-routes.ts';
+import { sourceFilesRoutes } from './source-files.ts';
 
 export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
   const guard = createGuard(s.auth, {
@@ -98,8 +100,10 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(detectRunRoutes(s))
           .use(detectOverlayRoutes(s))
           .use(detectSourceRoutes(s))
+          .use(detectMediaRoutes(s))
           .use(detectAiringRoutes(s))
-          .use(outputsRoutes({ storage: s.storage, corsOrigins: s.config.corsOrigins })),
+          .use(outputsRoutes({ storage: s.storage, corsOrigins: s.config.corsOrigins }))
+          .use(sourceFilesRoutes(s)),
       )
       // After /api, outside it: the UI's wildcard only answers what no API route matched.
       .use(uiRoutes(ui))

@@ -13,8 +13,9 @@ import { json, requestBody, responses } from './openapi-responses.ts';
 import { BrandListInput, DuplicateProfileInput, ProfileInput, TimelineInput } from './detect-schemas.ts';
 import { idParams } from './schemas.ts';
 import { DetectSettingsInput } from './detect-source-schemas.ts';
+import { TimelineUpdateInput } from './detect-media-schemas.ts';
 
-export type DetectSetupRoutesDeps = Pick<System, 'detect'>;
+export type DetectSetupRoutesDeps = Pick<System, 'detect' | 'detectMedia'>;
 
 const nameParams = t.Object({ name: t.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'profile name' }) });
 
@@ -140,6 +141,36 @@ export const detectSetupRoutes = (s: DetectSetupRoutesDeps) =>
       params: idParams('timeline'),
       transform: none,
       detail: { summary: 'One timeline', responses: responses({ 200: json('Timeline', 'The timeline') }, 401, 404) },
+    })
+    .put('/timeline/:id', ({ params, body, request }): Promise<Timeline> => s.detect.timelines.update(by(request), params.id, body), {
+      params: idParams('timeline'),
+      // Checked by the detect kind as a new timeline is (the same messages), so no `validate` here.
+      transform: strict({ body: TimelineUpdateInput }),
+      detail: {
+        summary: 'Change a timeline: a field left out keeps its value; picks are checked as for a new one',
+        requestBody: requestBody('TimelineUpdateInput'),
+        responses: responses({ 200: json('Timeline', 'The timeline') }, 400, 401, 403, 404),
+      },
+    })
+    .delete(
+      '/timeline/:id',
+      async ({ params, request, set }) => {
+        await s.detect.timelines.remove(by(request), params.id);
+        set.status = 204;
+      },
+      {
+        params: idParams('timeline'),
+        transform: none,
+        detail: { summary: 'Delete a timeline and its frame cache', responses: responses({ 204: { description: 'Deleted' } }, 401, 403, 404) },
+      },
+    )
+    .get('/timeline/:id/cache', ({ params }) => s.detectMedia.frameCache(params.id), {
+      params: idParams('timeline'),
+      transform: none,
+      detail: {
+        summary: "What a timeline's frame cache holds, by extraction (fps and size): frames and bytes",
+        responses: responses({ 200: json('FrameCache', 'The cache') }, 401, 404),
+      },
     })
     .delete('/timeline/:id/cache', ({ params, request }) => s.detect.timelines.clearCache(by(request), params.id), {
       params: idParams('timeline'),

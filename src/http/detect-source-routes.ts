@@ -22,8 +22,9 @@ export const detectSourceRoutes = (s: DetectSourceRoutesDeps) =>
         responses: responses({ 200: json('SourceList', 'Sources') }, 400, 401),
       },
     })
-    .get('/sources/:jobId/chunks', ({ params }) => s.detectSources.chunks(params.jobId), {
-      params: t.Object({ jobId: anId('a job of the source (GET /sources lists them)') }),
+    // `:id`, not `:jobId`: the router takes one parameter name per place, and /sources/:id/filmstrip and /media (detect-media-routes.ts) name an asset there.
+    .get('/sources/:id/chunks', ({ params }) => s.detectSources.chunks(params.id), {
+      params: t.Object({ id: anId('a job of the source (GET /sources lists them)') }),
       transform: none,
       detail: {
         summary: "A job's chunks as spans of its source, with thumbnails, each ready to post as a timeline pick",

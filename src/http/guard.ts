@@ -10,6 +10,7 @@
 import { allowed, type Auth, needOf, type Principal, tooMany } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { toErrorResponse } from './errors.ts';
+import { checkSourceGrant, SOURCES_PATH, sourceKeyOf } from './source-files.ts';
 import { PART_PATH } from './upload-paths.ts';
 
 export interface GuardSettings {
@@ -34,6 +35,13 @@ const COOKIE_ROUTES = new Set(['/api/auth/refresh', '/api/auth/logout']);
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** No route reads a JSON body anywhere near this; upload parts, the only big bodies, are not JSON. */
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/**
+ * A brand's reference image is posted as its own bytes (image/png, …). A
+ * form on another site cannot send an image/* type without a CORS
+ * preflight, which this server does not grant, so CSRF stays shut; the
+ * route checks the type, the size and that the bytes are an image.
+ */
+const IMAGE_BODY_PATH = /^\/api\/detect\/brands\/[^/]+\/images$/;
 
 const hostName = (host: string): string => {
   const h = host.trim().toLowerCase();
@@ -76,11 +84,12 @@ export const createGuard = (auth: Auth, settings: GuardSettings) => {
 
     if (!part && CHANGES.has(request.method.toUpperCase()) && hasBody(request)) {
       const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') {
+      const image = request.method.toUpperCase() === 'POST' && type.startsWith('image/') && IMAGE_BODY_PATH.test(path);
+      if (type !== 'application/json' && !image) {
         return refuse(new AppError('unsupported_media_type', `send the body as application/json (got ${type || 'no content type'})`));
       }
       const length = Number(request.headers.get('content-length') ?? '0');
-      if (length > MAX_JSON_BODY_BYTES) {
+      if (!image && length > MAX_JSON_BODY_BYTES) {
         return refuse(new AppError('too_large', `a JSON body may be at most ${MAX_JSON_BODY_BYTES} bytes (1 MiB); this one is ${length}`));
       }
     }
@@ -98,6 +107,13 @@ export const createGuard = (auth: Auth, settings: GuardSettings) => {
     if (reading && path.startsWith('/api/outputs/') && url.searchParams.has('sig')) {
       const key = path.slice('/api/outputs/'.length).split('/').map(safeDecode).join('/');
       const g = await auth.outputs.check(url.searchParams, key);
+      return g.ok ? null : refuse(new AppError('forbidden', `this link does not open ${key}: ${g.why}`));
+    }
+    // A signed source URL opens one file of the input store (a <video> cannot send a token).
+    if (reading && path.startsWith(SOURCES_PATH) && url.searchParams.has('sig')) {
+      const key = sourceKeyOf(path);
+      if (key === null) return refuse(new AppError('validation', 'the source key is not valid percent-encoding'));
+      const g = checkSourceGrant(url.searchParams, key, await auth.secrets.all(), auth.clock());
       return g.ok ? null : refuse(new AppError('forbidden', `this link does not open ${key}: ${g.why}`));
     }
 

@@ -24,6 +24,7 @@ import { DETECT_MODELS } from './detect-schemas.ts';
 import { DETECT_RUN_MODELS } from './detect-run-schemas.ts';
 import { DETECT_AIRING_MODELS } from './detect-airing-schemas.ts';
 import { DETECT_SOURCE_MODELS } from './detect-source-schemas.ts';
+import { DETECT_MEDIA_MODELS } from './detect-media-schemas.ts';
 import { STATUS } from './errors.ts';
 import { int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
@@ -334,6 +335,7 @@ export const MODELS = {
   ...DETECT_RUN_MODELS,
   ...DETECT_AIRING_MODELS,
   ...DETECT_SOURCE_MODELS,
+  ...DETECT_MEDIA_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

@@ -223,6 +223,22 @@ export const createSetup = (d: SetupDeps) => {
         );
         return timeline(id);
       },
+      /** Changes its name or picks (a field left out keeps its value), checked as a new one is. */
+      async update(by: string, id: string, body: unknown): Promise<Timeline> {
+        const was = timeline(id);
+        if (!isObj(body)) throw bad('body', 'must be { name?, picks? }');
+        for (const k of Object.keys(body)) if (k !== 'name' && k !== 'picks') throw bad(k, 'unknown field (name, picks)');
+        const name = body.name === undefined ? was.name : checkName(body.name);
+        const picks = body.picks === undefined ? was.picks : checkPicks(body.picks, d.readers.asset);
+        await settle(await actors.timeline(id).execute({ type: 'UpdateTimeline', data: { name, picks, by, at: d.now() } }, { actor: by }));
+        return timeline(id);
+      },
+      /** Deletes it and its frame cache (the cache first: a cache left behind would belong to no timeline). */
+      async remove(by: string, id: string): Promise<void> {
+        timeline(id);
+        await d.output.deletePrefix(frameCachePrefix(id));
+        await settle(await actors.timeline(id).execute({ type: 'DeleteTimeline', data: { by, at: d.now() } }, { actor: by }));
+      },
       /** Drops its frame cache (the next run extracts again); answers how many objects went. */
       async clearCache(by: string, id: string): Promise<{ removed: number }> {
         timeline(id);

@@ -66,6 +66,8 @@ export interface SegmentResult {
   count: number;
   width: number;
   height: number;
+  /** Samples per second (absent in manifests written before it was kept). */
+  fps?: number;
   /** Found in the frame cache, not decoded. */
   cached: boolean;
 }
@@ -89,7 +91,8 @@ export const extractSegment = async (d: StepDeps, seg: SegmentSpec, pick: PickSo
     count++;
   }
   await Promise.all(writes);
-  const result = { prefix: seg.prefix, count, width: size.width, height: size.height };
+  // fps too: the frame cache listing (media.ts) says at what rate each set was made.
+  const result = { prefix: seg.prefix, count, width: size.width, height: size.height, fps: o.fps };
   await writeJson(d.output, manifest, result);
   return { ...result, cached: false };
 };
