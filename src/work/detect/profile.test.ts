@@ -53,6 +53,16 @@ describe('profiles', () => {
       ],
     };
     expect(refused(body({ pipeline: cycle }))).toBe('pipeline.edges: a cycle: preprocess → ocr → preprocess');
+    // A stage only downstream of the cycle, listed before it: the cycle is still found (it once threw, a 500).
+    const downstream = {
+      stages: ['extract_frames', 'ocr', 'match_brands'],
+      edges: [
+        { from: 'ocr', to: 'match_brands' },
+        { from: 'match_brands', to: 'ocr' },
+        { from: 'ocr', to: 'extract_frames' },
+      ],
+    };
+    expect(refused(body({ pipeline: downstream }))).toBe('pipeline.edges: a cycle: ocr → match_brands → ocr');
     expect(refused(body({ pipeline: { stages: ['extract_frames', 'ocr'], edges: [{ from: 'extract_frames', to: 'nope' }] } }))).toStartWith(
       'pipeline.edges[0].to: must be a stage of this pipeline',
     );

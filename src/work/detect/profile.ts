@@ -51,16 +51,26 @@ export const runOrder = (p: Pipeline): string[] => {
   return order;
 };
 
-/** One cycle among the stages the sort could not place, for the message. */
+/**
+ * One cycle among the stages the sort could not place, for the message. It
+ * walks back along edges into each stage: every stage left unplaced has a
+ * feeder that is unplaced too (else the sort would have placed it), while a
+ * stage only downstream of a cycle may feed nothing, so walking forward
+ * could stop short of the cycle.
+ */
 const cycleOf = (p: Pipeline, placed: ReadonlySet<string>): string[] => {
   const left = p.stages.filter((s) => !placed.has(s));
   const path: string[] = [];
   let at = left[0]!;
   while (!path.includes(at)) {
     path.push(at);
-    at = p.edges.find((e) => e.from === at && !placed.has(e.to))!.to;
+    at = p.edges.find((e) => e.to === at && !placed.has(e.from))!.from;
   }
-  return [...path.slice(path.indexOf(at)), at];
+  // The walk went against the edges: the cycle reads forward the other way round, from its first stage listed.
+  const loop = path.slice(path.indexOf(at)).reverse();
+  const first = loop.indexOf(p.stages.find((s) => loop.includes(s))!);
+  const from = [...loop.slice(first), ...loop.slice(0, first)];
+  return [...from, from[0]!];
 };
 
 const parsePipeline = (raw: unknown): Pipeline => {
