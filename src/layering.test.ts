@@ -76,6 +76,13 @@ const importsOf = (file: string): Import[] => {
   return found.filter((f) => f.spec.startsWith('.')).map((f) => ({ target: normalize(join(dirname(file), f.spec)), typeOnly: f.typeOnly }));
 };
 
+/**
+ * The server modules the browser's fast path (ui/src/cv/) runs as they are,
+ * so a slider's preview is the server's own algorithm: they must stay free of
+ * Node and of the rest of the server (checked below).
+ */
+const BROWSER_CV = ['src/cv/field.ts', 'src/cv/edges.ts', 'src/cv/frame.ts', 'src/cv/mats.ts', 'src/errors.ts', 'src/work/detect/engine-configs.ts'];
+
 describe('layering (docs/architecture.md)', () => {
   test('no unit of src/ imports above its layer; job kinds are reached only through the composition root', () => {
     const broken: string[] = [];
@@ -103,11 +110,25 @@ describe('layering (docs/architecture.md)', () => {
   test('the UI imports nothing of the server but the shared API types, and those type-only', () => {
     const broken: string[] = [];
     for (const file of sources(join(ROOT, 'ui/src'))) {
+      const from = relative(ROOT, file);
       for (const imp of importsOf(file)) {
         if (!imp.target.startsWith(join(ROOT, 'src'))) continue;
         const rel = relative(ROOT, imp.target);
+        if (from.startsWith('ui/src/cv/') && BROWSER_CV.includes(rel)) continue;
         if (!rel.startsWith('src/types/')) broken.push(`${relative(ROOT, file)} imports ${rel}`);
         else if (!imp.typeOnly) broken.push(`${relative(ROOT, file)} imports ${rel} as code, not as types`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  test("the server's CV code the browser runs (the overlay viewer's fast path) imports only itself, errors and types", () => {
+    const broken: string[] = [];
+    for (const rel of BROWSER_CV) {
+      for (const imp of importsOf(join(ROOT, rel))) {
+        const to = relative(ROOT, imp.target);
+        if (imp.typeOnly || BROWSER_CV.includes(to) || !to.startsWith('src/')) continue;
+        broken.push(`${rel} imports ${to}: the browser bundles it`);
       }
     }
     expect(broken).toEqual([]);

@@ -14,7 +14,7 @@
 import type { Mat } from '@techstark/opencv-js';
 import type { Box, RgbFrame } from './frame.ts';
 import { iou } from './frame.ts';
-import { cvError, type MatScope, matScope, type OpenCv, workImage } from './opencv.ts';
+import { cvError, type MatScope, matScope, type OpenCv, workImage } from './mats.ts';
 
 export interface EdgeConfig {
   workWidth: number;

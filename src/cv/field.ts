@@ -16,7 +16,7 @@
  */
 import type { Mat } from '@techstark/opencv-js';
 import type { Box, Mask, RgbFrame } from './frame.ts';
-import { cvError, type MatScope, matScope, type OpenCv, workImage } from './opencv.ts';
+import { cvError, type MatScope, matScope, type OpenCv, workImage } from './mats.ts';
 
 export interface FieldConfig {
   /** Width the mask is computed at (the frame is never upscaled). */
