@@ -20,6 +20,7 @@ import type {
   UserList,
 } from '../../src/types/accounts.ts';
 import type { CompletedUpload, CompleteUploadRequest, CreatedUpload, CreateUploadRequest, UploadProgress } from '../../src/types/uploads.ts';
+import { createDetectApi } from './detect-api.ts';
 import { type LiveHandlers, type LiveOptions, openLiveSource } from './live-source.ts';
 import { createSession, type EndReason, type SessionDeps } from './session.ts';
 import type { Asset, Chunk, Job, Preset, ScanResult, StoredEvent } from './types.ts';
@@ -161,17 +162,34 @@ export const createClient = (d: ClientDeps) => {
     return reach(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   };
 
-  /** A call with the session's token. A 401 (the token ran out) refreshes once, shared with calls that failed alongside, and retries. */
-  const request = async <T>(method: string, path: string, body?: unknown, o: SendOptions = {}): Promise<T> => {
-    const token = o.bearer === false ? null : session.token();
-    let res = await send(method, path, body, token);
-    if (res.status === 401 && o.retry !== false) {
-      const fresh = await session.renew(token);
-      if (!fresh) throw new ApiError(401, 'unauthorized', 'Your session has ended. Log in again.');
-      res = await send(method, path, body, fresh);
-    }
-    return read<T>(res);
+  /** Sends with the session's token. A 401 (the token ran out) refreshes once, shared with calls that failed alongside, and sends again. */
+  const withToken = async (go: (token: string | null) => Promise<Response>): Promise<Response> => {
+    const token = session.token();
+    const res = await go(token);
+    if (res.status !== 401) return res;
+    const fresh = await session.renew(token);
+    if (!fresh) throw new ApiError(401, 'unauthorized', 'Your session has ended. Log in again.');
+    return go(fresh);
   };
+
+  const request = async <T>(method: string, path: string, body?: unknown, o: SendOptions = {}): Promise<T> => {
+    if (o.bearer === false || o.retry === false) return read<T>(await send(method, path, body, o.bearer === false ? null : session.token()));
+    return read<T>(await withToken((token) => send(method, path, body, token)));
+  };
+
+  const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+  /** A GET answered as bytes: images that need the token (an <img> cannot send it). */
+  const requestBlob = async (path: string): Promise<Blob> => {
+    const res = await withToken((token) => reach(path, { method: 'GET', headers: bearer(token) }));
+    return res.ok ? res.blob() : read<never>(res);
+  };
+
+  /** A POST of raw bytes (an image), answered as JSON. */
+  const uploadBytes = async <T>(path: string, body: Blob, contentType: string): Promise<T> =>
+    read<T>(
+      await withToken((token) => reach(path, { method: 'POST', body, headers: { accept: 'application/json', 'content-type': contentType, ...bearer(token) } })),
+    );
 
   const ticket = () => request<TicketGrant>('POST', '/auth/ticket');
   const openLive = (opts: LiveOptions, h: LiveHandlers) =>
@@ -292,6 +310,9 @@ export const createClient = (d: ClientDeps) => {
     },
 
     live: openLive,
+
+    /** Brand detection: setup, runs, replays, checkpoints, overlays (detect-api.ts). */
+    detect: createDetectApi({ request: (method, path, body) => request(method, path, body), blob: requestBlob, upload: uploadBytes }),
   };
   return api;
 };

@@ -24,6 +24,12 @@ const JobPage = lazy(() => import('./pages/job-page.tsx').then((m) => ({ default
 const PresetsPage = lazy(() => import('./pages/presets-page.tsx').then((m) => ({ default: m.PresetsPage })));
 const KeysPage = lazy(() => import('./pages/keys-page.tsx').then((m) => ({ default: m.KeysPage })));
 const UsersPage = lazy(() => import('./pages/users-page.tsx').then((m) => ({ default: m.UsersPage })));
+const DetectPage = lazy(() => import('./pages/detect-page.tsx').then((m) => ({ default: m.DetectPage })));
+const DetectRunPage = lazy(() => import('./pages/detect-run-page.tsx').then((m) => ({ default: m.DetectRunPage })));
+const DetectTimelinesPage = lazy(() => import('./pages/detect-timelines-page.tsx').then((m) => ({ default: m.DetectTimelinesPage })));
+const DetectTimelinePage = lazy(() => import('./pages/detect-timelines-page.tsx').then((m) => ({ default: m.DetectTimelinePage })));
+const DetectProfilesPage = lazy(() => import('./pages/detect-setup-page.tsx').then((m) => ({ default: m.DetectProfilesPage })));
+const DetectBrandsPage = lazy(() => import('./pages/detect-setup-page.tsx').then((m) => ({ default: m.DetectBrandsPage })));
 const LiveFeed = lazy(() => import('./views/live-feed.tsx').then((m) => ({ default: m.LiveFeed })));
 
 type Router = ReturnType<typeof createRouter>;
@@ -83,6 +89,11 @@ const Shell = (p: { auth: AuthStore; router: Router }) => {
   });
 
   const r = router.route;
+  /** The id of the current route when it is `name`, else null (keyed matches remount per id). */
+  const idOf = (name: 'detect-run' | 'detect-timeline') => {
+    const x = r();
+    return x.name === name ? x.id : null;
+  };
   const navClass = (names: string[]) => (names.includes(r().name) ? 'nav-link active' : 'nav-link');
 
   return (
@@ -101,6 +112,13 @@ const Shell = (p: { auth: AuthStore; router: Router }) => {
             </a>
             <a class={navClass(['presets'])} href={href({ name: 'presets' })}>
               Presets
+            </a>
+            <a
+              class={navClass(['detect', 'detect-run', 'detect-timelines', 'detect-timeline', 'detect-profiles', 'detect-brands'])}
+              href={href({ name: 'detect' })}
+              data-testid="nav-detect"
+            >
+              Detect
             </a>
           </nav>
           <StatusStrip />
@@ -135,6 +153,24 @@ const Shell = (p: { auth: AuthStore; router: Router }) => {
               </Match>
               <Match when={r().name === 'users'}>
                 <UsersPage />
+              </Match>
+              <Match when={r().name === 'detect'}>
+                <DetectPage />
+              </Match>
+              <Match when={idOf('detect-run')} keyed>
+                {(id) => <DetectRunPage id={id} />}
+              </Match>
+              <Match when={r().name === 'detect-timelines'}>
+                <DetectTimelinesPage />
+              </Match>
+              <Match when={idOf('detect-timeline')} keyed>
+                {(id) => <DetectTimelinePage id={id} />}
+              </Match>
+              <Match when={r().name === 'detect-profiles'}>
+                <DetectProfilesPage />
+              </Match>
+              <Match when={r().name === 'detect-brands'}>
+                <DetectBrandsPage />
               </Match>
               <Match when={r().name === 'not-found'}>
                 <div class="empty">

@@ -1,4 +1,8 @@
-/** A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/presets`, `#/keys`, `#/users`. */
+/**
+ * A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/presets`, `#/keys`, `#/users`, and detection's
+ * `#/detect` (runs), `#/detect/runs/:id`, `#/detect/timelines`, `#/detect/timelines/:id` (`new` for a new one),
+ * `#/detect/profiles`, `#/detect/brands`.
+ */
 import { createSignal } from 'solid-js';
 
 export type Route =
@@ -8,7 +12,25 @@ export type Route =
   | { name: 'presets' }
   | { name: 'keys' }
   | { name: 'users' }
+  | { name: 'detect' }
+  | { name: 'detect-run'; id: string }
+  | { name: 'detect-timelines' }
+  | { name: 'detect-timeline'; id: string }
+  | { name: 'detect-profiles' }
+  | { name: 'detect-brands' }
   | { name: 'not-found'; path: string };
+
+/** The detection pages under `#/detect/`: a list, or one item of it. */
+const detectRoute = (rest: string[]): Route | null => {
+  const [section, id, ...more] = rest;
+  if (more.length > 0) return null;
+  if (!section) return { name: 'detect' };
+  if (section === 'runs') return id ? { name: 'detect-run', id } : { name: 'detect' };
+  if (section === 'timelines') return id ? { name: 'detect-timeline', id } : { name: 'detect-timelines' };
+  if (section === 'profiles' && !id) return { name: 'detect-profiles' };
+  if (section === 'brands' && !id) return { name: 'detect-brands' };
+  return null;
+};
 
 export const parseHash = (hash: string): Route => {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '').split('?')[0] ?? '';
@@ -30,6 +52,8 @@ export const parseHash = (hash: string): Route => {
   if (head === 'users' && !id) return { name: 'users' };
   if (head === 'jobs' && !id) return { name: 'jobs' };
   if (head === 'jobs' && id && rest.length === 0) return { name: 'job', id };
+  const detect = head === 'detect' ? detectRoute(parts.slice(1)) : null;
+  if (detect) return detect;
   return { name: 'not-found', path: `/${parts.join('/')}` };
 };
 
@@ -37,6 +61,18 @@ export const href = (r: Route): string => {
   switch (r.name) {
     case 'job':
       return `#/jobs/${encodeURIComponent(r.id)}`;
+    case 'detect':
+      return '#/detect';
+    case 'detect-run':
+      return `#/detect/runs/${encodeURIComponent(r.id)}`;
+    case 'detect-timelines':
+      return '#/detect/timelines';
+    case 'detect-timeline':
+      return `#/detect/timelines/${encodeURIComponent(r.id)}`;
+    case 'detect-profiles':
+      return '#/detect/profiles';
+    case 'detect-brands':
+      return '#/detect/brands';
     case 'not-found':
       return `#${r.path}`;
     default:

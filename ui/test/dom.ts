@@ -14,8 +14,12 @@ import ts from '@babel/preset-typescript';
 // @ts-expect-error: the plugin ships no types
 import jsx from '@babel/plugin-syntax-jsx';
 import { plugin } from 'bun';
+import { afterEach } from 'bun:test';
+import { cleanup } from '@solidjs/testing-library';
 
 GlobalRegistrator.register();
+// The testing library's own cleanup hooks only the first test file of a run: every file's views are unmounted here.
+afterEach(cleanup);
 plugin({
   name: 'solid-jsx',
   setup(build) {
