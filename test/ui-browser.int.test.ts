@@ -9,32 +9,15 @@
  * test-artifacts/ui/. The test's own API calls use an API key it makes.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { runFfmpeg } from '../src/media/ffmpeg.ts';
+import { ADMIN, BINARY, ensureBinary, freePort, launchChromium, makeKey, ROOT, startServer as start, waitText as waitTextOn } from './browser-harness.ts';
 import { corpusFile } from './corpus.ts';
 
-const ROOT = resolve(import.meta.dir, '..');
-const BINARY = join(ROOT, 'dist/mpr');
 const SHOTS = join(ROOT, 'test-artifacts/ui');
-const CHROMIUM = '/usr/bin/chromium';
-
-const freePort = () => {
-  const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-};
-
-/** Builds dist/mpr when it is missing or older than the sources it holds. */
-const ensureBinary = () => {
-  const newest = Bun.spawnSync(['find', 'src', 'ui/src', 'ui/index.html', 'package.json', '-newer', BINARY], { cwd: ROOT }).stdout.toString().trim();
-  if (existsSync(BINARY) && newest === '') return;
-  const r = Bun.spawnSync(['bun', 'scripts/build.ts'], { cwd: ROOT, stdout: 'inherit', stderr: 'inherit' });
-  if (r.exitCode !== 0) throw new Error('bun scripts/build.ts failed: the browser tests need the compiled binary');
-};
 
 let dir: string;
 let server: ReturnType<typeof Bun.spawn>;
@@ -44,60 +27,14 @@ let base: string;
 const consoleErrors: string[] = [];
 
 let port = 0;
-const ADMIN = { email: 'admin@mpr.test', password: 'browser-test-password' };
 let key = '';
 /** The test's own calls to the API, with its key. */
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } });
-/** An API key for the test's own calls: a login, then a key (it outlives server restarts and the 15-minute token). */
-const makeKey = async () => {
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const made = await fetch(`${base}/api/keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: 'browser test', scopes: ['read', 'write'] }),
-  });
-  key = ((await made.json()) as { key: string }).key;
-};
-/** The binary runs from a folder of its own, with no node_modules beside it. */
 const startServer = async () => {
-  server = Bun.spawn([BINARY, 'start'], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH!,
-      HOME: dir,
-      MPR_DATA: join(dir, 'data'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MPR_WORKERS: '2',
-      LOG_LEVEL: 'warn',
-      MPR_ADMIN_EMAIL: ADMIN.email,
-      MPR_ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdout: 'inherit',
-    stderr: 'inherit',
-  });
-  for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) return;
-    if (i > 100) throw new Error('dist/mpr did not start');
-    await Bun.sleep(100);
-  }
+  server = await start(dir, port);
 };
-
-/**
- * Page code goes to the browser as functions, which Playwright calls over the
- * DevTools protocol: the app's CSP forbids eval, and a string would be
- * eval'd in the page. The test's types have no DOM: page code reaches the
- * document through `globalThis` as `any`.
- */
-/** Waits until the text of the element `selector` matches `re`. */
-const waitText = (selector: string, re: RegExp, timeout: number) =>
-  page.waitForFunction(
-    ([sel, src, flags]) => new RegExp(src!, flags).test((globalThis as any).document.querySelector(sel)?.textContent ?? ''),
-    [selector, re.source, re.flags],
-    { timeout },
-  );
+const waitText = (selector: string, re: RegExp, timeout: number) => waitTextOn(page, selector, re, timeout);
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -123,7 +60,6 @@ const playerPlays = async () => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing at /usr/bin/chromium: run ./scripts/setup.sh --test (apt-get install chromium)');
   ensureBinary();
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'mpr-ui-'));
@@ -154,11 +90,8 @@ beforeAll(async () => {
   port = freePort();
   base = `http://127.0.0.1:${port}`;
   await startServer();
-  await makeKey();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
-  });
+  key = await makeKey(base);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
