@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { CheckpointNode } from '../../src/types/detect-setup.ts';
 import { J1, J2, J3, J4, J5, checkpoints, report, reportJ1, reportJ2, reportJ3 } from '../test/checkpoint-fixtures.ts';
+import { reportInterval } from '../test/detect-fixtures.ts';
 import {
   buildForest,
   commonAncestor,
@@ -214,15 +215,8 @@ describe('the report diff', () => {
   });
 
   test('brands match whatever their case; overlapping intervals that moved are neither gained nor lost, their hits net out', () => {
-    const iv = (brand: string, start: number, end: number, hits: number) => ({
-      brand,
-      start,
-      end,
-      duration: end - start,
-      hits,
-      meanConfidence: 0.9,
-      meanScreenShare: 0.01,
-    });
+    const iv = (brand: string, start: number, end: number, hits: number) =>
+      reportInterval(brand, start, end, { hits, meanConfidence: 0.9, meanScreenShare: 0.01 });
     const a = report([iv('Acme', 0, 2, 4), iv('Acme', 2.5, 3, 1)]);
     const b = report([iv('ACME', 1, 4, 6)]);
     const d = reportDiff(a, b);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import type { BrandReport, BrandSummary, ReportInterval } from '../../src/types/detect.ts';
+import type { BrandSummary, ReportInterval } from '../../src/types/detect.ts';
+import { brandReport as report, brandSummary as summary, reportInterval as interval } from '../test/detect-fixtures.ts';
 import {
   arcPath,
   axisSpan,
@@ -22,41 +23,6 @@ import {
   timeTicks,
   toCsv,
 } from './detect-report.ts';
-
-const interval = (brand: string, start: number, end: number, over: Partial<ReportInterval> = {}): ReportInterval => ({
-  brand,
-  start,
-  end,
-  duration: end - start,
-  hits: 3,
-  meanConfidence: 0.8,
-  meanScreenShare: 0.02,
-  ...over,
-});
-
-const summary = (brand: string, over: Partial<BrandSummary> = {}): BrandSummary => ({
-  brand,
-  exposureSeconds: 10,
-  appearances: 1,
-  shareOfVoice: 0.5,
-  meanScreenShare: 0.02,
-  maxScreenShare: 0.05,
-  positionGrid: [0, 0, 0, 0, 1, 0, 0, 0, 0],
-  placement: 'centre',
-  clarity: 0.9,
-  firstSeen: 0,
-  lastSeen: 10,
-  hits: 20,
-  ...over,
-});
-
-const report = (intervals: ReportInterval[], brands: BrandSummary[]): BrandReport => ({
-  intervals,
-  brands,
-  totalExposureSeconds: brands.reduce((s, b) => s + b.exposureSeconds, 0),
-  frame: { width: 1920, height: 1080 },
-  settings: { samplePeriod: 0.5, gapBridgeSeconds: 1, minDurationSeconds: 1 },
-});
 
 describe('lanes and bars', () => {
   test('one lane per brand by exposure, intervals by start; a brand without a summary still gets a lane', () => {

@@ -83,7 +83,7 @@ describe('checks named by field', () => {
       'pipeline.edges[2].to': 'Nothing runs before extract_frames.',
       'pipeline.edges': 'A cycle: ocr → match_brands → ocr.',
       'configs.ocr.det_width': 'Must be at least 320.',
-      'configs.segment_field.hue': 'Must hold exactly 2 items.',
+      'configs.segment_field.hue': 'Must hold 2 numbers.',
     });
     expect(validateDraft(mine(), STAGES)).toEqual({});
     expect(validateDraft({ ...mine(), stages: [], values: {} }, STAGES)).toEqual({ 'pipeline.stages': 'Add at least one stage.' });

@@ -7,7 +7,7 @@
  */
 import type { ProfileDto } from '../../src/types/detect-setup.ts';
 import type { ProfileInput, StageInfo } from './detect-api.ts';
-import { checkValue, propertiesOf, sameValue } from './schema-values.ts';
+import { fieldsOf, getPath, sameValue, validateValue } from './schema-form.ts';
 
 export type Flow = 'all' | 'unresolved';
 
@@ -168,9 +168,9 @@ export const validateDraft = (d: ProfileDraft, stages: readonly StageInfo[]): Re
   for (const s of d.stages) {
     const info = stageOf(stages, s);
     if (!info) continue;
-    for (const [key, prop] of propertiesOf(info.schema)) {
-      const m = checkValue(prop, d.values[s]?.[key]);
-      if (m) errors[`configs.${s}.${key}`] = m;
+    for (const f of fieldsOf(info.schema)) {
+      const m = validateValue(f, getPath(d.values[s] ?? {}, f.key));
+      if (m) errors[`configs.${s}.${f.key}`] = m;
     }
   }
   return errors;

@@ -1,5 +1,20 @@
 import { describe, expect, test } from 'bun:test';
-import { changedKeys, fieldsOf, getPath, overridesOf, parseInput, readForm, refusalField, setPath, toInput, validateValue } from './schema-form.ts';
+import {
+  changedKeys,
+  fieldsOf,
+  getPath,
+  overridesOf,
+  parseInput,
+  parseText,
+  readForm,
+  refusalField,
+  sameValue,
+  setPath,
+  shownValue,
+  toInput,
+  Unparsed,
+  validateValue,
+} from './schema-form.ts';
 
 // Shaped as GET /api/detect/config/stages/:stage answers (src/work/detect/config-spec.ts jsonSchemaOf).
 const schema = {
@@ -22,6 +37,8 @@ const schema = {
 };
 const fields = fieldsOf(schema);
 const field = (key: string) => fields.find((f) => f.key === key)!;
+/** The field of a schema with `prop` as its only property. */
+const one = (prop: Record<string, unknown>) => fieldsOf({ properties: { x: prop } })[0]!;
 const config = {
   min_similarity: 0.8,
   exact_below: 4,
@@ -50,6 +67,14 @@ describe('fields from a schema', () => {
     expect(field('hue')).toMatchObject({ minItems: 2, maxItems: 2, itemMinimum: 0, itemMaximum: 180 });
     expect(field('provider').options).toEqual(['anthropic', 'openai']);
     expect(field('box.w').required).toBe(true);
+    expect(field('hue').default).toEqual([35, 85]);
+  });
+
+  test('an enum of strings is a select; a list of objects, or of anything else, is JSON; no properties, no fields', () => {
+    expect(one({ type: 'string', enum: ['en', 'multi'] }).kind).toBe('enum');
+    expect(one({ type: 'array', items: { type: 'object' } }).kind).toBe('json');
+    expect(one({ type: 'array', items: { type: 'integer', minimum: 1 } })).toMatchObject({ kind: 'numbers', itemInteger: true, itemMinimum: 1 });
+    expect(fieldsOf({})).toEqual([]);
   });
 
   test('values show in their inputs: pairs with commas, lists one a line', () => {
@@ -86,6 +111,63 @@ describe('parsing and checking', () => {
     expect(parseInput(field('contrast'), false)).toEqual({ ok: true, value: false });
     expect(validateValue(field('box.w'), undefined)).toBe('Required.');
     expect(validateValue(field('box.label'), undefined)).toBeNull();
+  });
+});
+
+describe('typed text kept while it does not parse (the profile editor keeps it as the value)', () => {
+  test('a bad number or list stays as typed, with its message; a good one is its value, checked later', () => {
+    const hue = field('hue');
+    expect(parseText(hue, ' 30 ,90')).toEqual([30, 90]);
+    expect(parseText(hue, '')).toEqual([]);
+    const bad = parseText(hue, '30, x');
+    expect(bad).toBeInstanceOf(Unparsed);
+    expect(validateValue(hue, bad)).toBe('Item 2 (x) is not a number: separate numbers with commas.');
+    expect(toInput(hue, bad)).toBe('30, x');
+    expect(parseText(field('min_similarity'), '0.5')).toBe(0.5);
+    expect(parseText(field('min_similarity'), '1.5')).toBe(1.5);
+    expect(validateValue(field('min_similarity'), parseText(field('min_similarity'), ''))).toBe('Type a number.');
+    expect(validateValue(field('exact_below'), parseText(field('exact_below'), 'abc'))).toBe('Must be a whole number.');
+  });
+
+  test('JSON both ways', () => {
+    const boxes = one({ type: 'array', items: { type: 'object' } });
+    expect(parseText(boxes, '[{"x":1}]')).toEqual([{ x: 1 }]);
+    expect(toInput(boxes, [{ x: 1 }])).toBe('[{"x":1}]');
+    expect(validateValue(boxes, parseText(boxes, '[{'))).toBe('Must be JSON.');
+    expect(parseText(boxes, ' ')).toBeUndefined();
+  });
+});
+
+describe('the server checks on values', () => {
+  test('ranges, whole numbers, enums, lengths, item counts and items', () => {
+    const width = one({ type: 'integer', minimum: 320, maximum: 4096 });
+    expect(validateValue(field('min_similarity'), 0.5)).toBeNull();
+    expect(validateValue(field('min_similarity'), 1.5)).toBe('Must be at most 1.');
+    expect(validateValue(width, 100)).toBe('Must be at least 320.');
+    expect(validateValue(width, 960.5)).toBe('Must be a whole number.');
+    expect(validateValue(field('provider'), 'gemini')).toBe('Must be one of anthropic, openai.');
+    expect(validateValue(field('hue'), [35])).toBe('Must hold 2 numbers.');
+    expect(validateValue(field('hue'), [35, 200])).toBe('Item 2 must be at most 180.');
+    expect(validateValue(field('stop_words'), ['a', 'b', 'c', 'd'])).toBe('Must hold at most 3 items.');
+    expect(validateValue(field('stop_words'), ['toolong'])).toBe('Item 1 must be at most 4 characters.');
+    expect(validateValue(field('contrast'), 'yes')).toBe('Must be true or false.');
+  });
+
+  test('deep equality decides what differs (from the run, from the defaults); a blank number typed twice is no change', () => {
+    expect(sameValue([35, 85], [35, 85])).toBe(true);
+    expect(sameValue([35, 85], [35, 86])).toBe(false);
+    expect(sameValue({ a: [1], b: 2 }, { b: 2, a: [1] })).toBe(true);
+    expect(sameValue({ a: 1 }, { b: 1 })).toBe(false);
+    expect(sameValue(0.8, 0.75)).toBe(false);
+    expect(sameValue(Number.NaN, Number.NaN)).toBe(true);
+    expect(sameValue(new Unparsed('x', 'm'), new Unparsed('x', 'm'))).toBe(true);
+  });
+
+  test('values in words', () => {
+    expect(shownValue([35, 85])).toBe('35, 85');
+    expect(shownValue(undefined)).toBe('unset');
+    expect(shownValue({ a: 1 })).toBe('{"a":1}');
+    expect(shownValue(0.8)).toBe('0.8');
   });
 });
 

@@ -2,10 +2,12 @@
  * A stage's settings as a form, from the JSON Schema the server answers
  * (src/work/detect/config-spec.ts: numbers and integers with minimum and
  * maximum, booleans, strings with maxLength, enums, number pairs and string
- * lists as arrays; nested objects are read too, their keys dotted). Pure:
- * fields from a schema, typed values from what the inputs hold, the checks
- * the server makes (so a message shows at the field before anything is
- * sent), the overrides a replay sends, and the field a refusal names.
+ * lists as arrays; nested objects are read too, their keys dotted). Pure, and
+ * the one place every settings form (the stage inspector, the profile
+ * editor, the quick look's sliders) reads a schema: fields from a schema,
+ * values as text and typed text back, the checks the server makes (so a
+ * message shows at the field before anything is sent), the overrides a
+ * replay sends, and the field a refusal names.
  */
 
 export type FieldKind = 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'numbers' | 'strings' | 'json';
@@ -18,6 +20,8 @@ export interface FormField {
   description: string;
   kind: FieldKind;
   required: boolean;
+  /** The schema's default (the profile editor shows it, the quick look steps by it). */
+  default?: unknown;
   minimum?: number;
   maximum?: number;
   maxLength?: number;
@@ -71,6 +75,7 @@ export const fieldsOf = (schema: Schema, prefix = ''): FormField[] => {
       kind,
       required: required.includes(name),
     };
+    if (raw.default !== undefined) f.default = raw.default;
     if (num(raw.minimum) !== undefined) f.minimum = num(raw.minimum);
     if (num(raw.maximum) !== undefined) f.maximum = num(raw.maximum);
     if (num(raw.maxLength) !== undefined) f.maxLength = num(raw.maxLength);
@@ -97,9 +102,9 @@ export const setPath = (obj: Record<string, unknown>, key: string, value: unknow
   return { ...obj, [head]: setPath(inner, rest.join('.'), value) };
 };
 
-/** Plain JSON compared by value (key order aside). */
+/** Plain JSON compared by value (key order aside); NaN (a blank number typed) equals NaN. */
 export const sameValue = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true;
+  if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
   if (isObj(a) && isObj(b)) {
     const ka = Object.keys(a);
@@ -108,8 +113,17 @@ export const sameValue = (a: unknown, b: unknown): boolean => {
   return false;
 };
 
-/** A value as its input shows it: number pairs as "35, 85", string lists one a line. */
+/** Typed text that does not parse: kept as a value, so the field still shows it and its message holds Save back. */
+export class Unparsed {
+  constructor(
+    readonly text: string,
+    readonly message: string,
+  ) {}
+}
+
+/** A value as its input shows it: number pairs as "35, 85", string lists one a line, an Unparsed as it was typed. */
 export const toInput = (f: FormField, value: unknown): FieldInput => {
+  if (value instanceof Unparsed) return value.text;
   if (f.kind === 'boolean') return value === true;
   if (value === undefined || value === null) return '';
   if (f.kind === 'numbers' && Array.isArray(value)) return value.join(', ');
@@ -117,6 +131,10 @@ export const toInput = (f: FormField, value: unknown): FieldInput => {
   if (f.kind === 'json') return JSON.stringify(value);
   return String(value);
 };
+
+/** A value in words: lists with commas, objects as JSON (what a run used, a default). */
+export const shownValue = (v: unknown): string =>
+  v === undefined ? 'unset' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const bound = (n: number) => String(n);
@@ -131,6 +149,7 @@ const checkNumber = (n: number, integer: boolean, min: number | undefined, max: 
 
 /** The checks the schema states (type, minimum/maximum, enum, length, items), as a sentence; null when the value passes. */
 export const validateValue = (f: FormField, v: unknown): string | null => {
+  if (v instanceof Unparsed) return v.message;
   if (v === undefined) return f.required ? 'Required.' : null;
   switch (f.kind) {
     case 'number':
@@ -168,24 +187,15 @@ export const validateValue = (f: FormField, v: unknown): string | null => {
   }
 };
 
-export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
-
-/** An input's text as a typed value, checked; a message when it cannot be one. */
-export const parseInput = (f: FormField, input: FieldInput): Parsed => {
-  const fail = (error: string): Parsed => ({ ok: false, error });
-  const done = (value: unknown): Parsed => {
-    const error = validateValue(f, value);
-    return error ? fail(error) : { ok: true, value };
-  };
-  if (f.kind === 'boolean') return done(input === true);
-  const text = typeof input === 'string' ? input : String(input);
+/** Typed text as a value of the field's kind (a checkbox's aside), before the schema's checks; an Unparsed (keeping the text) when it cannot be one. */
+export const parseText = (f: FormField, text: string): unknown => {
+  const fail = (message: string) => new Unparsed(text, message);
   switch (f.kind) {
     case 'number':
     case 'integer': {
       const t = text.trim();
       if (t === '') return fail(f.kind === 'integer' ? 'Type a whole number.' : 'Type a number.');
-      if (!NUMBER.test(t)) return fail(f.kind === 'integer' ? 'Must be a whole number.' : 'Must be a number.');
-      return done(Number(t));
+      return NUMBER.test(t) ? Number(t) : fail(f.kind === 'integer' ? 'Must be a whole number.' : 'Must be a number.');
     }
     case 'numbers': {
       const parts = text
@@ -193,27 +203,33 @@ export const parseInput = (f: FormField, input: FieldInput): Parsed => {
         .map((s) => s.trim())
         .filter(Boolean);
       const badAt = parts.findIndex((s) => !NUMBER.test(s));
-      if (badAt >= 0) return fail(`Item ${badAt + 1} (${parts[badAt]}) is not a number: separate numbers with commas.`);
-      return done(parts.map(Number));
+      return badAt >= 0 ? fail(`Item ${badAt + 1} (${parts[badAt]}) is not a number: separate numbers with commas.`) : parts.map(Number);
     }
     case 'strings':
-      return done(
-        text
-          .split('\n')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      );
+      return text
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
     case 'json': {
-      if (text.trim() === '') return done(undefined);
+      if (text.trim() === '') return undefined;
       try {
-        return done(JSON.parse(text));
+        return JSON.parse(text);
       } catch {
         return fail('Must be JSON.');
       }
     }
     default:
-      return done(text);
+      return text;
   }
+};
+
+export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** An input's text (or a checkbox's state) as a typed value, checked; a message when it cannot be one. */
+export const parseInput = (f: FormField, input: FieldInput): Parsed => {
+  const value = f.kind === 'boolean' ? input === true : parseText(f, typeof input === 'string' ? input : String(input));
+  const error = validateValue(f, value);
+  return error ? { ok: false, error } : { ok: true, value };
 };
 
 export interface FormRead {

@@ -14,6 +14,7 @@
 import type { BrandReport, ReportInterval } from '../../src/types/detect.ts';
 import type { CheckpointNode } from '../../src/types/detect-setup.ts';
 import type { DetectJob } from '../src/detect-api.ts';
+import { reportInterval } from './detect-fixtures.ts';
 
 export const TL = 'tl1';
 export const J1 = 'Vq3xK9mP2aLb';
@@ -69,15 +70,8 @@ export const checkpoints = (): CheckpointNode[] => {
   ];
 };
 
-const iv = (brand: string, start: number, end: number, hits: number): ReportInterval => ({
-  brand,
-  start,
-  end,
-  duration: end - start,
-  hits,
-  meanConfidence: 0.91,
-  meanScreenShare: 0.012,
-});
+const iv = (brand: string, start: number, end: number, hits: number) =>
+  reportInterval(brand, start, end, { hits, meanConfidence: 0.91, meanScreenShare: 0.012 });
 
 /** A report as compile_report writes it, its summaries worked out from the intervals. */
 export const report = (intervals: ReportInterval[]): BrandReport => {

@@ -112,3 +112,16 @@ export const brandList = (over: Partial<BrandList> = {}): BrandList => ({
   updatedAt: '2026-01-01T00:00:00Z',
   ...over,
 });
+
+/** `api.detect` for the brand lists store and editor: list b1, every change answered as saved; `over` replaces any call. */
+export const fakeBrandLists = (over: Partial<DetectApi> = {}) =>
+  fakeDetect({
+    brandLists: async () => ({ items: [brandList()], total: 1 }),
+    brandList: async () => brandList(),
+    createBrandList: async (b) => brandList({ id: 'b-new', name: b.name, brands: b.brands as BrandList['brands'] }),
+    updateBrandList: async (id, b) => brandList({ id, name: b.name, brands: b.brands as BrandList['brands'] }),
+    deleteBrandList: async () => null,
+    uploadBrandImage: async (id) => ({ key: `brands/${id}/crop-1.png`, url: '/x' }),
+    brandImage: async () => new Blob(['png'], { type: 'image/png' }),
+    ...over,
+  });

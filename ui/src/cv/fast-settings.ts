@@ -5,6 +5,7 @@
  * each end of a [low, high] range (`hue[0]`, `hue[1]`: the paths the
  * server's refusals name). Pure.
  */
+import { fieldsOf, sameValue } from '../schema-form.ts';
 
 export interface SettingField {
   /** The value's path, as the server names it in an error: `canny_low`, `hue[0]`. */
@@ -22,7 +23,6 @@ export interface SettingField {
 
 export type Settings = Record<string, unknown>;
 
-const obj = (x: unknown): Record<string, unknown> => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 /** Pure: `canny_low` → "Canny low". */
@@ -43,25 +43,24 @@ export const stepFor = (integer: boolean, min: number, max: number, dflt: number
   return Number(raw.toPrecision(1));
 };
 
-/** Pure: the sliders of a stage's schema, in its order. */
+/** Pure: the sliders of a stage's schema (its fields as schema-form.ts reads them), in its order. */
 export const numericSettings = (schema: Record<string, unknown>): SettingField[] => {
   const out: SettingField[] = [];
-  for (const [key, raw] of Object.entries(obj(schema.properties))) {
-    const p = obj(raw);
-    const description = typeof p.description === 'string' ? p.description : '';
-    if (p.type === 'number' || p.type === 'integer') {
-      const min = num(p.minimum) ?? 0;
-      const max = num(p.maximum) ?? Math.max(1, (num(p.default) ?? 0) * 4);
-      const integer = p.type === 'integer';
-      out.push({ path: key, key, index: null, label: labelOf(key), description, min, max, integer, step: stepFor(integer, min, max, num(p.default)) });
+  // A setting inside an object setting is no slider: the overrides here are one level deep.
+  for (const f of fieldsOf(schema).filter((x) => !x.key.includes('.'))) {
+    const { key, description } = f;
+    if (f.kind === 'number' || f.kind === 'integer') {
+      const min = f.minimum ?? 0;
+      const max = f.maximum ?? Math.max(1, (num(f.default) ?? 0) * 4);
+      const integer = f.kind === 'integer';
+      out.push({ path: key, key, index: null, label: labelOf(key), description, min, max, integer, step: stepFor(integer, min, max, num(f.default)) });
       continue;
     }
-    const items = obj(p.items);
-    if (p.type === 'array' && p.minItems === 2 && p.maxItems === 2 && (items.type === 'number' || items.type === 'integer')) {
-      const min = num(items.minimum) ?? 0;
-      const max = num(items.maximum) ?? 1;
-      const integer = items.type === 'integer' || (Number.isInteger(min) && Number.isInteger(max) && max - min >= 10);
-      const dflt = Array.isArray(p.default) ? num(p.default[0]) : undefined;
+    if (f.kind === 'numbers' && f.minItems === 2 && f.maxItems === 2) {
+      const min = f.itemMinimum ?? 0;
+      const max = f.itemMaximum ?? 1;
+      const integer = f.itemInteger === true || (Number.isInteger(min) && Number.isInteger(max) && max - min >= 10);
+      const dflt = Array.isArray(f.default) ? num(f.default[0]) : undefined;
       for (const index of [0, 1] as const) {
         out.push({
           path: `${key}[${index}]`,
@@ -107,8 +106,6 @@ export const withValue = (current: Settings, overrides: Settings, f: SettingFiel
   return { ...overrides, [f.key]: f.index === 0 ? [Math.min(v, hi), hi] : [lo, Math.max(v, lo)] };
 };
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 /** Pure: the overrides that differ from the run's settings (what a replay on the server needs). */
 export const changedFrom = (base: Settings, overrides: Settings): Settings =>
-  Object.fromEntries(Object.entries(overrides).filter(([k, v]) => !same(base[k], v)));
+  Object.fromEntries(Object.entries(overrides).filter(([k, v]) => !sameValue(base[k], v)));

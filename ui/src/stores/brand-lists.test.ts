@@ -1,19 +1,9 @@
 import { describe, expect, test } from 'bun:test';
-import type { BrandList } from '../detect-api.ts';
-import { brandList, fakeDetect, refused } from '../../test/detect-setup-fixtures.ts';
+import { fakeBrandLists, refused } from '../../test/detect-setup-fixtures.ts';
 import { createBrandListsStore } from './brand-lists.ts';
 
-const setup = (over: Parameters<typeof fakeDetect>[0] = {}) => {
-  const fake = fakeDetect({
-    brandLists: async () => ({ items: [brandList()], total: 1 }),
-    brandList: async () => brandList(),
-    createBrandList: async (b) => brandList({ id: 'b-new', name: b.name, brands: b.brands as BrandList['brands'] }),
-    updateBrandList: async (id, b) => brandList({ id, name: b.name, brands: b.brands as BrandList['brands'] }),
-    deleteBrandList: async () => null,
-    uploadBrandImage: async (id) => ({ key: `brands/${id}/crop-1.png`, url: '/x' }),
-    brandImage: async () => new Blob(['png'], { type: 'image/png' }),
-    ...over,
-  });
+const setup = (over: Parameters<typeof fakeBrandLists>[0] = {}) => {
+  const fake = fakeBrandLists(over);
   return { ...fake, store: createBrandListsStore(fake.api) };
 };
 

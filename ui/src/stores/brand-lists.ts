@@ -11,7 +11,7 @@ import type { BrandList } from '../detect-api.ts';
 import { type BrandDraft, mergeBrands, parseBrandText, validateBrandList } from '../brand-import.ts';
 import { errorText } from '../format.ts';
 import { createPagedList } from './paged.ts';
-import { refusalOf } from './refusal.ts';
+import { createFormCheck } from './form-check.ts';
 
 export type BrandListsApi = Pick<Api, 'detect'>;
 
@@ -45,20 +45,17 @@ export const createBrandListsStore = (api: BrandListsApi, pageSize = BRAND_LISTS
   const list = createPagedList<BrandList>((limit, offset) => d.brandLists({ limit, offset }), pageSize);
   const [draft, setDraftRaw] = createSignal<ListDraft | null>(null);
   const [opening, setOpening] = createSignal(false);
-  const [checked, setChecked] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<Record<string, string>>({});
+  const form = createFormCheck();
   const [formError, setFormError] = createSignal<string | null>(null);
   const [importError, setImportError] = createSignal<string | null>(null);
   const [uploadError, setUploadError] = createSignal<{ index: number; message: string } | null>(null);
-  const [saving, setSaving] = createSignal(false);
   const [savedAt, setSavedAt] = createSignal<string | null>(null);
   /** Image bytes by key: what was uploaded here, or fetched once. */
   const images = new Map<string, Promise<Blob>>();
 
   const reset = (next: ListDraft | null) => {
     setDraftRaw(next);
-    setChecked(false);
-    setServerErrors({});
+    form.clear();
     setFormError(null);
     setImportError(null);
     setUploadError(null);
@@ -68,13 +65,13 @@ export const createBrandListsStore = (api: BrandListsApi, pageSize = BRAND_LISTS
     const dr = draft();
     if (!dr) return;
     setDraftRaw(f(dr));
-    setServerErrors({});
+    form.setServerErrors({});
   };
   const editBrand = (index: number, f: (b: BrandDraft) => BrandDraft) => edit((dr) => ({ ...dr, brands: dr.brands.map((b, i) => (i === index ? f(b) : b)) }));
 
   const clientErrors = () => {
     const dr = draft();
-    return checked() && dr ? validateBrandList(dr.name, dr.brands) : {};
+    return dr ? validateBrandList(dr.name, dr.brands) : {};
   };
 
   const put = (l: BrandList) => {
@@ -164,32 +161,25 @@ export const createBrandListsStore = (api: BrandListsApi, pageSize = BRAND_LISTS
       return got;
     },
 
-    errors: () => ({ ...serverErrors(), ...clientErrors() }),
+    errors: () => form.errors(clientErrors),
     formError,
-    saving,
+    saving: form.saving,
     save: async (): Promise<boolean> => {
       const dr = draft();
       if (!dr) return false;
-      setChecked(true);
-      if (Object.keys(validateBrandList(dr.name, dr.brands)).length > 0) return false;
-      setSaving(true);
-      setFormError(null);
-      setServerErrors({});
       const body = { name: dr.name.trim(), brands: dr.brands.map((b) => ({ name: b.name.trim(), aliases: b.aliases, images: b.images })) };
-      try {
-        const saved = dr.id ? await d.updateBrandList(dr.id, body) : await d.createBrandList(body);
-        put(saved);
-        reset(draftOf(saved));
-        setSavedAt(saved.updatedAt);
-        return true;
-      } catch (e) {
-        const r = refusalOf(e, (f) => placeOf(f, dr));
-        setServerErrors(r.fields);
-        setFormError(r.general);
-        return false;
-      } finally {
-        setSaving(false);
-      }
+      const saved = await form.submit({
+        problems: validateBrandList(dr.name, dr.brands),
+        send: () => (dr.id ? d.updateBrandList(dr.id, body) : d.createBrandList(body)),
+        saved: (l) => {
+          put(l);
+          reset(draftOf(l));
+          setSavedAt(l.updatedAt);
+        },
+        place: (f) => placeOf(f, dr),
+        general: setFormError,
+      });
+      return saved !== null;
     },
     remove: async (): Promise<boolean> => {
       const id = draft()?.id;

@@ -26,6 +26,7 @@ import {
 } from '../checkpoint-tree.ts';
 import type { BrandReport, CheckpointNode, DetectJob } from '../detect-api.ts';
 import { errorText } from '../format.ts';
+import { createPagedList } from './paged.ts';
 
 export type CheckpointsApi = Pick<Api, 'detect'>;
 
@@ -119,14 +120,15 @@ const lastOf = <I extends unknown[], O>(f: (...i: I) => O) => {
 };
 
 export const createCheckpointsStore = (api: CheckpointsApi, timelineId: string) => {
-  const [nodes, setNodes] = createSignal<CheckpointNode[]>([]);
-  const [loaded, setLoaded] = createSignal(false);
-  const [loading, setLoading] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
+  // The tree comes whole: one page of a paged list, for its guards (an older answer that comes later is dropped).
+  const tree = createPagedList<CheckpointNode>(async () => {
+    const items = await api.detect.checkpoints(timelineId);
+    return { items, total: items.length };
+  }, Number.MAX_SAFE_INTEGER);
+  const nodes = tree.items;
   const [picked, setPicked] = createSignal<string[]>([]);
   const [jobs, setJobs] = createSignal<Record<string, JobEntry>>({});
   const inFlight = new Map<string, Promise<void>>();
-  let seq = 0;
 
   const forestOf = lastOf(buildForest);
   const forest = () => forestOf(nodes());
@@ -165,32 +167,19 @@ export const createCheckpointsStore = (api: CheckpointsApi, timelineId: string) 
     );
   };
 
+  /** The tree again; picks of checkpoints no longer in it go. */
   const load = async (): Promise<void> => {
-    const mine = ++seq;
-    setLoading(true);
-    try {
-      const list = await api.detect.checkpoints(timelineId);
-      if (mine !== seq) return;
-      setNodes(list);
-      setError(null);
-      const ids = new Set(list.map((n) => n.id));
-      if (picked().some((id) => !ids.has(id))) setPicked((p) => p.filter((id) => ids.has(id)));
-    } catch (e) {
-      if (mine === seq) setError(errorText(e));
-    } finally {
-      if (mine === seq) {
-        setLoading(false);
-        setLoaded(true);
-      }
-    }
+    await tree.load();
+    const ids = new Set(nodes().map((n) => n.id));
+    if (picked().some((id) => !ids.has(id))) setPicked((p) => p.filter((id) => ids.has(id)));
   };
 
   return {
     timelineId,
     nodes,
-    loaded,
-    loading,
-    error,
+    loaded: tree.loaded,
+    loading: tree.loading,
+    error: tree.error,
     load,
     /** The tree again, and the picked jobs that may have moved on since (running, or not fetched). */
     async refresh() {

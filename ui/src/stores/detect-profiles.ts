@@ -23,8 +23,8 @@ import {
   removeStage,
   validateDraft,
 } from '../profile-draft.ts';
-import { sameValue } from '../schema-values.ts';
-import { refusalOf } from './refusal.ts';
+import { getPath, sameValue, setPath } from '../schema-form.ts';
+import { createFormCheck } from './form-check.ts';
 
 export type ProfilesApi = Pick<Api, 'detect'>;
 
@@ -48,10 +48,8 @@ export const createProfilesStore = (api: ProfilesApi) => {
   const [error, setError] = createSignal<string | null>(null);
   const [selected, setSelected] = createSignal<string | null>(null);
   const [draft, setDraftRaw] = createSignal<ProfileDraft | null>(null);
-  const [checked, setChecked] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<Record<string, string>>({});
+  const form = createFormCheck();
   const [formError, setFormError] = createSignal<string | null>(null);
-  const [saving, setSaving] = createSignal(false);
   const [copyError, setCopyError] = createSignal<string | null>(null);
 
   const current = () => profiles().find((p) => p.name === selected()) ?? null;
@@ -61,8 +59,7 @@ export const createProfilesStore = (api: ProfilesApi) => {
     setSelected(name);
     const p = profiles().find((x) => x.name === name);
     setDraftRaw(p ? draftOf(p, stages()) : null);
-    setChecked(false);
-    setServerErrors({});
+    form.clear();
     setFormError(null);
     setCopyError(null);
   };
@@ -83,7 +80,7 @@ export const createProfilesStore = (api: ProfilesApi) => {
 
   const clientErrors = () => {
     const dr = draft();
-    return checked() && dr ? validateDraft(dr, stages()) : {};
+    return dr ? validateDraft(dr, stages()) : {};
   };
 
   /** A change to the draft: the server's messages are about the draft as it was, so they go. */
@@ -91,7 +88,7 @@ export const createProfilesStore = (api: ProfilesApi) => {
     const dr = draft();
     if (!dr || readOnly()) return;
     setDraftRaw(f(dr));
-    setServerErrors({});
+    form.setServerErrors({});
   };
 
   const put = (p: ProfileDto) => setProfiles((l) => (l.some((x) => x.name === p.name) ? l.map((x) => (x.name === p.name ? p : x)) : [...l, p]));
@@ -151,39 +148,33 @@ export const createProfilesStore = (api: ProfilesApi) => {
     setEdge: (index: number, patch: Partial<{ from: string; to: string; flow: Flow }>) =>
       edit((dr) => ({ ...dr, edges: dr.edges.map((e, i) => (i === index ? { ...e, ...patch } : e)) })),
     removeEdge: (index: number) => edit((dr) => ({ ...dr, edges: dr.edges.filter((_, i) => i !== index) })),
+    /** `key` may be dotted (a setting inside an object setting, as schema-form's fields name it). */
     setValue: (stage: string, key: string, value: unknown) =>
-      edit((dr) => ({ ...dr, values: { ...dr.values, [stage]: { ...dr.values[stage], [key]: value } } })),
+      edit((dr) => ({ ...dr, values: { ...dr.values, [stage]: setPath(dr.values[stage] ?? {}, key, value) } })),
     resetValue: (stage: string, key: string) =>
-      edit((dr) => ({
-        ...dr,
-        values: { ...dr.values, [stage]: { ...dr.values[stage], [key]: structuredClone(stages().find((s) => s.name === stage)?.defaults[key]) } },
-      })),
+      edit((dr) => {
+        const dflt = structuredClone(getPath(stages().find((s) => s.name === stage)?.defaults ?? {}, key));
+        return { ...dr, values: { ...dr.values, [stage]: setPath(dr.values[stage] ?? {}, key, dflt) } };
+      }),
 
-    errors: () => ({ ...serverErrors(), ...clientErrors() }),
+    errors: () => form.errors(clientErrors),
     formError,
-    saving,
+    saving: form.saving,
     save: async (): Promise<boolean> => {
       const dr = draft();
       if (!dr || readOnly()) return false;
-      setChecked(true);
-      if (Object.keys(validateDraft(dr, stages())).length > 0) return false;
-      setSaving(true);
-      setFormError(null);
-      setServerErrors({});
-      try {
-        const saved = await d.updateProfile(dr.name, bodyOf(dr, stages()));
-        put(saved);
-        setDraftRaw(draftOf(saved, stages()));
-        setChecked(false);
-        return true;
-      } catch (e) {
-        const r = refusalOf(e, (f) => placeOf(f, dr));
-        setServerErrors(r.fields);
-        setFormError(r.general);
-        return false;
-      } finally {
-        setSaving(false);
-      }
+      const saved = await form.submit({
+        problems: validateDraft(dr, stages()),
+        send: () => d.updateProfile(dr.name, bodyOf(dr, stages())),
+        saved: (p) => {
+          put(p);
+          setDraftRaw(draftOf(p, stages()));
+          form.setChecked(false);
+        },
+        place: (f) => placeOf(f, dr),
+        general: setFormError,
+      });
+      return saved !== null;
     },
     remove: async (): Promise<boolean> => {
       const p = current();

@@ -1,42 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { ApiError, type Api, type LiveHandlers, type LiveOptions } from '../api.ts';
-import type { DetectJob, DetectStatus, StageInfo } from '../detect-api.ts';
-import type { StageRow } from '../../../src/types/detect-run.ts';
-import type { StoredEvent } from '../types.ts';
+import type { DetectJob, StageInfo } from '../detect-api.ts';
+import { detectStatus as status, runEvent as ev, stageRow as row } from '../../test/detect-fixtures.ts';
 import { createDetectRunStore, phaseOf, replayBlock, runParams } from './detect-run.ts';
-
-const row = (stage: string, status: StageRow['status'], over: Partial<StageRow> = {}): StageRow => ({
-  stage,
-  status,
-  chunks: 0,
-  chunksDone: 0,
-  ms: 0,
-  stats: {},
-  reason: null,
-  checkpointId: null,
-  reusedFrom: null,
-  ...over,
-});
-
-const status = (over: Partial<DetectStatus> = {}): DetectStatus => ({
-  jobId: 'r1',
-  status: 'PROCESSING',
-  progress: 40,
-  error: null,
-  parent: null,
-  timelineId: 't1',
-  profile: 'soccer_broadcast',
-  brandListId: 'b1',
-  stage: 'ocr',
-  paused: false,
-  pauseReason: null,
-  pauseAfter: null,
-  stepping: false,
-  cleared: false,
-  replay: null,
-  stages: [row('extract_frames', 'completed', { ms: 900 }), row('ocr', 'running', { chunks: 4, chunksDone: 1 }), row('match_brands', 'waiting')],
-  ...over,
-});
 
 const jobRow = (over: Partial<DetectJob> = {}): DetectJob =>
   ({
@@ -56,15 +22,6 @@ const jobRow = (over: Partial<DetectJob> = {}): DetectJob =>
   }) as DetectJob;
 
 const info = (name: string, available = true): StageInfo => ({ name, description: '', available, schema: { type: 'object', properties: {} }, defaults: {} });
-
-const ev = (position: number, stream: string): StoredEvent => ({
-  stream,
-  version: 1,
-  position,
-  type: 'StageFinished',
-  data: {},
-  meta: { at: '', actor: null, causationId: null, correlationId: null },
-});
 
 const fake = () => {
   const calls: string[] = [];

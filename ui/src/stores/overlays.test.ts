@@ -1,77 +1,14 @@
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { type Api, ApiError } from '../api.ts';
+import { describe, expect, test } from 'bun:test';
+import { fakeOverlayApi, trackObjectUrls } from '../../test/detect-fixtures.ts';
+import { ApiError } from '../api.ts';
 import { createOverlayStore } from './overlays.ts';
 
-/** Object URLs made and revoked, so a test can say which are still alive. */
-const urls = { made: [] as string[], revoked: new Set<string>() };
-const real = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
-beforeEach(() => {
-  urls.made = [];
-  urls.revoked = new Set();
-  let n = 0;
-  URL.createObjectURL = () => {
-    const u = `blob:test/${++n}`;
-    urls.made.push(u);
-    return u;
-  };
-  URL.revokeObjectURL = (u: string) => void urls.revoked.add(u);
-});
-afterEach(() => {
-  URL.createObjectURL = real.create;
-  URL.revokeObjectURL = real.revoke;
-});
-const alive = () => urls.made.filter((u) => !urls.revoked.has(u));
+const { urls, alive } = trackObjectUrls();
 const flush = () => new Promise((r) => setTimeout(r, 0));
-
-type Ask = { jobId: string; stage: string; seq: number; layers?: string[] };
-
-/** A detect api that draws any frame at once, except those held (answered when released) or refused. */
-const fakeApi = (o: { refuse?: (a: Ask) => ApiError | null } = {}) => {
-  const asked: Ask[] = [];
-  const held = new Map<number, () => void>();
-  const hold = new Set<number>();
-  const calls: string[] = [];
-  const detect = {
-    overlay: async (a: Ask) => {
-      asked.push(a);
-      if (hold.has(a.seq)) await new Promise<void>((r) => held.set(a.seq, r));
-      const no = o.refuse?.(a);
-      if (no) throw no;
-      return {
-        ...a,
-        timelineId: 't1',
-        t: a.seq * 0.5,
-        url: `/api/detect/overlays/t1/${a.jobId}/${a.stage}/${a.seq}`,
-        key: 'k',
-        shapes: { boxes: 1, lines: 0, masks: 0 },
-      };
-    },
-    overlayImage: async (url: string) => {
-      calls.push(`image ${url}`);
-      return new Blob(['png'], { type: 'image/png' });
-    },
-    status: async (jobId: string) => {
-      calls.push(`status ${jobId}`);
-      return { jobId, timelineId: 't1' };
-    },
-    timeline: async (id: string) => {
-      calls.push(`timeline ${id}`);
-      return {
-        id,
-        picks: [
-          { assetId: 'a', start: 10, end: 12 },
-          { assetId: 'b', start: 0, end: 30 },
-        ],
-      };
-    },
-  };
-  const api = { detect } as unknown as Pick<Api, 'detect'>;
-  return { api, asked, hold, release: (seq: number) => held.get(seq)?.(), calls };
-};
 
 describe('overlay store', () => {
   test('shows the first stage of the frame, fetches the next ahead, and steps onto it without asking again', async () => {
-    const f = fakeApi();
+    const f = fakeOverlayApi();
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 10, samplePeriod: 0.5 });
     await s.start(['match_brands', 'ocr']);
     expect(s.stages()).toEqual(['match_brands']);
@@ -81,7 +18,7 @@ describe('overlay store', () => {
       { jobId: 'j1', stage: 'match_brands', seq: 0, layers: [] },
       { jobId: 'j1', stage: 'match_brands', seq: 1, layers: [] },
     ]);
-    expect(f.calls).toEqual(['image /api/detect/overlays/t1/j1/match_brands/0', 'image /api/detect/overlays/t1/j1/match_brands/1']);
+    expect(f.images).toEqual(['/api/detect/overlays/t1/j1/match_brands/0', '/api/detect/overlays/t1/j1/match_brands/1']);
 
     await s.next();
     expect(s.seq()).toBe(1);
@@ -94,7 +31,7 @@ describe('overlay store', () => {
   });
 
   test('stepping back fetches the frame before ahead; the frame number is clamped', async () => {
-    const f = fakeApi();
+    const f = fakeOverlayApi();
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 10, samplePeriod: 0.5 });
     await s.start(['ocr']);
     await s.go(42);
@@ -108,7 +45,7 @@ describe('overlay store', () => {
   });
 
   test('stage layers: the first chosen is the stage, the rest layers; the last one stays on', async () => {
-    const f = fakeApi();
+    const f = fakeOverlayApi();
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 3, samplePeriod: 1 });
     await s.start(['ocr']);
     await s.toggleStage('segment_field');
@@ -126,7 +63,7 @@ describe('overlay store', () => {
 
   test('a refused overlay shows the server’s message and no image; asking again asks the server again', async () => {
     let refusing = true;
-    const f = fakeApi({ refuse: (a) => (refusing && a.seq === 1 ? new ApiError(409, 'invalid_state', 'ocr has not finished in job j1 yet') : null) });
+    const f = fakeOverlayApi({ refuse: (a) => (refusing && a.seq === 1 ? new ApiError(409, 'invalid_state', 'ocr has not finished in job j1 yet') : null) });
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 3, samplePeriod: 1 });
     await s.start(['ocr']);
     await flush();
@@ -141,7 +78,7 @@ describe('overlay store', () => {
   });
 
   test('a late answer for a frame left behind is not shown, and its URL is revoked', async () => {
-    const f = fakeApi();
+    const f = fakeOverlayApi();
     f.hold.add(3);
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 10, samplePeriod: 1 });
     await s.start(['ocr']);
@@ -158,7 +95,7 @@ describe('overlay store', () => {
   });
 
   test('compare: the other run, same frame and layers, side by side; its refusal is its own', async () => {
-    const f = fakeApi({
+    const f = fakeOverlayApi({
       refuse: (a) => (a.jobId === 'j2' && a.seq === 1 ? new ApiError(400, 'validation', 'seq: frame 1 is past the timeline’s last (0)') : null),
     });
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 5, samplePeriod: 1 });
@@ -178,7 +115,7 @@ describe('overlay store', () => {
   });
 
   test('dispose revokes every URL; start shows the frame again', async () => {
-    const f = fakeApi();
+    const f = fakeOverlayApi();
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 5, samplePeriod: 1 });
     await s.start(['ocr']);
     await s.setCompare('j2');
@@ -192,7 +129,7 @@ describe('overlay store', () => {
   });
 
   test('the source of the current frame: the run’s timeline (looked up once) maps its second to an asset', async () => {
-    const f = fakeApi();
+    const f = fakeOverlayApi();
     const s = createOverlayStore(f.api, { jobId: 'j1', frames: 100, samplePeriod: 0.5 });
     await s.start(['ocr']);
     await s.go(7); // 3.5 s: 1.5 s into the second pick
@@ -201,6 +138,6 @@ describe('overlay store', () => {
     await s.go(2);
     expect(s.source()).toBeNull(); // moving on closes it
     expect(await s.findSource()).toMatchObject({ assetId: 'a', seconds: 11 });
-    expect(f.calls.filter((c) => !c.startsWith('image'))).toEqual(['status j1', 'timeline t1']);
+    expect(f.calls).toEqual(['status j1', 'timeline t1']);
   });
 });

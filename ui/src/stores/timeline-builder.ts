@@ -23,7 +23,7 @@ import {
   type Pick as TimelinePick,
 } from '../timeline-picks.ts';
 import { createPagedList } from './paged.ts';
-import { refusalOf } from './refusal.ts';
+import { createFormCheck } from './form-check.ts';
 
 export type TimelineApi = Pick<Api, 'detect'>;
 
@@ -49,10 +49,8 @@ export const createTimelineBuilderStore = (api: TimelineApi, timelineId: string 
   const [known, setKnown] = createSignal<Record<string, Source>>({});
   const [strips, setStrips] = createSignal<Record<string, Loadable<Filmstrip>>>({});
   const [chunks, setChunks] = createSignal<Record<string, Loadable<SourceChunk[]>>>({});
-  const [checked, setChecked] = createSignal(false);
-  const [serverErrors, setServerErrors] = createSignal<Record<string, string>>({});
+  const form = createFormCheck();
   const [error, setError] = createSignal<string | null>(null);
-  const [saving, setSaving] = createSignal(false);
   const [savedAt, setSavedAt] = createSignal<string | null>(null);
   const [cache, setCache] = createSignal<FrameCache | null>(null);
   const [cacheError, setCacheError] = createSignal<string | null>(null);
@@ -78,13 +76,12 @@ export const createTimelineBuilderStore = (api: TimelineApi, timelineId: string 
   };
 
   // Plain derivations, not memos: stores are also used outside a reactive root (their tests).
-  const clientErrors = () => (checked() ? validateTimeline(name(), picks(), durationOf) : {});
-  const errors = () => ({ ...serverErrors(), ...clientErrors() });
+  const errors = () => form.errors(() => validateTimeline(name(), picks(), durationOf));
 
   const setPicks = (next: TimelinePick[]) => {
     setPicksRaw(next);
     // Indexes shift under a reorder or remove: the server's per-pick messages no longer point at their pick.
-    setServerErrors((m) => without(m, (k) => k === 'picks' || pickIndexOf(k) !== null));
+    form.setServerErrors((m) => without(m, (k) => k === 'picks' || pickIndexOf(k) !== null));
   };
 
   const loadFilmstrip = async (assetId: string, count: number) => {
@@ -136,28 +133,20 @@ export const createTimelineBuilderStore = (api: TimelineApi, timelineId: string 
   };
 
   const save = async (): Promise<string | null> => {
-    setChecked(true);
-    if (Object.keys(clientErrors()).length > 0) return null;
-    setSaving(true);
-    setError(null);
-    setServerErrors({});
-    try {
-      const t = id();
-      const body = { name: name().trim(), picks: picks() };
-      const saved = t ? await d.updateTimeline(t, body) : await d.createTimeline(body);
-      adopt(saved);
-      setChecked(false);
-      if (!t) void loadCache();
-      return saved.id;
-    } catch (e) {
-      const place = (f: string) => (f === 'name' || f === 'picks' || (pickIndexOf(f) ?? Number.POSITIVE_INFINITY) < picks().length ? f : null);
-      const r = refusalOf(e, place);
-      setServerErrors(r.fields);
-      setError(r.general);
-      return null;
-    } finally {
-      setSaving(false);
-    }
+    const t = id();
+    const body = { name: name().trim(), picks: picks() };
+    const saved = await form.submit({
+      problems: validateTimeline(name(), picks(), durationOf),
+      send: () => (t ? d.updateTimeline(t, body) : d.createTimeline(body)),
+      saved: (tl) => {
+        adopt(tl);
+        form.setChecked(false);
+        if (!t) void loadCache();
+      },
+      place: (f) => (f === 'name' || f === 'picks' || (pickIndexOf(f) ?? Number.POSITIVE_INFINITY) < picks().length ? f : null),
+      general: setError,
+    });
+    return saved?.id ?? null;
   };
 
   return {
@@ -215,10 +204,10 @@ export const createTimelineBuilderStore = (api: TimelineApi, timelineId: string 
     name,
     setName: (n: string) => {
       setNameRaw(n);
-      setServerErrors((m) => without(m, (k) => k === 'name'));
+      form.setServerErrors((m) => without(m, (k) => k === 'name'));
     },
     errors,
-    saving,
+    saving: form.saving,
     savedAt,
     save,
 

@@ -1,8 +1,7 @@
 /** Component tests for the brand list editor (DOM: happy-dom; ui/test/run-dom.sh). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
-import type { BrandList } from '../detect-api.ts';
-import { brandList, fakeDetect, refused } from '../../test/detect-setup-fixtures.ts';
+import { fakeBrandLists, refused } from '../../test/detect-setup-fixtures.ts';
 import { createBrandListsStore } from '../stores/brand-lists.ts';
 import { BrandListEditor } from './brand-list-editor.tsx';
 
@@ -27,17 +26,8 @@ afterEach(() => {
   Object.assign(HTMLCanvasElement.prototype, real2d);
 });
 
-const mount = async (over: Parameters<typeof fakeDetect>[0] = {}) => {
-  const fake = fakeDetect({
-    brandLists: async () => ({ items: [brandList()], total: 1 }),
-    brandList: async () => brandList(),
-    createBrandList: async (b) => brandList({ id: 'b-new', name: b.name, brands: b.brands as BrandList['brands'] }),
-    updateBrandList: async (id, b) => brandList({ id, name: b.name, brands: b.brands as BrandList['brands'] }),
-    deleteBrandList: async () => null,
-    uploadBrandImage: async (id) => ({ key: `brands/${id}/up-1.png`, url: '/x' }),
-    brandImage: async () => new Blob(['png'], { type: 'image/png' }),
-    ...over,
-  });
+const mount = async (over: Parameters<typeof fakeBrandLists>[0] = {}) => {
+  const fake = fakeBrandLists(over);
   const store = createBrandListsStore(fake.api);
   await store.load();
   return { ...render(() => <BrandListEditor store={store} />), ...fake, store };
@@ -144,7 +134,7 @@ describe('brand list editor', () => {
     expect(listId).toBe('b1');
     expect(png.type).toBe('image/png');
     expect(await png.text()).toBe('100x50');
-    expect(q(container, '[data-testid="brand-row"][data-index="1"] [data-testid="brand-image"]').dataset.key).toBe('brands/b1/up-1.png');
+    expect(q(container, '[data-testid="brand-row"][data-index="1"] [data-testid="brand-image"]').dataset.key).toBe('brands/b1/crop-1.png');
   });
 
   test("the server's refusal at the brand it names, else on the form; Delete asks first", async () => {

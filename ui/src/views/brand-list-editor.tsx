@@ -5,11 +5,12 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { Empty, ErrorNote, FieldError, Loading } from '../components/bits.tsx';
+import { ErrorAt } from '../components/error-at.tsx';
 import { Pager } from '../components/pager.tsx';
 import { time } from '../format.ts';
 import type { BrandListsStore, ListDraft } from '../stores/brand-lists.ts';
 import { BrandRows } from './brand-rows.tsx';
-import { ConfirmLine } from './detect-setup-bits.tsx';
+import { AskFirst } from './detect-setup-bits.tsx';
 import '../detect-setup.css';
 
 export const BrandListEditor = (p: { store: BrandListsStore }) => {
@@ -55,11 +56,7 @@ export const BrandListEditor = (p: { store: BrandListsStore }) => {
             when={s.draft()}
             fallback={
               <div>
-                <Show when={s.formError()}>
-                  <div data-testid="brand-list-error">
-                    <ErrorNote message={s.formError()} />
-                  </div>
-                </Show>
+                <ErrorAt testId="brand-list-error" message={s.formError()} />
                 <Empty>{s.opening() ? 'Opening…' : 'Open a list, or make a new one.'}</Empty>
               </div>
             }
@@ -74,7 +71,6 @@ export const BrandListEditor = (p: { store: BrandListsStore }) => {
 
 const ListForm = (p: { store: BrandListsStore; draft: ListDraft }) => {
   const s = p.store;
-  const [asking, setAsking] = createSignal(false);
   const save = async (e: Event) => {
     e.preventDefault();
     await s.save();
@@ -103,37 +99,16 @@ const ListForm = (p: { store: BrandListsStore; draft: ListDraft }) => {
         </Show>
       </div>
       <ImportBox store={s} />
-      <Show when={s.formError()}>
-        <div data-testid="brand-list-error">
-          <ErrorNote message={s.formError()} />
-        </div>
-      </Show>
+      <ErrorAt testId="brand-list-error" message={s.formError()} />
       <div class="row">
         <button type="submit" class="btn primary" data-testid="save-brand-list" disabled={s.saving()}>
           {s.saving() ? 'Saving…' : p.draft.id ? 'Save' : 'Create list'}
         </button>
         <div class="spacer" />
         <Show when={p.draft.id}>
-          <Show
-            when={asking()}
-            fallback={
-              <button type="button" class="btn small ghost danger" data-testid="delete-brand-list" onClick={() => setAsking(true)}>
-                Delete list
-              </button>
-            }
-          >
-            <ConfirmLine
-              action="Delete"
-              testId="confirm-delete-brand-list"
-              onConfirm={() => {
-                setAsking(false);
-                void s.remove();
-              }}
-              onKeep={() => setAsking(false)}
-            >
-              Delete “{p.draft.name}” and its {p.draft.brands.length} brands?
-            </ConfirmLine>
-          </Show>
+          <AskFirst label="Delete list" testId="delete-brand-list" action="Delete" confirmTestId="confirm-delete-brand-list" onConfirm={() => void s.remove()}>
+            Delete “{p.draft.name}” and its {p.draft.brands.length} brands?
+          </AskFirst>
         </Show>
       </div>
     </form>

@@ -1,42 +1,23 @@
 /** Component tests for the per-brand stats: sorting by a header both ways, the figures as shown, the three exports (DOM: happy-dom). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { cleanup, fireEvent, render } from '@solidjs/testing-library';
-import type { BrandReport, BrandSummary } from '../../../src/types/detect.ts';
+import type { BrandSummary } from '../../../src/types/detect.ts';
+import { brandReport, brandSummary, reportInterval } from '../../test/detect-fixtures.ts';
 import { BrandStats } from './brand-stats.tsx';
 
 // The library's own cleanup hook only covers the first test file of a run: unmount here, or a view (and its key listener) outlives its test.
 afterEach(cleanup);
 
-const summary = (brand: string, over: Partial<BrandSummary>): BrandSummary => ({
-  brand,
-  exposureSeconds: 10,
-  appearances: 1,
-  shareOfVoice: 0.25,
-  meanScreenShare: 0.0123,
-  maxScreenShare: 0.05,
-  positionGrid: [0, 0, 0, 0, 1, 0, 0, 0, 0],
-  placement: 'centre',
-  clarity: 0.9,
-  firstSeen: 0,
-  lastSeen: 10,
-  hits: 20,
-  ...over,
-});
+const summary = (brand: string, over: Partial<BrandSummary>) => brandSummary(brand, { shareOfVoice: 0.25, meanScreenShare: 0.0123, ...over });
 
-const REPORT: BrandReport = {
-  intervals: [
-    { brand: 'Acme, Inc.', start: 1, end: 21.25, duration: 20.25, hits: 40, meanConfidence: 0.8, meanScreenShare: 0.02 },
-    { brand: 'Beta', start: 5, end: 9.75, duration: 4.75, hits: 10, meanConfidence: 0.7, meanScreenShare: 0.01 },
-  ],
-  brands: [
+const REPORT = brandReport(
+  [reportInterval('Acme, Inc.', 1, 21.25, { hits: 40 }), reportInterval('Beta', 5, 9.75, { hits: 10, meanConfidence: 0.7, meanScreenShare: 0.01 })],
+  [
     summary('Acme, Inc.', { exposureSeconds: 20.25, shareOfVoice: 0.6, clarity: 0.5, placement: 'top-left', positionGrid: [0.75, 0.25, 0, 0, 0, 0, 0, 0, 0] }),
     summary('Beta', { exposureSeconds: 10, shareOfVoice: 0.3, clarity: 0.95 }),
     summary('cola', { exposureSeconds: 3.5, shareOfVoice: 0.1, clarity: 0.7, placement: 'bottom' }),
   ],
-  totalExposureSeconds: 33.75,
-  frame: { width: 1920, height: 1080 },
-  settings: { samplePeriod: 0.5, gapBridgeSeconds: 1, minDurationSeconds: 1 },
-};
+);
 
 /** What the view handed the browser to save: the file name and the Blob behind its URL. */
 const saved: { name: string; blob: Blob }[] = [];

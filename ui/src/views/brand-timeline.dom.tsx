@@ -1,45 +1,20 @@
 /** Component tests for the brand timeline: lanes by exposure, bars where the intervals are, the tooltip, opening a moment (DOM: happy-dom). */
 import { afterEach, describe, expect, test } from 'bun:test';
 import { cleanup, fireEvent, render } from '@solidjs/testing-library';
-import type { BrandReport, BrandSummary, ReportInterval } from '../../../src/types/detect.ts';
+import type { BrandReport, ReportInterval } from '../../../src/types/detect.ts';
+import { brandReport, brandSummary, reportInterval } from '../../test/detect-fixtures.ts';
 import { BrandTimeline } from './brand-timeline.tsx';
 
 // The library's own cleanup hook only covers the first test file of a run: unmount here, or a view (and its key listener) outlives its test.
 afterEach(cleanup);
 
-const interval = (brand: string, start: number, end: number, over: Partial<ReportInterval> & { source?: string; cost?: number } = {}): ReportInterval => ({
-  brand,
-  start,
-  end,
-  duration: end - start,
-  hits: 4,
-  meanConfidence: 0.876,
-  meanScreenShare: 0.0312,
-  ...over,
-});
+const interval = (brand: string, start: number, end: number, over: Partial<ReportInterval> & { source?: string; cost?: number } = {}) =>
+  reportInterval(brand, start, end, { hits: 4, meanConfidence: 0.876, meanScreenShare: 0.0312, ...over });
 
-const summary = (brand: string, exposureSeconds: number): BrandSummary => ({
-  brand,
-  exposureSeconds,
-  appearances: 1,
-  shareOfVoice: 0.5,
-  meanScreenShare: 0.02,
-  maxScreenShare: 0.05,
-  positionGrid: [0, 0, 0, 0, 1, 0, 0, 0, 0],
-  placement: 'centre',
-  clarity: 0.9,
-  firstSeen: 0,
-  lastSeen: 10,
-  hits: 20,
-});
-
-const REPORT: BrandReport = {
-  intervals: [interval('Acme', 10, 12.25), interval('Zeta', 30, 60, { source: 'cloud_llm', cost: 0.0125 }), interval('Acme', 80, 90)],
-  brands: [summary('Zeta', 30), summary('Acme', 12.25)],
-  totalExposureSeconds: 42.25,
-  frame: { width: 1920, height: 1080 },
-  settings: { samplePeriod: 0.5, gapBridgeSeconds: 1, minDurationSeconds: 1 },
-};
+const REPORT = brandReport(
+  [interval('Acme', 10, 12.25), interval('Zeta', 30, 60, { source: 'cloud_llm', cost: 0.0125 }), interval('Acme', 80, 90)],
+  [brandSummary('Zeta', { exposureSeconds: 30 }), brandSummary('Acme', { exposureSeconds: 12.25 })],
+);
 
 const mount = (report: BrandReport = REPORT) => {
   const opened: [number, string][] = [];

@@ -6,6 +6,7 @@
  */
 import { For, Show, createMemo } from 'solid-js';
 import { Empty } from '../components/bits.tsx';
+import { RowTable } from '../components/row-table.tsx';
 import { type BrandDiff, type Delta, type ReportDiff, msText, shortId, signed, valueText } from '../checkpoint-tree.ts';
 import { href } from '../router.ts';
 import type { CheckpointsStore, Comparison, Side } from '../stores/checkpoints.ts';
@@ -61,36 +62,34 @@ const ConfigDiffTable = (p: { c: Comparison }) => (
         ? 'Each job’s whole settings of the stages on its path.'
         : 'The overrides along each path, against each job’s profile (the jobs’ whole settings are not at hand).'}
     </p>
-    <Show when={p.c.config.rows.length > 0} fallback={<p class="cp-same">The same settings on both paths.</p>}>
-      <table class="table stack compact cp-table">
-        <thead>
-          <tr>
-            <th>Stage</th>
-            <th>Setting</th>
-            <th>A</th>
-            <th>B</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={p.c.config.rows}>
-            {(r) => (
-              <tr data-testid="config-diff-row" data-stage={r.stage} data-key={r.key} data-change={r.change}>
-                <td data-label="Stage">{r.stage}</td>
-                <td class="mono" data-label="Setting">
-                  {r.key}
-                </td>
-                <td class="mono cp-a" data-label="A">
-                  {r.a === undefined ? 'not set' : valueText(r.a)}
-                </td>
-                <td class="mono cp-b" data-label="B">
-                  {r.b === undefined ? 'not set' : valueText(r.b)}
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </Show>
+    <RowTable
+      rows={p.c.config.rows}
+      class="table stack compact cp-table"
+      empty={<p class="cp-same">The same settings on both paths.</p>}
+      head={
+        <>
+          <th>Stage</th>
+          <th>Setting</th>
+          <th>A</th>
+          <th>B</th>
+        </>
+      }
+    >
+      {(r) => (
+        <tr data-testid="config-diff-row" data-stage={r.stage} data-key={r.key} data-change={r.change}>
+          <td data-label="Stage">{r.stage}</td>
+          <td class="mono" data-label="Setting">
+            {r.key}
+          </td>
+          <td class="mono cp-a" data-label="A">
+            {r.a === undefined ? 'not set' : valueText(r.a)}
+          </td>
+          <td class="mono cp-b" data-label="B">
+            {r.b === undefined ? 'not set' : valueText(r.b)}
+          </td>
+        </tr>
+      )}
+    </RowTable>
     <Show when={p.c.config.onlyA.length > 0}>
       <p class="small muted">Only on A’s path: {p.c.config.onlyA.join(', ')}.</p>
     </Show>
@@ -106,38 +105,36 @@ const StatsDiffTable = (p: { c: Comparison }) => {
   return (
     <div class="cp-part">
       <h3>Stats</h3>
-      <Show when={p.c.stats.length > 0} fallback={<p class="cp-same">The same stats: both are on one path with no stage between them.</p>}>
-        <table class="table stack compact cp-table">
-          <thead>
-            <tr>
-              <th>Stage</th>
-              <th>Stat</th>
-              <th class="num">A</th>
-              <th class="num">B</th>
-              <th class="num">Δ</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={p.c.stats}>
-              {(r) => (
-                <tr data-testid="stats-diff-row" data-stage={r.stage} data-key={r.key}>
-                  <td data-label="Stage">{r.stage}</td>
-                  <td data-label="Stat">{r.key === 'ms' ? 'time' : r.key}</td>
-                  <td class="num" data-label="A">
-                    {show(r.key, r.a)}
-                  </td>
-                  <td class="num" data-label="B">
-                    {show(r.key, r.b)}
-                  </td>
-                  <td class={`num cp-delta ${sign(r.delta ?? 0)}`} data-label="Δ">
-                    {delta(r.key, r.delta)}
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </Show>
+      <RowTable
+        rows={p.c.stats}
+        class="table stack compact cp-table"
+        empty={<p class="cp-same">The same stats: both are on one path with no stage between them.</p>}
+        head={
+          <>
+            <th>Stage</th>
+            <th>Stat</th>
+            <th class="num">A</th>
+            <th class="num">B</th>
+            <th class="num">Δ</th>
+          </>
+        }
+      >
+        {(r) => (
+          <tr data-testid="stats-diff-row" data-stage={r.stage} data-key={r.key}>
+            <td data-label="Stage">{r.stage}</td>
+            <td data-label="Stat">{r.key === 'ms' ? 'time' : r.key}</td>
+            <td class="num" data-label="A">
+              {show(r.key, r.a)}
+            </td>
+            <td class="num" data-label="B">
+              {show(r.key, r.b)}
+            </td>
+            <td class={`num cp-delta ${sign(r.delta ?? 0)}`} data-label="Δ">
+              {delta(r.key, r.delta)}
+            </td>
+          </tr>
+        )}
+      </RowTable>
     </div>
   );
 };
@@ -191,56 +188,51 @@ const ReportDiffView = (p: { d: ReportDiff }) => (
         exposure <Change d={p.d.totalExposure} show={secs} delta={(n) => `${signed(n, 2)} s`} />
       </span>
     </p>
-    <Show when={p.d.brands.length > 0} fallback={<p class="cp-same">Neither report saw a brand.</p>}>
-      <table class="table stack compact cp-table">
-        <thead>
-          <tr>
-            <th>Brand</th>
-            <th>Exposure</th>
-            <th>Appearances</th>
-            <th>Share of voice</th>
-            <th>Hits</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={p.d.brands}>{(b) => <BrandRow b={b} />}</For>
-        </tbody>
-      </table>
-    </Show>
-    <h3>Intervals</h3>
-    <Show
-      when={p.d.intervals.length > 0}
-      fallback={<p class="cp-same">No interval gained or lost: each has an overlapping one of its brand on the other side.</p>}
+    <RowTable
+      rows={p.d.brands}
+      class="table stack compact cp-table"
+      empty={<p class="cp-same">Neither report saw a brand.</p>}
+      head={
+        <>
+          <th>Brand</th>
+          <th>Exposure</th>
+          <th>Appearances</th>
+          <th>Share of voice</th>
+          <th>Hits</th>
+        </>
+      }
     >
-      <table class="table stack compact cp-table">
-        <thead>
-          <tr>
-            <th>Brand</th>
-            <th>Time</th>
-            <th class="num">Hits</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          <For each={p.d.intervals}>
-            {(i) => (
-              <tr data-testid="interval-diff-row" data-change={i.change} data-brand={i.brand}>
-                <td data-label="Brand">{i.brand}</td>
-                <td class="mono" data-label="Time">
-                  {formatTime(i.start)}–{formatTime(i.end)}
-                </td>
-                <td class="num" data-label="Hits">
-                  {i.hits}
-                </td>
-                <td data-label="">
-                  <span class={`cp-tag ${i.change}`}>{i.change === 'gained' ? 'only in B' : 'only in A'}</span>
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </Show>
+      {(b) => <BrandRow b={b} />}
+    </RowTable>
+    <h3>Intervals</h3>
+    <RowTable
+      rows={p.d.intervals}
+      class="table stack compact cp-table"
+      empty={<p class="cp-same">No interval gained or lost: each has an overlapping one of its brand on the other side.</p>}
+      head={
+        <>
+          <th>Brand</th>
+          <th>Time</th>
+          <th class="num">Hits</th>
+          <th />
+        </>
+      }
+    >
+      {(i) => (
+        <tr data-testid="interval-diff-row" data-change={i.change} data-brand={i.brand}>
+          <td data-label="Brand">{i.brand}</td>
+          <td class="mono" data-label="Time">
+            {formatTime(i.start)}–{formatTime(i.end)}
+          </td>
+          <td class="num" data-label="Hits">
+            {i.hits}
+          </td>
+          <td data-label="">
+            <span class={`cp-tag ${i.change}`}>{i.change === 'gained' ? 'only in B' : 'only in A'}</span>
+          </td>
+        </tr>
+      )}
+    </RowTable>
   </>
 );
 

@@ -4,45 +4,18 @@ import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { ApiError, type Api, type LiveHandlers } from '../api.ts';
 import type { DetectJob, DetectStatus, StageInfo } from '../detect-api.ts';
 import { createDetectRunStore } from '../stores/detect-run.ts';
-import type { StageRow } from '../../../src/types/detect-run.ts';
+import { detectStatus, runEvent, stageRow as row } from '../../test/detect-fixtures.ts';
 import { DetectRunView } from './detect-run-view.tsx';
 
-const row = (stage: string, status: StageRow['status'], over: Partial<StageRow> = {}): StageRow => ({
-  stage,
-  status,
-  chunks: 0,
-  chunksDone: 0,
-  ms: 0,
-  stats: {},
-  reason: null,
-  checkpointId: null,
-  reusedFrom: null,
-  ...over,
-});
-
-const status = (over: Partial<DetectStatus> = {}): DetectStatus => ({
-  jobId: 'r1',
-  status: 'PROCESSING',
-  progress: 40,
-  error: null,
-  parent: null,
-  timelineId: 't1',
-  profile: 'soccer_broadcast',
-  brandListId: 'b1',
-  stage: 'ocr',
-  paused: false,
-  pauseReason: null,
-  pauseAfter: null,
-  stepping: false,
-  cleared: false,
-  replay: null,
-  stages: [
-    row('extract_frames', 'completed', { ms: 900, stats: { frames: 40, segments: 1 } }),
-    row('ocr', 'running', { chunks: 4, chunksDone: 1 }),
-    row('match_brands', 'waiting'),
-  ],
-  ...over,
-});
+const status = (over: Partial<DetectStatus> = {}) =>
+  detectStatus({
+    stages: [
+      row('extract_frames', 'completed', { ms: 900, stats: { frames: 40, segments: 1 } }),
+      row('ocr', 'running', { chunks: 4, chunksDone: 1 }),
+      row('match_brands', 'waiting'),
+    ],
+    ...over,
+  });
 
 const ended = (over: Partial<DetectStatus> = {}) =>
   status({
@@ -112,15 +85,7 @@ const fake = (first: DetectStatus) => {
     api,
     calls,
     s,
-    emit: (position: number) =>
-      h.onLog!({
-        stream: 'job:r1',
-        version: 1,
-        position,
-        type: 'StageFinished',
-        data: {},
-        meta: { at: '', actor: null, causationId: null, correlationId: null },
-      }),
+    emit: (position: number) => h.onLog!(runEvent(position)),
   };
 };
 

@@ -4,8 +4,8 @@
  * stepping stage by stage) and the runs, newest first, paged.
  */
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import { Empty, ErrorNote, FieldError, Loading, StatusBadge } from '../components/bits.tsx';
-import { Pager } from '../components/pager.tsx';
+import { ErrorNote, FieldError, StatusBadge } from '../components/bits.tsx';
+import { PagedTable } from '../components/row-table.tsx';
 import type { DetectJob } from '../detect-api.ts';
 import { time } from '../format.ts';
 import { href } from '../router.ts';
@@ -29,27 +29,23 @@ export const DetectRunsView = (p: { store: DetectRunsStore; onOpenRun: (jobId: s
       </div>
       <NewRunForm store={s} onStarted={p.onOpenRun} />
       <ErrorNote message={s.error()} />
-      <Show when={s.loaded()} fallback={<Loading />}>
-        <Show when={s.items().length > 0} fallback={<Empty>No runs yet. Choose a timeline above and start one.</Empty>}>
-          <table class="table stack">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Status</th>
-                <th>Timeline</th>
-                <th>Profile</th>
-                <th>Brand list</th>
-                <th class="num">Brands seen</th>
-                <th>Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={s.items()}>{(j) => <RunRow job={j} store={s} />}</For>
-            </tbody>
-          </table>
-          <Pager list={s} />
-        </Show>
-      </Show>
+      <PagedTable
+        list={s}
+        empty="No runs yet. Choose a timeline above and start one."
+        head={
+          <>
+            <th>Run</th>
+            <th>Status</th>
+            <th>Timeline</th>
+            <th>Profile</th>
+            <th>Brand list</th>
+            <th class="num">Brands seen</th>
+            <th>Started</th>
+          </>
+        }
+      >
+        {(j) => <RunRow job={j} store={s} />}
+      </PagedTable>
     </section>
   );
 };

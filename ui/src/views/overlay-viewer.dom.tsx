@@ -1,87 +1,26 @@
 /** Component tests for the overlay viewer: layers, stepping, jumps, a compared run, refusals, the source from a frame (DOM: happy-dom). */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { afterEach, describe, expect, test } from 'bun:test';
 import { cleanup, fireEvent, render, waitFor } from '@solidjs/testing-library';
-import { type Api, ApiError } from '../api.ts';
+import { fakeOverlayApi, type OverlayAsk as Ask, reportInterval, trackObjectUrls } from '../../test/detect-fixtures.ts';
+import { ApiError } from '../api.ts';
 import { createOverlayStore } from '../stores/overlays.ts';
-import type { ReportInterval } from '../../../src/types/detect.ts';
 import { OverlayViewer } from './overlay-viewer.tsx';
 
 // The library's own cleanup hook only covers the first test file of a run: unmount here, or a view (and its key listener) outlives its test.
 afterEach(cleanup);
 
-type Ask = { jobId: string; stage: string; seq: number; layers?: string[] };
+const { urls } = trackObjectUrls();
+const PICKS = [
+  { assetId: 'a', start: 100, end: 104 },
+  { assetId: 'b', start: 20, end: 60 },
+];
 
-const urls = { made: [] as string[], revoked: new Set<string>() };
-const real = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
-beforeEach(() => {
-  urls.made = [];
-  urls.revoked = new Set();
-  URL.createObjectURL = () => {
-    const u = `blob:test/${urls.made.length + 1}`;
-    urls.made.push(u);
-    return u;
-  };
-  URL.revokeObjectURL = (u: string) => void urls.revoked.add(u);
-});
-afterEach(() => {
-  URL.createObjectURL = real.create;
-  URL.revokeObjectURL = real.revoke;
-});
-
-const fakeApi = (refuse: (a: Ask) => ApiError | null = () => null) => {
-  const asked: Ask[] = [];
-  const calls: string[] = [];
-  const detect = {
-    overlay: async (a: Ask) => {
-      asked.push(a);
-      const no = refuse(a);
-      if (no) throw no;
-      return {
-        ...a,
-        timelineId: 't1',
-        t: a.seq,
-        url: `/api/detect/overlays/t1/${a.jobId}/${a.stage}/${a.seq}`,
-        key: 'k',
-        shapes: { boxes: 2, lines: 0, masks: 1 },
-      };
-    },
-    overlayImage: async () => new Blob(['png'], { type: 'image/png' }),
-    status: async (jobId: string) => {
-      calls.push(`status ${jobId}`);
-      return { jobId, timelineId: 't1' };
-    },
-    timeline: async (id: string) => {
-      calls.push(`timeline ${id}`);
-      return {
-        id,
-        picks: [
-          { assetId: 'a', start: 100, end: 104 },
-          { assetId: 'b', start: 20, end: 60 },
-        ],
-      };
-    },
-    sourceMedia: async (assetId: string) => {
-      calls.push(`media ${assetId}`);
-      return { assetId, url: `https://s3.local/${assetId}.mp4`, contentType: 'video/mp4', expiresAt: '2999-01-01T00:00:00Z' };
-    },
-  };
-  return { api: { detect } as unknown as Pick<Api, 'detect'>, asked, calls };
-};
-
-const interval = (brand: string, start: number, end: number): ReportInterval => ({
-  brand,
-  start,
-  end,
-  duration: end - start,
-  hits: 3,
-  meanConfidence: 0.9,
-  meanScreenShare: 0.01,
-});
+const interval = (brand: string, start: number, end: number) => reportInterval(brand, start, end, { meanConfidence: 0.9, meanScreenShare: 0.01 });
 const INTERVALS = [interval('Zeta', 6, 7.25), interval('Acme', 2.5, 3.75)];
 const STAGES = ['extract_frames', 'filter_scenes', 'ocr', 'match_brands', 'compile_report'];
 
 const mount = (o: { refuse?: (a: Ask) => ApiError | null; stages?: string[] } = {}) => {
-  const f = fakeApi(o.refuse);
+  const f = fakeOverlayApi({ refuse: o.refuse, picks: PICKS });
   const store = createOverlayStore(f.api, { jobId: 'j1', frames: 20, samplePeriod: 0.5 });
   const view = render(() => (
     <OverlayViewer

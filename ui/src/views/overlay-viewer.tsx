@@ -6,7 +6,8 @@
  * playing from the frame's moment.
  */
 import { For, Show, createEffect, createMemo, on, onCleanup, onMount } from 'solid-js';
-import { Empty, ErrorNote } from '../components/bits.tsx';
+import { Empty } from '../components/bits.tsx';
+import { ErrorAt } from '../components/error-at.tsx';
 import { OVERLAY_STAGES, framesOf } from '../detect-report.ts';
 import type { OverlayFrame, OverlayStore } from '../stores/overlays.ts';
 import { formatTime } from '../trim.ts';
@@ -153,16 +154,8 @@ export const OverlayViewer = (p: { store: OverlayStore; stages: string[]; interv
             />
           </Show>
         </div>
-        <Show when={s.error()}>
-          <div data-testid="overlay-error">
-            <ErrorNote message={s.error()} />
-          </div>
-        </Show>
-        <Show when={s.compareJob() && s.compareError()}>
-          <div data-testid="overlay-compare-error">
-            <ErrorNote message={`${compareLabel()}: ${s.compareError()}`} />
-          </div>
-        </Show>
+        <ErrorAt testId="overlay-error" message={s.error()} />
+        <ErrorAt testId="overlay-compare-error" message={s.compareJob() && s.compareError() ? `${compareLabel()}: ${s.compareError()}` : null} />
 
         <Show when={s.source()}>
           {(spot) => (
@@ -178,11 +171,7 @@ export const OverlayViewer = (p: { store: OverlayStore; stages: string[]; interv
             </div>
           )}
         </Show>
-        <Show when={s.sourceError()}>
-          <div data-testid="source-error">
-            <ErrorNote message={s.sourceError()} />
-          </div>
-        </Show>
+        <ErrorAt testId="source-error" message={s.sourceError()} />
 
         <Jumps store={s} intervals={p.intervals} />
       </Show>

@@ -92,13 +92,17 @@ describe('editing a user profile', () => {
     fireEvent.click(q(container, '[data-testid="save-profile"]'));
     await Promise.resolve();
     expect(errorFor(container, 'configs.ocr.det_width')).toBe('Must be at least 320.');
-    expect(errorFor(container, 'configs.segment_field.hue')).toBe('Item 2 is not a number: write numbers separated by commas.');
+    expect(errorFor(container, 'configs.segment_field.hue')).toBe('Item 2 (x) is not a number: separate numbers with commas.');
     expect(field(container, 'configs.segment_field.hue').value).toBe('30, x'); // what was typed stays
     expect(callsOf('updateProfile')).toEqual([]);
 
     fireEvent.input(width, { target: { value: '1280' } });
     fireEvent.input(field(container, 'configs.segment_field.hue'), { target: { value: '35,85' } });
     fireEvent.click(field(container, 'configs.match_brands.fuzzy'));
+    const stopWords = field(container, 'configs.match_brands.stop_words');
+    expect(stopWords.tagName).toBe('TEXTAREA'); // one a line, as in the stage inspector
+    fireEvent.input(stopWords, { target: { value: 'fc\n\nunited, city\n' } });
+    expect(stopWords.value).toBe('fc\n\nunited, city\n'); // what was typed stays
     fireEvent.change(field(container, 'configs.ocr.lang'), { target: { value: 'multi' } });
     fireEvent.input(field(container, 'description'), { target: { value: 'Night games' } });
     fireEvent.click(q(container, '[data-testid="save-profile"]'));
@@ -108,7 +112,7 @@ describe('editing a user profile', () => {
       {
         description: 'Night games',
         pipeline: MINE.pipeline,
-        configs: { ocr: { det_width: 1280, lang: 'multi' }, match_brands: { min_similarity: 0.8, fuzzy: false } },
+        configs: { ocr: { det_width: 1280, lang: 'multi' }, match_brands: { min_similarity: 0.8, fuzzy: false, stop_words: ['fc', 'united, city'] } },
       },
     ]);
   });

@@ -6,11 +6,12 @@
  */
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { Empty, ErrorNote, FieldError, Loading } from '../components/bits.tsx';
+import { ErrorAt } from '../components/error-at.tsx';
 import type { ProfileDto } from '../detect-api.ts';
 import { time } from '../format.ts';
 import type { ProfileDraft } from '../profile-draft.ts';
 import type { ProfilesStore } from '../stores/detect-profiles.ts';
-import { ConfirmLine } from './detect-setup-bits.tsx';
+import { AskFirst } from './detect-setup-bits.tsx';
 import { EdgeList, StageList, StageSettings } from './profile-pipeline.tsx';
 import '../detect-setup.css';
 
@@ -215,7 +216,6 @@ const ReadOnlyProfile = (p: { store: ProfilesStore; profile: ProfileDto }) => (
 
 const ProfileForm = (p: { store: ProfilesStore; draft: ProfileDraft }) => {
   const s = p.store;
-  const [asking, setAsking] = createSignal(false);
   const save = async (e: Event) => {
     e.preventDefault();
     await s.save();
@@ -233,11 +233,7 @@ const ProfileForm = (p: { store: ProfilesStore; draft: ProfileDraft }) => {
         <h2>Settings</h2>
         <For each={p.draft.stages}>{(stage) => <StageSettings store={s} draft={p.draft} stage={stage} />}</For>
       </div>
-      <Show when={s.formError()}>
-        <div data-testid="profile-error">
-          <ErrorNote message={s.formError()} />
-        </div>
-      </Show>
+      <ErrorAt testId="profile-error" message={s.formError()} />
       <div class="row">
         <button type="submit" class="btn primary" data-testid="save-profile" disabled={s.saving()}>
           {s.saving() ? 'Saving…' : 'Save'}
@@ -246,26 +242,9 @@ const ProfileForm = (p: { store: ProfilesStore; draft: ProfileDraft }) => {
           <span class="small muted">unsaved changes</span>
         </Show>
         <div class="spacer" />
-        <Show
-          when={asking()}
-          fallback={
-            <button type="button" class="btn small ghost danger" data-testid="delete-profile" onClick={() => setAsking(true)}>
-              Delete
-            </button>
-          }
-        >
-          <ConfirmLine
-            action="Delete"
-            testId="confirm-delete-profile"
-            onConfirm={() => {
-              setAsking(false);
-              void s.remove();
-            }}
-            onKeep={() => setAsking(false)}
-          >
-            Delete the profile {p.draft.name}?
-          </ConfirmLine>
-        </Show>
+        <AskFirst label="Delete" testId="delete-profile" action="Delete" confirmTestId="confirm-delete-profile" onConfirm={() => void s.remove()}>
+          Delete the profile {p.draft.name}?
+        </AskFirst>
       </div>
     </form>
   );

@@ -8,7 +8,7 @@ import { createEffect, createSignal, For, Index, Show } from 'solid-js';
 import { FieldError } from '../components/bits.tsx';
 import { canMoveStage, FIRST_STAGE, type Flow, type ProfileDraft } from '../profile-draft.ts';
 import { SchemaField } from '../schema-fields.tsx';
-import { propertiesOf, sameValue } from '../schema-values.ts';
+import { fieldsOf, getPath, sameValue } from '../schema-form.ts';
 import type { ProfilesStore } from '../stores/detect-profiles.ts';
 
 export const StageList = (p: { store: ProfilesStore; draft: ProfileDraft }) => {
@@ -164,18 +164,18 @@ export const EdgeList = (p: { store: ProfilesStore; draft: ProfileDraft }) => {
 export const StageSettings = (p: { store: ProfilesStore; draft: ProfileDraft; stage: string }) => {
   const s = p.store;
   const info = () => s.stageInfo(p.stage);
-  const props = () => propertiesOf(info()?.schema ?? {});
-  const value = (key: string) => p.draft.values[p.stage]?.[key];
-  const changed = (key: string) => !sameValue(value(key), info()?.defaults[key]);
+  const fields = () => fieldsOf(info()?.schema ?? {});
+  const value = (key: string) => getPath(p.draft.values[p.stage] ?? {}, key);
+  const changed = (key: string) => !sameValue(value(key), getPath(info()?.defaults ?? {}, key));
   const troubled = () => Object.keys(s.errors()).some((k) => k === `configs.${p.stage}` || k.startsWith(`configs.${p.stage}.`));
-  const changes = () => props().filter(([k]) => changed(k)).length;
+  const changes = () => fields().filter((f) => changed(f.key)).length;
   let box: HTMLDetailsElement | undefined;
   // Opened when it holds a message; never closed under the user's hands once the message goes.
   createEffect(() => {
     if (troubled() && box) box.open = true;
   });
   return (
-    <Show when={props().length > 0}>
+    <Show when={fields().length > 0}>
       <details ref={box} class="stage-settings" classList={{ troubled: troubled() }} data-testid="stage-settings" data-stage={p.stage}>
         <summary>
           {p.stage}
@@ -184,17 +184,16 @@ export const StageSettings = (p: { store: ProfilesStore; draft: ProfileDraft; st
         <p class="small muted">{info()?.description}</p>
         <FieldError for={`configs.${p.stage}`} message={s.errors()[`configs.${p.stage}`]} />
         <div class="settings-grid">
-          <For each={props()}>
-            {([key, prop]) => (
+          <For each={fields()}>
+            {(f) => (
               <SchemaField
-                name={key}
-                prop={prop}
-                path={`configs.${p.stage}.${key}`}
-                value={value(key)}
-                error={s.errors()[`configs.${p.stage}.${key}`]}
-                changed={changed(key)}
-                onChange={(v) => s.setValue(p.stage, key, v)}
-                onReset={() => s.resetValue(p.stage, key)}
+                field={f}
+                path={`configs.${p.stage}.${f.key}`}
+                value={value(f.key)}
+                error={s.errors()[`configs.${p.stage}.${f.key}`]}
+                changed={changed(f.key)}
+                onChange={(v) => s.setValue(p.stage, f.key, v)}
+                onReset={() => s.resetValue(p.stage, f.key)}
               />
             )}
           </For>

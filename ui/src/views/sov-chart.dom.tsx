@@ -1,27 +1,13 @@
 /** Component tests for the share-of-voice chart: a slice per brand with its title, a legend, an empty state (DOM: happy-dom). */
 import { afterEach, describe, expect, test } from 'bun:test';
 import { cleanup, render } from '@solidjs/testing-library';
-import type { BrandSummary } from '../../../src/types/detect.ts';
+import { brandSummary } from '../../test/detect-fixtures.ts';
 import { SovChart } from './sov-chart.tsx';
 
 // The library's own cleanup hook only covers the first test file of a run: unmount here, or a view (and its key listener) outlives its test.
 afterEach(cleanup);
 
-const brand = (name: string, exposureSeconds: number, shareOfVoice: number) =>
-  ({
-    brand: name,
-    exposureSeconds,
-    shareOfVoice,
-    appearances: 1,
-    meanScreenShare: 0,
-    maxScreenShare: 0,
-    positionGrid: [],
-    placement: 'centre',
-    clarity: 1,
-    firstSeen: 0,
-    lastSeen: 1,
-    hits: 1,
-  }) as BrandSummary;
+const brand = (name: string, exposureSeconds: number, shareOfVoice: number) => brandSummary(name, { exposureSeconds, shareOfVoice });
 
 describe('share-of-voice chart', () => {
   test('a titled SVG with a slice per brand, largest first, and a labelled legend', () => {

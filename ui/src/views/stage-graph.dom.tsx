@@ -3,20 +3,8 @@ import { describe, expect, test } from 'bun:test';
 import { fireEvent, render } from '@solidjs/testing-library';
 import { createSignal } from 'solid-js';
 import type { StageRow } from '../../../src/types/detect-run.ts';
+import { stageRow as row } from '../../test/detect-fixtures.ts';
 import { StageGraph } from './stage-graph.tsx';
-
-const row = (stage: string, status: StageRow['status'], over: Partial<StageRow> = {}): StageRow => ({
-  stage,
-  status,
-  chunks: 0,
-  chunksDone: 0,
-  ms: 0,
-  stats: {},
-  reason: null,
-  checkpointId: null,
-  reusedFrom: null,
-  ...over,
-});
 
 const stages = (): StageRow[] => [
   row('extract_frames', 'completed', { ms: 1234, stats: { frames: 40, segments: 2, cached: 0 } }),

@@ -4,6 +4,7 @@ import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { ApiError } from '../api.ts';
 import type { StageInfo } from '../detect-api.ts';
 import type { StageRow } from '../../../src/types/detect-run.ts';
+import { stageRow } from '../../test/detect-fixtures.ts';
 import { StageInspector } from './stage-inspector.tsx';
 
 // As GET /api/detect/config/stages/match_brands answers it (config-spec.ts jsonSchemaOf), cut down.
@@ -24,18 +25,8 @@ const info: StageInfo = {
   defaults: { min_similarity: 0.75, exact_below: 4, fold_case: true, stop_words: [] },
 };
 const config = { min_similarity: 0.8, exact_below: 4, fold_case: true, stop_words: ['fc'] };
-const row = (over: Partial<StageRow> = {}): StageRow => ({
-  stage: 'match_brands',
-  status: 'completed',
-  chunks: 3,
-  chunksDone: 3,
-  ms: 2500,
-  stats: { hits: 12, unresolved: 4, frames: 40 },
-  reason: null,
-  checkpointId: 'c1',
-  reusedFrom: null,
-  ...over,
-});
+const row = (over: Partial<StageRow> = {}): StageRow =>
+  stageRow('match_brands', 'completed', { chunks: 3, chunksDone: 3, ms: 2500, stats: { hits: 12, unresolved: 4, frames: 40 }, checkpointId: 'c1', ...over });
 
 const mount = (o: { canReplay?: boolean; blocked?: string; row?: StageRow | null; refuse?: Error } = {}) => {
   const sent: [Record<string, unknown>, boolean][] = [];

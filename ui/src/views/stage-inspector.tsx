@@ -8,10 +8,11 @@
  */
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { FieldError, StatusBadge } from '../components/bits.tsx';
+import { RowTable } from '../components/row-table.tsx';
 import type { StageInfo } from '../detect-api.ts';
 import { href } from '../router.ts';
 import { msText } from '../detect-graph.ts';
-import { changedKeys, type FieldInput, type FormField, fieldsOf, getPath, overridesOf, readForm, refusalField, toInput } from '../schema-form.ts';
+import { changedKeys, type FieldInput, type FormField, fieldsOf, getPath, overridesOf, readForm, refusalField, shownValue, toInput } from '../schema-form.ts';
 import type { StageRow } from '../../../src/types/detect-run.ts';
 
 export interface StageInspectorProps {
@@ -23,8 +24,6 @@ export interface StageInspectorProps {
   blocked?: string | null;
   onReplay: (overrides: Record<string, unknown>, downstream: boolean) => Promise<void>;
 }
-
-const shown = (v: unknown): string => (v === undefined ? 'unset' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 const bounds = (f: FormField): string => {
   const lo = f.minimum ?? f.itemMinimum;
@@ -193,8 +192,8 @@ const Field = (p: { field: FormField; value: FieldInput; was: unknown; changed: 
     <span class="si-label mono" title={f().label}>
       {f().key}
       <Show when={p.changed}>
-        <span class="si-changed" title={`This run used ${shown(p.was)}`}>
-          changed (was {shown(p.was)})
+        <span class="si-changed" title={`This run used ${shownValue(p.was)}`}>
+          changed (was {shownValue(p.was)})
         </span>
       </Show>
     </span>
@@ -282,29 +281,24 @@ const Output = (p: { row: StageRow | null }) => (
               {r().reason}
             </p>
           </Show>
-          <Show
-            when={Object.keys(r().stats).length > 0}
-            fallback={<p class="muted small">{r().status === 'completed' ? 'No counts reported.' : 'Counts show once it is done.'}</p>}
+          <RowTable
+            rows={Object.entries(r().stats)}
+            class="table compact si-stats"
+            empty={<p class="muted small">{r().status === 'completed' ? 'No counts reported.' : 'Counts show once it is done.'}</p>}
+            head={
+              <>
+                <th>Count</th>
+                <th class="num">Value</th>
+              </>
+            }
           >
-            <table class="table compact si-stats">
-              <thead>
-                <tr>
-                  <th>Count</th>
-                  <th class="num">Value</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={Object.entries(r().stats)}>
-                  {([k, v]) => (
-                    <tr>
-                      <td>{k}</td>
-                      <td class="num">{v.toLocaleString('en')}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </Show>
+            {([k, v]) => (
+              <tr>
+                <td>{k}</td>
+                <td class="num">{v.toLocaleString('en')}</td>
+              </tr>
+            )}
+          </RowTable>
         </>
       )}
     </Show>

@@ -6,9 +6,11 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { ErrorNote, FieldError, Loading } from '../components/bits.tsx';
+import { ErrorAt } from '../components/error-at.tsx';
+import { RowTable } from '../components/row-table.tsx';
 import { bytes, time } from '../format.ts';
 import type { TimelineBuilderStore } from '../stores/timeline-builder.ts';
-import { ConfirmLine, TIMELINES_HREF } from './detect-setup-bits.tsx';
+import { AskFirst, ConfirmLine, TIMELINES_HREF } from './detect-setup-bits.tsx';
 import { FilmstripView } from './filmstrip.tsx';
 import { PickList } from './pick-list.tsx';
 import { SourcePicker } from './source-picker.tsx';
@@ -34,11 +36,7 @@ export const TimelineBuilder = (p: { store: TimelineBuilderStore; onSaved: (id: 
       </div>
       <Show when={!s.deleted()} fallback={<Deleted />}>
         <Show when={s.loaded()} fallback={<Loading />}>
-          <Show when={s.error()}>
-            <div data-testid="timeline-error">
-              <ErrorNote message={s.error()} onDismiss={s.dismissError} />
-            </div>
-          </Show>
+          <ErrorAt testId="timeline-error" message={s.error()} onDismiss={s.dismissError} />
           <form class="card timeline-save" onSubmit={save}>
             <label class="timeline-name" classList={{ invalid: !!s.errors().name }}>
               <span>Name</span>
@@ -111,64 +109,42 @@ const FrameCacheCard = (p: { store: TimelineBuilderStore }) => {
         </ConfirmLine>
       </Show>
       <ErrorNote message={s.cacheError()} />
-      <Show when={(s.cache()?.sets.length ?? 0) > 0} fallback={<p class="small muted">Nothing cached: the next run extracts the frames it needs.</p>}>
-        <table class="table compact stack cache-sets">
-          <thead>
-            <tr>
-              <th>fps</th>
-              <th>Size</th>
-              <th class="num">Frames</th>
-              <th class="num">Bytes</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={s.cache()?.sets ?? []}>
-              {(set) => (
-                <tr data-testid="cache-set">
-                  <td data-label="fps">{set.fps}</td>
-                  <td data-label="Size">
-                    {set.width}×{set.height}
-                  </td>
-                  <td class="num" data-label="Frames">
-                    {set.frames}
-                  </td>
-                  <td class="num" data-label="Bytes">
-                    {bytes(set.bytes)}
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </Show>
+      <RowTable
+        rows={s.cache()?.sets ?? []}
+        class="table compact stack cache-sets"
+        empty={<p class="small muted">Nothing cached: the next run extracts the frames it needs.</p>}
+        head={
+          <>
+            <th>fps</th>
+            <th>Size</th>
+            <th class="num">Frames</th>
+            <th class="num">Bytes</th>
+          </>
+        }
+      >
+        {(set) => (
+          <tr data-testid="cache-set">
+            <td data-label="fps">{set.fps}</td>
+            <td data-label="Size">
+              {set.width}×{set.height}
+            </td>
+            <td class="num" data-label="Frames">
+              {set.frames}
+            </td>
+            <td class="num" data-label="Bytes">
+              {bytes(set.bytes)}
+            </td>
+          </tr>
+        )}
+      </RowTable>
     </section>
   );
 };
 
-const DeleteTimeline = (p: { store: TimelineBuilderStore }) => {
-  const [asking, setAsking] = createSignal(false);
-  return (
-    <div class="row">
-      <Show
-        when={asking()}
-        fallback={
-          <button type="button" class="btn small ghost danger" data-testid="delete-timeline" onClick={() => setAsking(true)}>
-            Delete timeline
-          </button>
-        }
-      >
-        <ConfirmLine
-          action="Delete"
-          testId="confirm-delete-timeline"
-          onConfirm={() => {
-            setAsking(false);
-            void p.store.remove();
-          }}
-          onKeep={() => setAsking(false)}
-        >
-          Delete “{p.store.name()}”? This cannot be undone.
-        </ConfirmLine>
-      </Show>
-    </div>
-  );
-};
+const DeleteTimeline = (p: { store: TimelineBuilderStore }) => (
+  <div class="row">
+    <AskFirst label="Delete timeline" testId="delete-timeline" action="Delete" confirmTestId="confirm-delete-timeline" onConfirm={() => void p.store.remove()}>
+      Delete “{p.store.name()}”? This cannot be undone.
+    </AskFirst>
+  </div>
+);
