@@ -95,3 +95,11 @@ export const logIn = async (page: Page) => {
   await page.getByTestId('login-submit').click();
   await page.getByTestId('user-menu').waitFor({ timeout: 15_000 });
 };
+
+/** How wide the document is, and how far <main> scrolls sideways (0: nothing overflows it). */
+export const widths = (page: Page) =>
+  page.evaluate(() => {
+    const d = (globalThis as any).document;
+    const m = d.querySelector('main');
+    return { doc: d.documentElement.scrollWidth as number, main: (m.scrollWidth - m.clientWidth) as number };
+  });

@@ -14,7 +14,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runFfmpeg } from '../src/media/ffmpeg.ts';
-import { ADMIN, BINARY, ensureBinary, freePort, launchChromium, makeKey, ROOT, startServer as start, waitText as waitTextOn } from './browser-harness.ts';
+import {
+  ADMIN,
+  BINARY,
+  ensureBinary,
+  freePort,
+  launchChromium,
+  makeKey,
+  ROOT,
+  startServer as start,
+  waitText as waitTextOn,
+  widths,
+} from './browser-harness.ts';
 import { corpusFile } from './corpus.ts';
 
 const SHOTS = join(ROOT, 'test-artifacts/ui');
@@ -277,12 +288,6 @@ describe('the web UI at 420 px wide', () => {
     await page.setViewportSize({ width: 420, height: 900 });
     const jobs = (await (await api('/api/jobs')).json()) as { items: { id: string; parent: string | null }[] };
     const first = jobs.items.find((j) => !j.parent)!.id;
-    const widths = () =>
-      page.evaluate(() => {
-        const d = (globalThis as any).document;
-        const m = d.querySelector('main');
-        return { doc: d.documentElement.scrollWidth as number, main: (m.scrollWidth - m.clientWidth) as number };
-      });
     const pages: [string, string, () => Promise<unknown>][] = [
       [
         'assets',
@@ -309,13 +314,13 @@ describe('the web UI at 420 px wide', () => {
       await page.goto(`${base}/${hash}`);
       await ready();
       expect(await page.getByTestId('live-feed').count()).toBe(0);
-      const w = await widths();
+      const w = await widths(page);
       expect({ page: name, ...w }).toEqual({ page: name, doc: Math.min(w.doc, 420), main: Math.min(w.main, 0) });
       await shot(`6-narrow-${name}`);
     }
     await page.getByTestId('feed-toggle').click();
     await page.getByTestId('live-feed').waitFor();
-    expect((await widths()).doc).toBeLessThanOrEqual(420);
+    expect((await widths(page)).doc).toBeLessThanOrEqual(420);
     await shot('6-narrow-feed');
     // Back to a wide window, the feed is a column again.
     await page.setViewportSize({ width: 1400, height: 1000 });

@@ -7,14 +7,15 @@
  * says, match_brands' min_ocr_confidence is raised and the stage replayed
  * (with downstream) from the inspector, the new branch's checkpoints are compared with the first
  * run's (config diff, hits lost), and an overlay is opened from a brand's
- * interval. Screenshots go to test-artifacts/ui-detect/.
+ * interval; the brand list and profile pages work, and every detection page
+ * fits 420 px. Screenshots go to test-artifacts/ui-detect/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureBinary, freePort, launchChromium, logIn, makeKey, ROOT, startServer, waitText } from './browser-harness.ts';
+import { ensureBinary, freePort, launchChromium, logIn, makeKey, ROOT, startServer, waitText, widths } from './browser-harness.ts';
 import { type LabelledClip, makeLabelledClips } from './detect-clips.ts';
 
 const SHOTS = join(ROOT, 'test-artifacts/ui-detect');
@@ -178,6 +179,45 @@ describe('brand detection in the web UI', () => {
     await page.waitForFunction((s) => (globalThis as any).document.querySelector('[data-testid="overlay-image"]')?.dataset.seq === String(s + 1), seq, {
       timeout: 30_000,
     });
-    expect(consoleErrors.filter((e) => !/Failed to load resource|net::|EventSource/i.test(e))).toEqual([]);
   }, 120_000);
+
+  test('the brand list and profiles pages: the list made for the test with its brands, a built-in profile duplicated into an editable one', async () => {
+    await page.goto(`${base}/#/detect/brands`);
+    await page.getByTestId('brand-list-row').filter({ hasText: 'Sponsors' }).getByRole('button', { name: 'Sponsors' }).click();
+    await page.getByTestId('brand-row').first().waitFor({ timeout: 15_000 });
+    const names = await page.getByTestId('brand-name').evaluateAll((els) => els.map((e: any) => e.value as string));
+    expect(names.sort()).toEqual(clip.brands.map((b) => b.name).sort());
+    await shot('6-brand-list');
+    await page.goto(`${base}/#/detect/profiles`);
+    const builtIn = page.locator('[data-testid="profile-row"][data-name="generic_broadcast"]');
+    await builtIn.getByRole('button', { name: 'generic_broadcast' }).click();
+    await page.getByTestId('duplicate-profile').click();
+    await page.getByTestId('duplicate-profile-name').fill('boards-tuned');
+    await page.getByTestId('confirm-duplicate-profile').click();
+    await page.locator('[data-testid="profile-row"][data-name="boards-tuned"][data-builtin="false"]').waitFor({ timeout: 15_000 });
+    const made = await api<{ basedOn: string | null; builtIn: boolean }>('GET', '/api/detect/config/profiles/boards-tuned');
+    expect(made).toMatchObject({ basedOn: 'generic_broadcast', builtIn: false });
+    await page.getByTestId('profile-form').waitFor();
+    await shot('7-profile');
+  }, 60_000);
+
+  test('at 420 px every detection page fits the width with nothing overflowing sideways', async () => {
+    await page.setViewportSize({ width: 420, height: 900 });
+    const pages: [string, string, () => Promise<unknown>][] = [
+      ['runs', '#/detect', () => page.getByTestId('run-row').first().waitFor()],
+      ['run', `#/detect/runs/${firstRun}`, () => page.getByTestId('brand-timeline').waitFor()],
+      ['timeline', `#/detect/timelines/${timelineId}`, () => page.getByTestId('frame-cache').waitFor()],
+      ['profiles', '#/detect/profiles', () => page.getByTestId('profile-row').first().waitFor()],
+      ['brands', '#/detect/brands', () => page.getByTestId('brand-list-row').first().waitFor()],
+    ];
+    for (const [name, hash, ready] of pages) {
+      await page.goto(`${base}/${hash}`);
+      await ready();
+      const w = await widths(page);
+      expect({ page: name, ...w }).toEqual({ page: name, doc: Math.min(w.doc, 420), main: Math.min(w.main, 0) });
+      await shot(`8-narrow-${name}`);
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    expect(consoleErrors.filter((e) => !/Failed to load resource|net::|EventSource/i.test(e))).toEqual([]);
+  }, 90_000);
 });
