@@ -30,7 +30,11 @@ export interface Config {
   readonly workQueue: 'local' | 'redis';
   /** Seconds a work item may go without its taker's heartbeat before another worker takes it over (the Redis queue). */
   readonly reclaimSeconds: number;
+  /** Seconds a running ffmpeg may go without printing progress before it is killed as hung and its chunk tried again. */
+  readonly stallSeconds: number;
   readonly maxAttempts: number;
+  /** The most work items (chunks) one job may have: a plan with more is refused. */
+  readonly maxChunks: number;
   readonly ffmpegPath: string | null;
   readonly ffprobePath: string | null;
   /** The first admin (made when there is no account at all). */
@@ -90,7 +94,13 @@ export const CONFIG_VARIABLES = [
     '60',
     'With the Redis queue: seconds a work item may go without its worker’s heartbeat (a worker beats 6 times in that time) before another worker takes it over.',
   ],
+  [
+    'MPR_STALL_SECONDS',
+    '60',
+    'Seconds a running ffmpeg may go without progress (stopped, hung on a read) before it is killed, a ChunkStalled is recorded and its chunk is tried again.',
+  ],
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
+  ['MPR_MAX_CHUNKS', '1000', 'Work items (chunks) one job may have, over all its stages: a job whose plan makes more is refused (400) or fails.'],
   ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
   ['FFPROBE_PATH', 'next to ffmpeg, else on PATH', 'The ffprobe binary to run.'],
   ['MPR_ADMIN_EMAIL', 'admin@localhost', 'The first admin, made at the first start when there is no account.'],
@@ -232,7 +242,9 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     workers,
     workQueue,
     reclaimSeconds: int(env, 'MPR_RECLAIM_SECONDS', 60, 1, 3600),
+    stallSeconds: int(env, 'MPR_STALL_SECONDS', 60, 1, 86_400),
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
+    maxChunks: int(env, 'MPR_MAX_CHUNKS', 1000, 1, 1_000_000),
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),
     adminEmail: text(env, 'MPR_ADMIN_EMAIL'),

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'too_large'
   | 'corrupt'
   | 'unavailable'
+  /** A disk or store that is full: trying again fills it again, so work fails at once; HTTP answers 507. */
+  | 'insufficient_storage'
   | 'unrecoverable'
   /** No credential, or one that is not (or no longer) valid. */
   | 'unauthorized'

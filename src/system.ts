@@ -8,11 +8,12 @@ import type { Database } from 'bun:sqlite';
 import { Redis } from 'ioredis';
 import { createMemoryBus, type LiveBus } from './live/bus.ts';
 import { createRedisBus } from './live/bus-redis.ts';
+import { guardRedis } from './live/redis-client.ts';
 import { hostname } from 'node:os';
 import { nanoid } from 'nanoid';
 import { createJobRouters } from './actors/job-routers.ts';
 import { createStageRouter } from './actors/stage-router.ts';
-import { kindsOf, type JobKinds } from './actors/job-kind.ts';
+import { kindsOf, withMaxChunks, type JobKinds } from './actors/job-kind.ts';
 import { actorsOf, type Actors } from './actors/registry.ts';
 import { createSqlitePositions, type PositionStore } from './actors/positions.ts';
 import { createRedisPositions } from './actors/positions-redis.ts';
@@ -131,7 +132,11 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
 
   let redis: Redis | null = null;
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    // Reconnects at most every 500 ms (ioredis's default backs off to 2 s): a command waits for three
+    // reconnects before it fails, so while Redis is down a request answers 503 within about 1.5 s.
+    redis = guardRedis(new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true, retryStrategy: (times) => Math.min(times * 50, 500) }), (m) =>
+      logger.error(m),
+    );
     try {
       await redis.connect();
     } catch (e) {
@@ -158,27 +163,37 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   // auth (made below) is who knows when the read models caught up.
   const detection = createDetection({ db, runtime, storage, bins, workers, now, caughtUp: (p) => auth.caughtUpTo(p) });
   // The first kind is what a request that names none means.
-  const kinds =
+  const kinds = withMaxChunks(
     opts.kinds ??
-    kindsOf(
-      createTranscodeKind({
-        input: storage.input,
-        output: storage.output,
-        bins,
-        workDir: workDirOf(config.dataDir),
-        workers,
-        findPreset: (id) => findPreset(db, id),
-        findAsset,
-      }),
-      createChecksumKind({ input: storage.input }),
-      detection.kind,
-    );
+      kindsOf(
+        createTranscodeKind({
+          input: storage.input,
+          output: storage.output,
+          bins,
+          workDir: workDirOf(config.dataDir),
+          stallSeconds: config.stallSeconds,
+          workers,
+          findPreset: (id) => findPreset(db, id),
+          findAsset,
+        }),
+        createChecksumKind({ input: storage.input }),
+        detection.kind,
+      ),
+    config.maxChunks,
+  );
   const progress = createProgressTracker({ bus, now });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
   const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers, worker: nodeId });
   const shared = config.workQueue === 'redis';
   const queue = shared
-    ? createRedisWorkQueue({ redis: redis!, prefix: config.redisPrefix, consumer: nodeId, ...reclaimTimings(config.reclaimSeconds), ...opts.queueTimings })
+    ? createRedisWorkQueue({
+        redis: redis!,
+        prefix: config.redisPrefix,
+        consumer: nodeId,
+        logger,
+        ...reclaimTimings(config.reclaimSeconds),
+        ...opts.queueTimings,
+      })
     : createMemoryWorkQueue();
   // The in-process queue's only taker is this process: it runs at least one item at a time.
   const takers = shared ? workers : Math.max(1, workers);

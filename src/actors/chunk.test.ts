@@ -78,3 +78,26 @@ describe('chunk decider: started and cancelled', () => {
     expect((given(chunkDecider, []).when({ type: 'CancelChunk', data: { reason: 'r', at } }).error as AppError).code).toBe('not_found');
   });
 });
+
+describe('chunk decider: stalls', () => {
+  const started: ChunkEvent = { type: 'ChunkStarted', data: { jobId: 'j', n: 2, worker: 'node-a', at } };
+  const stall = {
+    type: 'RecordStall',
+    data: { worker: 'node-a', stalledSeconds: 60, reason: 'ffmpeg made no progress for 60 s (hung or stopped): killed', at },
+  } as const;
+
+  test('a running chunk records each stall and keeps running: it is tried again, then finishes once', () => {
+    const stalled = given(chunkDecider, [created, started]).when(stall).events!;
+    expect(stalled).toEqual([{ type: 'ChunkStalled', data: { jobId: 'j', n: 2, ...stall.data } }]);
+    const { state } = given(chunkDecider, [created, started, stalled[0]!]);
+    expect(state).toMatchObject({ status: 'started', worker: 'node-a' });
+    expect(given(chunkDecider, [created, started, stalled[0]!]).when(stall).events).toHaveLength(1);
+    expect(given(chunkDecider, [created, started, stalled[0]!]).when({ type: 'CompleteChunk', data: { result: 'h', at } }).events).toHaveLength(1);
+  });
+
+  test('a stall of a chunk not running (queued, finished, cancelled) records nothing', () => {
+    const ok: ChunkEvent = { type: 'ChunkSucceeded', data: { jobId: 'j', n: 2, result: 'h', at } };
+    expect(given(chunkDecider, [created]).when(stall).events).toEqual([]);
+    expect(given(chunkDecider, [created, started, ok]).when(stall).events).toEqual([]);
+  });
+});

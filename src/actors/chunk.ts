@@ -27,6 +27,7 @@ export type ChunkCommand =
   | { type: 'StartChunk'; data: { worker: string; at: string } }
   | { type: 'CompleteChunk'; data: { result: unknown; at: string } }
   | { type: 'FailChunk'; data: { reason: string; detail?: string | null; at: string } }
+  | { type: 'RecordStall'; data: { worker: string; stalledSeconds: number; reason: string; at: string } }
   | { type: 'CancelChunk'; data: { reason: string; at: string } }
   | { type: 'HoldChunk'; data: { at: string } }
   | { type: 'ReleaseChunk'; data: { at: string } };
@@ -63,6 +64,9 @@ export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkSt
       return { ...s, status: 'succeeded', result: ev.data.result };
     case 'ChunkFailed':
       return { ...s, status: 'failed', reason: ev.data.reason };
+    // A stall is a fact about one try: the chunk is still running (tried again).
+    case 'ChunkStalled':
+      return s;
     case 'ChunkCancelled':
       return { ...s, status: 'cancelled', reason: ev.data.reason };
     case 'ChunkHeld':
@@ -94,6 +98,8 @@ export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
       return isOpen(s) ? [{ type: 'ChunkSucceeded', data: { ...ids, ...cmd.data } }] : [];
     case 'FailChunk':
       return isOpen(s) ? [{ type: 'ChunkFailed', data: { ...ids, ...cmd.data } }] : [];
+    case 'RecordStall':
+      return s.status === 'started' ? [{ type: 'ChunkStalled', data: { ...ids, ...cmd.data } }] : [];
     case 'CancelChunk':
       return isOpen(s) ? [{ type: 'ChunkCancelled', data: { ...ids, ...cmd.data } }] : [];
     case 'HoldChunk':

@@ -21,6 +21,8 @@ export const FAILURE_POLICY: Readonly<Record<ErrorCode, 'retry' | 'fail'>> = {
   invalid_state: 'fail',
   // Exception: a limit, not a hiccup.
   too_large: 'fail',
+  // Exception: a full disk stays full while the same work refills it; an operator frees space.
+  insufficient_storage: 'fail',
   // Exception: bytes that do not decode stay undecodable.
   corrupt: 'fail',
   // Exception: a credential or a permission does not change by trying again.

@@ -10,6 +10,7 @@
  * holds kinds of many types, so it erases them (`AnyJobKind`): params
  * arrive from the log as the JSON a kind's own `validate` produced.
  */
+import { AppError } from '../errors.ts';
 import type { ChunkSpec, StageOutcome } from '../events/job.ts';
 import type { ForkPlan } from './replay.ts';
 
@@ -135,6 +136,12 @@ export interface JobKind<P = unknown, R = unknown, S extends object = Record<str
    * user pick a job's chunks as ranges of its source.
    */
   sourceSpan?(chunk: ChunkSpec<S>, result: unknown, params: P): { start: number; end: number; thumbs: string[] } | null;
+  /**
+   * Pure, optional: when a plan makes more work items than a job may have
+   * (MPR_MAX_CHUNKS), the param that decides their number and what to do
+   * about it, for the refusal's message.
+   */
+  tooManyChunks?(params: P, count: number, max: number): { field: string; advice: string };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: erases P, R and S so one registry holds every kind (see the header).
@@ -146,11 +153,48 @@ export interface JobKinds {
   names(): string[];
   /** The kind a request without `kind` means. */
   readonly defaultKind: string;
+  /** The most work items (chunks) one job may have, over all its stages (default DEFAULT_MAX_CHUNKS). */
+  readonly maxChunks?: number;
 }
+
+/** MPR_MAX_CHUNKS's default: a job's events, chunk actors and queue entries grow with its chunks, so a plan may not make more. */
+export const DEFAULT_MAX_CHUNKS = 1000;
 
 export const kindsOf = (...kinds: AnyJobKind[]): JobKinds => {
   const byName = new Map(kinds.map((k) => [k.name, k]));
   return { get: (name) => byName.get(name), names: () => [...byName.keys()], defaultKind: kinds[0]?.name ?? '' };
+};
+
+/** The same kinds, with at most `maxChunks` work items per job. */
+export const withMaxChunks = (kinds: JobKinds, maxChunks: number): JobKinds => ({
+  get: (name) => kinds.get(name),
+  names: () => kinds.names(),
+  defaultKind: kinds.defaultKind,
+  maxChunks,
+});
+
+/**
+ * Pure: null when a job of `kind` with `count` work items is within the
+ * limit, else the sentence that refuses it (naming the limit, the setting
+ * and, by the kind's say, the param to change).
+ */
+export const planTooLarge = (kinds: JobKinds, kind: string, params: unknown, count: number): string | null => {
+  const max = kinds.maxChunks ?? DEFAULT_MAX_CHUNKS;
+  if (count <= max) return null;
+  let hint: { field: string; advice: string } | null = null;
+  try {
+    hint = kinds.get(kind)?.tooManyChunks?.(params, count, max) ?? null;
+  } catch {
+    hint = null; // a hint is words for a message, never a reason to fail otherwise
+  }
+  const limit = `this plan makes ${count} work items, more than MPR_MAX_CHUNKS (${max})`;
+  return hint ? `${hint.field}: ${limit}; ${hint.advice}` : `${limit}; ask for less work in one job`;
+};
+
+/** Throws AppError('validation') when a job's plan makes more work items than a job may have. */
+export const checkPlanSize = (kinds: JobKinds, kind: string, params: unknown, count: number): void => {
+  const refused = planTooLarge(kinds, kind, params, count);
+  if (refused) throw new AppError('validation', refused);
 };
 
 /** Pure: a kind's tags for params (none for an unknown kind, or on a failure: tags are a label, never a reason to drop an event). */

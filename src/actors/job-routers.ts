@@ -19,7 +19,7 @@ import { streamId, type LoggedEvent } from '../events/index.ts';
 import { fold } from './decider.ts';
 import { withRetries } from './failure-policy.ts';
 import { missingChunks, TERMINAL, type JobState } from './job.ts';
-import type { JobKinds } from './job-kind.ts';
+import { planTooLarge, type JobKinds } from './job-kind.ts';
 import { advanceStaged } from './job-stages.ts';
 import { actorsOf, STREAMS } from './registry.ts';
 import { stateAt } from './replay.ts';
@@ -72,6 +72,7 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
         retry,
         fail: (reason: string, detail: string | null) => failJob(jobId, reason, meta, { detail, attempt }).then(() => undefined),
         spawn: (chunks: ChunkSpec[]) => (spawn ? spawnChunks(chunks) : Promise.resolve()),
+        tooLarge: (count: number) => planTooLarge(kinds, state.kind, state.params, count),
       };
       return advanceStaged(deps, kind, kind.stages, state, meta, signal);
     }
@@ -83,6 +84,9 @@ export const createJobRouters = (d: JobRouterDeps): Router[] => {
         if (planned.outcome === 'stop') return;
         return void (await failJob(jobId, `planning failed: ${errorMessage(planned.error)}`, meta, { detail: errorDetail(planned.error), attempt }));
       }
+      // Checked again here, not only on submission: a retry plans afresh and MPR_MAX_CHUNKS may have changed since.
+      const refused = planTooLarge(kinds, state.kind, state.params, planned.value.length);
+      if (refused) return void (await failJob(jobId, refused, meta, { attempt }));
       await actors.job(jobId).execute({ type: 'PlanJob', data: { chunks: planned.value, at: now() } }, meta);
       return; // JobPlanned comes back through this router and spawns the chunks
     }

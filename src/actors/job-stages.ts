@@ -21,6 +21,8 @@ export interface StagedDeps {
   retry: { attempts: number; backoffMs: number };
   fail(reason: string, detail: string | null): Promise<void>;
   spawn(chunks: ChunkSpec[]): Promise<void>;
+  /** The refusal of a job that would have `count` work items over all its stages, or null when that is within the limit. */
+  tooLarge?(count: number): string | null;
 }
 
 /** Pure: the outputs of a staged job's stages in run order, skipped ones as null (what `combine` gets). */
@@ -75,6 +77,9 @@ export const advanceStaged = async (d: StagedDeps, kind: AnyJobKind, st: JobStag
   if ('run' in p) {
     const base = nextNumber(job);
     const chunks = p.run.map((spec, i) => ({ n: base + i, spec: spec as Record<string, unknown> }));
+    // A staged job's stages are planned one by one, so its size is known only here.
+    const refused = d.tooLarge?.((job.plan?.length ?? 0) + chunks.length) ?? null;
+    if (refused) return d.fail(`planning stage ${next} failed: ${refused}`, null);
     await actor.execute({ type: 'PlanJob', data: { chunks, stage: next, place: place(next), at } }, meta);
     return; // JobPlanned comes back through the router and spawns the chunks
   }

@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
 import type { JobControl } from '../events/job.ts';
 import type { ForkRequest } from './replay.ts';
-import type { JobKinds } from './job-kind.ts';
+import { checkPlanSize, type AnyJobKind, type JobKinds } from './job-kind.ts';
 import { mergeOverrides } from './overrides.ts';
 import { actorsOf } from './registry.ts';
 import type { Runtime } from './runtime.ts';
@@ -16,12 +16,32 @@ const kindNamed = (kinds: JobKinds, name: string) => {
   return kind;
 };
 
+/**
+ * Refuses (AppError 'validation'), before anything is written, a job whose
+ * plan would make more work items than a job may have: the plan is made
+ * once here to count them. A plan that fails here is left to the jobs
+ * router, which retries and reports it as it always has; a staged kind
+ * plans stage by stage, so only the router can check it.
+ */
+const checkPlanFits = async (kinds: JobKinds, name: string, kind: AnyJobKind, params: unknown, jobId: string): Promise<void> => {
+  if (kind.stages || !kind.plan) return;
+  let count: number;
+  try {
+    count = (await kind.plan(params, { jobId, attempt: 1, signal: AbortSignal.timeout(30_000) })).length;
+  } catch {
+    return;
+  }
+  checkPlanSize(kinds, name, params, count);
+};
+
 export const submitJob = async (
   d: Deps & { kinds: JobKinds },
   req: { kind: string; params: Record<string, unknown>; jobId?: string; actor?: string; control?: JobControl },
 ): Promise<{ jobId: string; position: number }> => {
-  const params = kindNamed(d.kinds, req.kind).validate(req.params);
+  const kind = kindNamed(d.kinds, req.kind);
+  const params = kind.validate(req.params);
   const jobId = req.jobId ?? nanoid(12);
+  await checkPlanFits(d.kinds, req.kind, kind, params, jobId);
   const control = req.control && (req.control.pauseAfter || req.control.step) ? { control: req.control } : {};
   const r = await actorsOf(d.runtime)
     .job(jobId)
@@ -75,6 +95,20 @@ export const retryJob = async (d: Deps, jobId: string, maxAttempts: number) => {
     .job(jobId)
     .execute({ type: 'RetryJob', data: { maxAttempts, at: d.now() } }, { actor: 'api', correlationId: jobId });
   return { position: r.position };
+};
+
+/**
+ * Refuses a fork whose plan would make more work items than a job may have:
+ * the plan it keeps, or (when it plans afresh) the plan its params make.
+ */
+export const checkForkFits = async (
+  d: { kinds: JobKinds },
+  fork: { state: { kind: string }; params: Record<string, unknown>; plan: readonly unknown[] | null },
+): Promise<void> => {
+  const kind = d.kinds.get(fork.state.kind);
+  if (!kind) return;
+  if (fork.plan) checkPlanSize(d.kinds, fork.state.kind, fork.params, fork.plan.length);
+  else await checkPlanFits(d.kinds, fork.state.kind, kind, fork.params, '');
 };
 
 /**

@@ -49,6 +49,7 @@ const SERVER_CODES: readonly ErrorCode[] = [
   'rate_limited',
   'unsupported_media_type',
   'unavailable',
+  'insufficient_storage',
 ];
 
 const serverError = (text: string): { code?: string; message?: string } => {

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { forkJob, planFork, stateAt } from '../actors/replay.ts';
-import { prepareFork, submitJob } from '../actors/submit.ts';
+import { checkForkFits, prepareFork, submitJob } from '../actors/submit.ts';
 import { openDataFolder } from '../data-folder.ts';
 import { AppError } from '../errors.ts';
 import { createFsStorage, type Storage } from '../storage/index.ts';
@@ -47,6 +47,7 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
     if (a.dryRun) {
       const req = await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides });
       const plan = await planFork(s.log, req);
+      await checkForkFits(s, plan);
       out(`job ${a.jobId} as of position ${a.from} (stream version ${plan.at.version}, last event ${plan.at.last?.type ?? 'none'}):`);
       for (const c of plan.chunks)
         out(
@@ -59,7 +60,9 @@ export const replayCommand = async (boot: Boot, out: Out, a: { jobId: string; fr
       return;
     }
     await s.start();
-    const child = await forkJob(s.runtime, { ...(await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides })), at: s.now() });
+    const req = await prepareFork(s, { jobId: a.jobId, fromPosition: a.from, overrides: a.overrides });
+    await checkForkFits(s, await planFork(s.log, req));
+    const child = await forkJob(s.runtime, { ...req, at: s.now() });
     out(`forked ${a.jobId} at position ${a.from} into job ${child}`);
     const job = await followJob(s, child, terminalLine());
     out(JSON.stringify({ id: job.id, source: job.source_name, preset: job.preset_name, status: job.status, error: job.error, result: job.result }, null, 2));

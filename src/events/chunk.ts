@@ -16,6 +16,12 @@ export type ChunkEvent =
    */
   | { type: 'ChunkStarted'; data: { jobId: string; n: number; attempt?: number; worker: string; at: string } }
   | { type: 'ChunkSucceeded'; data: { jobId: string; n: number; attempt?: number; result: unknown; at: string } }
+  /**
+   * Its running work printed no progress for `stalledSeconds` (a stopped or
+   * hung ffmpeg) and was killed on `worker`; the chunk is tried again like
+   * after a crash, so a ChunkSucceeded or ChunkFailed still follows.
+   */
+  | { type: 'ChunkStalled'; data: { jobId: string; n: number; attempt?: number; worker: string; stalledSeconds: number; reason: string; at: string } }
   | { type: 'ChunkFailed'; data: { jobId: string; n: number; attempt?: number; reason: string; detail?: string | null; at: string } }
   /** Its attempt ended (cancelled, failed elsewhere, retried) before it finished: it will not run. */
   | { type: 'ChunkCancelled'; data: { jobId: string; n: number; attempt?: number; reason: string; at: string } }

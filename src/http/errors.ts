@@ -9,6 +9,7 @@ export const STATUS: Record<ErrorCode, number> = {
   too_large: 413,
   corrupt: 422,
   unavailable: 503,
+  insufficient_storage: 507,
   unrecoverable: 500,
   unauthorized: 401,
   forbidden: 403,

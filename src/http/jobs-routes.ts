@@ -8,7 +8,7 @@
 import { Elysia, t } from 'elysia';
 import { forkJob, forkSummary, planFork, stateAt } from '../actors/replay.ts';
 import { presentResult } from '../actors/job-kind.ts';
-import { cancelJob, prepareFork, retryJob, submitJob, submitRequest } from '../actors/submit.ts';
+import { cancelJob, checkForkFits, prepareFork, retryJob, submitJob, submitRequest } from '../actors/submit.ts';
 import { AppError } from '../errors.ts';
 import { chunkStream } from '../events/chunk.ts';
 import { jobStream } from '../events/job.ts';
@@ -243,6 +243,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
         // Overrides are completed and checked like a new job's, dry run or not, so a preview shows the same 400 the fork would.
         const req = await prepareFork(s, { jobId: params.id, fromPosition: b.fromPosition as number, overrides });
         const plan = await planFork(s.log, req);
+        await checkForkFits(s, plan);
         if (b.dryRun === true) return forkSummary(plan, req.overrides);
         const child = await forkJob(s.runtime, { ...req, at: s.now() });
         set.status = 201;

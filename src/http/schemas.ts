@@ -40,7 +40,7 @@ export const ErrorBody = t.Object(
         ERROR_CODES.map((c) => t.Literal(c)),
         {
           description:
-            'validation 400, unauthorized 401, forbidden 403, not_found 404, invalid_state and conflict 409, too_large 413, unsupported_media_type 415, corrupt 422, rate_limited 429, unavailable 503, unrecoverable and internal 500',
+            'validation 400, unauthorized 401, forbidden 403, not_found 404, invalid_state and conflict 409, too_large 413, unsupported_media_type 415, corrupt 422, rate_limited 429, unavailable 503, insufficient_storage 507, unrecoverable and internal 500',
         },
       ),
       message: t.String({ description: 'A sentence for a person: what is wrong and, where it helps, what to do' }),

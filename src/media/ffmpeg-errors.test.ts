@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { ffmpegReason, lastMeaningfulLine } from './ffmpeg-errors.ts';
+import { ffmpegFailure, ffmpegReason, isStderrNoise, lastMeaningfulLine, stderrDetail } from './ffmpeg-errors.ts';
 
 // Real stderr from ffmpeg/ffprobe 5.1 (`-loglevel warning`) on the corpus in
 // /work/shared/corpus, trimmed to what the tail would hold.
@@ -61,7 +61,7 @@ describe('ffmpegReason', () => {
     ['webm', 1, 'the file is truncated'],
     ['missingStsd', 1, 'stream #0:1 has no codec description (a broken track): leave it out'],
     ['m4bNothingEncoded', 0, 'nothing was encoded: the input ended before any frame could be read (truncated, or a seek past the end?)'],
-    ['diskFull', 1, 'disk full while writing output'],
+    ['diskFull', 1, 'disk full: the folder ffmpeg writes to'],
     ['noFile', 1, 'the file or folder does not exist: x.mp4'],
     ['refused', 1, 'cannot download http://127.0.0.1:9/x.mp4: connection refused'],
     ['mapNoStream', 1, 'the input has no stream matching 0:v (no such track)'],
@@ -127,4 +127,94 @@ describe('ffmpegReason', () => {
 test('lastMeaningfulLine strips [demuxer @ 0x...] prefixes and skips noise', () => {
   expect(lastMeaningfulLine('[h264 @ 0x55] real problem\nConversion failed!\n')).toBe('real problem');
   expect(lastMeaningfulLine('Conversion failed!')).toBeNull();
+});
+
+// Real stderr of ffmpeg 5.1 writing to a full 64 KiB tmpfs, a read-only
+// tmpfs, and scaling a JPEG (yuvj420p) into a thumbnail grid on a full disk.
+const REAL = {
+  fullTs: `av_interleaved_write_frame(): No space left on device
+    Last message repeated 47 times
+Error writing trailer of /tmp/small/big.ts: No space left on device
+Error closing file /tmp/small/big.ts: No space left on device`,
+  fullHeader: `Could not write header for output file #0 (incorrect codec parameters ?): No space left on device
+Error initializing output stream 0:0 -- 
+[aac @ 0x5581bdc0e480] 2 frames left in the queue on closing`,
+  readOnly: `/tmp/romnt/x.ts: Read-only file system`,
+  swscalerThenFull: `[swscaler @ 0x55840ef49300] [swscaler @ 0x55840efc0ec0] deprecated pixel format used, make sure you did set range correctly
+[swscaler @ 0x55840ef49300] [swscaler @ 0x55840efaec00] deprecated pixel format used, make sure you did set range correctly
+[swscaler @ 0x55840ef49300] [swscaler @ 0x55840ef8b080] deprecated pixel format used, make sure you did set range correctly
+Error writing trailer of /tmp/small/img.ts: No space left on device
+[swscaler @ 0x55840ef49300] [swscaler @ 0x55840ef73c80] deprecated pixel format used, make sure you did set range correctly
+Error closing file /tmp/small/img.ts: No space left on device`,
+};
+
+describe('ffmpegFailure: retry or fail', () => {
+  test('a full disk fails at once and names the file ffmpeg was writing', () => {
+    expect(ffmpegFailure(REAL.fullTs, 1)).toEqual({ code: 'insufficient_storage', reason: 'disk full: /tmp/small/big.ts' });
+    expect(ffmpegFailure(REAL.swscalerThenFull, 1)).toEqual({ code: 'insufficient_storage', reason: 'disk full: /tmp/small/img.ts' });
+  });
+
+  test('a full disk with no file named: the output folder when known', () => {
+    expect(ffmpegFailure(REAL.fullHeader, 1, { writesTo: '/data/work/j1/a1/c0' })).toEqual({
+      code: 'insufficient_storage',
+      reason: 'disk full: /data/work/j1/a1/c0',
+    });
+    expect(ffmpegFailure(REAL.fullHeader, 1).reason).toBe('disk full: the folder ffmpeg writes to');
+  });
+
+  test('a read-only file system is not "permission denied"', () => {
+    const f = ffmpegFailure(REAL.readOnly, 1);
+    expect(f).toEqual({ code: 'unrecoverable', reason: 'read-only file system: ffmpeg cannot write /tmp/romnt/x.ts' });
+    expect(f.reason).not.toContain('permission');
+  });
+
+  test.each([
+    [139, 'SIGSEGV'],
+    [135, 'SIGBUS'],
+    [132, 'SIGILL'],
+    [134, 'SIGABRT'],
+  ])('exit %d: a crash (%s) is transient', (exit, signal) => {
+    expect(ffmpegFailure('', exit)).toEqual({ code: 'unavailable', reason: `ffmpeg crashed (${signal})` });
+  });
+
+  test('a crash stays a crash whatever stderr said before it, and says its last line', () => {
+    const f = ffmpegFailure('Error while decoding stream #0:0: Invalid data found when processing input', 139);
+    expect(f).toEqual({ code: 'unavailable', reason: 'ffmpeg crashed (SIGSEGV): Error while decoding stream #0:0: Invalid data found when processing input' });
+  });
+
+  test('killed from outside (SIGKILL, SIGTERM) and ordinary errors are not retried', () => {
+    expect(ffmpegFailure('', 137)).toEqual({ code: 'unrecoverable', reason: 'ffmpeg was killed by SIGKILL (out of memory?)' });
+    expect(ffmpegFailure('', 143).code).toBe('unrecoverable');
+    expect(ffmpegFailure(STDERR.textFile, 1).code).toBe('unrecoverable');
+  });
+
+  test('ffmpegReason is the same sentence', () => {
+    expect(ffmpegReason(REAL.readOnly, 1)).toBe(ffmpegFailure(REAL.readOnly, 1).reason);
+    expect(ffmpegReason('', 139, 'ffprobe')).toBe('ffprobe crashed (SIGSEGV)');
+  });
+});
+
+describe('stderrDetail: the lines that explain a failure', () => {
+  test('drops the scaler noise and the repeat counter, keeps the error lines as printed', () => {
+    expect(stderrDetail(REAL.swscalerThenFull)).toBe(
+      'Error writing trailer of /tmp/small/img.ts: No space left on device\nError closing file /tmp/small/img.ts: No space left on device',
+    );
+    expect(stderrDetail(REAL.fullTs)).toBe(
+      'av_interleaved_write_frame(): No space left on device\nError writing trailer of /tmp/small/big.ts: No space left on device\nError closing file /tmp/small/big.ts: No space left on device',
+    );
+  });
+
+  test('keeps every line of a tail without noise, and is null for noise alone', () => {
+    expect(stderrDetail(STDERR.truncatedMoovFront)).toBe(STDERR.truncatedMoovFront);
+    expect(
+      stderrDetail('[swscaler @ 0x1] deprecated pixel format used, make sure you did set range correctly\n    Last message repeated 3 times\n'),
+    ).toBeNull();
+    expect(stderrDetail('')).toBeNull();
+  });
+
+  test('isStderrNoise', () => {
+    expect(isStderrNoise('[swscaler @ 0x56] [swscaler @ 0x57] deprecated pixel format used, make sure you did set range correctly')).toBe(true);
+    expect(isStderrNoise('    Last message repeated 1 times')).toBe(true);
+    expect(isStderrNoise('[h264 @ 0x55] error while decoding MB 0 33, bytestream 1800')).toBe(false);
+  });
 });

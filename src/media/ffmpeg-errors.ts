@@ -6,6 +6,8 @@
  * "Invalid data found").
  */
 
+import type { ErrorCode } from '../errors.ts';
+
 type Rule = { test: RegExp; reason: (m: RegExpMatchArray, tail: string) => string };
 
 /** Lines ffmpeg prints after the real error, or that carry no cause. */
@@ -22,8 +24,39 @@ const NOISE = [
   /^Exiting normally/,
 ];
 
+/**
+ * Lines that never explain a failure, however many of them there are: a
+ * scaler warning printed once per scaler context (dozens for a thumbnail
+ * grid), ffmpeg's own repeat counter, the stats line. Kept out of the stderr
+ * tail so they cannot push the error lines out of it.
+ */
+const DETAIL_NOISE = [
+  /deprecated pixel format used, make sure you did set range correctly/,
+  /^\s*Last message repeated \d+ times?/,
+  /No accelerated colorspace conversion found from/,
+  /^Guessed Channel Layout for Input Stream/,
+  /^frame=\s*\d+.*\bfps=/,
+  /^size=\s*\S+ time=/,
+];
+
 /** "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d2...] moov atom not found" → "moov atom not found". */
 const stripContext = (line: string): string => line.replace(/^(\[[^\]]+ @ 0x[0-9a-f]+\]\s*)+/i, '').trim();
+
+/** Pure: true for a stderr line that is known noise (see DETAIL_NOISE). */
+export const isStderrNoise = (line: string): boolean => {
+  const l = stripContext(line);
+  return l.length === 0 || DETAIL_NOISE.some((re) => re.test(l));
+};
+
+/**
+ * Pure: the lines of a stderr tail that can explain a failure, as ffmpeg
+ * printed them, known noise dropped; null when nothing is left. This is the
+ * `detail` a failed chunk or job shows under its reason.
+ */
+export const stderrDetail = (stderrTail: string): string | null => {
+  const kept = stderrTail.split(/\r?\n|\r/).filter((l) => !isStderrNoise(l));
+  return kept.length > 0 ? kept.join('\n') : null;
+};
 
 const count = (tail: string, re: RegExp): number => tail.match(new RegExp(re.source, 'gi'))?.length ?? 0;
 
@@ -36,7 +69,8 @@ const subject = (path: string): string => {
 };
 
 const RULES: Rule[] = [
-  { test: /No space left on device/i, reason: () => 'disk full while writing output' },
+  // "/srv/out/x.ts: Read-only file system" (strerror(EROFS)): not a permission the owner could grant.
+  { test: /^(.*): Read-only file system$/im, reason: (m) => `read-only file system: ffmpeg cannot write ${stripContext(m[1]!)}` },
   { test: /Cannot allocate memory|Out of memory/i, reason: () => 'ffmpeg ran out of memory' },
   {
     test: /^(.*): Permission denied$/im,
@@ -99,8 +133,15 @@ const RULES: Rule[] = [
   { test: /No such filter: '([^']+)'/i, reason: (m) => `this ffmpeg has no ${m[1]} filter` },
 ];
 
-/** Exit codes a shell reports for deaths by signal (128 + n). */
-const SIGNALS: Record<number, string> = { 137: 'SIGKILL', 143: 'SIGTERM', 134: 'SIGABRT', 139: 'SIGSEGV' };
+/** Exit codes a shell (and Bun's `exited`) reports for deaths by signal (128 + n). */
+const SIGNALS: Record<number, string> = { 137: 'SIGKILL', 143: 'SIGTERM', 132: 'SIGILL', 134: 'SIGABRT', 135: 'SIGBUS', 136: 'SIGFPE', 139: 'SIGSEGV' };
+
+/**
+ * Signals by which a program dies of its own fault (a crash), not because
+ * something outside killed it. A crash on a frame is usually a race or a
+ * flaky machine, so it is retried; one that repeats fails after the retries.
+ */
+const CRASHES = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGABRT', 'SIGFPE']);
 
 /** The last stderr line that says something, without its [demuxer @ 0x...] prefix. */
 export const lastMeaningfulLine = (stderrTail: string): string | null => {
@@ -113,20 +154,59 @@ export const lastMeaningfulLine = (stderrTail: string): string | null => {
 };
 
 /**
- * A sentence for why ffmpeg (or ffprobe: pass tool) failed. exitCode 137
- * and friends (killed by a signal) are reported as such when stderr names
- * no other cause.
+ * The file a "No space left on device" line names: "Error writing trailer of
+ * /out/a.ts: No space left on device", "/out/a_001.ts: No space left on
+ * device"; null for lines that name none ("av_interleaved_write_frame(): ...").
  */
-export const ffmpegReason = (stderrTail: string, exitCode: number, tool = 'ffmpeg'): string => {
-  for (const rule of RULES) {
-    const m = stderrTail.match(rule.test);
-    if (m) return rule.reason(m, stderrTail).replace(/\bffmpeg\b/, tool);
+const fullPathOf = (tail: string): string | null => {
+  for (const raw of tail.split(/\r?\n|\r/)) {
+    const m = /^(?:Error (?:writing trailer of|closing file|opening output file)\s+|Failed to open file\s+)?'?(.+?)'?: No space left on device/i.exec(
+      stripContext(raw),
+    );
+    if (m && /^(\/|file:)/.test(m[1]!)) return m[1]!;
+  }
+  return null;
+};
+
+export interface FfmpegFailure {
+  /** 'unavailable' (retried: a crash), 'insufficient_storage' (failed at once) or 'unrecoverable' (the same run fails the same way). */
+  code: Extract<ErrorCode, 'unavailable' | 'insufficient_storage' | 'unrecoverable'>;
+  reason: string;
+}
+
+/**
+ * Pure: why a run of ffmpeg (or ffprobe: `tool`) failed, and whether trying
+ * again can help. A full disk fails at once (a retry fills it again); a crash
+ * signal is transient; everything else is the input's or the arguments'
+ * fault. `writesTo` (the run's output folder) is named when stderr names no
+ * file.
+ */
+export const ffmpegFailure = (stderrTail: string, exitCode: number, opts: { tool?: string; writesTo?: string } = {}): FfmpegFailure => {
+  const tool = opts.tool ?? 'ffmpeg';
+  if (/No space left on device/i.test(stderrTail)) {
+    return { code: 'insufficient_storage', reason: `disk full: ${fullPathOf(stderrTail) ?? opts.writesTo ?? `the folder ${tool} writes to`}` };
   }
   const signal = SIGNALS[exitCode];
+  // Before the rules: a crash after "error while decoding" is still a crash, and still worth a retry.
+  if (signal && CRASHES.has(signal)) {
+    const last = lastMeaningfulLine(stderrTail);
+    return { code: 'unavailable', reason: `${tool} crashed (${signal})${last ? `: ${last}` : ''}` };
+  }
+  for (const rule of RULES) {
+    const m = stderrTail.match(rule.test);
+    if (m) return { code: 'unrecoverable', reason: rule.reason(m, stderrTail).replace(/\bffmpeg\b/, tool) };
+  }
   if (signal) {
     const hint = signal === 'SIGKILL' ? ' (out of memory?)' : '';
-    return `${tool} was killed by ${signal}${hint}`;
+    return { code: 'unrecoverable', reason: `${tool} was killed by ${signal}${hint}` };
   }
   const last = lastMeaningfulLine(stderrTail);
-  return last ? `${tool} failed (exit ${exitCode}): ${last}` : `${tool} failed (exit ${exitCode}) without an error message`;
+  return { code: 'unrecoverable', reason: last ? `${tool} failed (exit ${exitCode}): ${last}` : `${tool} failed (exit ${exitCode}) without an error message` };
 };
+
+/**
+ * A sentence for why ffmpeg (or ffprobe: pass tool) failed (see
+ * ffmpegFailure). exitCode 137 and friends (killed by a signal) are reported
+ * as such when stderr names no other cause.
+ */
+export const ffmpegReason = (stderrTail: string, exitCode: number, tool = 'ffmpeg'): string => ffmpegFailure(stderrTail, exitCode, { tool }).reason;

@@ -4,10 +4,13 @@
  * that advice otherwise.
  */
 import { describe, expect, test } from 'bun:test';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { outcomeOf } from '../actors/failure-policy.ts';
 import { isAppError } from '../errors.ts';
 import { resolveBinaries } from './binaries.ts';
-import { isFfmpegError, runFfmpeg, runFfprobeJson, runFfprobeLines, type FfmpegProgress } from './ffmpeg.ts';
+import { isFfmpegError, isFfmpegStall, runFfmpeg, runFfprobeJson, runFfprobeLines, type FfmpegProgress } from './ffmpeg.ts';
 
 const CORPUS = join(import.meta.dir, '../../../shared/corpus');
 const bins = resolveBinaries();
@@ -107,6 +110,72 @@ describe('runFfmpeg', () => {
     const err = await runFfmpeg(testsrc(1), { bin: '/nonexistent/ffmpeg' }).catch((e: unknown) => e);
     expect(isAppError(err, 'unavailable')).toBe(true);
   });
+});
+
+/** An executable script standing in for ffmpeg. */
+const fakeFfmpeg = (body: string): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mpr-fake-ffmpeg-')), 'ffmpeg');
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+};
+
+describe('runFfmpeg: failures, classified', () => {
+  test('an ffmpeg that dies of SIGSEGV is a transient failure: the policy retries it', async () => {
+    const bin = fakeFfmpeg(`echo '[h264 @ 0x55] something odd' >&2\nkill -SEGV $$`);
+    const err = await runFfmpeg(testsrc(1), { bin }).catch((e: unknown) => e);
+    expect(isFfmpegError(err)).toBe(true);
+    expect(isAppError(err, 'unavailable')).toBe(true);
+    expect((err as Error).message).toBe('ffmpeg crashed (SIGSEGV): something odd');
+    expect(outcomeOf(err)).toBe('retry');
+  });
+
+  // ffmpeg 5.1 exits 0 here: only its trailer write failed.
+  test('a real full disk (/dev/full) fails at once with "disk full", the scaler noise left out of the tail', async () => {
+    const jpeg = join(CORPUS, 'image/androidx_london.jpg');
+    const args = ['-loop', '1', '-i', jpeg, '-t', '1', '-vf', 'scale=320:-2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast'];
+    const err = await runFfmpeg([...args, '-f', 'mpegts', '/dev/full']).catch((e: unknown) => e);
+    expect(isAppError(err, 'insufficient_storage')).toBe(true);
+    expect((err as Error).message).toBe('disk full: /dev/full');
+    expect(outcomeOf(err)).toBe('fail');
+    const tail = isFfmpegError(err) ? err.stderrTail : '';
+    expect(tail).toContain('No space left on device');
+    expect(tail).not.toContain('deprecated pixel format');
+  }, 60_000);
+
+  test('a run past its timeout is killed and fails', async () => {
+    let pid = 0;
+    const err = await runFfmpeg([...testsrc(600), '-f', 'null', '-'], { timeoutMs: 500, onSpawn: (p) => (pid = p) }).catch((e: unknown) => e);
+    expect(isAppError(err, 'unrecoverable')).toBe(true);
+    expect((err as Error).message).toBe('ffmpeg did not finish within 0.5 s');
+    expect(isAlive(pid)).toBe(false);
+  }, 60_000);
+
+  test('a real ffmpeg stopped with SIGSTOP is killed by the stall watchdog: a stall, retried', async () => {
+    let pid = 0;
+    let progressed!: () => void;
+    const running = new Promise<void>((r) => (progressed = r));
+    const run = runFfmpeg([...testsrc(600), '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'null', '-'], {
+      stallMs: 700,
+      onSpawn: (p) => (pid = p),
+      onProgress: (p) => p.outTimeSeconds > 0 && progressed(),
+    }).catch((e: unknown) => e);
+    await running;
+    process.kill(pid, 'SIGSTOP');
+    const t0 = performance.now();
+    const err = await run;
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(isFfmpegStall(err)).toBe(true);
+    expect(isAppError(err, 'unavailable')).toBe(true);
+    expect((err as Error).message).toBe('ffmpeg made no progress for 0.7 s (hung or stopped): killed');
+    expect(outcomeOf(err)).toBe('retry');
+    expect(isAlive(pid)).toBe(false);
+  }, 60_000);
+
+  test('a slow but working run is not a stall', async () => {
+    const r = await runFfmpeg([...testsrc(3), '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'null', '-'], { stallMs: 1500 });
+    expect(r.wallMs).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('runFfprobeJson', () => {

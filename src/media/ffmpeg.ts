@@ -5,7 +5,7 @@
  */
 import { AppError, errorMessage } from '../errors.ts';
 import { resolveBinaries } from './binaries.ts';
-import { ffmpegReason } from './ffmpeg-errors.ts';
+import { ffmpegFailure, ffmpegReason, isStderrNoise, stderrDetail } from './ffmpeg-errors.ts';
 import { createProgressParser, type FfmpegProgress } from './ffmpeg-progress.ts';
 import { createTail, pumpLines } from './output-lines.ts';
 
@@ -16,13 +16,22 @@ export type FfmpegError = AppError & { stderrTail: string; exitCode: number | nu
 
 export const isFfmpegError = (e: unknown): e is FfmpegError => e instanceof AppError && typeof (e as Partial<FfmpegError>).stderrTail === 'string';
 
-/** An AppError carrying a run's stderr tail (and exit code, null when it was stopped). */
+/**
+ * An AppError carrying a run's stderr tail (and exit code, null when it was
+ * stopped). The tail keeps only the lines that can explain the failure
+ * (stderrDetail): it is what errorDetail() shows under the reason.
+ */
 export const ffmpegError = (code: AppError['code'], reason: string, stderrTail: string, exitCode: number | null): FfmpegError =>
-  Object.assign(new AppError(code, reason), { stderrTail, exitCode });
+  Object.assign(new AppError(code, reason), { stderrTail: stderrDetail(stderrTail) ?? '', exitCode });
+
+/** A run killed by the stall watchdog: retried like a crash, and recorded as a stall by the chunk runner. */
+export type FfmpegStall = FfmpegError & { stalledSeconds: number };
+
+export const isFfmpegStall = (e: unknown): e is FfmpegStall => isFfmpegError(e) && typeof (e as Partial<FfmpegStall>).stalledSeconds === 'number';
 
 const cancelled = () => new AppError('invalid_state', 'cancelled');
 
-type Stop = 'aborted' | 'timeout' | 'callback' | 'overflow';
+type Stop = 'aborted' | 'timeout' | 'stalled' | 'callback' | 'overflow';
 
 interface SpawnSpec {
   bin: string;
@@ -30,6 +39,8 @@ interface SpawnSpec {
   cwd?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The run is killed ('stalled') when stdout stays silent this long. */
+  stallMs?: number;
   /** Called for each stdout line; the run stops if it throws. */
   onStdoutLine?: (line: string) => void;
   /** Otherwise stdout is collected, up to this many bytes (the run stops beyond). */
@@ -73,6 +84,19 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
   const onAbort = () => kill('aborted');
   s.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = s.timeoutMs ? setTimeout(() => kill('timeout'), s.timeoutMs) : null;
+  // The watchdog: a process that prints nothing for stallMs is stuck (stopped,
+  // deadlocked, blocked on a read that never returns). Checked a few times
+  // per stallMs rather than re-armed per line: lines come 4 times a second.
+  let lastOutput = performance.now();
+  const stallMs = s.stallMs;
+  const watchdog = stallMs
+    ? setInterval(
+        () => {
+          if (performance.now() - lastOutput >= stallMs) kill('stalled');
+        },
+        Math.max(50, Math.min(1000, stallMs / 4)),
+      )
+    : null;
 
   const tail = createTail(30, 4096);
   const chunks: Uint8Array[] = [];
@@ -81,6 +105,7 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
     if (s.onStdoutLine) {
       const onLine = s.onStdoutLine;
       return pumpLines(proc.stdout, (line) => {
+        lastOutput = performance.now();
         if (stop) return;
         try {
           onLine(line);
@@ -92,6 +117,7 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
     }
     const max = s.maxStdoutBytes ?? 64 * 1024 * 1024;
     for await (const chunk of proc.stdout) {
+      lastOutput = performance.now();
       if (stop) continue; // keep draining so the process is never blocked on a full pipe
       stdoutBytes += chunk.byteLength;
       if (stdoutBytes > max) kill('overflow');
@@ -106,7 +132,8 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
       pumpLines(
         proc.stderr,
         (l) => {
-          tail.add(l);
+          // Noise repeated per frame or per scaler would push the error lines out of the tail.
+          if (!isStderrNoise(l)) tail.add(l);
           s.onStderrLine?.(l);
         },
         2048,
@@ -116,6 +143,7 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
     return { exitCode, stderrTail: tail.text(), stdout, wallMs: performance.now() - started, stop, callbackError };
   } finally {
     if (timer) clearTimeout(timer);
+    if (watchdog) clearInterval(watchdog);
     s.signal?.removeEventListener('abort', onAbort);
     // Only reached early if awaiting threw; make sure nothing outlives us.
     if (proc.exitCode === null && proc.signalCode === null) {
@@ -136,6 +164,16 @@ export interface RunFfmpegOptions {
   bin?: string;
   /** The child's pid, for tests and diagnostics. */
   onSpawn?: (pid: number) => void;
+  /** The run is killed after this long: an FfmpegError 'unrecoverable' (the same run would take as long again). */
+  timeoutMs?: number;
+  /**
+   * The stall watchdog: ffmpeg prints a progress block 4 times a second while
+   * it works, so this long without one means it hangs (SIGSTOP, a dead NFS
+   * read). It is killed and the run rejects with an FfmpegStall ('unavailable': retried).
+   */
+  stallMs?: number;
+  /** The folder the outputs go to: named by a "disk full" reason when stderr names no file. */
+  writesTo?: string;
 }
 
 /**
@@ -144,8 +182,10 @@ export interface RunFfmpegOptions {
  * progress blocks, so outputs must not be written to `-`/pipe:1 (`-f null -`
  * is fine: the null muxer writes nothing).
  *
- * Rejects with AppError('invalid_state', 'cancelled') on abort and with an
- * FfmpegError ('unrecoverable', a sentence from ffmpegReason) on a non-zero exit.
+ * Rejects with AppError('invalid_state', 'cancelled') on abort, with an
+ * FfmpegStall when the watchdog stopped it, and with an FfmpegError on a
+ * non-zero exit: 'unavailable' for a crash (retried), 'unrecoverable'
+ * otherwise, a full disk included (ffmpegFailure).
  */
 export const runFfmpeg = async (args: string[], opts: RunFfmpegOptions = {}): Promise<{ stderrTail: string; wallMs: number }> => {
   const parse = createProgressParser(opts.durationSeconds);
@@ -158,6 +198,8 @@ export const runFfmpeg = async (args: string[], opts: RunFfmpegOptions = {}): Pr
     args: ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-y', '-progress', 'pipe:1', '-stats_period', '0.25', ...args],
     cwd: opts.cwd,
     signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    stallMs: opts.stallMs,
     onSpawn: opts.onSpawn,
     onStdoutLine: (line) => {
       const p = parse(line);
@@ -166,7 +208,18 @@ export const runFfmpeg = async (args: string[], opts: RunFfmpegOptions = {}): Pr
   });
   if (r.stop === 'aborted') throw cancelled();
   if (r.stop === 'callback') throw r.callbackError;
-  if (r.exitCode !== 0) throw ffmpegError('unrecoverable', ffmpegReason(r.stderrTail, r.exitCode), r.stderrTail, r.exitCode);
+  if (r.stop === 'stalled') {
+    const stalledSeconds = Math.round(opts.stallMs! / 100) / 10;
+    const e = ffmpegError('unavailable', `ffmpeg made no progress for ${stalledSeconds} s (hung or stopped): killed`, r.stderrTail, null);
+    throw Object.assign(e, { stalledSeconds });
+  }
+  if (r.stop === 'timeout') throw ffmpegError('unrecoverable', `ffmpeg did not finish within ${opts.timeoutMs! / 1000} s`, r.stderrTail, null);
+  // ffmpeg 5.1 exits 0 when only its trailer could not be written ("Error
+  // writing trailer of x.ts: No space left on device"): the output is cut short all the same.
+  if (r.exitCode !== 0 || /No space left on device/i.test(r.stderrTail)) {
+    const f = ffmpegFailure(r.stderrTail, r.exitCode, { writesTo: opts.writesTo });
+    throw ffmpegError(f.code, f.reason, r.stderrTail, r.exitCode);
+  }
   return { stderrTail: r.stderrTail, wallMs: r.wallMs };
 };
 

@@ -27,10 +27,12 @@ export const fsError = (e: unknown, where: string): Error => {
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new AppError('unavailable', `disk full ${where}: ${detail}`, { cause: e });
+      return new AppError('insufficient_storage', `disk full: ${where} (${detail})`, { cause: e });
+    // Not a permission the owner could grant: the filesystem is mounted read-only (or went read-only after errors).
+    case 'EROFS':
+      return new AppError('unavailable', `read-only file system: ${where} (${detail})`, { cause: e });
     case 'EACCES':
     case 'EPERM':
-    case 'EROFS':
       return new AppError('unavailable', `permission denied ${where}: ${detail}`, { cause: e });
     case 'EISDIR':
     case 'ENOTDIR':

@@ -72,6 +72,7 @@ export const readJson = async <T>(storage: Storage, key: string): Promise<T> => 
 
 export { compareKeys, contentTypeFor, joinKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey, validatePrefix } from './keys.ts';
 export { createFsStorage } from './fs.ts';
+export { nonFileAt, nonFileKind } from './file-kind.ts';
 export { createFsMultipart } from './fs-multipart.ts';
 export { MAX_PARTS, MIN_PART_BYTES, type MultipartUploads, type StoredPart } from './multipart.ts';
 export { createS3Multipart } from './s3-multipart.ts';

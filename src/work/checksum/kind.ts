@@ -91,6 +91,11 @@ export const createChecksumKind = (d: { input: Storage }): JobKind<ChecksumParam
     if (bytes !== end - start) throw new AppError('unrecoverable', `the object changed while hashing: read ${bytes} of ${end - start} bytes`);
     return { sha256: hasher.digest('hex'), bytes };
   },
+  tooManyChunks: ({ chunkBytes }, count, max) => ({
+    field: 'chunkBytes',
+    // count ranges of chunkBytes cover the object, so this size covers it in at most `max`.
+    advice: `use larger chunks (at least ${Math.ceil((count * chunkBytes) / max)} bytes)`,
+  }),
   combine(results) {
     const rs = results as { sha256: string; bytes: number }[];
     return { sha256List: combineHashes(rs.map((r) => r.sha256)), bytes: rs.reduce((a, r) => a + r.bytes, 0), chunks: rs.length };

@@ -94,7 +94,8 @@ export const createFilmstrips = (d: FilmstripDeps) => {
     const bins = d.bins();
     // Messages name the key, never the file's path on this host (ffmpeg's own lines quote it).
     const fail = (e: unknown): never => {
-      if (isAppError(e, 'unavailable')) throw e;
+      // A crash or a full disk is not the file's fault.
+      if (isAppError(e, 'unavailable') || isAppError(e, 'insufficient_storage')) throw e;
       if (isAppError(e, 'invalid_state'))
         throw new AppError('unavailable', `ffmpeg took longer than ${MAKE_TIMEOUT_MS / 1000} s to make the filmstrip of ${src.key}`);
       if (isAppError(e, 'validation')) throw new AppError('invalid_state', `${src.key} has no video stream to make a filmstrip of`);

@@ -10,7 +10,7 @@ import { actorsOf } from '../../actors/registry.ts';
 import type { Runtime } from '../../actors/runtime.ts';
 import { AppError, errorMessage } from '../../errors.ts';
 import type { Binaries } from '../../media/binaries.ts';
-import { readBytes, readJson, type Storage, type StoredObject, validateKey } from '../../storage/index.ts';
+import { nonFileAt, readBytes, readJson, type Storage, type StoredObject, validateKey } from '../../storage/index.ts';
 import type { DemuxOptions } from '../../types/media.ts';
 import { createFilmstrips, FILMSTRIP, type FilmstripMade, wholeIn } from './filmstrip.ts';
 import { frameCachePrefix } from './frames.ts';
@@ -158,7 +158,12 @@ export const createMedia = (d: MediaDeps) => {
     async sourceFile(assetId: string): Promise<{ assetId: string; key: string; size: number }> {
       const a = asset(assetId);
       const o = await d.input.stat(a.key);
-      if (!o) throw new AppError('invalid_state', `asset ${assetId}'s file ${a.key} is no longer in the input store (rescan, or upload it again)`);
+      if (!o) {
+        const local = d.input.localPath(a.key);
+        const what = local ? await nonFileAt(local) : null;
+        if (what) throw new AppError('invalid_state', `asset ${assetId}'s file ${a.key} is ${what}, not a media file`);
+        throw new AppError('invalid_state', `asset ${assetId}'s file ${a.key} is no longer in the input store (rescan, or upload it again)`);
+      }
       return { assetId, key: a.key, size: o.size };
     },
 

@@ -70,6 +70,7 @@ const CODES: Record<ErrorCode, true> = {
   unsupported_media_type: true,
   corrupt: true,
   unavailable: true,
+  insufficient_storage: true,
   unrecoverable: true,
 };
 

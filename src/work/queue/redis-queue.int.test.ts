@@ -5,7 +5,7 @@
  */
 import { afterAll, expect, test } from 'bun:test';
 import { Redis } from 'ioredis';
-import { testRedisUrl, uniquePrefix } from '../../../test/redis-server.ts';
+import { startRedisServer, testRedisUrl, uniquePrefix } from '../../../test/redis-server.ts';
 import { until } from '../../../test/wait.ts';
 import { workQueueContract } from './contract.ts';
 import type { WorkItem } from './index.ts';
@@ -71,6 +71,35 @@ test('a worker whose stream and group vanished (Redis restarted empty) recreates
     await until(async () => (await redis.xlen(key)) === 0, 'an empty stream');
     expect(await q.cancel('gone')).toBe(0);
   }));
+
+test('a Redis flushed behind its back (FLUSHALL): the group is made again once, with one warning, and items flow again', async () => {
+  // A server of its own: FLUSHALL on the shared one would wipe other tests' keys.
+  const server = await startRedisServer();
+  const own = new Redis(server.url);
+  const warnings: string[] = [];
+  const q = createRedisWorkQueue({ redis: own, prefix: uniquePrefix('wq-flush'), consumer: 'only', ...timings, logger: { warn: (m) => warnings.push(m) } });
+  const seen: WorkItem[] = [];
+  const ctl = new AbortController();
+  const done = q.consume(async (it) => void seen.push(it), { concurrency: 2, signal: ctl.signal });
+  try {
+    await q.enqueue(item('flush', 0));
+    await until(() => seen.length === 1, 'the item before the flush');
+    await own.flushall();
+    await q.enqueue(item('flush', 1));
+    await until(() => seen.length === 2, 'the item enqueued after the flush', 10_000);
+    expect(await q.depth()).toEqual({ waiting: 0, pending: 0 });
+    await q.enqueue(item('flush', 2));
+    await until(() => seen.length === 3, 'the next item', 10_000);
+    expect(seen.map((it) => it.itemId)).toEqual(['chunk:flush:0', 'chunk:flush:1', 'chunk:flush:2']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('consumer group "workers"');
+  } finally {
+    ctl.abort();
+    await done.catch(() => undefined);
+    own.disconnect();
+    server.stop();
+  }
+});
 
 test('depth after a cancel, when Redis no longer knows the lag, counts from the stream', async () => {
   const prefix = uniquePrefix('wq-lag');

@@ -14,6 +14,7 @@
  */
 import type { Redis } from 'ioredis';
 import { AppError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
 import { isWorkItem, type WorkItem, type WorkQueue } from './index.ts';
 
 type Entry = [id: string, fields: string[]];
@@ -97,6 +98,8 @@ export const createRedisWorkQueue = (opts: {
   heartbeatMs?: number;
   /** How long one XREADGROUP blocks; bounds how fast consume() notices an abort. */
   blockMs?: number;
+  /** Told (warn) when the group was found gone and is made again. */
+  logger?: Pick<Logger, 'warn'>;
 }): WorkQueue => {
   const { redis, consumer } = opts;
   const key = `${opts.prefix}work`;
@@ -105,10 +108,14 @@ export const createRedisWorkQueue = (opts: {
   const blockMs = opts.blockMs ?? 1_000;
 
   let groupReady: Promise<void> | null = null;
+  // Set from the first NOGROUP until the group is made again: every call in flight sees the loss, one warns.
+  let lost = false;
   const ensureGroup = () =>
     (groupReady ??= redis
       .call('XGROUP', 'CREATE', key, GROUP, '0', 'MKSTREAM')
-      .then(() => undefined)
+      .then(() => {
+        lost = false;
+      })
       .catch((e: Error) => {
         if (!String(e.message).includes('BUSYGROUP')) {
           groupReady = null;
@@ -129,6 +136,12 @@ export const createRedisWorkQueue = (opts: {
         // A few tries: a blocked read can see the key go, and go again while it retries.
         if (!isGroupGone(e) || tries >= 3) throw e;
         groupReady = null;
+        if (!lost) {
+          lost = true;
+          opts.logger?.warn(
+            `the work queue's consumer group "${GROUP}" on ${key} is gone (Redis was flushed or came back without its data): making it again; items queued before are lost`,
+          );
+        }
       }
     }
   };
@@ -137,6 +150,8 @@ export const createRedisWorkQueue = (opts: {
   return {
     async enqueue(item) {
       if (!isWorkItem(item)) throw new AppError('validation', 'a work item needs string kind, jobId and itemId and an object params');
+      // No check for the group here: XADD makes a bare stream if Redis lost it, and the first
+      // reader's NOGROUP makes the group again from id 0, so this item is still delivered.
       await ensureGroup();
       await redis.call('XADD', key, '*', 'item', JSON.stringify(item));
     },

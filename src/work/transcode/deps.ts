@@ -3,6 +3,12 @@ import type { Binaries } from '../../media/binaries.ts';
 import type { Storage } from '../../storage/index.ts';
 import type { Preset, Probe, ProbeVerdict } from '../../types/media.ts';
 
+/** The watchdog and disk-full options of a chunk's ffmpeg run writing into `dir`. */
+export const chunkRunOptions = (d: Pick<TranscodeDeps, 'stallSeconds'>, dir: string) => ({
+  stallMs: d.stallSeconds ? d.stallSeconds * 1000 : undefined,
+  writesTo: dir,
+});
+
 /** An asset as the read model has it: what a request to transcode it needs. */
 export interface TranscodeAsset {
   id: string;
@@ -21,6 +27,8 @@ export interface TranscodeDeps {
   bins: () => Binaries;
   /** Local scratch space; each chunk works in its own folder and removes it. */
   workDir: string;
+  /** A chunk's ffmpeg printing no progress this long is killed as hung (the runner records a stall and tries again); none when absent. */
+  stallSeconds?: number;
   /** Chunks that run at once: the plan makes whole rounds of them. */
   workers: number;
   /** Built-in or user preset by id (for a request, and a fork that names another preset). */

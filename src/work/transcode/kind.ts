@@ -36,13 +36,13 @@ import {
 import { presentTranscode, transcodeRequestParams, transcodeTags, TRANSCODE_REQUEST_FIELDS } from './request.ts';
 import { demuxArgs } from '../../media/probe-input.ts';
 import { makeScratch, removeScratch } from '../scratch.ts';
-import { recheckSource } from './source.ts';
+import { inputGone, recheckSource } from './source.ts';
 import { runSubtitleChunk } from './subtitles.ts';
-import type { TranscodeDeps } from './deps.ts';
+import { chunkRunOptions, type TranscodeDeps } from './deps.ts';
 import { checkPresetFitsSource, outputDuration, outputPrefix, rangeStart, validateTranscodeParams, type TranscodeParams } from './params.ts';
 
 const checkInput = async (d: TranscodeDeps, key: string) => {
-  if (!(await d.input.stat(key))) throw new AppError('unrecoverable', `the input ${key} is no longer in the input store`);
+  if (!(await d.input.stat(key))) throw await inputGone(d.input, key);
 };
 
 const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c: VideoChunkSpec, ctx: WorkContext): Promise<ChunkResult> => {
@@ -84,6 +84,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
       threads: c.threads ?? null,
     });
     await runFfmpeg(args, {
+      ...chunkRunOptions(d, dir),
       bin: d.bins().ffmpeg,
       signal: ctx.signal,
       durationSeconds: c.end - c.start,
@@ -141,6 +142,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
         segmentPattern: join(dir, 'a_%03d.ts'),
       }),
       {
+        ...chunkRunOptions(d, dir),
         bin: d.bins().ffmpeg,
         signal: ctx.signal,
         durationSeconds: outputDuration(p),

@@ -9,7 +9,7 @@
 import { AppError } from '../../errors.ts';
 import type { Binaries } from '../../media/binaries.ts';
 import { probeAndClassify } from '../../media/probe.ts';
-import { toolInput, type Storage } from '../../storage/index.ts';
+import { nonFileAt, toolInput, type Storage } from '../../storage/index.ts';
 import { sourceFromProbe, type TranscodeSource } from './params.ts';
 
 const SAME_DURATION_SECONDS = 0.5;
@@ -28,6 +28,16 @@ export const sourceDifference = (was: TranscodeSource, now: TranscodeSource): st
   return diffs.join(', ');
 };
 
+/**
+ * Why `key` is not a file of the input store: what took its place (a FIFO,
+ * a folder: stat() sees only regular files), or that it is gone.
+ */
+export const inputGone = async (input: Storage, key: string): Promise<AppError> => {
+  const local = input.localPath(key);
+  const what = local ? await nonFileAt(local) : null;
+  return new AppError('unrecoverable', what ? `the input ${key} is ${what}, not a media file` : `the input ${key} is no longer in the input store`);
+};
+
 const megabytes = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 /**
@@ -40,7 +50,7 @@ export const recheckSource = async (
   signal?: AbortSignal,
 ): Promise<void> => {
   const o = await d.input.stat(p.inputKey);
-  if (!o) throw new AppError('unrecoverable', `the input ${p.inputKey} is no longer in the input store`);
+  if (!o) throw await inputGone(d.input, p.inputKey);
   const { size, modifiedAt } = p.source;
   // Jobs made before sources were fingerprinted carry neither: nothing to compare.
   if (size === undefined && modifiedAt === undefined) return;

@@ -15,8 +15,9 @@ import { demuxArgs } from '../../media/probe-input.ts';
 import { toolInput } from '../../storage/index.ts';
 import { makeScratch, removeScratch } from '../scratch.ts';
 import type { WorkContext } from '../../actors/job-kind.ts';
-import type { TranscodeDeps } from './deps.ts';
+import { chunkRunOptions, type TranscodeDeps } from './deps.ts';
 import type { SegmentRef } from './plan.ts';
+import { inputGone } from './source.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './params.ts';
 
 export type SubtitleChunkSpec = { type: 'subtitles'; weight: number };
@@ -62,7 +63,7 @@ export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: 
   const prefix = outputPrefix(ctx.jobId, ctx.attempt);
   const duration = outputDuration(p);
   try {
-    if (!(await d.input.stat(p.inputKey))) throw new AppError('unrecoverable', `the input ${p.inputKey} is no longer in the input store`);
+    if (!(await d.input.stat(p.inputKey))) throw await inputGone(d.input, p.inputKey);
     const files = tracks.map((t) => join(dir, `${t.folder}.vtt`));
     await runFfmpeg(
       subtitleExtractArgs({
@@ -71,6 +72,7 @@ export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: 
         tracks: tracks.map((t, i) => ({ streamIndex: t.index, output: files[i]! })),
       }),
       {
+        ...chunkRunOptions(d, dir),
         bin: d.bins().ffmpeg,
         signal: ctx.signal,
         durationSeconds: p.source.duration,

@@ -52,10 +52,15 @@ export const createChunkLanesStore = (api: ChunkLanesApi, id: string, job: Acces
   };
   const percentOf = (c: Pick<Chunk, 'attempt' | 'n'>): number | undefined => chunkPercent()[chunkKey(c.attempt, c.n)];
 
-  /** A chunk's own event: a success is 100%, any other (but a progress tick) starts its lane at 0% if it had none. */
+  /**
+   * A chunk's own event: a success is 100%, a stall (its ffmpeg killed, the
+   * chunk run again from the start) 0%, any other (but a progress tick) starts
+   * its lane at 0% if it had none.
+   */
   const noteEvent = (c: Pick<Chunk, 'attempt' | 'n'>, type: string) => {
     const k = chunkKey(c.attempt, c.n);
-    if (type !== 'ChunkProgress') setChunkPercent((m) => ({ ...m, [k]: type === 'ChunkSucceeded' ? 100 : (m[k] ?? 0) }));
+    const percent = (was: number | undefined) => (type === 'ChunkSucceeded' ? 100 : type === 'ChunkStalled' ? 0 : (was ?? 0));
+    if (type !== 'ChunkProgress') setChunkPercent((m) => ({ ...m, [k]: percent(m[k]) }));
   };
   /** A `chunk-progress` tick; one without an attempt is the job's current attempt's. */
   const notePercent = (attempt: number | undefined, n: number, percent: number) => {
