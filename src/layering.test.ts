@@ -20,13 +20,14 @@ const unitOf = (file: string): string => {
 /** The rules' name of a unit: every job kind's folder is `work/<kind>` (so no kind may import another). */
 const ruleOf = (unit: string): string => (unit.startsWith('work/') && !['work/queue', 'work/pool'].includes(unit) ? 'work/<kind>' : unit);
 
-const BASE = ['types', 'errors.ts', 'config.ts', 'logger.ts'];
+const BASE = ['types', 'errors.ts', 'config.ts', 'logger.ts', 'ids.ts'];
 const ADAPTERS = ['media', 'storage', 'live', 'cv'];
 
 /** What each unit may import besides itself. Anything not listed is refused. */
 const ALLOWED: Record<string, readonly string[]> = {
   types: [],
   'errors.ts': [],
+  'ids.ts': [],
   'config.ts': ['errors.ts'],
   'logger.ts': ['config.ts'],
   media: BASE,

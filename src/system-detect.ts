@@ -8,7 +8,6 @@
  * MPR needs them, so a host where they cannot load still serves the rest.
  */
 import type { Database } from 'bun:sqlite';
-import { nanoid } from 'nanoid';
 import type { JobKinds } from './actors/job-kind.ts';
 import { actorsOf } from './actors/registry.ts';
 import type { Runtime } from './actors/runtime.ts';
@@ -35,6 +34,7 @@ import { createSources } from './work/detect/sources.ts';
 import { builtinProfile } from './work/detect/profile.ts';
 import { createRuns } from './work/detect/runs.ts';
 import { createSetup } from './work/detect/setup.ts';
+import { newId } from './ids.ts';
 
 export interface DetectionDeps {
   db: Database;
@@ -95,7 +95,7 @@ export const createDetection = (d: DetectionDeps) => {
     runtime: d.runtime,
     now: d.now,
     output: d.storage.output,
-    newId: () => nanoid(12),
+    newId: () => newId(12),
     parseBrands: parseBrandList,
     caughtUp: d.caughtUp,
     readers: {
@@ -168,7 +168,7 @@ export const createDetection = (d: DetectionDeps) => {
     input: d.storage.input,
     output: d.storage.output,
     bins: d.bins,
-    newId: () => nanoid(16),
+    newId: () => newId(16),
     readers: {
       asset: (id) => {
         const a = assetsTable.load(db, [id]);

@@ -3,7 +3,6 @@
  * forking a job from a position into a new job that reuses the work
  * recorded before it and runs the rest again.
  */
-import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
 import { jobStream, type ChunkSpec } from '../events/job.ts';
 import type { EventLog } from '../events/log/index.ts';
@@ -13,6 +12,7 @@ import type { JobState } from './job.ts';
 import { mergeOverrides } from './overrides.ts';
 import { actorsOf, evolverOf } from './registry.ts';
 import type { Runtime } from './runtime.ts';
+import { newId } from '../ids.ts';
 
 export interface StateAt {
   stream: string;
@@ -125,7 +125,7 @@ export const forkSummary = (plan: Awaited<ReturnType<typeof planFork>>, override
 /** Appends `JobForked` to a new job stream; the routers take it from there. Returns the new job id. */
 export const forkJob = async (runtime: Runtime, req: ForkRequest): Promise<string> => {
   const plan = await planFork(runtime.log, req);
-  const newJobId = req.newJobId ?? nanoid(12);
+  const newJobId = req.newJobId ?? newId(12);
   await actorsOf(runtime)
     .job(newJobId)
     .execute(

@@ -1,5 +1,4 @@
 /** Entry points that users' requests (HTTP, CLI) use to start and stop jobs. */
-import { nanoid } from 'nanoid';
 import { AppError } from '../errors.ts';
 import type { JobControl } from '../events/job.ts';
 import type { ForkRequest } from './replay.ts';
@@ -7,6 +6,7 @@ import { checkPlanSize, type AnyJobKind, type JobKinds } from './job-kind.ts';
 import { mergeOverrides } from './overrides.ts';
 import { actorsOf } from './registry.ts';
 import type { Runtime } from './runtime.ts';
+import { newId } from '../ids.ts';
 
 type Deps = { runtime: Runtime; now: () => string };
 
@@ -40,7 +40,7 @@ export const submitJob = async (
 ): Promise<{ jobId: string; position: number }> => {
   const kind = kindNamed(d.kinds, req.kind);
   const params = kind.validate(req.params);
-  const jobId = req.jobId ?? nanoid(12);
+  const jobId = req.jobId ?? newId(12);
   await checkPlanFits(d.kinds, req.kind, kind, params, jobId);
   const control = req.control && (req.control.pauseAfter || req.control.step) ? { control: req.control } : {};
   const r = await actorsOf(d.runtime)

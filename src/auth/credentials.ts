@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { randomToken } from './tokens.ts';
+import { newId } from '../ids.ts';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 256;
@@ -51,9 +52,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A new key: what the user is shown once, and what is kept. */
 export const newApiKey = (): { keyId: string; secret: string; key: string; secretHash: string } => {
-  const keyId = randomToken(9);
+  const keyId = newId(12);
   const secret = randomToken(32);
-  // The id is base64url and may hold '_': the secret is what follows the last one.
+  // The id is url-safe and may hold '_': the secret is what follows the last one.
   return { keyId, secret, key: `${KEY_PREFIX}${keyId}_${secret}`, secretHash: sha256(secret) };
 };
 

@@ -8,7 +8,6 @@
  * anyone else is told there is no such upload.
  */
 import type { Database } from 'bun:sqlite';
-import { nanoid } from 'nanoid';
 import { actorsOf } from '../actors/registry.ts';
 import type { Runtime } from '../actors/runtime.ts';
 import { isMediaKey, probeObject } from '../actors/scan.ts';
@@ -24,6 +23,7 @@ import { joinKey, type Storage } from '../storage/index.ts';
 import { checkNewFolder, checkNewName } from '../storage/names.ts';
 import type { CompletedUpload, CreatedUpload, CreateUploadRequest, UploadDto, UploadPartSlot, UploadProgress } from '../types/uploads.ts';
 import { checkCompletion, isPartNumber, type PartPlan, planParts, slotSize, wholeParts } from './plan.ts';
+import { newId } from '../ids.ts';
 
 export interface UploadsDeps {
   runtime: Runtime;
@@ -179,7 +179,7 @@ export const createUploads = (d: UploadsDeps) => {
       const plan = planParts(req.size, d.minPartBytes);
       const store = multipart();
       const handle = await store.start(key, { contentType: req.contentType });
-      const id = nanoid(16);
+      const id = newId(16);
       const at = d.now();
       const expiresAt = new Date(Date.parse(at) + d.ttlSeconds * 1000).toISOString();
       const mode: UploadMode = store.mode;

@@ -7,7 +7,6 @@
  * and clear an ended job's working outputs. Every action is a command to
  * the job actor, so every one is an event in the log.
  */
-import { nanoid } from 'nanoid';
 import type { JobState } from '../../actors/job.ts';
 import { chunksOfStage } from '../../actors/job-stages.ts';
 import type { JobKinds } from '../../actors/job-kind.ts';
@@ -24,6 +23,7 @@ import { jobPrefix } from './frames.ts';
 import type { DetectParams } from './kind.ts';
 import { stageInfo } from './stages.ts';
 import type { DetectStatus, StageRow } from '../../types/detect-run.ts';
+import { newId } from '../../ids.ts';
 
 /** What runs read from the read models (wired by the system). */
 export interface RunsReaders {
@@ -117,7 +117,7 @@ export const createRuns = (d: RunsDeps) => {
 
   /** A new detect job under `parent` with these params (the replay tree), started by the routers. */
   const fork = async (parent: JobState, params: DetectParams, overrides: Record<string, unknown>, fromPosition: number, by: string) => {
-    const jobId = nanoid(12);
+    const jobId = newId(12);
     const r = await actors.job(jobId).execute(
       {
         type: 'ForkJob',
