@@ -56,3 +56,14 @@ export const errorDetail = (err: unknown): string | null => {
   const d = (err as { stderrTail?: unknown } | null)?.stderrTail;
   return typeof d === 'string' && d.length > 0 ? d : null;
 };
+
+/**
+ * How long a tool ran without progress before a watchdog killed it, when
+ * `e` says so (an error carrying `stalledSeconds`, as runFfmpeg's stall
+ * does); null otherwise. The work runner records such a failure as a stall
+ * without knowing which tool it was.
+ */
+export const stalledSecondsOf = (e: unknown): number | null => {
+  const s = (e as { stalledSeconds?: unknown } | null)?.stalledSeconds;
+  return typeof s === 'number' && Number.isFinite(s) ? s : null;
+};

@@ -14,8 +14,7 @@ import { TERMINAL, type JobState } from '../actors/job.ts';
 import { weightOf, type JobKinds, type WorkProgress } from '../actors/job-kind.ts';
 import { actorsOf } from '../actors/registry.ts';
 import type { CommandMeta, Runtime } from '../actors/runtime.ts';
-import { errorDetail, errorMessage } from '../errors.ts';
-import { isFfmpegStall } from '../media/ffmpeg.ts';
+import { errorDetail, errorMessage, stalledSecondsOf } from '../errors.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkItem } from './queue/index.ts';
 
@@ -127,11 +126,12 @@ export const createChunkRunner = (d: {
       const weights = new Map((job.plan ?? []).map((c) => [c.n, weightOf(kinds, job.kind, c)]));
       d.progress.start(jobId, attempt, weights, Object.keys(job.done).map(Number), n);
       const ctx = { jobId, attempt, signal: ctl.signal, progress: (p: WorkProgress) => d.progress.tick(jobId, n, p) };
-      // A stall (the watchdog killed a hung ffmpeg) is retried like a crash, and recorded: it is an operator's fact, not a progress tick.
+      // A stall (a watchdog killed a hung tool) is retried like a crash, and recorded: it is an operator's fact, not a progress tick.
       const once = () =>
         kind.run({ n, spec: chunk.spec }, chunk.params, ctx).catch(async (e: unknown) => {
-          if (isFfmpegStall(e) && !ctl.signal.aborted) {
-            const data = { worker: d.worker, stalledSeconds: e.stalledSeconds, reason: e.message, at: now() };
+          const stalledSeconds = stalledSecondsOf(e);
+          if (stalledSeconds !== null && !ctl.signal.aborted) {
+            const data = { worker: d.worker, stalledSeconds, reason: errorMessage(e), at: now() };
             await actor.execute({ type: 'RecordStall', data }, meta);
           }
           throw e;

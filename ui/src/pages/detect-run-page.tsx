@@ -10,6 +10,7 @@ import type { BrandReport } from '../../../src/types/detect.ts';
 import { DetectNav } from '../components/detect-nav.tsx';
 import { Loading } from '../components/bits.tsx';
 import { useApp } from '../context.ts';
+import { reopenWhenBack } from '../live-reopen.ts';
 import { createCheckpointsStore } from '../stores/checkpoints.ts';
 import { createDetectRunStore, type DetectRunStore } from '../stores/detect-run.ts';
 import { createOverlayStore } from '../stores/overlays.ts';
@@ -65,15 +66,7 @@ export const DetectRunPage = (p: { id: string }) => {
   const facts = runFacts(store);
   const [tab, setTab] = createSignal<Tab>('report');
   onMount(() => void store.start());
-  createEffect(
-    on(
-      live.state,
-      (now, before) => {
-        if (now === 'open' && before === 'reconnecting') store.reopen();
-      },
-      { defer: true },
-    ),
-  );
+  reopenWhenBack(live.state, () => store.reopen());
   onCleanup(() => store.stop());
 
   // Stores are made from plain values (memos of strings and numbers change only when the value does), not from
