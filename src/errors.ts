@@ -47,6 +47,14 @@ export class VersionConflict extends AppError {
   }
 }
 
+/** Raised by a live subscription that finds its log replaced or gone backwards (see `logChange`): the reader must start over. */
+export class LogReplaced extends AppError {
+  constructor(reason: string) {
+    super('unavailable', reason);
+    this.name = 'LogReplaced';
+  }
+}
+
 export const isAppError = (e: unknown, code?: ErrorCode): e is AppError => e instanceof AppError && (code === undefined || e.code === code);
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

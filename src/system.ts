@@ -198,7 +198,18 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   // The in-process queue's only taker is this process: it runs at least one item at a time.
   const takers = shared ? workers : Math.max(1, workers);
   const pool = createWorkerPool<BuiltinTasks>({ size: workers, entry: builtinTasksEntry, name: 'mpr' });
-  const projections = createProjectionRunner({ db, log, projections: allProjections(kinds), logger });
+  const projections = createProjectionRunner({
+    db,
+    log,
+    projections: allProjections(kinds),
+    logger,
+    now,
+    // A log that came back empty has no accounts: the configured first admin is made again, so someone can sign in.
+    onLogReplaced: async () => {
+      runtime.forget();
+      await firstAdmin();
+    },
+  });
   projections.init();
   let projecting = false;
   const auth = createAuth({
@@ -316,7 +327,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
         }
       }
       const worker = shared ? (parts.worker ?? true) && workers > 0 : (parts.routers ?? true);
-      if (worker) tasks.push(runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal }));
+      if (worker) tasks.push(runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal, onLogReplaced: () => runtime.forget() }));
     },
     routers: () => [...running],
     work: (): WorkStats => runner.stats(),

@@ -8,7 +8,7 @@
  * idempotent: deciders answer a repeated command with no events, and shells
  * check state before an effect.
  */
-import { errorMessage } from '../errors.ts';
+import { errorMessage, LogReplaced } from '../errors.ts';
 import type { DomainEventType, LoggedEvent } from '../events/index.ts';
 import type { EventLog } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
@@ -124,6 +124,15 @@ export const startRouter = async (router: Router, deps: RouterDeps): Promise<Run
         }
       } catch (e) {
         if (signal.aborted) break;
+        if (e instanceof LogReplaced) {
+          // The log lost events (Redis came back empty): go on from the stored position if the log still
+          // reaches it (the position store went with the log), else from its start; handlers are idempotent.
+          await Promise.all(inFlight.values());
+          const [stored, head] = await Promise.all([positions.get(router.name), log.head()]).catch(() => [0, 0]);
+          lastSeen = committed = saved = stored <= head ? stored : 0;
+          logger.error(`router ${router.name}: ${e.message}; going on from position ${lastSeen}`);
+          continue;
+        }
         logger.error(`router ${router.name}: subscription broke, resubscribing`, { error: errorMessage(e), after: lastSeen });
         await Bun.sleep(500);
       }

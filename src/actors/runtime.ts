@@ -27,6 +27,8 @@ export interface Runtime {
   readonly log: EventLog;
   load<S, E extends EventShape>(stream: string, decider: Evolver<S, E>): Promise<Loaded<S>>;
   execute<S, C, E extends EventShape>(stream: string, decider: Decider<S, C, E>, command: C, meta?: CommandMeta): Promise<ExecuteResult<S>>;
+  /** Drops every cached state: the log was replaced or went backwards (see LogReplaced), so what was folded may no longer be in it. */
+  forget(): void;
 }
 
 interface CacheEntry {
@@ -83,6 +85,8 @@ export const createRuntime = (opts: { log: EventLog; cacheSize?: number; maxConf
             current.version,
           );
         } catch (e) {
+          // A stream behind what was folded from it: the log lost events (replaced under us). Fold it from the start.
+          if (e instanceof VersionConflict && e.actual < current.version) cache.delete(stream);
           // Another process appended first: fold what it wrote and decide again.
           if (e instanceof VersionConflict && attempt < maxRetries) continue;
           throw e;
@@ -99,5 +103,5 @@ export const createRuntime = (opts: { log: EventLog; cacheSize?: number; maxConf
       }
     });
 
-  return { log, load, execute };
+  return { log, load, execute, forget: () => cache.clear() };
 };

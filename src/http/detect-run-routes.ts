@@ -16,7 +16,7 @@ import { json, requestBody, responses } from './openapi-responses.ts';
 import { DetectRunInput, PauseAfterInput, ReplayInput, ReplayStageInput } from './detect-run-schemas.ts';
 import { queryInteger } from './schema-kinds.ts';
 import { idParams } from './schemas.ts';
-import { parseEventFilter, parseResumePosition, sseResponse, type SseDeps } from './sse/index.ts';
+import { parseEventFilter, parseResumePosition, resumeWithin, sseResponse, type SseDeps } from './sse/index.ts';
 import { presentResult } from '../actors/job-kind.ts';
 import { AppError } from '../errors.ts';
 
@@ -94,7 +94,7 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
         if (job?.kind !== 'detect') throw new AppError('not_found', `no detect job ${params.jobId}`);
         const first = (await s.log.readStream(`job:${params.jobId}`))[0];
         const resume = parseResumePosition(request.headers.get('last-event-id'), query.after);
-        const after = resume ?? Math.max(0, (first?.position ?? 1) - 1);
+        const after = resume === null ? Math.max(0, (first?.position ?? 1) - 1) : await resumeWithin(s.log, resume);
         const filter = parseEventFilter({ job: params.jobId });
         return sseResponse(s, { after, filter, signal: request.signal });
       },

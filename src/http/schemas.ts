@@ -25,6 +25,7 @@ import { DETECT_RUN_MODELS } from './detect-run-schemas.ts';
 import { DETECT_AIRING_MODELS } from './detect-airing-schemas.ts';
 import { DETECT_SOURCE_MODELS } from './detect-source-schemas.ts';
 import { DETECT_MEDIA_MODELS } from './detect-media-schemas.ts';
+import { WORKERS_MODELS } from './workers-schemas.ts';
 import { STATUS } from './errors.ts';
 import { int, iso, items, nullable, uncheckedField } from './schema-kinds.ts';
 
@@ -291,7 +292,22 @@ export const StateAt = t.Object(
 
 export const SystemStatus = t.Object({
   version: t.String(),
-  log: t.Object({ backend: t.Union([t.Literal('sqlite'), t.Literal('redis')]), position: int() }),
+  log: t.Object({
+    backend: t.Union([t.Literal('sqlite'), t.Literal('redis')]),
+    position: int(),
+    epoch: nullable(t.String({ description: "the log's id, set with its first event" })),
+    replaced: nullable(
+      t.Object(
+        {
+          at: t.String(),
+          reason: t.String(),
+          previous: t.Object({ epoch: nullable(t.String()), position: int() }),
+          current: t.Object({ epoch: nullable(t.String()), head: int() }),
+        },
+        { description: 'the last time this node found its log replaced or gone backwards and rebuilt its read models from it' },
+      ),
+    ),
+  }),
   projections: t.Array(t.Object({ name: t.String(), version: int(), position: int(), errors: int(), lastError: nullable(t.String()) })),
   routers: t.Array(t.Object({ name: t.String(), position: int() })),
   workers: t.Object({
@@ -336,6 +352,7 @@ export const MODELS = {
   ...DETECT_AIRING_MODELS,
   ...DETECT_SOURCE_MODELS,
   ...DETECT_MEDIA_MODELS,
+  ...WORKERS_MODELS,
 } as const satisfies Record<string, TSchema>;
 
 export type ModelName = keyof typeof MODELS;

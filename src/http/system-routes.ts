@@ -23,12 +23,13 @@ export const systemRoutes = (s: SystemRoutesDeps) =>
     '/status',
     async () => {
       const work = s.work();
+      const identity = await s.log.identity();
       const queued = queuedChunkCount(s.db);
       // With the Redis queue, chunks wait in the consumer group and run on any worker.
       const shared = s.config.workQueue === 'redis' ? await s.queue.depth() : null;
       return {
         version: pkg.version,
-        log: { backend: s.log.backend, position: await s.log.head() },
+        log: { backend: s.log.backend, position: identity.head, epoch: identity.epoch, replaced: s.projections.logReplaced() },
         projections: s.projections.status(),
         routers: s.routers().map((r) => ({ name: r.name, position: r.position() })),
         workers: {

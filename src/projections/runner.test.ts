@@ -3,6 +3,7 @@ import { Database } from 'bun:sqlite';
 import { createSqliteLog } from '../events/log/sqlite.ts';
 import type { NewEvent } from '../events/types.ts';
 import { silentLogger } from '../logger.ts';
+import { until } from '../../test/wait.ts';
 import { allProjections, checkpointsTable, chunksTable, createProjectionRunner, jobsTable, stageOutputsTable, type AnyProjection } from './index.ts';
 
 const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
@@ -206,5 +207,59 @@ describe('projections', () => {
     await v2.catchUp();
     expect(jobsTable.dump(db).some((j) => (j.status as string) === 'TAMPERED')).toBe(false);
     expect(jobsTable.dump(db)).toHaveLength(20);
+  });
+});
+
+describe('a log replaced under the read models', () => {
+  test('is found, said, and the read models are folded again from the log as it is now', async () => {
+    const { db, log, make } = setup();
+    await writeHistory(log);
+    const runner = make();
+    runner.init();
+    await runner.catchUp();
+    expect(jobsTable.load(db, ['j2'])).not.toBeNull();
+    expect(await runner.checkLog()).toBeNull();
+    const before = await log.identity();
+
+    // The same read models, now over another log (a Redis that came back empty, then one new job).
+    const fresh = createSqliteLog({ db: ':memory:', maxEventBytes: 1 << 20, now: () => at(0), onCorrupt: () => {} });
+    await fresh.append('job:n1', [{ type: 'JobCreated', data: { jobId: 'n1', kind: 'checksum', params: {}, at: at(9) } }], 0);
+    const told: string[] = [];
+    const again = createProjectionRunner({
+      db,
+      log: fresh,
+      projections: allProjections(),
+      logger: silentLogger,
+      now: () => at(50),
+      onLogReplaced: async (r) => void told.push(r.reason),
+    });
+    again.init();
+    const r = await again.checkLog();
+    expect(r?.reason).toMatch(/^the event log (was replaced: its id changed from .* to .*|went backwards: it ends at position 1, but position \d+ was read)/);
+    expect(r?.previous).toEqual({ epoch: before.epoch, position: before.head });
+    expect(r?.current.head).toBe(1);
+    await until(() => told.length === 1, 'the replacement to be told');
+    expect(told).toEqual([r!.reason]);
+    expect(jobsTable.load(db, ['j2'])).toBeNull();
+    expect(jobsTable.load(db, ['n1'])).not.toBeNull();
+    expect(again.position()).toBe(1);
+    // Kept, and the new log is now the one they follow: checking again finds nothing.
+    expect(again.logReplaced()).toEqual(r);
+    expect(await again.checkLog()).toBeNull();
+    await fresh.close();
+  });
+
+  test('a log that only grew is the same log; read models from before epochs adopt the log they follow', async () => {
+    const { db, log, make } = setup();
+    await writeHistory(log);
+    const runner = make();
+    runner.init();
+    await runner.catchUp();
+    db.run('DELETE FROM read_model_log');
+    expect(await runner.checkLog()).toBeNull();
+    await log.append('job:more', [{ type: 'JobCreated', data: { jobId: 'more', kind: 'checksum', params: {}, at: at(9) } }], 0);
+    await runner.catchUp();
+    expect(await runner.checkLog()).toBeNull();
+    expect(runner.logReplaced()).toBeNull();
   });
 });

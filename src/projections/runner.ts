@@ -6,7 +6,7 @@
  */
 import type { Database } from 'bun:sqlite';
 import { errorMessage } from '../errors.ts';
-import type { EventLog } from '../events/log/index.ts';
+import { type EventLog, type LogIdentity, logChange } from '../events/log/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { LoggedEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
@@ -18,6 +18,16 @@ export interface ProjectionStatus {
   position: number;
   errors: number;
   lastError: string | null;
+}
+
+/** A log found replaced or gone backwards under the read models, and rebuilt from (kept until the next one). */
+export interface LogReplacement {
+  at: string;
+  reason: string;
+  /** The log the read models had folded: its epoch and how far. */
+  previous: { epoch: string | null; position: number };
+  /** The log found instead. */
+  current: LogIdentity;
 }
 
 export interface ProjectionRunner {
@@ -33,20 +43,43 @@ export interface ProjectionRunner {
   waitFor(position: number, timeoutMs?: number): Promise<void>;
   position(): number;
   status(): ProjectionStatus[];
+  /**
+   * Compares the log with the one the read models were folded from (its
+   * epoch id and their positions); when it was replaced or went backwards,
+   * says so loudly, drops the read models and folds them from the log as it
+   * is now. `run()` does this before every pass. Returns the replacement, or
+   * null when the log is the same.
+   */
+  checkLog(): Promise<LogReplacement | null>;
+  /** The last replacement found (kept across restarts), or null. */
+  logReplaced(): LogReplacement | null;
 }
+
+/** Which log the read models were folded from ('epoch'), and the last replacement found ('replaced', JSON). */
+const LOG_TABLE = 'CREATE TABLE IF NOT EXISTS read_model_log (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID';
 
 const STATE_TABLE = `CREATE TABLE IF NOT EXISTS projection_state (
   name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL,
   errors INTEGER NOT NULL DEFAULT 0, last_error TEXT
 ) WITHOUT ROWID`;
 
-export const createProjectionRunner = (d: { db: Database; log: EventLog; projections: AnyProjection[]; logger: Logger }): ProjectionRunner => {
+export const createProjectionRunner = (d: {
+  db: Database;
+  log: EventLog;
+  projections: AnyProjection[];
+  logger: Logger;
+  /** Told after the read models were rebuilt from a replaced log (the system makes its first admin again); not awaited. */
+  onLogReplaced?: (r: LogReplacement) => Promise<void>;
+  now?: () => string;
+}): ProjectionRunner => {
   const { db, log, projections, logger } = d;
+  const now = d.now ?? (() => new Date().toISOString());
   const state = new Map<string, ProjectionStatus>();
   const waiters: { position: number; resolve: () => void }[] = [];
 
   const loadState = () => {
     db.run(STATE_TABLE);
+    db.run(LOG_TABLE);
     for (const p of projections) {
       const row = db
         .query<{ version: number; position: number; errors: number; last_error: string | null }, [string]>(
@@ -77,6 +110,34 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
   };
 
   const minPosition = () => Math.min(...[...state.values()].map((s) => s.position));
+  const maxPosition = () => Math.max(0, ...[...state.values()].map((s) => s.position));
+
+  const readMeta = (key: string) => db.query<{ value: string }, [string]>('SELECT value FROM read_model_log WHERE key = ?').get(key)?.value ?? null;
+  const writeMeta = (key: string, value: string) => db.query('INSERT OR REPLACE INTO read_model_log (key, value) VALUES (?, ?)').run(key, value);
+
+  let epochNoted = false;
+  const checkLog = async (): Promise<LogReplacement | null> => {
+    const current = await log.identity();
+    const previous = { epoch: readMeta('epoch'), position: maxPosition() };
+    const reason = logChange(previous, current);
+    if (!reason) {
+      if (previous.epoch === null && current.epoch !== null) writeMeta('epoch', current.epoch);
+      epochNoted = current.epoch !== null;
+      return null;
+    }
+    const r: LogReplacement = { at: now(), reason, previous, current };
+    logger.error(`${reason}. Everything the read models knew past what the log holds now is gone; rebuilding them from the log as it is.`);
+    writeMeta('replaced', JSON.stringify(r));
+    for (const p of projections) reset(p);
+    // Folded from the new log from here on (an empty log gets its epoch with its first event).
+    db.query("DELETE FROM read_model_log WHERE key = 'epoch'").run();
+    epochNoted = false;
+    if (current.epoch !== null) writeMeta('epoch', current.epoch);
+    await catchUp(5000);
+    // Not awaited: what it does (make the first admin) waits for these read models, which follow the log once this returns.
+    void d.onLogReplaced?.(r).catch((e: unknown) => logger.error('after the log was replaced, setting up again failed', { error: errorMessage(e) }));
+    return r;
+  };
 
   const notify = () => {
     const pos = minPosition();
@@ -138,10 +199,23 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
     }
   });
 
+  /** Records the epoch of the log the read models follow, once it has one (a log gets it with its first event). */
+  const noteEpoch = async () => {
+    if (readMeta('epoch') !== null) return;
+    const { epoch } = await log.identity();
+    if (epoch !== null) writeMeta('epoch', epoch);
+  };
+
   const applyBatch = (events: StoredEvent[]) => {
     if (events.length === 0) return;
     apply(events);
     notify();
+    if (!epochNoted) {
+      epochNoted = true;
+      void noteEpoch().catch(() => {
+        epochNoted = false; // the next batch tries again
+      });
+    }
   };
 
   const catchUp = async (pageSize = 2000) => {
@@ -192,6 +266,7 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
           }
         };
         try {
+          await checkLog();
           await catchUp();
           for await (const e of log.subscribe(minPosition(), pass.signal)) {
             buffer.push(e);
@@ -211,6 +286,12 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
     },
     async rebuild(names) {
       for (const p of projections) if (!names || names.includes(p.name)) reset(p);
+      if (!names) {
+        // Folded whole from the log as it is now: that log is the one they follow.
+        const { epoch } = await log.identity();
+        db.query("DELETE FROM read_model_log WHERE key = 'epoch'").run();
+        if (epoch !== null) writeMeta('epoch', epoch);
+      }
       return catchUp(5000);
     },
     waitFor(position, timeoutMs = 10_000) {
@@ -228,5 +309,10 @@ export const createProjectionRunner = (d: { db: Database; log: EventLog; project
     },
     position: minPosition,
     status: () => [...state.values()].map((s) => ({ ...s })),
+    checkLog,
+    logReplaced: () => {
+      const raw = readMeta('replaced');
+      return raw ? (JSON.parse(raw) as LogReplacement) : null;
+    },
   };
 };

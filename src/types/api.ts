@@ -307,7 +307,18 @@ export interface SseFrames {
 
 export interface SystemStatus {
   version: string;
-  log: { backend: 'sqlite' | 'redis'; position: number };
+  log: {
+    backend: 'sqlite' | 'redis';
+    position: number;
+    /** The log's id, set with its first event (null while it is empty). */
+    epoch: string | null;
+    /**
+     * The last time this node found its log replaced or gone backwards (Redis
+     * came back empty, a stale replica), and rebuilt its read models from the
+     * log as it was then; null if never.
+     */
+    replaced: { at: string; reason: string; previous: { epoch: string | null; position: number }; current: { epoch: string | null; head: number } } | null;
+  };
   projections: { name: string; version: number; position: number; errors: number; lastError: string | null }[];
   routers: { name: string; position: number }[];
   workers: {

@@ -5,13 +5,23 @@
  * here too (their ffmpeg killed at once). `mpr worker` is this and nothing
  * else; `mpr start` runs it beside the API.
  */
+import { LogReplaced } from '../errors.ts';
 import type { EventLog } from '../events/log/index.ts';
 import { streamId, streamKind } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
 import type { WorkQueue } from './queue/index.ts';
 import type { ChunkRunner } from './runner.ts';
 
-export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: WorkQueue; logger: Logger; concurrency: number; signal: AbortSignal }) => {
+export const runWorker = async (d: {
+  log: EventLog;
+  runner: ChunkRunner;
+  queue: WorkQueue;
+  logger: Logger;
+  concurrency: number;
+  signal: AbortSignal;
+  /** The log was found replaced (Redis came back empty): the process's cached actor states are dropped. */
+  onLogReplaced?: () => void;
+}) => {
   const stops = (async () => {
     for (;;) {
       try {
@@ -21,6 +31,11 @@ export const runWorker = async (d: { log: EventLog; runner: ChunkRunner; queue: 
         return;
       } catch (err) {
         if (d.signal.aborted) return;
+        if (err instanceof LogReplaced) {
+          d.logger.error(`worker: ${err.message}; following the log as it is now`);
+          d.onLogReplaced?.();
+          continue;
+        }
         d.logger.warn('worker: following the log failed; retrying', { error: String(err) });
         await Bun.sleep(1000);
       }

@@ -15,6 +15,7 @@ import { createLiveStore } from './stores/live.ts';
 import { createPresetsStore } from './stores/presets.ts';
 import { createSystemStore } from './stores/system.ts';
 import { StatusStrip } from './components/status-strip.tsx';
+import { LogReplacedBanner } from './components/log-replaced-banner.tsx';
 import { Loading } from './components/bits.tsx';
 import { AuthGate } from './views/login-view.tsx';
 
@@ -128,6 +129,7 @@ const Shell = (p: { auth: AuthStore; router: Router }) => {
           <UserMenu auth={p.auth} />
         </header>
         <main class="main">
+          <LogReplacedBanner />
           <Suspense fallback={<Loading />}>
             <Switch>
               <Match when={r().name === 'assets'}>

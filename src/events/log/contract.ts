@@ -180,6 +180,17 @@ export const eventLogContract = (name: string, make: HarnessFactory) => {
         expect(await log.version('job:big')).toBe(1);
       }, 256 * 1024));
 
+    test('the log gets an epoch id with its first event, and keeps it', () =>
+      withLog(async ({ log }) => {
+        expect(await log.identity()).toEqual({ epoch: null, head: 0 });
+        await log.append('job:e', [ev('E1')], 0);
+        const first = await log.identity();
+        expect(first.epoch).toMatch(/^\d{4}-\d{2}-\d{2}-[\w-]{10}$/);
+        expect(first.head).toBe(1);
+        await log.append('job:f', [ev('F1'), ev('F2')], 0);
+        expect(await log.identity()).toEqual({ epoch: first.epoch, head: 3 });
+      }));
+
     test('unicode survives exactly', () =>
       withLog(async ({ log }) => {
         const data = { s: 'naïve café — 東京 🎬🚀 مرحبا \u0000 \u2028 "quoted" \\ back', arr: ['👍🏽', 'ß'] };

@@ -3,6 +3,7 @@
  * Two implementations sit beside this file (sqlite.ts, redis.ts) and pass
  * the same contract suite (contract.ts).
  */
+import { nanoid } from 'nanoid';
 import type { NewEvent, StoredEvent } from '../types.ts';
 
 export type LogBackend = 'sqlite' | 'redis';
@@ -13,6 +14,30 @@ export interface AppendResult {
   /** The global position of the last appended event. */
   position: number;
 }
+
+/**
+ * Which log this is: `epoch` is an id written with the log's first event
+ * (null while the log is empty), `head` its last position. A node that saw
+ * epoch A at position 41 and now reads epoch B, or a head below 41, is
+ * looking at a log that was replaced or went backwards (a Redis that came
+ * back empty, a failover to a stale replica): see `logChange`.
+ */
+export interface LogIdentity {
+  epoch: string | null;
+  head: number;
+}
+
+/** A new epoch id: the day it began and a random part. */
+export const newEpoch = (): string => `${new Date().toISOString().slice(0, 10)}-${nanoid(10)}`;
+
+/** Pure: why a log seen as `was` (its epoch, and a position reached on it) is not the log `now` is, or null when it is the same log. */
+export const logChange = (was: { epoch: string | null; position: number }, now: LogIdentity): string | null => {
+  if (was.epoch !== null && now.epoch !== null && was.epoch !== now.epoch)
+    return `the event log was replaced: its id changed from ${was.epoch} to ${now.epoch} (position ${was.position} before, ${now.head} now)`;
+  if (now.head < was.position)
+    return `the event log went backwards: it ends at position ${now.head}, but position ${was.position} was read from it before (its store lost data: a Redis restarted without persistence, flushed, or failed over to a stale replica)`;
+  return null;
+};
 
 export interface EventLog {
   readonly backend: LogBackend;
@@ -36,6 +61,8 @@ export interface EventLog {
   version(stream: string): Promise<number>;
   /** The position of the last event in the log (0 when empty). */
   head(): Promise<number>;
+  /** The log's epoch id and head, read together. */
+  identity(): Promise<LogIdentity>;
   close(): Promise<void>;
 }
 

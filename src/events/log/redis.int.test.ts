@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'bun:test';
+import { LogReplaced } from '../../errors.ts';
+import { until } from '../../../test/wait.ts';
 import { Redis } from 'ioredis';
 import { testRedisUrl, uniquePrefix } from '../../../test/redis-server.ts';
 import { eventLogContract } from './contract.ts';
@@ -79,6 +81,33 @@ describe('EventLog on Redis: layout and operations', () => {
       expect(a1).toMatchObject({ stream: 'job:a', version: '1', position: '2', type: 'A1', data: '{"n":1}' });
       expect(JSON.parse(a1.meta!)).toMatchObject({ actor: 'test' });
     } finally {
+      await h.cleanup();
+    }
+  });
+
+  test('a live subscription whose log comes back empty ends with LogReplaced, naming the positions', async () => {
+    const h = harness('replaced');
+    const ctl = new AbortController();
+    try {
+      for (let i = 0; i < 3; i++) await h.log.append(`job:r${i}`, [ev('R')], 0);
+      const seen: number[] = [];
+      const reading = (async () => {
+        for await (const e of h.log.subscribe(0, ctl.signal)) seen.push(e.position);
+      })();
+      await until(() => seen.length === 3, 'the three events');
+      // Redis restarted without its data: every key of the log is gone, then a new first event comes.
+      const keys = await h.redis.keys(`${h.prefix}log:*`);
+      await h.redis.del(...keys);
+      await h.log.append('job:new', [ev('N')], 0);
+      const err = await reading.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(LogReplaced);
+      expect(String((err as Error).message)).toMatch(/event log (was replaced|went backwards)/);
+      expect(seen).toEqual([1, 2, 3]);
+    } finally {
+      ctl.abort();
       await h.cleanup();
     }
   });

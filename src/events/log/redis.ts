@@ -32,10 +32,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { VersionConflict } from '../../errors.ts';
+import { LogReplaced, VersionConflict } from '../../errors.ts';
 import type { NewEvent, StoredEvent } from '../types.ts';
 import { decodeEvent, encodeEvents, type CorruptReporter } from './codec.ts';
-import type { AppendResult, EventLog } from './index.ts';
+import { type AppendResult, type EventLog, type LogIdentity, logChange, newEpoch } from './index.ts';
 
 export interface RedisLogOptions {
   redis: Redis;
@@ -48,9 +48,11 @@ export interface RedisLogOptions {
   blockMs?: number;
 }
 
-// KEYS: actor stream, global stream, position counter.
-// ARGV: expected version, stream name, then type, data, meta for each event.
+// KEYS: actor stream, global stream, position counter, epoch.
+// ARGV: expected version, stream name, a fresh epoch id, then type, data, meta for each event.
 // Returns {1, version, position} or, on a stale expected version, {0, actual, 0}.
+// The epoch is set with the log's first event (SET NX: a log from before
+// epochs gets one with its next append), so a log that comes back empty gets a new one.
 const APPEND_SCRIPT = `
 local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local version = 0
@@ -62,7 +64,7 @@ local gtop = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 if #gtop > 0 and tonumber(string.match(gtop[1][1], '^%d+')) > pos then
   return redis.error_reply('ERR ' .. KEYS[3] .. ' is behind ' .. KEYS[2] .. ': the position counter was changed by hand; set it to the global stream last id')
 end
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   version = version + 1
   pos = pos + 1
   local fields = {'stream', ARGV[2], 'version', string.format('%d', version), 'position', string.format('%d', pos), 'type', ARGV[i], 'data', ARGV[i + 1], 'meta', ARGV[i + 2]}
@@ -70,6 +72,7 @@ for i = 3, #ARGV, 3 do
   redis.call('XADD', KEYS[1], string.format('%d-0', version), unpack(fields))
 end
 redis.call('SET', KEYS[3], string.format('%d', pos))
+redis.call('SET', KEYS[4], ARGV[3], 'NX')
 return {1, version, pos}
 `;
 const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
@@ -107,6 +110,7 @@ export const createRedisLog = (opts: RedisLogOptions): EventLog => {
   const blockMs = opts.blockMs ?? 2000;
   const globalKey = `${prefix}log:all`;
   const counterKey = `${prefix}log:pos`;
+  const epochKey = `${prefix}log:epoch`;
   const streamKey = (stream: string) => `${prefix}log:s:${stream}`;
   /** Ends a live subscription: one per subscribe() that went live. */
   const stops = new Set<() => void>();
@@ -147,12 +151,18 @@ export const createRedisLog = (opts: RedisLogOptions): EventLog => {
     }
   };
 
+  const identity = async (): Promise<LogIdentity> => {
+    const [epoch, pos] = await redis.mget(epochKey, counterKey);
+    return { epoch: epoch ?? null, head: Number(pos ?? 0) };
+  };
+
   return {
     backend: 'redis',
+    identity,
     async append(stream: string, events: readonly NewEvent[], expectedVersion: number): Promise<AppendResult> {
       const encoded = encodeEvents(stream, events, opts.now(), opts.maxEventBytes);
-      const args = [expectedVersion, stream, ...encoded.flatMap((e) => [e.type, e.data, e.meta])];
-      const [ok, version, position] = (await runAppend([streamKey(stream), globalKey, counterKey], args)) as [number, number, number];
+      const args = [expectedVersion, stream, newEpoch(), ...encoded.flatMap((e) => [e.type, e.data, e.meta])];
+      const [ok, version, position] = (await runAppend([streamKey(stream), globalKey, counterKey, epochKey], args)) as [number, number, number];
       if (ok !== 1) throw new VersionConflict(stream, expectedVersion, version);
       return { version, position };
     },
@@ -173,6 +183,13 @@ export const createRedisLog = (opts: RedisLogOptions): EventLog => {
 
     async *subscribe(afterPosition: number, signal: AbortSignal) {
       let last = Math.max(0, Math.floor(afterPosition));
+      // The log this subscription reads: one that changes under it (Redis came back empty) ends it with LogReplaced.
+      const seen = await identity();
+      const check = async () => {
+        const reason = logChange({ epoch: seen.epoch, position: last }, await identity());
+        if (reason) throw new LogReplaced(reason);
+      };
+      await check();
       // Catch up with plain reads on the shared client...
       for (;;) {
         if (signal.aborted || closed) return;
@@ -217,7 +234,11 @@ export const createRedisLog = (opts: RedisLogOptions): EventLog => {
             if (signal.aborted || closed) return;
             throw e;
           }
-          for (const entry of xreadEntries(reply)) {
+          const entries = xreadEntries(reply);
+          // A quiet wait: the moment to see whether the log is still the one being read (an XREAD after a
+          // position the log no longer reaches would wait for ever).
+          if (entries.length === 0 && !signal.aborted && !closed) await check();
+          for (const entry of entries) {
             if (signal.aborted) return;
             const e = decodeEntry(entry, 'position');
             yield e;

@@ -11,7 +11,7 @@ import { Database, type Statement } from 'bun:sqlite';
 import { VersionConflict } from '../../errors.ts';
 import type { NewEvent } from '../types.ts';
 import { decodeEvent, encodeEvents, type CorruptReporter } from './codec.ts';
-import type { AppendResult, EventLog } from './index.ts';
+import { type AppendResult, type EventLog, newEpoch } from './index.ts';
 
 export interface SqliteLogOptions {
   /** An open database (shared with the read models) or a file path. */
@@ -55,6 +55,10 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
     UNIQUE (stream, version)
   )`);
 
+  // The log's epoch (see LogIdentity): one row, written with the first append.
+  db.run('CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+  const qEpoch = db.query<{ value: string }, []>("SELECT value FROM log_meta WHERE key = 'epoch'");
+  const qSetEpoch = db.query<never, [string]>("INSERT OR IGNORE INTO log_meta (key, value) VALUES ('epoch', ?)");
   const qVersion: Statement<{ v: number | null }, [string]> = db.query('SELECT max(version) AS v FROM events WHERE stream = ?');
   const qInsert = db.query<never, [string, number, string, string, string]>('INSERT INTO events (stream, version, type, data, meta) VALUES (?, ?, ?, ?, ?)');
   const qStream = db.query<Row, [string, number]>(
@@ -63,6 +67,7 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
   const qAll = db.query<Row, [number, number]>('SELECT position, stream, version, type, data, meta FROM events WHERE position > ? ORDER BY position LIMIT ?');
   const qHead = db.query<{ p: number | null }, []>('SELECT max(position) AS p FROM events');
 
+  let epoch: string | null = qEpoch.get()?.value ?? null;
   const appendTx = db.transaction((stream: string, encoded: ReturnType<typeof encodeEvents>, expected: number): AppendResult => {
     const actual = qVersion.get(stream)?.v ?? 0;
     if (actual !== expected) throw new VersionConflict(stream, expected, actual);
@@ -71,6 +76,10 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
     for (const e of encoded) {
       version += 1;
       position = Number(qInsert.run(stream, version, e.type, e.data, e.meta).lastInsertRowid);
+    }
+    if (!epoch) {
+      qSetEpoch.run(newEpoch());
+      epoch = qEpoch.get()?.value ?? null;
     }
     return { version, position };
   });
@@ -140,6 +149,9 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
     },
     async head() {
       return qHead.get()?.p ?? 0;
+    },
+    async identity() {
+      return { epoch: qEpoch.get()?.value ?? null, head: qHead.get()?.p ?? 0 };
     },
     async close() {
       closed = true;

@@ -1,5 +1,6 @@
 /** Where an event stream starts: a reconnecting client's Last-Event-ID, or `?after=`. */
 import { AppError } from '../../errors.ts';
+import type { EventLog } from '../../events/log/index.ts';
 
 const position = (name: string, v: string): number => {
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
@@ -18,3 +19,11 @@ export const parseResumePosition = (lastEventId: string | null | undefined, afte
   if (after !== undefined) return position('after', after.trim());
   return null;
 };
+
+/**
+ * A resume position past the log's head can only come from a log that was
+ * replaced or went backwards (Redis came back empty) since the client read
+ * it: the client starts over from the beginning of the log it now is, rather
+ * than waiting for ever for a position the log may never reach again.
+ */
+export const resumeWithin = async (log: Pick<EventLog, 'head'>, after: number): Promise<number> => (after > (await log.head()) ? 0 : after);
