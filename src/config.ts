@@ -35,6 +35,8 @@ export interface Config {
   readonly maxAttempts: number;
   /** The most work items (chunks) one job may have: a plan with more is refused. */
   readonly maxChunks: number;
+  /** Times a work item may lose its taker (a worker died holding it) or stall before it is set aside as poison and its job fails. */
+  readonly maxItemTries: number;
   readonly ffmpegPath: string | null;
   readonly ffprobePath: string | null;
   /** The first admin (made when there is no account at all). */
@@ -101,6 +103,11 @@ export const CONFIG_VARIABLES = [
   ],
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
   ['MPR_MAX_CHUNKS', '1000', 'Work items (chunks) one job may have, over all its stages: a job whose plan makes more is refused (400) or fails.'],
+  [
+    'MPR_MAX_ITEM_TRIES',
+    '3',
+    'Times a work item may lose its worker (killed holding it) or stall before it goes to the dead-letter list (GET /api/work/dead) and its job fails, instead of being handed out for ever.',
+  ],
   ['FFMPEG_PATH', 'ffmpeg-static, else ffmpeg on PATH', 'The ffmpeg binary to run.'],
   ['FFPROBE_PATH', 'next to ffmpeg, else on PATH', 'The ffprobe binary to run.'],
   ['MPR_ADMIN_EMAIL', 'admin@localhost', 'The first admin, made at the first start when there is no account.'],
@@ -245,6 +252,7 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     stallSeconds: int(env, 'MPR_STALL_SECONDS', 60, 1, 86_400),
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
     maxChunks: int(env, 'MPR_MAX_CHUNKS', 1000, 1, 1_000_000),
+    maxItemTries: int(env, 'MPR_MAX_ITEM_TRIES', 3, 1, 100),
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),
     adminEmail: text(env, 'MPR_ADMIN_EMAIL'),

@@ -41,6 +41,11 @@ import type { WorkQueue } from './work/queue/index.ts';
 import { createMemoryWorkQueue } from './work/queue/memory.ts';
 import { createRedisWorkQueue, reclaimTimings } from './work/queue/redis.ts';
 import { runWorker } from './work/worker.ts';
+import type { WorkerRegistry } from './work/registry/index.ts';
+import { createMemoryWorkerRegistry } from './work/registry/memory.ts';
+import { createRedisWorkerRegistry } from './work/registry/redis.ts';
+import { runHeartbeat } from './work/registry/heartbeat.ts';
+import { workerInfo } from './work/registry/info.ts';
 import { createTranscodeKind } from './work/transcode/kind.ts';
 import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
 import { jobIdsOfAsset } from './projections/index.ts';
@@ -88,6 +93,8 @@ export interface System {
   routers(): RunningRouter[];
   /** The worker pool of this process: its size and how many work items run now. */
   work(): WorkStats;
+  /** Who runs work, by heartbeat: in Redis when REDIS_URL is set (every node), else this process alone. */
+  workerRegistry: WorkerRegistry;
   /** Accounts, sessions, API keys, signed output URLs; the session store is Redis when REDIS_URL is set, else SQLite. */
   auth: Auth;
   /** Multipart uploads into the input store. */
@@ -183,7 +190,10 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   );
   const progress = createProgressTracker({ bus, now });
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
-  const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, size: workers, worker: nodeId });
+  // A worker silent as long as its items may go without a heartbeat is lost: its items are taken over then.
+  const lostAfterMs = config.reclaimSeconds * 1000;
+  const workerRegistry = redis ? createRedisWorkerRegistry({ redis, prefix: config.redisPrefix, lostAfterMs }) : createMemoryWorkerRegistry({ lostAfterMs });
+  const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, maxItemTries: config.maxItemTries, size: workers, worker: nodeId });
   const shared = config.workQueue === 'redis';
   const queue = shared
     ? createRedisWorkQueue({
@@ -327,9 +337,21 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
         }
       }
       const worker = shared ? (parts.worker ?? true) && workers > 0 : (parts.routers ?? true);
-      if (worker) tasks.push(runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal, onLogReplaced: () => runtime.forget() }));
+      if (worker) {
+        tasks.push(runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal, onLogReplaced: () => runtime.forget() }));
+        tasks.push(
+          runHeartbeat({
+            registry: workerRegistry,
+            info: workerInfo({ id: nodeId, role: (parts.projections ?? true) ? 'start' : 'worker', concurrency: takers, work: runner, startedAt: now() }),
+            everyMs: Math.max(200, Math.round(lostAfterMs / 6)),
+            signal: stop.signal,
+            logger,
+          }),
+        );
+      }
     },
     routers: () => [...running],
+    workerRegistry,
     work: (): WorkStats => runner.stats(),
     async close() {
       stop.abort();

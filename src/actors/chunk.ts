@@ -20,6 +20,10 @@ export interface ChunkState {
   reason: string | null;
   /** The node running it, once started. */
   worker: string | null;
+  /** Takes and stalls so far, in order: a poison item's history (see ChunkDeadLettered). */
+  history: { what: 'taken' | 'stalled'; worker: string; at: string; stalledSeconds?: number }[];
+  /** Set aside as a poison item; then resolved by an admin. */
+  dead: 'no' | 'dead' | 'retried' | 'dropped';
 }
 
 export type ChunkCommand =
@@ -29,6 +33,8 @@ export type ChunkCommand =
   | { type: 'FailChunk'; data: { reason: string; detail?: string | null; at: string } }
   | { type: 'RecordStall'; data: { worker: string; stalledSeconds: number; reason: string; at: string } }
   | { type: 'CancelChunk'; data: { reason: string; at: string } }
+  | { type: 'DeadLetterChunk'; data: { reason: string; at: string } }
+  | { type: 'ResolveDeadItem'; data: { action: 'retried' | 'dropped'; by: string | null; at: string } }
   | { type: 'HoldChunk'; data: { at: string } }
   | { type: 'ReleaseChunk'; data: { at: string } };
 
@@ -43,6 +49,8 @@ export const initialChunk = (): ChunkState => ({
   result: null,
   reason: null,
   worker: null,
+  history: [],
+  dead: 'no',
 });
 
 export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkState => {
@@ -59,14 +67,18 @@ export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkSt
         params: ev.data.params,
       };
     case 'ChunkStarted':
-      return { ...s, status: 'started', worker: ev.data.worker };
+      return { ...s, status: 'started', worker: ev.data.worker, history: [...s.history, { what: 'taken', worker: ev.data.worker, at: ev.data.at }] };
     case 'ChunkSucceeded':
       return { ...s, status: 'succeeded', result: ev.data.result };
     case 'ChunkFailed':
       return { ...s, status: 'failed', reason: ev.data.reason };
     // A stall is a fact about one try: the chunk is still running (tried again).
     case 'ChunkStalled':
-      return s;
+      return { ...s, history: [...s.history, { what: 'stalled', worker: ev.data.worker, at: ev.data.at, stalledSeconds: ev.data.stalledSeconds }] };
+    case 'ChunkDeadLettered':
+      return { ...s, dead: 'dead' };
+    case 'DeadItemResolved':
+      return { ...s, dead: ev.data.action };
     case 'ChunkCancelled':
       return { ...s, status: 'cancelled', reason: ev.data.reason };
     case 'ChunkHeld':
@@ -80,6 +92,14 @@ export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkSt
 
 /** Attempt 1 leaves the field out, as events written before retries existed do. */
 const attemptOf = (s: ChunkState) => (s.attempt > 1 ? { attempt: s.attempt } : {});
+
+/**
+ * Pure: how often an open chunk lost its taker or stalled: every take but
+ * the one running now ended without an outcome (its worker died or was
+ * stopped), and every stall was a try killed by the watchdog.
+ */
+export const troublesOf = (s: ChunkState, runningNow = s.status === 'started'): number =>
+  Math.max(0, s.history.filter((h) => h.what === 'taken').length - (runningNow ? 1 : 0)) + s.history.filter((h) => h.what === 'stalled').length;
 
 /** Created, held or started: not finished either way yet. */
 export const isOpen = (s: ChunkState) => s.status === 'created' || s.status === 'held' || s.status === 'started';
@@ -102,6 +122,19 @@ export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
       return s.status === 'started' ? [{ type: 'ChunkStalled', data: { ...ids, ...cmd.data } }] : [];
     case 'CancelChunk':
       return isOpen(s) ? [{ type: 'ChunkCancelled', data: { ...ids, ...cmd.data } }] : [];
+    case 'DeadLetterChunk': {
+      if (!isOpen(s)) return [];
+      const { reason, at } = cmd.data;
+      const tries = troublesOf(s);
+      return [
+        { type: 'ChunkDeadLettered', data: { ...ids, kind: s.kind, reason, tries, history: s.history, at } },
+        { type: 'ChunkFailed', data: { ...ids, reason, at } },
+      ];
+    }
+    case 'ResolveDeadItem':
+      if (s.dead === 'no') throw new AppError('invalid_state', `chunk ${s.n} of job ${s.jobId} is not a dead-lettered item`);
+      if (s.dead !== 'dead') throw new AppError('invalid_state', `chunk ${s.n} of job ${s.jobId} was ${s.dead} already`);
+      return [{ type: 'DeadItemResolved', data: { ...ids, ...cmd.data } }];
     case 'HoldChunk':
       return s.status === 'created' ? [{ type: 'ChunkHeld', data: { ...ids, ...cmd.data } }] : [];
     case 'ReleaseChunk':

@@ -14,6 +14,7 @@ import { rangeFromFlags } from './timecode.ts';
 import { parseOverrides } from './overrides.ts';
 import { startCommand, workerCommand } from './start.ts';
 import { uploadCommand } from './upload-command.ts';
+import { workersCommand } from './workers-command.ts';
 
 const HELP = `mpr — media processing on an event-sourced actor core
 
@@ -21,6 +22,7 @@ Usage: mpr <command> [options]
 
 Commands:
   start                         API + projections + workers in one process (embedded defaults)
+  serve                         API + UI + projections + routers, no workers (MPR_WORK_QUEUE=redis: mpr worker runs the work)
   worker                        only run work from the shared queue (MPR_WORK_QUEUE=redis, REDIS_URL)
   events [STREAM] [--follow] [--from POS] [--json]
                                 print the log: one stream (job:ID), a kind (job), or all
@@ -53,6 +55,7 @@ Talking to a server (as the user mpr login stored, or MPR_URL + MPR_API_KEY when
                                 a new API key of yours (default read,write), printed once, alone on stdout
   key list [--json]             your API keys
   key revoke ID
+  workers [--json]              the workers registered with the server: live, lost, stopped, what each runs now
   upload FILE... [--to FOLDER]  send files (a folder: its media files, sub-folders kept) into the input store
                                 under FOLDER, 4 parts at a time; run it again after an interruption to resume
   signing-key rotate [--revoke-old]
@@ -100,6 +103,7 @@ export const main = async (argv: string[]): Promise<void> => {
   const out = (s: string) => console.log(s);
   // Client commands: the server's configuration is not theirs to read (or to fail on).
   if (ACCOUNT_COMMANDS.includes(command)) return accountCommand({ env: Bun.env, out, err: (s) => console.error(s) }, command, rest, values);
+  if (command === 'workers') return workersCommand({ env: Bun.env, out }, rest, { json: values.json });
   if (command === 'upload') return uploadCommand({ env: Bun.env, out, progress: process.stderr }, rest, { to: values.to });
 
   const config = loadConfig();
@@ -107,7 +111,8 @@ export const main = async (argv: string[]): Promise<void> => {
 
   switch (command) {
     case 'start':
-      await startCommand(await boot());
+    case 'serve':
+      await startCommand(await boot(), command);
       return;
     case 'events':
       return eventsCommand(boot, out, { stream: rest[0], follow: !!values.follow, from: int('from', values.from) ?? 0, json: !!values.json });

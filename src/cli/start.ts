@@ -4,9 +4,21 @@ import { TERMINAL } from '../actors/job.ts';
 import { actorsOf } from '../actors/registry.ts';
 import { createApp } from '../http/app.ts';
 import { AppError } from '../errors.ts';
+import { childrenDirOf, reapOrphans, trackChildrenIn } from '../media/children.ts';
 import type { System } from '../system.ts';
 import { sweepScratch, workDirOf } from '../work/scratch.ts';
 import { holdDataLock } from './data-lock.ts';
+
+/**
+ * Kills the tool processes (ffmpeg) that an earlier run of this node left
+ * running when it was killed, then records this run's own, so the next start
+ * can do the same. Before sweepLeftovers: an orphan writes on into its folder.
+ */
+export const stopOrphans = async (s: System) => {
+  const dir = childrenDirOf(s.config.dataDir);
+  await reapOrphans(dir, s.logger);
+  trackChildrenIn(dir, { logger: s.logger });
+};
 
 /**
  * Removes the scratch folders that killed or crashed work left behind. An
@@ -23,7 +35,19 @@ export const sweepLeftovers = async (s: System) => {
   if (r.removed > 0) s.logger.info(`removed ${r.removed} leftover scratch folder(s) from ${workDir}`);
 };
 
-export const startCommand = async (s: System) => {
+/**
+ * `mpr start` runs everything in one process; `mpr serve` (role 'serve') is
+ * the API, UI, projections and routers with no workers, for a cluster whose
+ * `mpr worker` processes take the work from the shared queue.
+ */
+export const startCommand = async (s: System, role: 'start' | 'serve' = 'start') => {
+  if (role === 'serve' && s.config.workQueue !== 'redis') {
+    await s.close();
+    throw new AppError(
+      'validation',
+      'mpr serve runs no work itself: its work goes to `mpr worker` processes over the shared queue; set MPR_WORK_QUEUE=redis and REDIS_URL (or run mpr start)',
+    );
+  }
   // Taken before anything runs: a rebuild in progress stops this start, and
   // `mpr projections rebuild` refuses while this server runs.
   const lock = await (async () => {
@@ -38,8 +62,9 @@ export const startCommand = async (s: System) => {
     }
   })();
   try {
+    await stopOrphans(s);
     await sweepLeftovers(s);
-    await s.start();
+    await s.start({ worker: role === 'start' });
   } catch (e) {
     lock.release();
     throw e;
@@ -49,7 +74,7 @@ export const startCommand = async (s: System) => {
   // Bodies up to an upload part (relayed parts of the biggest file allowed); the guard holds JSON bodies to much less.
   const maxRequestBodySize = planParts(s.config.maxUploadBytes).partSize + 1024 * 1024;
   const server = Bun.serve({ hostname: s.config.host, port: s.config.port, fetch: app.fetch, idleTimeout: 120, maxRequestBodySize });
-  s.logger.info(`MPR listening on http://${server.hostname}:${server.port}`, {
+  s.logger.info(`MPR ${role === 'serve' ? 'serving (no workers here)' : 'listening'} on http://${server.hostname}:${server.port}`, {
     log: s.log.backend,
     data: s.config.dataDir,
     position: await s.log.head(),
@@ -76,6 +101,7 @@ export const workerCommand = async (s: System) => {
     await s.close();
     throw new AppError('validation', 'MPR_WORKERS=0: a worker needs at least one slot');
   }
+  await stopOrphans(s);
   await sweepLeftovers(s);
   await s.start({ routers: false, projections: false, worker: true });
   s.logger.info(`MPR worker: ${s.config.workers} slots on the queue at ${s.config.redisUrl}`);

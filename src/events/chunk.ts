@@ -23,6 +23,28 @@ export type ChunkEvent =
    */
   | { type: 'ChunkStalled'; data: { jobId: string; n: number; attempt?: number; worker: string; stalledSeconds: number; reason: string; at: string } }
   | { type: 'ChunkFailed'; data: { jobId: string; n: number; attempt?: number; reason: string; detail?: string | null; at: string } }
+  /**
+   * A poison item: it lost its taker (a worker died holding it) or stalled
+   * `tries` times, the most allowed (MPR_MAX_ITEM_TRIES). It is set aside in
+   * the dead-letter list with its history, and a ChunkFailed follows at once,
+   * so its job fails with that reason instead of handing it out for ever.
+   */
+  | {
+      type: 'ChunkDeadLettered';
+      data: {
+        jobId: string;
+        n: number;
+        attempt?: number;
+        kind: string;
+        reason: string;
+        tries: number;
+        /** Every take (ChunkStarted) and stall (ChunkStalled), in order. */
+        history: { what: 'taken' | 'stalled'; worker: string; at: string; stalledSeconds?: number }[];
+        at: string;
+      };
+    }
+  /** An admin dealt with a dead-lettered item: retried (its job runs again as a new attempt) or dropped; it leaves the list. */
+  | { type: 'DeadItemResolved'; data: { jobId: string; n: number; attempt?: number; action: 'retried' | 'dropped'; by: string | null; at: string } }
   /** Its attempt ended (cancelled, failed elsewhere, retried) before it finished: it will not run. */
   | { type: 'ChunkCancelled'; data: { jobId: string; n: number; attempt?: number; reason: string; at: string } }
   /** Its job was paused before it started: it waits, out of the queue, until the job resumes. */

@@ -17,6 +17,7 @@ import { outputsPaths, outputsRoutes } from './outputs-routes.ts';
 import { presetsRoutes } from './presets-routes.ts';
 import { componentSchemas } from './schemas.ts';
 import { systemRoutes } from './system-routes.ts';
+import { workersRoutes } from './workers-routes.ts';
 import { defaultUiAssets, type UiAssets } from './ui-assets.ts';
 import { uiRoutes } from './ui-routes.ts';
 import { uploadsRoutes } from './uploads-routes.ts';
@@ -91,6 +92,7 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(keysRoutes({ db: s.db, auth: s.auth }))
           .use(adminRoutes({ auth: s.auth, logger: s.logger, keepOldSeconds: Math.max(6 * 3600, s.config.uploadTtlSeconds) }))
           .use(systemRoutes(s))
+          .use(workersRoutes({ registry: s.workerRegistry }))
           .use(eventsRoutes(s))
           .use(assetsRoutes(s))
           .use(presetsRoutes(s))

@@ -5,6 +5,7 @@
  */
 import { AppError, errorMessage } from '../errors.ts';
 import { resolveBinaries } from './binaries.ts';
+import { childEnded, childStarted } from './children.ts';
 import { ffmpegFailure, ffmpegReason, isStderrNoise, stderrDetail } from './ffmpeg-errors.ts';
 import { createProgressParser, type FfmpegProgress } from './ffmpeg-progress.ts';
 import { createTail, pumpLines } from './output-lines.ts';
@@ -68,6 +69,7 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
   } catch (e) {
     throw new AppError('unavailable', `cannot start ${s.bin}: ${errorMessage(e)}`, { cause: e });
   }
+  childStarted(proc.pid, s.bin);
   s.onSpawn?.(proc.pid);
 
   let stop: Stop | null = null;
@@ -150,6 +152,7 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
       proc.kill('SIGKILL');
       await proc.exited;
     }
+    childEnded(proc.pid);
   }
 };
 

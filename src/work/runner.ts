@@ -9,12 +9,13 @@
  * handle per running chunk so a cancel stops its ffmpeg at once.
  */
 import { withRetries } from '../actors/failure-policy.ts';
-import { isOpen } from '../actors/chunk.ts';
+import { isOpen, troublesOf } from '../actors/chunk.ts';
 import { TERMINAL, type JobState } from '../actors/job.ts';
 import { weightOf, type JobKinds, type WorkProgress } from '../actors/job-kind.ts';
 import { actorsOf } from '../actors/registry.ts';
+import { chunkStream } from '../events/chunk.ts';
 import type { CommandMeta, Runtime } from '../actors/runtime.ts';
-import { errorDetail, errorMessage, stalledSecondsOf } from '../errors.ts';
+import { AppError, errorDetail, errorMessage, stalledSecondsOf } from '../errors.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkItem } from './queue/index.ts';
 
@@ -44,7 +45,26 @@ export interface WorkStats {
   busy: number;
   /** The pool's size (MPR_WORKERS). */
   size: number;
+  /** Chunks this process finished, and failed, since it started. */
+  done: number;
+  failed: number;
 }
+
+/** A chunk running here, for the worker registry. */
+export interface RunningItem {
+  itemId: string;
+  jobId: string;
+  kind: string;
+  n: number;
+  startedAt: string;
+  /** Of this chunk's own work, 0–100, once it said. */
+  percent: number | null;
+}
+
+/** Pure: why a chunk is set aside as poison. */
+export const poisonReason = (n: number, tries: number, last: string | null): string =>
+  `work item ${n} lost its worker or stalled ${tries} times (MPR_MAX_ITEM_TRIES=${tries}), so it was set aside in the dead-letter list` +
+  (last ? `; last: ${last}` : '');
 
 export interface ChunkRunner {
   /** Runs one chunk's work item to its recorded end; returns without recording when stopped (the item is delivered again later). */
@@ -53,6 +73,8 @@ export interface ChunkRunner {
   abortJob(jobId: string): void;
   isRunning(jobId: string): boolean;
   stats(): WorkStats;
+  /** The chunks running here now. */
+  current(): RunningItem[];
 }
 
 export const createChunkRunner = (d: {
@@ -62,6 +84,8 @@ export const createChunkRunner = (d: {
   progress: ProgressTracker;
   /** Tries per chunk before a retryable error fails it (unrecoverable ones fail at once). */
   chunkAttempts: number;
+  /** Lost takes and stalls a chunk may have before it is dead-lettered (MPR_MAX_ITEM_TRIES). */
+  maxItemTries: number;
   /** Reported as the pool's size. */
   size: number;
   /** This node's name, recorded on ChunkStarted. */
@@ -72,6 +96,9 @@ export const createChunkRunner = (d: {
   const running = new Map<string, Set<AbortController>>();
   // Item ids running here: an item delivered twice at once (a router's re-delivery) runs once.
   const here = new Set<string>();
+  const items = new Map<string, RunningItem>();
+  let done = 0;
+  let failed = 0;
 
   /** Why a chunk of `attempt` must not run (its attempt is over), or null. */
   const overReason = (job: JobState, attempt: number): string | null =>
@@ -110,6 +137,13 @@ export const createChunkRunner = (d: {
     if (!kind) return void (await actor.execute({ type: 'FailChunk', data: { reason: `unknown job kind "${chunk.kind}"`, at: now() } }, meta));
 
     if (signal.aborted) return; // shutting down: the chunk is delivered again
+    // A poison item: it killed or hung its takers often enough. Set aside, and its job fails with the reason.
+    const past = troublesOf(chunk, false);
+    if (past >= d.maxItemTries) {
+      await actor.execute({ type: 'DeadLetterChunk', data: { reason: poisonReason(n, past, chunk.reason), at: now() } }, meta);
+      failed++;
+      return;
+    }
     const ctl = new AbortController();
     const onStop = () => ctl.abort();
     signal.addEventListener('abort', onStop, { once: true });
@@ -117,6 +151,10 @@ export const createChunkRunner = (d: {
     running.set(jobId, mine.add(ctl));
     let succeeded = false;
     let stopped = false;
+    let stalls = 0;
+    let poisoned: string | null = null;
+    const item: RunningItem = { itemId: chunkStream(jobId, n, attempt), jobId, kind: chunk.kind, n, startedAt: now(), percent: null };
+    items.set(item.itemId, item);
     try {
       await actor.execute({ type: 'StartChunk', data: { worker: d.worker, at: now() } }, meta);
       // Read after registering the abort handle: a cancel that came in
@@ -125,7 +163,15 @@ export const createChunkRunner = (d: {
       if (overReason(job, attempt)) ctl.abort();
       const weights = new Map((job.plan ?? []).map((c) => [c.n, weightOf(kinds, job.kind, c)]));
       d.progress.start(jobId, attempt, weights, Object.keys(job.done).map(Number), n);
-      const ctx = { jobId, attempt, signal: ctl.signal, progress: (p: WorkProgress) => d.progress.tick(jobId, n, p) };
+      const ctx = {
+        jobId,
+        attempt,
+        signal: ctl.signal,
+        progress: (p: WorkProgress) => {
+          item.percent = p.percent;
+          d.progress.tick(jobId, n, p);
+        },
+      };
       // A stall (a watchdog killed a hung tool) is retried like a crash, and recorded: it is an operator's fact, not a progress tick.
       const once = () =>
         kind.run({ n, spec: chunk.spec }, chunk.params, ctx).catch(async (e: unknown) => {
@@ -133,6 +179,12 @@ export const createChunkRunner = (d: {
           if (stalledSeconds !== null && !ctl.signal.aborted) {
             const data = { worker: d.worker, stalledSeconds, reason: errorMessage(e), at: now() };
             await actor.execute({ type: 'RecordStall', data }, meta);
+            stalls++;
+            // Stalled once too often: no more tries, it goes to the dead-letter list below.
+            if (past + stalls >= d.maxItemTries) {
+              poisoned = poisonReason(n, past + stalls, errorMessage(e));
+              throw new AppError('unrecoverable', poisoned, { cause: e });
+            }
           }
           throw e;
         });
@@ -144,13 +196,19 @@ export const createChunkRunner = (d: {
       if (r.ok) {
         await actor.execute({ type: 'CompleteChunk', data: { result: r.value, at: now() } }, meta);
         succeeded = true;
+        done++;
+      } else if (r.outcome === 'fail' && poisoned) {
+        await actor.execute({ type: 'DeadLetterChunk', data: { reason: poisoned, at: now() } }, meta);
+        failed++;
       } else if (r.outcome === 'fail') {
+        failed++;
         const reason = r.tries > 1 ? `${errorMessage(r.error)} (after ${r.tries} tries)` : errorMessage(r.error);
         await actor.execute({ type: 'FailChunk', data: { reason, detail: errorDetail(r.error), at: now() } }, meta);
       }
       // Stopped (shutdown or cancel) before an outcome of its own.
       stopped = !r.ok && r.outcome === 'stop';
     } finally {
+      items.delete(item.itemId);
       d.progress.end(jobId, n, succeeded);
       signal.removeEventListener('abort', onStop);
       mine.delete(ctl);
@@ -167,6 +225,7 @@ export const createChunkRunner = (d: {
       for (const c of running.get(jobId) ?? []) c.abort();
     },
     isRunning: (jobId) => running.has(jobId),
-    stats: () => ({ busy: [...running.values()].reduce((a, set) => a + set.size, 0), size: d.size }),
+    stats: () => ({ busy: [...running.values()].reduce((a, set) => a + set.size, 0), size: d.size, done, failed }),
+    current: () => [...items.values()].map((i) => ({ ...i })),
   };
 };

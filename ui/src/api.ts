@@ -6,6 +6,7 @@
  * /api/auth that this code never sees. session.ts and live-source.ts hold
  * the logic and are handed the fetch and EventSource made here.
  */
+import type { WorkersDto } from '../../src/types/workers.ts';
 import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/types/api.ts';
 import type {
   AccessGrant,
@@ -269,6 +270,7 @@ export const createClient = (d: ClientDeps) => {
     jobChunks: (jobId: string, attempt?: number) => request<{ items: Chunk[] }>('GET', `/jobs/${id(jobId)}/chunks${qs({ attempt })}`),
 
     systemStatus: () => request<SystemStatus>('GET', '/system/status'),
+    workers: () => request<WorkersDto>('GET', '/workers'),
 
     createUpload: (req: CreateUploadRequest) => request<CreatedUpload>('POST', '/uploads', req),
     getUpload: (uploadId: string) => request<UploadProgress>('GET', `/uploads/${id(uploadId)}`),

@@ -21,6 +21,7 @@ import { AuthGate } from './views/login-view.tsx';
 
 const AssetsPage = lazy(() => import('./pages/assets-page.tsx').then((m) => ({ default: m.AssetsPage })));
 const JobsPage = lazy(() => import('./pages/jobs-page.tsx').then((m) => ({ default: m.JobsPage })));
+const WorkersPage = lazy(() => import('./pages/workers-page.tsx').then((m) => ({ default: m.WorkersPage })));
 const JobPage = lazy(() => import('./pages/job-page.tsx').then((m) => ({ default: m.JobPage })));
 const PresetsPage = lazy(() => import('./pages/presets-page.tsx').then((m) => ({ default: m.PresetsPage })));
 const KeysPage = lazy(() => import('./pages/keys-page.tsx').then((m) => ({ default: m.KeysPage })));
@@ -111,6 +112,9 @@ const Shell = (p: { auth: AuthStore; router: Router }) => {
             <a class={navClass(['jobs', 'job'])} href={href({ name: 'jobs' })}>
               Jobs
             </a>
+            <a class={navClass(['workers'])} href={href({ name: 'workers' })} data-testid="nav-workers">
+              Workers
+            </a>
             <a class={navClass(['presets'])} href={href({ name: 'presets' })}>
               Presets
             </a>
@@ -134,6 +138,9 @@ const Shell = (p: { auth: AuthStore; router: Router }) => {
             <Switch>
               <Match when={r().name === 'assets'}>
                 <AssetsPage />
+              </Match>
+              <Match when={r().name === 'workers'}>
+                <WorkersPage />
               </Match>
               <Match when={r().name === 'jobs'}>
                 <JobsPage />

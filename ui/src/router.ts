@@ -1,5 +1,5 @@
 /**
- * A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/presets`, `#/keys`, `#/users`, and detection's
+ * A tiny hash router: `#/assets` (default), `#/jobs`, `#/jobs/:id`, `#/workers`, `#/presets`, `#/keys`, `#/users`, and detection's
  * `#/detect` (runs), `#/detect/runs/:id`, `#/detect/timelines`, `#/detect/timelines/:id` (`new` for a new one),
  * `#/detect/profiles`, `#/detect/brands`.
  */
@@ -8,6 +8,7 @@ import { createSignal } from 'solid-js';
 export type Route =
   | { name: 'assets' }
   | { name: 'jobs' }
+  | { name: 'workers' }
   | { name: 'job'; id: string }
   | { name: 'presets' }
   | { name: 'keys' }
@@ -51,6 +52,7 @@ export const parseHash = (hash: string): Route => {
   if (head === 'keys' && !id) return { name: 'keys' };
   if (head === 'users' && !id) return { name: 'users' };
   if (head === 'jobs' && !id) return { name: 'jobs' };
+  if (head === 'workers' && !id) return { name: 'workers' };
   if (head === 'jobs' && id && rest.length === 0) return { name: 'job', id };
   const detect = head === 'detect' ? detectRoute(parts.slice(1)) : null;
   if (detect) return detect;

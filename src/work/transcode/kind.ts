@@ -118,7 +118,7 @@ const runVideoChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, c:
     }
     return result;
   } finally {
-    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
+    await removeScratch(d.workDir, dir);
   }
 };
 
@@ -164,7 +164,7 @@ const runAudioChunk = async (d: TranscodeDeps, p: TranscodeParams, n: number, ct
     }
     return { type: 'audio', segments };
   } finally {
-    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
+    await removeScratch(d.workDir, dir);
   }
 };
 

@@ -322,7 +322,7 @@ export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chun
     await verifyTranscode({ output: d.output, ffmpeg: d.bins().ffmpeg, ffprobe: d.bins().ffprobe }, out, verifyPlanOf(p), join(dir, 'verify'), ctx.signal);
     return out;
   } finally {
-    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, 'package');
+    await removeScratch(d.workDir, dir);
   }
 };
 

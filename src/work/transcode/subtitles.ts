@@ -94,7 +94,7 @@ export const runSubtitleChunk = async (d: TranscodeDeps, p: TranscodeParams, n: 
     }
     return result;
   } finally {
-    await removeScratch(d.workDir, ctx.jobId, ctx.attempt, `c${n}`);
+    await removeScratch(d.workDir, dir);
   }
 };
 
