@@ -36,6 +36,9 @@ const OPEN: readonly (readonly [string, string])[] = [
 /** Path prefixes only admins reach. */
 const ADMIN_PREFIXES = ['/api/users', '/api/admin'];
 
+/** Path prefixes anyone may read, but only admins change (the dead-letter list). */
+const ADMIN_WRITE_PREFIXES = ['/api/work'];
+
 /** Calls open to a user who must first change a generated password. */
 const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout-all']);
 
@@ -49,6 +52,7 @@ export const needOf = (method: string, path: string): Need | null => {
   // CORS preflights carry no credentials by design; they are answered by the CORS rules alone.
   if (m === 'OPTIONS') return { open: true };
   if (ADMIN_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return { open: false, scope: 'admin' };
+  if (!READS.has(m) && ADMIN_WRITE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return { open: false, scope: 'admin' };
   return { open: false, scope: READS.has(m) ? 'read' : 'write' };
 };
 

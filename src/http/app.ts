@@ -18,6 +18,7 @@ import { presetsRoutes } from './presets-routes.ts';
 import { componentSchemas } from './schemas.ts';
 import { systemRoutes } from './system-routes.ts';
 import { workersRoutes } from './workers-routes.ts';
+import { workRoutes } from './work-routes.ts';
 import { defaultUiAssets, type UiAssets } from './ui-assets.ts';
 import { uiRoutes } from './ui-routes.ts';
 import { uploadsRoutes } from './uploads-routes.ts';
@@ -93,6 +94,7 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(adminRoutes({ auth: s.auth, logger: s.logger, keepOldSeconds: Math.max(6 * 3600, s.config.uploadTtlSeconds) }))
           .use(systemRoutes(s))
           .use(workersRoutes({ registry: s.workerRegistry }))
+          .use(workRoutes(s))
           .use(eventsRoutes(s))
           .use(assetsRoutes(s))
           .use(presetsRoutes(s))

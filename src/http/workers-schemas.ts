@@ -48,4 +48,37 @@ export const WorkerList = t.Object(
   { description: 'The workers registered by heartbeat, and the capacity of the pool' },
 );
 
-export const WORKERS_MODELS = { Worker, WorkerList } as const satisfies Record<string, TSchema>;
+const DeadItem = t.Object(
+  {
+    itemId: t.String({ description: 'its chunk stream, e.g. chunk:<job>:3' }),
+    jobId: t.String(),
+    attempt: int({ minimum: 1 }),
+    n: int({ minimum: 0 }),
+    kind: t.String(),
+    reason: t.String({ description: 'why it was set aside; its job failed with it' }),
+    tries: int({ minimum: 1, description: 'takes that lost their worker, and stalls' }),
+    history: t.Array(
+      t.Object({
+        what: t.Union([t.Literal('taken'), t.Literal('stalled')]),
+        worker: t.String(),
+        at: iso(),
+        stalledSeconds: t.Optional(t.Number()),
+      }),
+      { description: 'every take and stall, in order' },
+    ),
+    at: iso('when it was set aside'),
+  },
+  { description: 'A work item set aside as poison' },
+);
+
+export const DeadItemPage = t.Object(
+  { items: t.Array(DeadItem), total: int({ minimum: 0, description: 'items in the list' }) },
+  { description: 'A page of the dead-letter list, newest first' },
+);
+
+export const DeadItemResolved = t.Object(
+  { item: DeadItem, action: t.Union([t.Literal('retried'), t.Literal('dropped')]), jobId: t.String() },
+  { description: 'What was done with a dead-lettered item' },
+);
+
+export const WORKERS_MODELS = { Worker, WorkerList, DeadItem, DeadItemPage, DeadItemResolved } as const satisfies Record<string, TSchema>;

@@ -2,6 +2,7 @@ import { assetsProjection } from './assets.ts';
 import { brandAiringsProjection } from './brand-airings.ts';
 import { checkpointsProjection } from './checkpoints.ts';
 import { chunksProjection } from './chunks.ts';
+import { deadItemsProjection } from './dead-items.ts';
 import { kindsOf, type JobKinds } from '../actors/job-kind.ts';
 import { createJobsProjection } from './jobs.ts';
 import { presetsProjection } from './presets.ts';
@@ -25,6 +26,7 @@ export { ASSET_SORTS, findAsset, queryAssets, type AssetQuery, type AssetSortBy 
 export { chunksOfJob, queuedChunkCount } from './chunk-queries.ts';
 export { detectScenarios, type ScenarioRow } from './scenario-queries.ts';
 export { findUpload, listUploads, openUploadOfKey, staleUploads, uploadsProjection, uploadsTable, type UploadView } from './uploads.ts';
+export { deadItems, deadItemsProjection, deadItemsTable, findDeadItem, type DeadItemView } from './dead-items.ts';
 export { airedBrands, brandAirings, brandAiringsProjection, brandAiringsTable, type AiredBrand, type BrandAiring } from './brand-airings.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */
@@ -42,4 +44,5 @@ export const allProjections = (kinds: JobKinds = kindsOf()): AnyProjection[] => 
   timelinesProjection,
   brandListsProjection,
   brandAiringsProjection,
+  deadItemsProjection,
 ];

@@ -75,3 +75,25 @@ export interface WorkersDto {
   /** A worker silent this long is lost (MPR_RECLAIM_SECONDS): its items are taken over by others. */
   lostAfterSeconds: number;
 }
+
+/** One take or stall in a dead-lettered item's history. */
+export interface DeadItemTry {
+  what: 'taken' | 'stalled';
+  worker: string;
+  at: string;
+  stalledSeconds?: number;
+}
+
+/** `GET /api/work/dead`: a work item set aside as poison (it lost its worker or stalled MPR_MAX_ITEM_TRIES times). */
+export interface DeadItem {
+  /** Its chunk stream, e.g. `chunk:<job>:3` (attempt 1) or `chunk:<job>:3:r2`. */
+  itemId: string;
+  jobId: string;
+  attempt: number;
+  n: number;
+  kind: string;
+  reason: string;
+  tries: number;
+  history: DeadItemTry[];
+  at: string;
+}
