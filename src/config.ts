@@ -37,6 +37,8 @@ export interface Config {
   readonly maxChunks: number;
   /** Times a work item may lose its taker (a worker died holding it) or stall before it is set aside as poison and its job fails. */
   readonly maxItemTries: number;
+  /** Work items a job is planned to spread over, when set; else the registered workers' slots (see work/registry/capacity.ts). */
+  readonly planWorkers: number | null;
   readonly ffmpegPath: string | null;
   readonly ffprobePath: string | null;
   /** The first admin (made when there is no account at all). */
@@ -103,6 +105,11 @@ export const CONFIG_VARIABLES = [
   ],
   ['MPR_MAX_ATTEMPTS', '3', 'Attempts a job may have: a retry beyond it is refused.'],
   ['MPR_MAX_CHUNKS', '1000', 'Work items (chunks) one job may have, over all its stages: a job whose plan makes more is refused (400) or fails.'],
+  [
+    'MPR_PLAN_WORKERS',
+    'the live workers’ slots (Redis queue), else MPR_WORKERS',
+    'Work items a job is planned to run at once: a video is cut into whole rounds of this many chunks. Unset, the planner asks the worker registry (so an API node with MPR_WORKERS=0 still spreads a job over the pool).',
+  ],
   [
     'MPR_MAX_ITEM_TRIES',
     '3',
@@ -253,6 +260,7 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
     maxChunks: int(env, 'MPR_MAX_CHUNKS', 1000, 1, 1_000_000),
     maxItemTries: int(env, 'MPR_MAX_ITEM_TRIES', 3, 1, 100),
+    planWorkers: env.MPR_PLAN_WORKERS?.trim() ? int(env, 'MPR_PLAN_WORKERS', 1, 1, 10_000) : null,
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),
     adminEmail: text(env, 'MPR_ADMIN_EMAIL'),

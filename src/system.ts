@@ -46,6 +46,8 @@ import { createMemoryWorkerRegistry } from './work/registry/memory.ts';
 import { createRedisWorkerRegistry } from './work/registry/redis.ts';
 import { runHeartbeat } from './work/registry/heartbeat.ts';
 import { workerInfo } from './work/registry/info.ts';
+import { planCapacity } from './work/registry/capacity.ts';
+import type { PoolCapacity } from './types/workers.ts';
 import { createTranscodeKind } from './work/transcode/kind.ts';
 import { createAssetOutputsRouter } from './work/transcode/asset-outputs.ts';
 import { jobIdsOfAsset } from './projections/index.ts';
@@ -163,6 +165,12 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const binEnv = { FFMPEG_PATH: config.ffmpegPath ?? undefined, FFPROBE_PATH: config.ffprobePath ?? undefined, PATH: process.env.PATH };
   const bins = () => resolveBinaries(binEnv);
   const workers = opts.workConcurrency ?? config.workers;
+  const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
+  // A worker silent as long as its items may go without a heartbeat is lost: its items are taken over then.
+  const lostAfterMs = config.reclaimSeconds * 1000;
+  const workerRegistry = redis ? createRedisWorkerRegistry({ redis, prefix: config.redisPrefix, lostAfterMs }) : createMemoryWorkerRegistry({ lostAfterMs });
+  const capacity = (): Promise<PoolCapacity> =>
+    planCapacity({ shared: config.workQueue === 'redis', target: config.planWorkers, localSlots: workers, registry: workerRegistry });
   const findAsset = (id: string): TranscodeAsset | null => {
     const a = assetsTable.load(db, [id]);
     return a && { id: a.id, key: a.key, status: a.status, reason: a.reason, size: a.size, modifiedAt: a.modified_at, probe: a.probe, verdict: a.verdict };
@@ -179,7 +187,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
           bins,
           workDir: workDirOf(config.dataDir),
           stallSeconds: config.stallSeconds,
-          workers,
+          capacity,
           findPreset: (id) => findPreset(db, id),
           findAsset,
         }),
@@ -189,10 +197,6 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     config.maxChunks,
   );
   const progress = createProgressTracker({ bus, now });
-  const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
-  // A worker silent as long as its items may go without a heartbeat is lost: its items are taken over then.
-  const lostAfterMs = config.reclaimSeconds * 1000;
-  const workerRegistry = redis ? createRedisWorkerRegistry({ redis, prefix: config.redisPrefix, lostAfterMs }) : createMemoryWorkerRegistry({ lostAfterMs });
   const runner = createChunkRunner({ runtime, kinds, now, progress, chunkAttempts: 3, maxItemTries: config.maxItemTries, size: workers, worker: nodeId });
   const shared = config.workQueue === 'redis';
   const queue = shared

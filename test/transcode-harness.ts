@@ -34,7 +34,13 @@ export const transcodeFile = async (
   const preset = typeof opts.preset === 'object' ? opts.preset : BUILTIN_PRESETS.find((p) => p.id === (opts.preset ?? 'hls-abr'))!;
   const { probe, verdict } = await probeAndClassify(file, { bins });
   if (!probe || verdict.status !== 'ready') throw new Error(`${file} is not ready: ${verdict.reason}`);
-  const kind = createTranscodeKind({ input, output, bins: () => bins, workDir: join(opts.workDir, 'scratch'), workers: opts.workers ?? 2 });
+  const kind = createTranscodeKind({
+    input,
+    output,
+    bins: () => bins,
+    workDir: join(opts.workDir, 'scratch'),
+    capacity: async () => ({ slots: opts.workers ?? 2, cores: navigator.hardwareConcurrency }),
+  });
   const key = basename(file);
   const params = kind.validate({
     assetId: assetIdFor(key),

@@ -97,3 +97,9 @@ export interface DeadItem {
   history: DeadItemTry[];
   at: string;
 }
+
+/** What a job is planned for: the work items the pool that runs it takes at once, and the cores they share (null when unknown). */
+export interface PoolCapacity {
+  slots: number;
+  cores: number | null;
+}

@@ -2,6 +2,7 @@
 import type { Binaries } from '../../media/binaries.ts';
 import type { Storage } from '../../storage/index.ts';
 import type { Preset, Probe, ProbeVerdict } from '../../types/media.ts';
+import type { PoolCapacity } from '../../types/workers.ts';
 
 /** The watchdog and disk-full options of a chunk's ffmpeg run writing into `dir`. */
 export const chunkRunOptions = (d: Pick<TranscodeDeps, 'stallSeconds'>, dir: string) => ({
@@ -29,8 +30,12 @@ export interface TranscodeDeps {
   workDir: string;
   /** A chunk's ffmpeg printing no progress this long is killed as hung (the runner records a stall and tries again); none when absent. */
   stallSeconds?: number;
-  /** Chunks that run at once: the plan makes whole rounds of them. */
-  workers: number;
+  /**
+   * The pool that will run the job's chunks (the registered workers, a
+   * configured target, or this process): the plan makes whole rounds of its
+   * slots, and sizes encoder threads to its cores.
+   */
+  capacity: () => Promise<PoolCapacity>;
   /** Built-in or user preset by id (for a request, and a fork that names another preset). */
   findPreset?: (id: string) => Preset | null;
   /** A registered asset by id (for a request). */

@@ -8,6 +8,7 @@
  * an MP4 join removes its parts) is made again, never promised.
  */
 import type { Storage } from '../../storage/index.ts';
+import type { TranscodeDeps } from './deps.ts';
 import type { ForkChunk, ForkPlan } from '../../actors/replay.ts';
 import { planTranscode, thumbnailsOf, thumbsInChunk, type ChunkResult, type TranscodeChunk, type VideoChunkSpec } from './plan.ts';
 import type { TranscodeParams } from './params.ts';
@@ -44,14 +45,15 @@ const allThere = async (output: Storage, keys: string[]): Promise<boolean> => {
 };
 
 export const planTranscodeFork = async (
-  d: { output: Storage; workers: number },
+  d: Pick<TranscodeDeps, 'output' | 'capacity'>,
   parent: { params: TranscodeParams; plan: TranscodeChunk[] | null; done: Record<string, unknown> },
   p: TranscodeParams,
 ): Promise<ForkPlan> => {
   const before = branchSignatures(parent.params);
   const after = branchSignatures(p);
   const old = (parent.plan ?? []).map((c) => ({ n: c.n, spec: c.spec, result: parent.done[String(c.n)] as ChunkResult | undefined }));
-  const fresh = planTranscode(p, d.workers);
+  const pool = await d.capacity();
+  const fresh = planTranscode(p, pool.slots, pool.cores);
   const oldVideo = old.filter((c) => c.spec.type === 'video');
   // The parent's chunk layout stays when its video is still right (its
   // boundaries are whole segments of the same grid); otherwise the new plan's.

@@ -178,7 +178,8 @@ export const createTranscodeKind = (d: TranscodeDeps): JobKind<TranscodeParams, 
   request: { fields: TRANSCODE_REQUEST_FIELDS, params: (body) => transcodeRequestParams(d, body) },
   async plan(p, ctx) {
     await recheckSource(d, p, ctx.signal);
-    return planTranscode(p, d.workers);
+    const pool = await d.capacity();
+    return planTranscode(p, pool.slots, pool.cores);
   },
   async run(chunk, p, ctx) {
     const spec = chunk.spec;

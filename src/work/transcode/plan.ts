@@ -101,7 +101,7 @@ export const thumbsInChunk = (plan: ThumbnailPlan | null, c: { start: number; en
 };
 
 /** Pure: the chunk plan. Video chunks are ranges of the output frame grid, cut on segment boundaries. */
-export const planTranscode = (p: TranscodeParams, workers: number, cores = navigator.hardwareConcurrency): TranscodeChunk[] => {
+export const planTranscode = (p: TranscodeParams, workers: number, cores: number | null = navigator.hardwareConcurrency): TranscodeChunk[] => {
   const rungs = ladderOf(p);
   const thumbs = thumbnailsOf(p);
   const duration = outputDuration(p);
@@ -121,7 +121,8 @@ export const planTranscode = (p: TranscodeParams, workers: number, cores = navig
     });
     // Encoding cost grows with pixels: weight chunks by seconds x ladder size, for progress.
     const pixels = rungs.reduce((a, r) => a + r.width * r.height, 0) / (1920 * 1080) + 0.05;
-    const threads = encoderThreads(Math.min(workers, chunks.length), cores, balancedChunks(chunks.map((c) => c.end - c.start)));
+    // Cores unknown (a configured pool): each encoder picks its own threads.
+    const threads = cores === null ? null : encoderThreads(Math.min(workers, chunks.length), cores, balancedChunks(chunks.map((c) => c.end - c.start)));
     for (const c of chunks) {
       const t = thumbsInChunk(thumbs, c, c.n === chunks.length - 1);
       const spec: VideoChunkSpec = {

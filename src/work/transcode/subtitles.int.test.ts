@@ -111,7 +111,13 @@ beforeAll(async () => {
     '-c:s',
     'srt',
   ]);
-  deps = { input: createFsStorage(inDir), output: createFsStorage(outDir), bins: () => bins, workDir: join(dir, 'scratch'), workers: 1 };
+  deps = {
+    input: createFsStorage(inDir),
+    output: createFsStorage(outDir),
+    bins: () => bins,
+    workDir: join(dir, 'scratch'),
+    capacity: async () => ({ slots: 1, cores: navigator.hardwareConcurrency }),
+  };
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
