@@ -2,7 +2,8 @@
  * Brand detection, each figure beside a baseline measured in the same run:
  * - `detect.extract_fps_ratio`: extract_frames' frames/s on a 30 s 1280×720
  *   clip at 2 fps ÷ a bare ffmpeg decode with the same fps and scale filters
- *   into /dev/null (target ≥ 0.9);
+ *   into nothing, the medians of interleaved rounds (BENCH_EXTRACT_ROUNDS,
+ *   default 9; the spread printed) (target ≥ 0.9);
  * - `detect.ocr_fps`: frames/s of the OCR pool (a worker per core, one ONNX
  *   thread each) on 1280×720 frames with boards, detection at 640 (aim ≥ 6);
  * - `detect.recall`, `detect.precision`: `mpr detect`'s run (generic_broadcast)
@@ -71,26 +72,47 @@ const ocr = createOcrPool({ size: cores });
 try {
   // extract_frames against bare ffmpeg doing the same decode, fps and scale into nothing.
   const clip30 = await longClip('30s.mp4', 30);
-  // Three rounds each, alternating, the median of each: one decode of 30 s takes about a second, so noise matters.
+  await ocr.ready(); // the OCR workers load their models first, not while extraction is timed
+  // Rounds alternate (bare, ours, bare, ...) and each side's median is kept: one decode of 30 s takes about a
+  // second and the machine is shared, so single runs swing by a third. The spread is printed beside the medians.
   const source = await probeSource(clip30, { bins });
+  const rounds = Number(process.env.BENCH_EXTRACT_ROUNDS ?? 9);
   const bareRuns: number[] = [];
   const ourRuns: number[] = [];
   let frames = 0;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     const bare = performance.now();
     await ffmpeg(['-i', clip30, '-vf', 'fps=2,scale=1280:720', '-pix_fmt', 'rgb24', '-f', 'null', '-']);
     bareRuns.push(performance.now() - bare);
     const ours = performance.now();
     frames = 0;
-    for await (const _ of extractFrames({ input: clip30, start: 0, end: 30, fps: 2, width: 1280, bins, source })) frames++;
+    for await (const f of extractFrames({ input: clip30, start: 0, end: 30, fps: 2, width: 1280, bins, source })) {
+      frames++;
+      f.release(); // as extract_frames does once a frame is encoded
+    }
     ourRuns.push(performance.now() - ours);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  const spread = (xs: number[], digits = 0) => `${Math.min(...xs).toFixed(digits)}..${Math.max(...xs).toFixed(digits)}`;
   const bareMs = median(bareRuns);
   const oursMs = median(ourRuns);
   const extractRatio = frames / oursMs / (60 / bareMs);
-  line('bare ffmpeg decode, fps=2 + scale, 30 s', `${(60000 / bareMs).toFixed(1)} fps`);
-  line('extract_frames, 30 s at 2 fps', `${((frames / oursMs) * 1000).toFixed(1)} fps`, `${extractRatio.toFixed(2)}x bare  target >= 0.9`);
+  const roundRatios = bareRuns.map((b, i) => frames / ourRuns[i]! / (60 / b));
+  line(
+    `bare ffmpeg decode, fps=2 + scale, 30 s (${rounds} rounds)`,
+    `${(60000 / bareMs).toFixed(1)} fps`,
+    `median ${bareMs.toFixed(0)} ms, ${spread(bareRuns)}`,
+  );
+  line(
+    `extract_frames, 30 s at 2 fps (${rounds} rounds)`,
+    `${((frames / oursMs) * 1000).toFixed(1)} fps`,
+    `median ${oursMs.toFixed(0)} ms, ${spread(ourRuns)}`,
+  );
+  line("extract_frames ÷ bare, medians (each round's)", `${extractRatio.toFixed(2)}x`, `${spread(roundRatios, 2)}  target >= 0.9`);
 
   // OCR alone: frames with boards, as fast as the pool reads them.
   const [first] = await makeLabelledClips(join(dir, 'dev'), { set: 'dev' });

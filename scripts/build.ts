@@ -84,7 +84,7 @@ mkdirSync(dirname(outfile), { recursive: true });
 // Worker modules are separate entry points: `bun build --compile` embeds a
 // worker only when it is one. Their `new URL('./x.ts', import.meta.url)`
 // references are rewritten to where the binary holds them (nativePlugin).
-const workers = ['src/cv/ocr/worker.ts', 'src/work/pool/builtin-tasks.ts'];
+const workers = ['src/cv/ocr/worker.ts', 'src/cv/extract-worker.ts', 'src/work/pool/builtin-tasks.ts'];
 
 const tc = performance.now();
 const sets = await findNativeSets(root);

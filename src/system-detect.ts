@@ -44,6 +44,8 @@ export interface DetectionDeps {
   /** OCR workers per pool (MPR_WORKERS, at least one). */
   workers: number;
   now: () => string;
+  /** Extraction's ffmpeg sending nothing this long is killed as hung (MPR_STALL_SECONDS). */
+  stallSeconds?: number;
   /** Waits until the read models have folded the log up to a position. */
   caughtUp(position: number): Promise<void>;
 }
@@ -74,6 +76,7 @@ export const createDetection = (d: DetectionDeps) => {
 
   const opencv = () => import('./cv/opencv.ts').then((m) => m.loadOpenCv());
   const kind = createDetectKind({
+    stallMs: d.stallSeconds ? d.stallSeconds * 1000 : undefined,
     input: d.storage.input,
     output: d.storage.output,
     bins: d.bins,

@@ -176,7 +176,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     return a && { id: a.id, key: a.key, status: a.status, reason: a.reason, size: a.size, modifiedAt: a.modified_at, probe: a.probe, verdict: a.verdict };
   };
   // auth (made below) is who knows when the read models caught up.
-  const detection = createDetection({ db, runtime, storage, bins, workers, now, caughtUp: (p) => auth.caughtUpTo(p) });
+  const detection = createDetection({ db, runtime, storage, bins, workers, now, stallSeconds: config.stallSeconds, caughtUp: (p) => auth.caughtUpTo(p) });
   // The first kind is what a request that names none means.
   const kinds = withMaxChunks(
     opts.kinds ??

@@ -216,8 +216,9 @@ describe('extractFrames', () => {
  * Speed beside ffmpeg alone. The bare command is ours with /dev/null for the
  * pipe: the same decode, fps filter, scaling and rgb24 conversion, nothing
  * read by Bun. A plain decode with the fps filter to `-f null` (no scaling,
- * no rgb24) is printed as the floor. Rounds alternate, medians are kept:
- * the machine is shared.
+ * no rgb24) is printed as the floor. One round, printed for a reader of the
+ * log: the figure itself is the benchmark's (bench/detect.ts measures it in
+ * interleaved rounds), the test checks that every frame arrives.
  */
 describe('extraction speed (1280x720, 8 s of H.264)', () => {
   const timed = async (f: () => Promise<unknown>): Promise<number> => {
@@ -239,7 +240,7 @@ describe('extraction speed (1280x720, 8 s of H.264)', () => {
       const decodeOnly = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', clip720, '-an', '-vf', `fps=${fps}`, '-f', 'null', '-'];
       const t = { ours: [] as number[], devnull: [] as number[], decode: [] as number[] };
       let frames = 0;
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 1; round++) {
         t.decode.push(await timed(ffmpegAlone(decodeOnly)));
         t.devnull.push(await timed(ffmpegAlone(toDevNull)));
         t.ours.push(
@@ -254,9 +255,8 @@ describe('extraction speed (1280x720, 8 s of H.264)', () => {
         `extract ${fps} fps, ${frames} frames: ours ${ours.toFixed(0)} ms (${rate(ours)} frames/s), same ffmpeg to /dev/null ${devnull.toFixed(0)} ms (${rate(devnull)}), ` +
           `decode+fps to -f null ${decode.toFixed(0)} ms (${rate(decode)}); ours/devnull speed ${(devnull / ours).toFixed(2)}, ours/decode ${(decode / ours).toFixed(2)}`,
       );
+      // The speed itself is a benchmark's figure (bench/detect.ts, detect.extract_fps_ratio), never a test's assertion.
       expect(frames).toBe(sampleCount(0, 8, fps));
-      // The target is 0.9; the bound is looser because other runs share these cores.
-      if (fps === 2) expect(devnull / ours).toBeGreaterThan(0.75);
     }, 120_000);
   }
 });

@@ -2,19 +2,25 @@
  * Frames out of a video, into Bun, as packed RGB24: one ffmpeg per pick,
  * decoding [start, end) sampled at `fps`, scaled to a target size and piped
  * as `-f rawvideo -pix_fmt rgb24`. The frames are an async iterator pulled
- * by the consumer: Bun reads a subprocess pipe only when asked, so a slow
- * consumer blocks ffmpeg on a full pipe (at most the frame being assembled
- * and the one ffmpeg is writing are in flight), and a consumer that stops
- * early (`break`, a throw, an abort) kills ffmpeg and awaits its exit.
+ * by the consumer: frames are read only a couple ahead of it
+ * (extract-reader.ts), so a slow consumer blocks ffmpeg on a full pipe (at
+ * most the frame it holds, two read ahead and the pipe's 1 MiB are in
+ * flight), and a consumer that stops early (`break`, a throw, an abort)
+ * kills ffmpeg and awaits its exit. Each frame owns its buffer until the
+ * consumer calls its `release()`, which hands the buffer back for a later
+ * frame: call it once the pixels are no longer needed (not calling it is
+ * correct, it only allocates more).
  */
 import { AppError, errorMessage } from '../errors.ts';
 import { type Binaries, resolveBinaries } from '../media/binaries.ts';
-import { ffmpegError, runFfprobeJson } from '../media/ffmpeg.ts';
+import { childEnded, childStarted } from '../media/children.ts';
+import { type FfmpegStall, ffmpegError, runFfprobeJson } from '../media/ffmpeg.ts';
 import { ffmpegReason } from '../media/ffmpeg-errors.ts';
 import { createTail, pumpLines } from '../media/output-lines.ts';
 import { inputArgs } from '../media/probe-input.ts';
 import { displayRotation, parseRate } from '../media/probe-parse.ts';
 import type { DemuxOptions } from '../types/media.ts';
+import { type FrameSource, openFramePipe, pipeSource, streamSource } from './extract-reader.ts';
 import type { FrameRef, RgbFrame } from './frame.ts';
 
 export interface SourceVideo {
@@ -47,10 +53,20 @@ export interface ExtractOptions {
   demux?: DemuxOptions | null;
   /** ffmpeg's pid, for tests and diagnostics. */
   onSpawn?: (pid: number) => void;
+  /**
+   * The stall watchdog: ffmpeg sending no bytes for this long while we wait
+   * for them (a consumer holding frames back does not count) means it hangs;
+   * it is killed and the extraction rejects with an FfmpegStall ('unavailable').
+   */
+  stallMs?: number;
+  /** How the pipe is read: 'worker' (the default where it can be made, else 'stream') or 'stream' (see extract-reader.ts). */
+  via?: 'worker' | 'stream';
 }
 
 export interface ExtractedFrame extends FrameRef {
   frame: RgbFrame;
+  /** Gives the frame's buffer back for a later frame: `frame.data` is empty after. Call it at most once the pixels are dead. */
+  release(): void;
 }
 
 const cancelled = () => new AppError('invalid_state', 'cancelled');
@@ -151,11 +167,12 @@ const validate = (o: ExtractOptions) => {
 };
 
 /**
- * Yields `{ seq, t, frame }` for the frames of [start, end) at `fps`, seq
- * counting from 0 and t = start + seq / fps. Rejects with AppError
- * 'validation' for a range past the end of the video, the FfmpegError of the
- * probe or of ffmpeg ('corrupt' / 'unrecoverable' with ffmpeg's reason) for
- * input it cannot read, and 'invalid_state' (cancelled) on abort.
+ * Yields `{ seq, t, frame, release }` for the frames of [start, end) at
+ * `fps`, seq counting from 0 and t = start + seq / fps. Rejects with
+ * AppError 'validation' for a range past the end of the video, the
+ * FfmpegError of the probe or of ffmpeg ('corrupt' / 'unrecoverable' with
+ * ffmpeg's reason) for input it cannot read, an FfmpegStall when `stallMs`
+ * passed with nothing from ffmpeg, and 'invalid_state' (cancelled) on abort.
  */
 export async function* extractFrames(o: ExtractOptions): AsyncGenerator<ExtractedFrame, void, undefined> {
   validate(o);
@@ -168,49 +185,51 @@ export async function* extractFrames(o: ExtractOptions): AsyncGenerator<Extracte
   const frameBytes = width * height * 3;
 
   if (o.signal?.aborted) throw cancelled();
-  let proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  const pipe = o.via === 'stream' ? null : openFramePipe();
+  let proc: Bun.Subprocess<'ignore', 'pipe' | number, 'pipe'>;
   try {
-    proc = Bun.spawn([bins.ffmpeg, ...extractArgs({ ...o, width, height })], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    proc = Bun.spawn([bins.ffmpeg, ...extractArgs({ ...o, width, height })], { stdin: 'ignore', stdout: pipe?.write ?? 'pipe', stderr: 'pipe' });
   } catch (e) {
+    pipe?.close();
     throw new AppError('unavailable', `cannot start ${bins.ffmpeg}: ${errorMessage(e)}`, { cause: e });
   }
+  childStarted(proc.pid, bins.ffmpeg);
+  pipe?.closeWrite();
   o.onSpawn?.(proc.pid);
-  let stopped = false;
-  const kill = () => {
-    stopped = true;
+  let stop: 'stopped' | 'stalled' | null = null;
+  const kill = (why: 'stopped' | 'stalled' = 'stopped') => {
+    stop ??= why;
     proc.kill('SIGKILL');
   };
-  o.signal?.addEventListener('abort', kill, { once: true });
+  const onAbort = () => kill();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const tail = createTail(30, 4096);
   const stderrDone = pumpLines(proc.stderr, (l) => tail.add(l), 2048).catch(() => {});
-  const reader = proc.stdout.getReader();
+  const stallMs = o.stallMs;
+  let frames: FrameSource | null = null;
+  let watchdog: ReturnType<typeof setInterval> | null = null;
   let seq = 0;
   try {
-    let cur: Uint8Array = Buffer.allocUnsafeSlow(frameBytes);
-    let filled = 0;
+    const from = pipe ? pipeSource(pipe, frameBytes) : streamSource(proc.stdout as ReadableStream<Uint8Array>, frameBytes);
+    frames = from;
+    // Checked a few times per stallMs; only time spent waiting on ffmpeg counts (see FrameSource.silentMs).
+    if (stallMs) watchdog = setInterval(() => from.silentMs(performance.now()) >= stallMs && kill('stalled'), Math.max(50, Math.min(1000, stallMs / 4)));
     for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      const chunk = r.value;
-      let at = 0;
-      while (at < chunk.byteLength) {
-        const n = Math.min(frameBytes - filled, chunk.byteLength - at);
-        cur.set(chunk.subarray(at, at + n), filled);
-        filled += n;
-        at += n;
-        if (filled === frameBytes) {
-          const frame: RgbFrame = { width, height, data: cur };
-          // Each frame owns its buffer: consumers may keep frames.
-          cur = Buffer.allocUnsafeSlow(frameBytes);
-          filled = 0;
-          yield { seq, t: o.start + seq / o.fps, frame };
-          seq++;
-        }
-      }
+      const data = await from.next();
+      // Frames read before a stop are not handed out: the run ends as it was told.
+      if (!data || stop || o.signal?.aborted) break;
+      const frame: RgbFrame = { width, height, data };
+      yield { seq, t: o.start + seq / o.fps, frame, release: () => from.release(data) };
+      seq++;
     }
     const exitCode = await proc.exited;
     await stderrDone;
-    if (o.signal?.aborted || stopped) throw cancelled();
+    if (stop === 'stalled') {
+      const stalledSeconds = Math.round(stallMs! / 100) / 10;
+      const e = ffmpegError('unavailable', `ffmpeg sent nothing for ${stalledSeconds} s (hung or stopped): killed`, tail.text(), null);
+      throw Object.assign(e, { stalledSeconds }) satisfies FfmpegStall;
+    }
+    if (o.signal?.aborted || stop) throw cancelled();
     if (exitCode !== 0) throw ffmpegError('unrecoverable', ffmpegReason(tail.text(), exitCode), tail.text(), exitCode);
     if (seq === 0)
       throw new AppError(
@@ -218,11 +237,14 @@ export async function* extractFrames(o: ExtractOptions): AsyncGenerator<Extracte
         `no frames in [${o.start}, ${o.end}) s of ${o.input}: the range is past the end of the video, or it has no decodable frame there`,
       );
   } finally {
-    o.signal?.removeEventListener('abort', kill);
+    if (watchdog) clearInterval(watchdog);
+    o.signal?.removeEventListener('abort', onAbort);
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGKILL');
       await proc.exited;
     }
-    reader.releaseLock();
+    childEnded(proc.pid);
+    if (frames) await frames.close();
+    else pipe?.close();
   }
 }

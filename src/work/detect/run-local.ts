@@ -198,7 +198,10 @@ export const runLocal = async (o: LocalRunOptions): Promise<LocalRunResult> => {
         stat('preprocess').frames++;
         count('preprocess', 'crops', crops.length);
       }
-      const job = readAndMatch(t, f.frame, crops).finally(() => inFlight.delete(job));
+      const job = readAndMatch(t, f.frame, crops).finally(() => {
+        inFlight.delete(job);
+        f.release(); // no-op when the OCR pool took the pixels
+      });
       inFlight.add(job);
       if (inFlight.size >= windowSize) await Promise.race(inFlight);
     }

@@ -34,6 +34,8 @@ export interface StepDeps {
   opencv: () => Promise<OpenCv>;
   /** The OCR pool for these detection settings (pools are shared and outlive a job). */
   ocr: (det: ReturnType<typeof ocrOptions>['det']) => Promise<OcrPool>;
+  /** Extraction's ffmpeg sending nothing this long is killed as hung, and the item tried again as after a crash (MPR_STALL_SECONDS). */
+  stallMs?: number;
 }
 
 type Cfg = Record<string, unknown>;
@@ -81,10 +83,13 @@ export const extractSegment = async (d: StepDeps, seg: SegmentSpec, pick: PickSo
   let count = 0;
   let size = { width: 0, height: 0 };
   const writes = new Set<Promise<unknown>>();
-  for await (const f of extractFrames({ input, start: seg.start, end: seg.end, fps: o.fps, width: o.width, bins: d.bins(), signal })) {
+  for await (const f of extractFrames({ input, start: seg.start, end: seg.end, fps: o.fps, width: o.width, bins: d.bins(), signal, stallMs: d.stallMs })) {
     size = { width: f.frame.width, height: f.frame.height };
     const key = `${seg.prefix}${f.seq}.jpg`;
-    const w = encodeJpeg(f.frame, o.jpegQuality).then((jpg) => d.output.put(key, jpg, { contentType: 'image/jpeg' }));
+    const w = encodeJpeg(f.frame, o.jpegQuality).then((jpg) => {
+      f.release(); // the pixels are in the JPEG now
+      return d.output.put(key, jpg, { contentType: 'image/jpeg' });
+    });
     writes.add(w);
     void w.finally(() => writes.delete(w)).catch(() => {});
     if (writes.size >= 4) await Promise.race(writes);

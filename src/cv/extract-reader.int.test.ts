@@ -1,0 +1,147 @@
+/**
+ * extractFrames' two readers against real ffmpeg (extract.int.test.ts holds
+ * the rest of the contract, on the default reader): the stream fallback
+ * keeps the same promise, frames given back with release() come back as
+ * later frames without disturbing kept ones, two extractions at once, and
+ * the stall watchdog.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAppError } from '../errors.ts';
+import { isFfmpegStall } from '../media/ffmpeg.ts';
+import { runFfmpeg } from '../media/ffmpeg.ts';
+import { type ExtractedFrame, extractFrames } from './extract.ts';
+
+let dir = '';
+/** 4 s at 30 fps, 640x360: red, then green, blue and white from each whole second on. */
+let colours = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mpr-extract-reader-'));
+  colours = join(dir, 'colours.mp4');
+  await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    "color=c=red:s=640x360:r=30:d=4,drawbox=c=green:t=fill:enable='gte(t,1)',drawbox=c=blue:t=fill:enable='gte(t,2)',drawbox=c=white:t=fill:enable='gte(t,3)'",
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    colours,
+  ]);
+}, 60_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const colourOf = (data: Uint8Array, width: number, height: number): string => {
+  const i = ((height >> 1) * width + (width >> 1)) * 3;
+  const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+  if (r > 200 && g > 200 && b > 200) return 'white';
+  if (r > 150 && g < 80 && b < 80) return 'red';
+  if (g > 80 && r < 80 && b < 80) return 'green';
+  if (b > 150 && r < 80 && g < 80) return 'blue';
+  return `rgb(${r},${g},${b})`;
+};
+const colour = (f: ExtractedFrame) => colourOf(f.frame.data, f.frame.width, f.frame.height);
+
+const rejection = async (it: AsyncIterable<unknown>): Promise<unknown> => {
+  try {
+    for await (const _ of it) {
+      // drain
+    }
+  } catch (e) {
+    return e;
+  }
+  return null;
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const EXPECTED = ['red', 'red', 'green', 'green', 'blue', 'blue', 'white', 'white'];
+
+for (const via of ['worker', 'stream'] as const) {
+  describe(`extractFrames via ${via}`, () => {
+    test('frames in order with the right pictures; early break kills ffmpeg; a range with no frames is a validation error', async () => {
+      const seen: string[] = [];
+      for await (const f of extractFrames({ input: colours, start: 0.25, end: 4, fps: 2, via })) seen.push(colour(f));
+      expect(seen).toEqual(EXPECTED);
+      let pid = 0;
+      for await (const f of extractFrames({ input: colours, start: 0, end: 4, fps: 30, via, onSpawn: (p) => (pid = p) })) if (f.seq === 1) break;
+      expect(isAlive(pid)).toBe(false);
+      const late = await rejection(extractFrames({ input: colours, start: 3.99, end: 5, fps: 2, via, source: { width: 640, height: 360, duration: null } }));
+      expect(isAppError(late, 'validation')).toBe(true);
+    }, 60_000);
+
+    test('a consumer that holds frames back is no stall; ffmpeg stopped mid-run is one, and is killed', async () => {
+      let n = 0;
+      for await (const f of extractFrames({ input: colours, start: 0, end: 4, fps: 30, via, stallMs: 1000 })) {
+        if (n++ < 2) await Bun.sleep(1500);
+        f.release();
+      }
+      expect(n).toBe(120);
+
+      let pid = 0;
+      const t0 = performance.now();
+      const err = await rejection(
+        (async function* () {
+          for await (const f of extractFrames({ input: colours, start: 0, end: 4, fps: 30, via, stallMs: 400, onSpawn: (p) => (pid = p) })) {
+            if (f.seq === 0) process.kill(pid, 'SIGSTOP');
+            yield f;
+          }
+        })(),
+      );
+      expect(isFfmpegStall(err)).toBe(true);
+      expect(isAppError(err, 'unavailable')).toBe(true);
+      expect((err as { stalledSeconds: number }).stalledSeconds).toBe(0.4);
+      expect((err as Error).message).toBe('ffmpeg sent nothing for 0.4 s (hung or stopped): killed');
+      expect(performance.now() - t0).toBeLessThan(20_000);
+      expect(isAlive(pid)).toBe(false);
+    }, 60_000);
+  });
+}
+
+describe('release', () => {
+  test('released buffers come back as later frames, with their own pixels; kept frames stay as they were', async () => {
+    const kept: ExtractedFrame[] = [];
+    const seen: string[] = [];
+    for await (const f of extractFrames({ input: colours, start: 0.25, end: 4, fps: 2 })) {
+      seen.push(colour(f));
+      if (f.seq % 2 === 0) kept.push(f);
+      else {
+        f.release();
+        expect(f.frame.data.byteLength).toBe(0); // moved back to the reader: no stale pixels to misread
+        f.release(); // twice is harmless
+      }
+    }
+    expect(seen).toEqual(EXPECTED);
+    expect(kept.map(colour)).toEqual(['red', 'green', 'blue', 'white']);
+  }, 60_000);
+
+  test('two extractions at once each get their own frames', async () => {
+    const run = async (start: number) => {
+      const out: string[] = [];
+      for await (const f of extractFrames({ input: colours, start, end: start + 2, fps: 4 })) {
+        out.push(colour(f));
+        f.release();
+      }
+      return out;
+    };
+    const [a, b] = await Promise.all([run(0.1), run(2.1)]);
+    expect(a).toEqual(['red', 'red', 'red', 'red', 'green', 'green', 'green', 'green']);
+    expect(b).toEqual(['blue', 'blue', 'blue', 'blue', 'white', 'white', 'white', 'white']);
+  }, 60_000);
+});
