@@ -21,7 +21,7 @@ export interface ChunkState {
   /** The node running it, once started. */
   worker: string | null;
   /** Takes and stalls so far, in order: a poison item's history (see ChunkDeadLettered). */
-  history: { what: 'taken' | 'stalled'; worker: string; at: string; stalledSeconds?: number }[];
+  history: { what: 'taken' | 'stalled' | 'handed-back'; worker: string; at: string; stalledSeconds?: number }[];
   /** Set aside as a poison item; then resolved by an admin. */
   dead: 'no' | 'dead' | 'retried' | 'dropped';
 }
@@ -34,6 +34,7 @@ export type ChunkCommand =
   | { type: 'RecordStall'; data: { worker: string; stalledSeconds: number; reason: string; at: string } }
   | { type: 'CancelChunk'; data: { reason: string; at: string } }
   | { type: 'DeadLetterChunk'; data: { reason: string; at: string } }
+  | { type: 'HandBackChunk'; data: { worker: string; at: string } }
   | { type: 'ResolveDeadItem'; data: { action: 'retried' | 'dropped'; by: string | null; at: string } }
   | { type: 'HoldChunk'; data: { at: string } }
   | { type: 'ReleaseChunk'; data: { at: string } };
@@ -77,6 +78,8 @@ export const evolveChunk = (s: ChunkState, ev: StoredEvent<ChunkEvent>): ChunkSt
       return { ...s, history: [...s.history, { what: 'stalled', worker: ev.data.worker, at: ev.data.at, stalledSeconds: ev.data.stalledSeconds }] };
     case 'ChunkDeadLettered':
       return { ...s, dead: 'dead' };
+    case 'ChunkHandedBack':
+      return { ...s, status: 'created', worker: null, history: [...s.history, { what: 'handed-back', worker: ev.data.worker, at: ev.data.at }] };
     case 'DeadItemResolved':
       return { ...s, dead: ev.data.action };
     case 'ChunkCancelled':
@@ -95,11 +98,13 @@ const attemptOf = (s: ChunkState) => (s.attempt > 1 ? { attempt: s.attempt } : {
 
 /**
  * Pure: how often an open chunk lost its taker or stalled: every take but
- * the one running now ended without an outcome (its worker died or was
- * stopped), and every stall was a try killed by the watchdog.
+ * the one running now and those handed back ended without an outcome (its
+ * worker died), and every stall was a try killed by the watchdog.
  */
-export const troublesOf = (s: ChunkState, runningNow = s.status === 'started'): number =>
-  Math.max(0, s.history.filter((h) => h.what === 'taken').length - (runningNow ? 1 : 0)) + s.history.filter((h) => h.what === 'stalled').length;
+export const troublesOf = (s: ChunkState, runningNow = s.status === 'started'): number => {
+  const count = (what: ChunkState['history'][number]['what']) => s.history.filter((h) => h.what === what).length;
+  return Math.max(0, count('taken') - count('handed-back') - (runningNow ? 1 : 0)) + count('stalled');
+};
 
 /** Created, held or started: not finished either way yet. */
 export const isOpen = (s: ChunkState) => s.status === 'created' || s.status === 'held' || s.status === 'started';
@@ -131,6 +136,9 @@ export const decideChunk = (cmd: ChunkCommand, s: ChunkState): ChunkEvent[] => {
         { type: 'ChunkFailed', data: { ...ids, reason, at } },
       ];
     }
+    case 'HandBackChunk':
+      // Only its current taker hands it back: one that was taken over meanwhile says nothing.
+      return s.status === 'started' && s.worker === cmd.data.worker ? [{ type: 'ChunkHandedBack', data: { ...ids, ...cmd.data } }] : [];
     case 'ResolveDeadItem':
       if (s.dead === 'no') throw new AppError('invalid_state', `chunk ${s.n} of job ${s.jobId} is not a dead-lettered item`);
       if (s.dead !== 'dead') throw new AppError('invalid_state', `chunk ${s.n} of job ${s.jobId} was ${s.dead} already`);

@@ -39,12 +39,18 @@ export type ChunkEvent =
         reason: string;
         tries: number;
         /** Every take (ChunkStarted) and stall (ChunkStalled), in order. */
-        history: { what: 'taken' | 'stalled'; worker: string; at: string; stalledSeconds?: number }[];
+        history: { what: 'taken' | 'stalled' | 'handed-back'; worker: string; at: string; stalledSeconds?: number }[];
         at: string;
       };
     }
   /** An admin dealt with a dead-lettered item: retried (its job runs again as a new attempt) or dropped; it leaves the list. */
   | { type: 'DeadItemResolved'; data: { jobId: string; n: number; attempt?: number; action: 'retried' | 'dropped'; by: string | null; at: string } }
+  /**
+   * Its worker stopped on purpose before it finished (a shutdown, a drain
+   * past its deadline) and handed it back: it waits for the next taker, and
+   * the take does not count against it as a lost one (ChunkDeadLettered).
+   */
+  | { type: 'ChunkHandedBack'; data: { jobId: string; n: number; attempt?: number; worker: string; at: string } }
   /** Its attempt ended (cancelled, failed elsewhere, retried) before it finished: it will not run. */
   | { type: 'ChunkCancelled'; data: { jobId: string; n: number; attempt?: number; reason: string; at: string } }
   /** Its job was paused before it started: it waits, out of the queue, until the job resumes. */

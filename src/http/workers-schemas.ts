@@ -59,7 +59,7 @@ const DeadItem = t.Object(
     tries: int({ minimum: 1, description: 'takes that lost their worker, and stalls' }),
     history: t.Array(
       t.Object({
-        what: t.Union([t.Literal('taken'), t.Literal('stalled')]),
+        what: t.Union([t.Literal('taken'), t.Literal('stalled'), t.Literal('handed-back')]),
         worker: t.String(),
         at: iso(),
         stalledSeconds: t.Optional(t.Number()),

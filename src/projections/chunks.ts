@@ -86,6 +86,9 @@ export const foldChunk = (v: ChunkView | null, e: LoggedEvent): ChunkView | null
     case 'ChunkStarted':
       // A start after its attempt ended stays cancelled: the runner stops it.
       return v && open(v) ? { ...v, status: 'RUNNING', worker: e.data.worker, started_at: e.data.at } : null;
+    case 'ChunkHandedBack':
+      // Handed back by a worker that stopped: waiting for the next taker.
+      return v && v.status === 'RUNNING' ? { ...v, status: 'QUEUED', worker: null, started_at: null } : null;
     case 'ChunkSucceeded':
       return v && { ...v, status: 'SUCCEEDED', error: null, finished_at: e.data.at };
     case 'ChunkFailed':
@@ -99,12 +102,13 @@ export const foldChunk = (v: ChunkView | null, e: LoggedEvent): ChunkView | null
 
 export const chunksProjection: Projection<ChunkView> = {
   name: 'chunks',
-  version: 2,
+  version: 3,
   table: chunksTable,
   keyOf: (e) => {
     switch (e.type) {
       case 'ChunkCreated':
       case 'ChunkStarted':
+      case 'ChunkHandedBack':
       case 'ChunkSucceeded':
       case 'ChunkFailed':
       case 'ChunkCancelled':

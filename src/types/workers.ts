@@ -78,7 +78,7 @@ export interface WorkersDto {
 
 /** One take or stall in a dead-lettered item's history. */
 export interface DeadItemTry {
-  what: 'taken' | 'stalled';
+  what: 'taken' | 'stalled' | 'handed-back';
   worker: string;
   at: string;
   stalledSeconds?: number;

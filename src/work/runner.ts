@@ -15,7 +15,7 @@ import { weightOf, type JobKinds, type WorkProgress } from '../actors/job-kind.t
 import { actorsOf } from '../actors/registry.ts';
 import { chunkStream } from '../events/chunk.ts';
 import type { CommandMeta, Runtime } from '../actors/runtime.ts';
-import { AppError, errorDetail, errorMessage, stalledSecondsOf } from '../errors.ts';
+import { AppError, errorDetail, errorMessage, isAppError, stalledSecondsOf } from '../errors.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkItem } from './queue/index.ts';
 
@@ -60,6 +60,24 @@ export interface RunningItem {
   /** Of this chunk's own work, 0–100, once it said. */
   percent: number | null;
 }
+
+/**
+ * Keeps trying what the log refused for being unreachable (Redis down or
+ * restarting) until it goes through or `signal` aborts: a chunk's outcome
+ * must not be lost once its work is done, and its item is acknowledged once
+ * the runner returns (a lost ChunkSucceeded would leave its job waiting for
+ * ever). Other errors are thrown at once.
+ */
+const whileUnavailable = async <T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> => {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isAppError(e, 'unavailable') || signal.aborted) throw e;
+      await Bun.sleep(Math.min(5_000, 100 * 2 ** i));
+    }
+  }
+};
 
 /** Pure: why a chunk is set aside as poison. */
 export const poisonReason = (n: number, tries: number, last: string | null): string =>
@@ -118,7 +136,8 @@ export const createChunkRunner = (d: {
     if (!ref || here.has(item.itemId)) return;
     here.add(item.itemId);
     try {
-      await runChunk(ref, signal, meta);
+      // Before the work and after it, the log may be unreachable for a while: wait for it rather than drop the item.
+      await whileUnavailable(() => runChunk(ref, signal, meta), signal);
     } finally {
       here.delete(item.itemId);
     }
@@ -193,17 +212,18 @@ export const createChunkRunner = (d: {
         backoffMs: 100,
         signal: ctl.signal,
       });
+      const record = (cmd: Parameters<typeof actor.execute>[0]) => whileUnavailable(() => actor.execute(cmd, meta), signal);
       if (r.ok) {
-        await actor.execute({ type: 'CompleteChunk', data: { result: r.value, at: now() } }, meta);
+        await record({ type: 'CompleteChunk', data: { result: r.value, at: now() } });
         succeeded = true;
         done++;
       } else if (r.outcome === 'fail' && poisoned) {
-        await actor.execute({ type: 'DeadLetterChunk', data: { reason: poisoned, at: now() } }, meta);
+        await record({ type: 'DeadLetterChunk', data: { reason: poisoned, at: now() } });
         failed++;
       } else if (r.outcome === 'fail') {
         failed++;
         const reason = r.tries > 1 ? `${errorMessage(r.error)} (after ${r.tries} tries)` : errorMessage(r.error);
-        await actor.execute({ type: 'FailChunk', data: { reason, detail: errorDetail(r.error), at: now() } }, meta);
+        await record({ type: 'FailChunk', data: { reason, detail: errorDetail(r.error), at: now() } });
       }
       // Stopped (shutdown or cancel) before an outcome of its own.
       stopped = !r.ok && r.outcome === 'stop';
@@ -217,6 +237,8 @@ export const createChunkRunner = (d: {
     // Stopped by its job's end, not by shutdown (then it is delivered again):
     // recorded after the slot is free, so the attempt's cleanup is not held up.
     if (stopped && !signal.aborted) await cancelIfOver(ref, await loadJob(jobId), meta);
+    // Stopped by this process's shutdown: handed back on purpose, so the next take is not counted as a lost one.
+    else if (stopped) await actor.execute({ type: 'HandBackChunk', data: { worker: d.worker, at: now() } }, meta).catch(() => undefined);
   };
 
   return {
