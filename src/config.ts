@@ -37,6 +37,8 @@ export interface Config {
   readonly maxChunks: number;
   /** Times a work item may lose its taker (a worker died holding it) or stall before it is set aside as poison and its job fails. */
   readonly maxItemTries: number;
+  /** Seconds a stopping node (SIGTERM) lets its running work items finish before it hands them back. */
+  readonly drainSeconds: number;
   /** Work items a job is planned to spread over, when set; else the registered workers' slots (see work/registry/capacity.ts). */
   readonly planWorkers: number | null;
   readonly ffmpegPath: string | null;
@@ -109,6 +111,11 @@ export const CONFIG_VARIABLES = [
     'MPR_PLAN_WORKERS',
     'the live workers’ slots (Redis queue), else MPR_WORKERS',
     'Work items a job is planned to run at once: a video is cut into whole rounds of this many chunks. Unset, the planner asks the worker registry (so an API node with MPR_WORKERS=0 still spreads a job over the pool).',
+  ],
+  [
+    'MPR_DRAIN_SECONDS',
+    '25',
+    'On SIGTERM (docker stop), seconds the running work items get to finish before they are handed back to the queue; no new item is taken meanwhile. Give docker stop a little more (--stop-timeout 30).',
   ],
   [
     'MPR_MAX_ITEM_TRIES',
@@ -260,6 +267,7 @@ export const parseConfig = (env: Env, opts: { cwd?: string } = {}): Config => {
     maxAttempts: int(env, 'MPR_MAX_ATTEMPTS', 3, 1, 100),
     maxChunks: int(env, 'MPR_MAX_CHUNKS', 1000, 1, 1_000_000),
     maxItemTries: int(env, 'MPR_MAX_ITEM_TRIES', 3, 1, 100),
+    drainSeconds: int(env, 'MPR_DRAIN_SECONDS', 25, 0, 3600),
     planWorkers: env.MPR_PLAN_WORKERS?.trim() ? int(env, 'MPR_PLAN_WORKERS', 1, 1, 10_000) : null,
     ffmpegPath: text(env, 'FFMPEG_PATH'),
     ffprobePath: text(env, 'FFPROBE_PATH'),

@@ -111,6 +111,13 @@ export interface System {
   detectSources: DetectSources;
   /** What detection's pages show: frame caches, filmstrips, source files, cached frames, reference images. */
   detectMedia: DetectMedia;
+  /**
+   * A graceful stop of this node's work: no item is taken any more, the
+   * running ones get up to `deadlineMs` to finish, then close() stops and
+   * hands back the rest (another worker takes them at once). Resolves
+   * with how many finished and how many were handed back, once closed.
+   */
+  drain(deadlineMs: number): Promise<{ finished: number; handedBack: number }>;
   /** Stops what was started, waits for in-flight work to settle, closes connections. */
   close(): Promise<void>;
 }
@@ -271,10 +278,11 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   };
 
   const stop = new AbortController();
+  const draining = new AbortController();
   const running: RunningRouter[] = [];
   const tasks: Promise<void>[] = [];
 
-  return {
+  const system: System = {
     config,
     logger,
     db,
@@ -342,11 +350,20 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       }
       const worker = shared ? (parts.worker ?? true) && workers > 0 : (parts.routers ?? true);
       if (worker) {
-        tasks.push(runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal, onLogReplaced: () => runtime.forget() }));
+        tasks.push(
+          runWorker({ log, runner, queue, logger, concurrency: takers, signal: stop.signal, drain: draining.signal, onLogReplaced: () => runtime.forget() }),
+        );
         tasks.push(
           runHeartbeat({
             registry: workerRegistry,
-            info: workerInfo({ id: nodeId, role: (parts.projections ?? true) ? 'start' : 'worker', concurrency: takers, work: runner, startedAt: now() }),
+            info: workerInfo({
+              id: nodeId,
+              role: (parts.projections ?? true) ? 'start' : 'worker',
+              concurrency: takers,
+              work: runner,
+              startedAt: now(),
+              state: () => (draining.signal.aborted ? 'draining' : 'running'),
+            }),
             everyMs: Math.max(200, Math.round(lostAfterMs / 6)),
             signal: stop.signal,
             logger,
@@ -357,6 +374,15 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
     routers: () => [...running],
     workerRegistry,
     work: (): WorkStats => runner.stats(),
+    async drain(deadlineMs) {
+      const before = runner.stats();
+      draining.abort();
+      const deadline = Date.now() + deadlineMs;
+      while (runner.stats().busy > 0 && Date.now() < deadline) await Bun.sleep(100);
+      const handedBack = runner.stats().busy;
+      await system.close();
+      return { finished: runner.stats().done + runner.stats().failed - before.done - before.failed, handedBack };
+    },
     async close() {
       stop.abort();
       await Promise.allSettled(tasks);
@@ -368,4 +394,5 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
       db.close();
     },
   };
+  return system;
 };

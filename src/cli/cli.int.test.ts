@@ -31,7 +31,14 @@ describe('mpr CLI', () => {
   test('--help lists the commands', async () => {
     const r = await mpr('--help');
     expect(r.code).toBe(0);
-    for (const c of ['start', 'events', 'replay', 'projections rebuild', 'state']) expect(r.stdout).toContain(c);
+    for (const c of ['start', 'serve', 'worker', 'workers', 'events', 'replay', 'projections rebuild', 'state']) expect(r.stdout).toContain(c);
+  });
+
+  test('mpr serve runs no work itself: without the shared queue it refuses, saying what to set', async () => {
+    const r = await mpr('serve');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mpr serve runs no work itself');
+    expect(r.stderr).toContain('MPR_WORK_QUEUE=redis');
   });
 
   test('a bad variable or command fails with a clear message', async () => {

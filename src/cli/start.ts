@@ -79,16 +79,43 @@ export const startCommand = async (s: System, role: 'start' | 'serve' = 'start')
     data: s.config.dataDir,
     position: await s.log.head(),
   });
-  const shutdown = async (signal: string) => {
-    s.logger.info(`${signal}: stopping (in-flight work is re-delivered on the next start)`);
+  onStopSignals(s, async (r) => {
     server.stop();
+    await r;
     lock.release();
-    await s.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
   return server;
+};
+
+/**
+ * SIGTERM or SIGINT drains this node: no new work item is taken, the running
+ * ones get MPR_DRAIN_SECONDS to finish, and what is still running then is
+ * handed back (another worker takes it at once; with the in-process queue,
+ * the next start runs it). A second signal stops at once, handing back
+ * everything. `docker stop` must give the container that long (--stop-timeout).
+ */
+const onStopSignals = (s: System, after: (stopped: Promise<unknown>) => Promise<void> = async (r) => void (await r)) => {
+  let first = true;
+  const onSignal = (signal: string) => {
+    if (!first) {
+      s.logger.warn(`${signal} again: stopping now; running work is handed back`);
+      void s.close().finally(() => process.exit(0));
+      return;
+    }
+    first = false;
+    const busy = s.work().busy;
+    s.logger.info(
+      busy > 0
+        ? `${signal}: draining: no new work is taken; ${busy} running item(s) get ${s.config.drainSeconds} s to finish, then go back to the queue (send ${signal} again to stop now)`
+        : `${signal}: stopping`,
+    );
+    const stopped = s.drain(s.config.drainSeconds * 1000).then((r) => {
+      if (r.finished + r.handedBack > 0) s.logger.info(`drained: ${r.finished} item(s) finished, ${r.handedBack} handed back`);
+    });
+    void after(stopped).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 };
 
 /** `mpr worker`: takes chunks from the shared Redis queue until stopped; no API, no read models. */
@@ -105,11 +132,5 @@ export const workerCommand = async (s: System) => {
   await sweepLeftovers(s);
   await s.start({ routers: false, projections: false, worker: true });
   s.logger.info(`MPR worker: ${s.config.workers} slots on the queue at ${s.config.redisUrl}`);
-  const shutdown = async (signal: string) => {
-    s.logger.info(`${signal}: stopping (chunks in flight go back to the queue)`);
-    await s.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  onStopSignals(s);
 };

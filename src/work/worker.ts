@@ -19,6 +19,8 @@ export const runWorker = async (d: {
   logger: Logger;
   concurrency: number;
   signal: AbortSignal;
+  /** A graceful stop: no item is taken any more; the loop ends once the running ones settled (see WorkQueue.consume). */
+  drain?: AbortSignal;
   /** The log was found replaced (Redis came back empty): the process's cached actor states are dropped. */
   onLogReplaced?: () => void;
 }) => {
@@ -46,10 +48,11 @@ export const runWorker = async (d: {
       await d.queue.consume((item, signal) => d.runner.run(item, signal, { actor: 'worker', correlationId: item.jobId }), {
         concurrency: d.concurrency,
         signal: d.signal,
+        drain: d.drain,
       });
       break;
     } catch (err) {
-      if (d.signal.aborted) break;
+      if (d.signal.aborted || d.drain?.aborted) break;
       d.logger.warn('worker: the work queue failed; retrying', { error: String(err) });
       await Bun.sleep(1000);
     }

@@ -51,6 +51,8 @@ interface Taker {
   seen: WorkItem[];
   signals: AbortSignal[];
   stop(): void;
+  /** A graceful stop: takes nothing more, lets what runs finish. */
+  drain(): void;
   done: Promise<void>;
   isDone(): boolean;
 }
@@ -75,6 +77,7 @@ export const workQueueContract = (name: string, makeQueue: QueueFactory) => {
       const gates: Gate[] = [];
       const takeOn: Take = (queue, handler = async () => {}, concurrency = 1) => {
         const ctl = new AbortController();
+        const drainCtl = new AbortController();
         const seen: WorkItem[] = [];
         const signals: AbortSignal[] = [];
         let finished = false;
@@ -85,10 +88,10 @@ export const workQueueContract = (name: string, makeQueue: QueueFactory) => {
               signals.push(signal);
               return handler(it, signal);
             },
-            { concurrency, signal: ctl.signal },
+            { concurrency, signal: ctl.signal, drain: drainCtl.signal },
           )
           .finally(() => (finished = true));
-        const t: Taker = { seen, signals, stop: () => ctl.abort(), done, isDone: () => finished };
+        const t: Taker = { seen, signals, stop: () => ctl.abort(), drain: () => drainCtl.abort(), done, isDone: () => finished };
         takers.push(t);
         return t;
       };
@@ -203,6 +206,49 @@ export const workQueueContract = (name: string, makeQueue: QueueFactory) => {
         await until(depthIs(fx.queue, 0, 0), 'the item acknowledged');
         await within(enq, 10_000, 'enqueue to resolve');
         expect({ a: a.seen.length, b: b.seen.length }).toEqual({ a: 1, b: 0 });
+      }),
+      TEST_MS,
+    );
+
+    test(
+      'drain: a drained taker takes nothing more, finishes and acknowledges what it holds, then resolves',
+      withQueue(async ({ fx, take, gate }) => {
+        const g = gate();
+        const first = fx.queue.enqueue(item('drain', 0));
+        const a = take(fx.queue, () => g.wait);
+        await until(() => a.seen.length === 1, 'the first item to be taken');
+        a.drain();
+        const second = fx.queue.enqueue(item('drain', 1));
+        await Bun.sleep(timings.blockMs * 4);
+        expect(a.seen.length).toBe(1);
+        expect(a.isDone()).toBe(false); // its item still runs
+        expect(a.signals[0]!.aborted).toBe(false);
+        g.open();
+        await within(a.done, 10_000, 'the drained taker to resolve');
+        await within(first, 10_000, 'the finished item to be acknowledged');
+        const b = take(fx.another());
+        await until(() => b.seen.length === 1, 'another taker to get the item the drained one left');
+        expect(b.seen[0]!.itemId).toBe('chunk:drain:1');
+        await within(second, 10_000, 'the second item to be acknowledged');
+      }),
+      TEST_MS,
+    );
+
+    test(
+      'drain past its deadline: a stop cuts the held item short and another taker gets it',
+      withQueue(async ({ fx, take, gate }) => {
+        const hung = gate();
+        const enq = fx.queue.enqueue(item('handback', 0));
+        const a = take(fx.queue, () => hung.wait);
+        await until(() => a.seen.length === 1, 'the item to be taken');
+        a.drain();
+        a.stop();
+        hung.open();
+        await within(a.done, 10_000, 'the stopped taker to resolve');
+        const b = take(fx.another());
+        await until(() => b.seen.length === 1, 'another taker to get the handed-back item', 10_000);
+        await until(depthIs(fx.queue, 0, 0), 'the item acknowledged by its new taker');
+        await within(enq, 10_000, 'enqueue to resolve');
       }),
       TEST_MS,
     );

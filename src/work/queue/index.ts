@@ -42,7 +42,20 @@ export interface WorkQueue {
    * A handler that settles after the signal aborted is not acknowledged: it
    * was stopped mid-item, and its item is taken again after `claimIdleMs`.
    */
-  consume(handler: (item: WorkItem, signal: AbortSignal) => Promise<void>, opts: { concurrency: number; signal: AbortSignal }): Promise<void>;
+  consume(
+    handler: (item: WorkItem, signal: AbortSignal) => Promise<void>,
+    opts: {
+      concurrency: number;
+      signal: AbortSignal;
+      /**
+       * A graceful stop: once it aborts, no item is taken any more and
+       * consume() resolves when the handlers running settled. Items whose
+       * handler is then stopped by `signal` (a drain past its deadline) are
+       * handed back: another taker gets them at once, not after claimIdleMs.
+       */
+      drain?: AbortSignal;
+    },
+  ): Promise<void>;
   /** Items waiting, and items taken and not yet acknowledged, across all consumers. */
   depth(): Promise<{ waiting: number; pending: number }>;
   /** Drops the waiting items of a job (they will never be handed out); returns how many. Items already taken are not touched (their runner stops them). Items enqueued later for the same job are delivered normally (a retry reuses the job id). */

@@ -86,8 +86,8 @@ export const createMemoryWorkQueue = (opts: { claimIdleMs?: number } = {}): Work
       });
     },
 
-    async consume(handler, { concurrency, signal }) {
-      if (signal.aborted) return;
+    async consume(handler, { concurrency, signal, drain }) {
+      if (signal.aborted || drain?.aborted) return;
       const me = Symbol('consumer');
       const running = new Set<Entry>();
       const inFlight = new Set<Promise<void>>();
@@ -98,8 +98,9 @@ export const createMemoryWorkQueue = (opts: { claimIdleMs?: number } = {}): Work
         n?.();
       };
       const onAbort = () => {
-        // The heartbeat stops here: what this loop still runs becomes takeable after claimIdleMs.
-        const now = Date.now();
+        // The heartbeat stops here: what this loop still runs becomes takeable after claimIdleMs,
+        // or at once when it was drained first (handed back on purpose).
+        const now = drain?.aborted ? Date.now() - claimIdleMs : Date.now();
         for (const e of running) {
           if (e.holder === me) {
             e.state = 'orphaned';
@@ -109,6 +110,7 @@ export const createMemoryWorkQueue = (opts: { claimIdleMs?: number } = {}): Work
         wakeAll();
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      drain?.addEventListener('abort', poke, { once: true });
       pokes.add(poke);
 
       const run = (e: Entry) => {
@@ -131,7 +133,7 @@ export const createMemoryWorkQueue = (opts: { claimIdleMs?: number } = {}): Work
       };
 
       try {
-        while (!signal.aborted) {
+        while (!signal.aborted && !drain?.aborted) {
           if (inFlight.size < concurrency) {
             const e = take(me);
             if (e) {
@@ -150,8 +152,10 @@ export const createMemoryWorkQueue = (opts: { claimIdleMs?: number } = {}): Work
         }
       } finally {
         pokes.delete(poke);
-        signal.removeEventListener('abort', onAbort);
+        drain?.removeEventListener('abort', poke);
+        // Still listening: a stop while the last handlers run orphans (or hands back) their items.
         await Promise.allSettled(inFlight);
+        signal.removeEventListener('abort', onAbort);
       }
     },
 

@@ -67,6 +67,12 @@ for i = 3, #ARGV do
 end
 return n`;
 
+/** KEYS[1] stream; ARGV group, consumer, idle ms, id. Hands an entry this consumer holds back: idle at once, so the next worker to look takes it. */
+const HAND_BACK = `
+if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[4], 1, ARGV[2]) == 0 then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[4], 'IDLE', ARGV[3], 'JUSTID')
+return 1`;
+
 /** KEYS[1] stream; ARGV group, ids…. Deletes the entries that no consumer has taken. */
 const DROP = `
 local n = 0
@@ -146,6 +152,7 @@ export const createRedisWorkQueue = (opts: {
     }
   };
   const ack = (id: string) => withGroup(() => redis.call('EVAL', ACK, '1', key, GROUP, consumer, id));
+  const handBack = (id: string) => withGroup(() => redis.call('EVAL', HAND_BACK, '1', key, GROUP, consumer, String(claimIdleMs + 1), id));
 
   return {
     async enqueue(item) {
@@ -156,8 +163,8 @@ export const createRedisWorkQueue = (opts: {
       await redis.call('XADD', key, '*', 'item', JSON.stringify(item));
     },
 
-    async consume(handler, { concurrency, signal }) {
-      if (signal.aborted) return;
+    async consume(handler, { concurrency, signal, drain }) {
+      if (signal.aborted || drain?.aborted) return;
       await ensureGroup();
       // A blocking read holds its connection: the reader gets its own.
       const reader = redis.duplicate();
@@ -175,6 +182,11 @@ export const createRedisWorkQueue = (opts: {
         };
       });
       signal.addEventListener('abort', onAbort, { once: true });
+      // A drain ends the wait for a free slot; a blocked read ends within blockMs.
+      let onDrain = () => {};
+      const drained = new Promise<void>((resolve) => (onDrain = resolve));
+      drain?.addEventListener('abort', onDrain, { once: true });
+      const taking = () => !signal.aborted && !drain?.aborted;
       const start = (id: string, fields: string[]) => {
         const item = itemOf(fields);
         const work = (async () => {
@@ -184,8 +196,10 @@ export const createRedisWorkQueue = (opts: {
             // A rejection ends the item as a resolve does: the runner records failures itself.
           }
           try {
-            // Stopped mid-item: leave it pending, so another worker (or this one, restarted) claims it.
+            // Stopped mid-item: leave it pending, so another worker (or this one, restarted) claims it —
+            // at once when this worker was drained first (handed back), else after claimIdleMs.
             if (!signal.aborted || !item) await ack(id);
+            else if (drain?.aborted) await handBack(id);
           } catch {
             // Redis unreachable: the entry stays pending and is run again after claimIdleMs.
           } finally {
@@ -195,10 +209,10 @@ export const createRedisWorkQueue = (opts: {
         inFlight.set(id, work);
       };
       try {
-        while (!signal.aborted) {
+        while (taking()) {
           const free = concurrency - inFlight.size;
           if (free <= 0) {
-            await Promise.race([...inFlight.values(), stopped]);
+            await Promise.race([...inFlight.values(), stopped, drained]);
             continue;
           }
           // Items of workers that died first, then new ones.
@@ -207,19 +221,30 @@ export const createRedisWorkQueue = (opts: {
             (Entry | null)[],
           ];
           // An entry of our own shows up when a heartbeat came late: it is still running here.
-          for (const e of claimed[1] ?? []) if (e?.[1] && !signal.aborted && !inFlight.has(e[0])) start(e[0], e[1]);
-          if (signal.aborted || inFlight.size >= concurrency) continue;
+          for (const e of claimed[1] ?? []) {
+            if (!e?.[1] || inFlight.has(e[0])) continue;
+            if (taking()) start(e[0], e[1]);
+            else if (drain?.aborted) await handBack(e[0]).catch(() => undefined);
+          }
+          if (!taking() || inFlight.size >= concurrency) continue;
           const res = await withGroup(() =>
             reader.call('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', String(concurrency - inFlight.size), 'BLOCK', String(blockMs), 'STREAMS', key, '>'),
           );
-          // Read as the signal aborted: left pending with us, claimed by another worker after claimIdleMs.
+          // Read as the signal aborted: left pending with us, claimed by another worker after claimIdleMs;
+          // read as a drain began: handed back at once.
           if (signal.aborted) break;
-          for (const [id, fields] of readEntries(res)) if (fields) start(id, fields);
+          for (const [id, fields] of readEntries(res)) {
+            if (!fields) continue;
+            if (taking()) start(id, fields);
+            else await handBack(id).catch(() => undefined);
+          }
         }
       } finally {
+        drain?.removeEventListener('abort', onDrain);
+        // The heartbeat goes on while drained handlers finish; a stop ends it (onAbort).
+        await Promise.allSettled(inFlight.values());
         clearInterval(beat);
         signal.removeEventListener('abort', onAbort);
-        await Promise.allSettled(inFlight.values());
         reader.disconnect();
       }
     },
