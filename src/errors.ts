@@ -47,6 +47,16 @@ export class VersionConflict extends AppError {
   }
 }
 
+/**
+ * Pure: whether `e` says the disk (or the database, or a quota) is full: a
+ * SQLite SQLITE_FULL, or ENOSPC / EDQUOT from the filesystem. Such writes
+ * fail at once as 'insufficient_storage' (507): a full disk is not transient.
+ */
+export const isDiskFull = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT';
+};
+
 /** Raised by a live subscription that finds its log replaced or gone backwards (see `logChange`): the reader must start over. */
 export class LogReplaced extends AppError {
   constructor(reason: string) {

@@ -1,5 +1,5 @@
 /** The one place that maps errors to HTTP: `{ error: { code, message } }` with the right status. */
-import { AppError, type ErrorCode } from '../errors.ts';
+import { AppError, type ErrorCode, isDiskFull } from '../errors.ts';
 
 export const STATUS: Record<ErrorCode, number> = {
   validation: 400,
@@ -45,6 +45,9 @@ export const toErrorResponse = (e: unknown, elysiaCode?: string | number): { sta
     return answer(400, 'validation', 'body: not valid JSON');
   }
   if (elysiaCode === 'NOT_FOUND') return answer(404, 'not_found', 'no such route');
+  // A write a full data disk refused (a read model, a session): what is stored is still served.
+  if (isDiskFull(e))
+    return answer(507, 'insufficient_storage', "disk full: the server's data folder has no room left; writes fail until space is freed (reads still work)");
   return answer(500, 'internal', 'internal error; see the server log');
 };
 

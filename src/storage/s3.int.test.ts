@@ -84,6 +84,26 @@ describe('s3 storage specifics', () => {
     }
   });
 
+  test('a full store (MinIO answers 507 XMinioStorageFull) is insufficient_storage, not unavailable', async () => {
+    // What MinIO answers a write once its drives are past their free-space threshold.
+    const full = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: () =>
+        new Response(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>XMinioStorageFull</Code><Message>Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.</Message></Error>',
+          { status: 507, headers: { 'content-type': 'application/xml' } },
+        ),
+    });
+    try {
+      const store = createS3Storage({ bucket: 'mpr-out', endpoint: `http://127.0.0.1:${full.port}`, credentials: S3RVER_CREDENTIALS });
+      const err = await expectAppError(() => store.put('a.txt', 'x'), 'insufficient_storage', 'mpr-out');
+      expect(err.message).toContain('the store is full');
+    } finally {
+      full.stop(true);
+    }
+  });
+
   test('unknown credentials are unavailable with a hint to check them', async () => {
     const denied = s3(bucket, { credentials: { accessKeyId: 'NOT-A-KEY', secretAccessKey: 'nope' } });
     const err = await expectAppError(() => denied.list(), 'unavailable', bucket);

@@ -167,6 +167,10 @@ export const createS3Storage = (opts: S3StorageOptions): Storage => {
     if (NETWORK_CODES.has(code) || /ECONNREFUSED/.test(err.message ?? '')) {
       return unavailable(`cannot reach the endpoint (${code || name}${detail})`);
     }
+    // MinIO's XMinioStorageFull, and any store answering 507 Insufficient Storage.
+    if (status === 507 || /StorageFull|InsufficientStorage/i.test(name)) {
+      return new AppError('insufficient_storage', `${where}: the store is full (${action})${detail}`, { cause: e });
+    }
     if (status !== undefined) return unavailable(`${name || 'error'} (HTTP ${status})${detail}`);
     return e instanceof Error ? e : new Error(String(e));
   };

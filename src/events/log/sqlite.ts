@@ -8,7 +8,7 @@
  * the file). MPR_SQLITE_SYNC=FULL fsyncs every commit.
  */
 import { Database, type Statement } from 'bun:sqlite';
-import { VersionConflict } from '../../errors.ts';
+import { AppError, isDiskFull, VersionConflict } from '../../errors.ts';
 import type { NewEvent } from '../types.ts';
 import { decodeEvent, encodeEvents, type CorruptReporter } from './codec.ts';
 import { type AppendResult, type EventLog, newEpoch } from './index.ts';
@@ -115,7 +115,21 @@ export const createSqliteLog = (opts: SqliteLogOptions): EventLog => {
       const encoded = encodeEvents(stream, events, opts.now(), opts.maxEventBytes);
       // BEGIN IMMEDIATE takes the write lock before the version check, so two
       // processes on one file cannot both pass it.
-      const result = appendTx.immediate(stream, encoded, expectedVersion);
+      let result: AppendResult;
+      try {
+        result = appendTx.immediate(stream, encoded, expectedVersion);
+      } catch (e) {
+        // Nothing was written (the transaction rolled back); what is stored stays readable.
+        if (isDiskFull(e))
+          throw new AppError(
+            'insufficient_storage',
+            `disk full: the event log ${db.filename || '(in memory)'} cannot grow; free space on its disk (reads still work)`,
+            {
+              cause: e,
+            },
+          );
+        throw e;
+      }
       appends += 1;
       wake();
       return result;
