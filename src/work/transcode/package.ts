@@ -16,7 +16,7 @@ import { posterTime, thumbnailsIndex, writeThumbnailsVtt } from '../../media/spr
 import { demuxArgs } from '../../media/probe-input.ts';
 import { toolInput } from '../../storage/index.ts';
 import type { JobContext } from '../../actors/job-kind.ts';
-import type { TranscodeDeps } from './deps.ts';
+import { chunkRunOptions, type TranscodeDeps } from './deps.ts';
 import { audioOutputOf, fpsOf, ladderOf, thumbnailsOf, type ChunkResult, type SegmentRef } from './plan.ts';
 import { outputDuration, outputPrefix, rangeStart, relativeKey, type TranscodeParams } from './params.ts';
 import { makeScratch, removeAttemptScratch, removeScratch } from '../scratch.ts';
@@ -138,7 +138,15 @@ const packageHls = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
   out.outputs.master = master;
 };
 
-const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkResult[], prefix: string, dir: string, out: TranscodeResult) => {
+const packageMp4 = async (
+  d: TranscodeDeps,
+  p: TranscodeParams,
+  results: ChunkResult[],
+  prefix: string,
+  dir: string,
+  out: TranscodeResult,
+  signal: AbortSignal,
+) => {
   const rung = ladderOf(p)[0]!;
   const parts = results
     .filter((r): r is Extract<ChunkResult, { type: 'video' }> => r.type === 'video')
@@ -154,7 +162,11 @@ const packageMp4 = async (d: TranscodeDeps, p: TranscodeParams, results: ChunkRe
   const audio = results.find((r): r is Extract<ChunkResult, { type: 'audio-file' }> => r.type === 'audio-file') ?? null;
   if (audio) await d.output.getToFile(audio.key, join(dir, 'audio.m4a'));
   const file = join(dir, `${rung.name}.mp4`);
-  await runFfmpeg(joinMp4Args({ list: join(dir, 'parts.txt'), audio: audio ? join(dir, 'audio.m4a') : null, output: file }), { bin: d.bins().ffmpeg });
+  await runFfmpeg(joinMp4Args({ list: join(dir, 'parts.txt'), audio: audio ? join(dir, 'audio.m4a') : null, output: file }), {
+    bin: d.bins().ffmpeg,
+    signal,
+    ...chunkRunOptions(d, dir),
+  });
   const key = `${prefix}/mp4/${rung.name}.mp4`;
   const s = await d.output.putFile(key, file);
   const duration = outputDuration(p);
@@ -220,10 +232,7 @@ const packageThumbnails = async (
     const file = join(dir, sheet.file);
     await runFfmpeg(
       spriteSheetArgs({ pattern: join(thumbs, 't_%05d.jpg'), first: sheet.first, count: sheet.count, columns: sheet.columns, rows: sheet.rows, output: file }),
-      {
-        bin: d.bins().ffmpeg,
-        signal,
-      },
+      { bin: d.bins().ffmpeg, signal, ...chunkRunOptions(d, dir) },
     );
     const key = `${prefix}/thumbs/${sheet.file}`;
     await d.output.putFile(key, file);
@@ -244,10 +253,11 @@ const packageThumbnails = async (
     output: poster,
     hdr: p.source.hdr,
   };
-  await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal });
+  await runFfmpeg(posterArgs(posterAt), { bin: d.bins().ffmpeg, signal, ...chunkRunOptions(d, dir) });
   // Seeking can land past the only keyframe of a stream cut mid-GOP (an HLS
   // TS segment): then decode from the start instead, at most a few seconds.
-  if (!(await Bun.file(poster).exists())) await runFfmpeg(posterArgs({ ...posterAt, seek: 'output' }), { bin: d.bins().ffmpeg, signal });
+  if (!(await Bun.file(poster).exists()))
+    await runFfmpeg(posterArgs({ ...posterAt, seek: 'output' }), { bin: d.bins().ffmpeg, signal, ...chunkRunOptions(d, dir) });
   if (!(await Bun.file(poster).exists())) throw new AppError('unrecoverable', 'no frame could be decoded for the poster');
   const posterKey = `${prefix}/thumbs/poster.jpg`;
   await d.output.putFile(posterKey, poster);
@@ -316,10 +326,11 @@ export const finishTranscode = async (d: TranscodeDeps, p: TranscodeParams, chun
   };
   try {
     if (p.preset.output === 'hls') await packageHls(d, p, results, prefix, out);
-    else if (p.preset.output === 'mp4') await packageMp4(d, p, results, prefix, dir, out);
+    else if (p.preset.output === 'mp4') await packageMp4(d, p, results, prefix, dir, out, ctx.signal);
     else if (p.preset.output === 'audio' && audioOutputOf(p)) packageAudio(p, results, out);
     if (thumbnailsOf(p)) await packageThumbnails(d, p, results, prefix, dir, out, ctx.signal);
-    await verifyTranscode({ output: d.output, ffmpeg: d.bins().ffmpeg, ffprobe: d.bins().ffprobe }, out, verifyPlanOf(p), join(dir, 'verify'), ctx.signal);
+    const verifyDeps = { output: d.output, ffmpeg: d.bins().ffmpeg, ffprobe: d.bins().ffprobe, stallMs: chunkRunOptions(d, dir).stallMs };
+    await verifyTranscode(verifyDeps, out, verifyPlanOf(p), join(dir, 'verify'), ctx.signal);
     return out;
   } finally {
     await removeScratch(d.workDir, dir);

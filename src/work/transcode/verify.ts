@@ -38,12 +38,13 @@ export const durationProblem = (r: Pick<Rendition, 'type' | 'duration'>, plan: V
 };
 
 /** ffmpeg reads every packet of `input` (a local file or playlist); its first error lines, or null. */
-const readBack = async (input: string, bin: string, signal: AbortSignal): Promise<string | null> => {
+const readBack = async (input: string, bin: string, signal: AbortSignal, stallMs?: number): Promise<string | null> => {
   try {
     // -loglevel error overrides runFfmpeg's warning level: only real errors count.
     const r = await runFfmpeg(
       ['-loglevel', 'error', '-protocol_whitelist', 'file,http,https,tcp,tls,crypto', '-i', input, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
-      { bin, signal },
+      // A read that hangs (a stalled mount, a stopped ffmpeg) is killed by the watchdog, not waited on for ever.
+      { bin, signal, stallMs },
     );
     const lines = r.stderrTail
       .split('\n')
@@ -129,7 +130,7 @@ const rel = (base: string, key: string) => join(base.split('/').slice(0, -1).joi
  * the playlists (their segments are read where they are stored).
  */
 export const verifyTranscode = async (
-  d: { output: Storage; ffmpeg: string; ffprobe: string },
+  d: { output: Storage; ffmpeg: string; ffprobe: string; stallMs?: number },
   result: TranscodeResult,
   plan: VerifyPlan,
   dir: string,
@@ -151,7 +152,7 @@ export const verifyTranscode = async (
         const measured = await fileDuration(input, d.ffprobe, signal);
         const off = measured === null ? 'has no readable duration' : durationProblem({ type: r.type, duration: measured }, plan, tolerance);
         if (off) throw failed(`rendition ${r.name}`, off);
-        const err = await readBack(input, d.ffmpeg, signal);
+        const err = await readBack(input, d.ffmpeg, signal, d.stallMs);
         if (err) throw failed(`rendition ${r.name}`, `cannot be read back: ${err}`);
         continue;
       }
@@ -181,7 +182,7 @@ export const verifyTranscode = async (
     }
     const eachRendition = async () => {
       for (const [key, local] of localPlaylist) {
-        const err = await readBack(local, d.ffmpeg, signal);
+        const err = await readBack(local, d.ffmpeg, signal, d.stallMs);
         if (err) throw failed(`rendition ${result.renditions.find((r) => r.key === key)?.name ?? key}`, `cannot be read back: ${err}`);
       }
     };
@@ -197,7 +198,7 @@ export const verifyTranscode = async (
           return to ? `URI="${to}"` : all;
         }),
       );
-      const err = await readBack(local, d.ffmpeg, signal);
+      const err = await readBack(local, d.ffmpeg, signal, d.stallMs);
       // Name the rendition when one fails on its own; some faults (timestamps that disagree between renditions) only show together.
       if (err) await eachRendition();
       if (err) throw failed('the HLS output', `cannot be read back cleanly: ${err}`);
