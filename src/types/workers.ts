@@ -103,3 +103,10 @@ export interface PoolCapacity {
   slots: number;
   cores: number | null;
 }
+
+/** `POST /api/work/dead/:itemId/retry` and `DELETE /api/work/dead/:itemId`. */
+export interface DeadItemResolved {
+  item: DeadItem;
+  action: 'retried' | 'dropped';
+  jobId: string;
+}

@@ -80,7 +80,8 @@ describe('a work item that stalls its taker MPR_MAX_ITEM_TRIES times', () => {
     expect(again.total).toBe(1);
     expect((await call('POST', `/api/work/dead/${item.itemId}/retry`)).status).toBe(404);
 
-    const dropped = await call('DELETE', `/api/work/dead/${again.items[0].itemId}`);
+    // Encoded as the UI sends it (its colons escaped).
+    const dropped = await call('DELETE', `/api/work/dead/${encodeURIComponent(again.items[0].itemId)}`);
     expect(dropped.status).toBe(200);
     expect((await call('GET', '/api/work/dead')).json).toEqual({ items: [], total: 0 });
     expect((await call('DELETE', `/api/work/dead/${again.items[0].itemId}`)).status).toBe(404);

@@ -6,7 +6,7 @@
  * /api/auth that this code never sees. session.ts and live-source.ts hold
  * the logic and are handed the fetch and EventSource made here.
  */
-import type { WorkersDto } from '../../src/types/workers.ts';
+import type { DeadItem, DeadItemResolved, WorkersDto } from '../../src/types/workers.ts';
 import type { ForkSummary as ForkPreview, JobStateAt, Page, SystemStatus, TimeRange } from '../../src/types/api.ts';
 import type {
   AccessGrant,
@@ -246,6 +246,7 @@ export const createClient = (d: ClientDeps) => {
     revokeKey: (keyId: string) => request<null>('DELETE', `/keys/${id(keyId)}`),
 
     listAssets: (q: AssetQuery = {}) => request<Page<Asset>>('GET', `/assets${qs({ ...q })}`),
+    getAsset: (assetId: string) => request<Asset>('GET', `/assets/${id(assetId)}`),
     scanAssets: () => request<ScanResult>('POST', '/assets/scan'),
     updateAsset: (assetId: string, patch: { comment: string }) => request<Asset>('PATCH', `/assets/${id(assetId)}`, patch),
     deleteAsset: (assetId: string, deleteOutputs: boolean) => request<unknown>('DELETE', `/assets/${id(assetId)}${qs({ deleteOutputs })}`),
@@ -271,6 +272,13 @@ export const createClient = (d: ClientDeps) => {
 
     systemStatus: () => request<SystemStatus>('GET', '/system/status'),
     workers: () => request<WorkersDto>('GET', '/workers'),
+    /** The dead-letter list: work items set aside as poison, newest first. */
+    deadItems: (page: { limit?: number; offset?: number } = {}) =>
+      request<{ items: DeadItem[]; total: number }>('GET', `/work/dead?limit=${page.limit ?? 50}&offset=${page.offset ?? 0}`),
+    /** Admins: run the item's job again as its next attempt; the item leaves the list. */
+    retryDeadItem: (itemId: string) => request<DeadItemResolved>('POST', `/work/dead/${encodeURIComponent(itemId)}/retry`),
+    /** Admins: drop the item from the list; its job stays failed. */
+    dropDeadItem: (itemId: string) => request<DeadItemResolved>('DELETE', `/work/dead/${encodeURIComponent(itemId)}`),
 
     createUpload: (req: CreateUploadRequest) => request<CreatedUpload>('POST', '/uploads', req),
     getUpload: (uploadId: string) => request<UploadProgress>('GET', `/uploads/${id(uploadId)}`),
