@@ -178,6 +178,7 @@ const JOB = {
   createdAt: true,
   updatedAt: true,
   completedAt: true,
+  outputsDeleted: true,
 } satisfies Keys<JobDto>;
 const CHUNK = {
   jobId: true,

@@ -1,4 +1,5 @@
 /** The HTTP app: every route group under /api, errors mapped once, OpenAPI at /api/openapi, the web UI at /. */
+import { findJob } from '../projections/index.ts';
 import { Elysia } from 'elysia';
 import { openapi } from '@elysiajs/openapi';
 import type { System } from '../system.ts';
@@ -106,7 +107,13 @@ export const createApp = (s: System, ui: UiAssets = defaultUiAssets()) => {
           .use(detectSourceRoutes(s))
           .use(detectMediaRoutes(s))
           .use(detectAiringRoutes(s))
-          .use(outputsRoutes({ storage: s.storage, corsOrigins: s.config.corsOrigins }))
+          .use(
+            outputsRoutes({
+              storage: s.storage,
+              corsOrigins: s.config.corsOrigins,
+              outputsDeletedAt: (jobId) => findJob(s.db, jobId)?.outputs_deleted_at ?? null,
+            }),
+          )
           .use(sourceFilesRoutes(s)),
       )
       // After /api, outside it: the UI's wildcard only answers what no API route matched.

@@ -88,7 +88,11 @@ const outputsDeletedAfter = async (s: Deps, stream: string, version: number, o: 
   for (;;) {
     const later = await s.log.readStream(stream, version + 1);
     const done = later.find((e) => e.type === 'AssetOutputsDeleted');
-    if (done) return (done.data as { objects: number }).objects;
+    if (done) {
+      // Answered once the jobs read model says so too: a job read next shows its outputs deleted.
+      await s.projections.waitFor(done.position);
+      return (done.data as { objects: number }).objects;
+    }
     if (Date.now() >= deadline) return null;
     await Bun.sleep(o.pollMs);
   }

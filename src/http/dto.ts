@@ -63,9 +63,12 @@ export const assetDto = (a: AssetView): AssetDto => ({
  * know no job kind), so it is read here as the contract's JobResultView: the
  * one kind that presents (transcode) is checked against it where it builds
  * the view (presentTranscode), and kinds without `present` answer nulls.
+ * A job whose outputs were deleted with its asset names no URLs: they would
+ * only answer 410 (its `outputs` keys stay, as the record of what it made).
  */
 export const jobDto = (j: JobView, view: ResultView): JobDto => {
   const shown = view as JobResultView;
+  const gone = j.outputs_deleted_at !== null;
   return {
     id: j.id,
     kind: j.kind,
@@ -83,13 +86,14 @@ export const jobDto = (j: JobView, view: ResultView): JobDto => {
     chunksTotal: j.chunks_total,
     chunksDone: j.chunks_done,
     outputs: shown.outputs,
-    urls: shown.urls,
-    renditions: shown.renditions,
+    urls: gone ? null : shown.urls,
+    renditions: gone ? [] : shown.renditions,
     result: shown.result,
     params: j.params,
     createdAt: j.created_at,
     updatedAt: j.updated_at,
     completedAt: j.completed_at,
+    outputsDeleted: j.outputs_deleted_at === null ? null : { at: j.outputs_deleted_at },
   };
 };
 

@@ -9,16 +9,33 @@
  * answered with every relative URI in it signed the same way, because a
  * player resolves segments against the playlist's URL but drops its query.
  * Pages of the origins in MPR_CORS_ORIGINS may fetch outputs (CORS).
+ *
+ * A file of a job whose outputs were deleted with its asset answers 410 Gone
+ * with a sentence saying so, not a bare 404: its job still names it.
  */
 import { Elysia } from 'elysia';
 import { signPlaylist, signThumbnailVtt } from '../auth/index.ts';
 import { AppError } from '../errors.ts';
 import { contentTypeFor } from '../storage/keys.ts';
 import type { System } from '../system.ts';
-import { responses } from './openapi-responses.ts';
+import { ref, responses } from './openapi-responses.ts';
 
 /** What the outputs routes read: the output store, and which other sites may fetch from it. */
-export type OutputsRoutesDeps = Pick<System, 'storage'> & { corsOrigins: readonly string[] };
+export type OutputsRoutesDeps = Pick<System, 'storage'> & {
+  corsOrigins: readonly string[];
+  /**
+   * When the job's outputs were deleted with its asset (the jobs read model's
+   * outputs_deleted_at), else null. Without it a missing file is a 404.
+   */
+  outputsDeletedAt?: (jobId: string) => string | null;
+};
+
+/** Pure: the job whose folder (`jobs/<jobId>/…`, where jobs write their outputs) holds a key, or null. */
+export const jobOfOutputKey = (key: string): string | null => /^jobs\/([^/]+)\/./.exec(key)?.[1] ?? null;
+
+/** Pure: what a file of a job whose outputs were deleted answers, in words. */
+export const outputsGoneMessage = (jobId: string, at: string): string =>
+  `the outputs of job ${jobId} were deleted with its asset on ${at.slice(0, 16).replace('T', ' ')} UTC; run it again to make them anew`;
 
 const GRANT_PARAMS = ['scope', 'exp', 'kid', 'sig'] as const;
 
@@ -35,6 +52,13 @@ const corsHeaders = (s: OutputsRoutesDeps, request: Request): Record<string, str
   if (!origin || !s.corsOrigins.includes(origin)) return {};
   return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'content-length, content-range, accept-ranges' };
 };
+
+/** 410 Gone in the API's error shape: no ErrorCode maps to it, as only this route answers it. */
+const gone = (s: OutputsRoutesDeps, request: Request, message: string, head: boolean) =>
+  new Response(head ? null : JSON.stringify({ error: { code: 'gone', message } }), {
+    status: 410,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...corsHeaders(s, request) },
+  });
 
 /** Pure: a single `bytes=` range against a size → [start, end) or 'unsatisfiable'; null when there is none to honour. */
 export const parseRange = (header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null => {
@@ -85,7 +109,13 @@ const serveSigned = async (s: OutputsRoutesDeps, request: Request, key: string, 
 const serve = async (s: OutputsRoutesDeps, request: Request, head: boolean) => {
   const key = keyOf(request.url);
   const o = await s.storage.output.stat(key);
-  if (!o) throw new AppError('not_found', `no output ${key}`);
+  if (!o) {
+    // Only a file that is not there is told apart: one a job still has is served as ever.
+    const jobId = jobOfOutputKey(key);
+    const deletedAt = jobId && s.outputsDeletedAt ? s.outputsDeletedAt(jobId) : null;
+    if (jobId && deletedAt) return gone(s, request, outputsGoneMessage(jobId, deletedAt), head);
+    throw new AppError('not_found', `no output ${key}`);
+  }
   const grant = grantOf(new URL(request.url));
   if (grant && /\.(m3u8|vtt)$/i.test(key) && o.size <= 4 * 1024 * 1024) return serveSigned(s, request, key, grant, head);
   const headers: Record<string, string> = {
@@ -138,6 +168,10 @@ const operation = (summary: string, body: boolean) => ({
   parameters: [keyParam, rangeHeader],
   responses: {
     ...responses({ 200: file('The whole file (content type from its extension)', body), 206: file('The range asked for', body) }, 400, 404, 416, 503),
+    410: {
+      description: 'The job’s outputs were deleted with its asset: the message says when; run the job again',
+      content: { 'application/json': { schema: ref('Error') } },
+    },
     // No body with 416: the size is in content-range (bytes */size).
     416: { description: 'The range is outside the file', headers: { 'content-range': { description: 'bytes */size', schema: { type: 'string' as const } } } },
   },

@@ -199,6 +199,9 @@ export const Job = t.Object(
     createdAt: iso(),
     updatedAt: iso(),
     completedAt: nullable(iso()),
+    outputsDeleted: nullable(
+      t.Object({ at: iso() }, { description: 'its outputs were deleted with its asset (then urls is null and renditions empty; the files answer 410)' }),
+    ),
   },
   { description: 'A job and, once COMPLETED, where its outputs are' },
 );

@@ -1,10 +1,14 @@
 import { describe, expect, test } from 'bun:test';
+import { Database } from 'bun:sqlite';
+import { createSqliteLog } from '../events/log/sqlite.ts';
 import type { NewEvent } from '../events/types.ts';
+import { silentLogger } from '../logger.ts';
 import { kindsOf, NO_TAGS, type JobKind } from '../actors/job-kind.ts';
 import type { LoggedEvent } from '../events/index.ts';
 import { transcodeTags } from '../work/transcode/request.ts';
 import type { TranscodeParams } from '../work/transcode/params.ts';
-import { createJobsProjection, type JobView } from './jobs.ts';
+import { createJobsProjection, jobsTable, type JobView } from './jobs.ts';
+import { createProjectionRunner } from './runner.ts';
 
 // The kinds name their jobs' tags: one with transcode's tags, and one tagged by its preset alone.
 const tagged = (name: string, tags: JobKind['tags']): JobKind => ({
@@ -108,5 +112,44 @@ describe('jobs read model: names', () => {
   test('without a snapshot the preset id names it; a kind without an input key has no source name', () => {
     const v = fold([['job:j', { type: 'JobCreated', data: { jobId: 'j', kind: 'other', params: { presetId: 'p1', path: '/x' }, at: at(0) } }]]);
     expect(v).toMatchObject({ source_key: null, source_name: null, preset_name: 'p1' });
+  });
+});
+
+describe("jobs read model: an asset's outputs deleted", () => {
+  const outputsDeleted = (i: number) =>
+    ({ type: 'AssetOutputsDeleted', data: { jobs: 2, objects: 3, at: at(i) }, stream: 'asset:a1', version: 3, position: 50 + i }) as LoggedEvent;
+  const completed = fold([created, planned, ['job:j', { type: 'JobCompleted', data: { result: { ok: 1 }, at: at(4) } }]])!;
+
+  test('marks the job once (the first deletion took its files); a retry, which writes them again, clears it', () => {
+    expect(completed.outputs_deleted_at).toBeNull();
+    const marked = foldJob(completed, outputsDeleted(7))!;
+    expect(marked).toMatchObject({ status: 'COMPLETED', outputs_deleted_at: at(7), updated_at: completed.updated_at });
+    expect(foldJob(marked, outputsDeleted(9))).toBeNull();
+    const retried = foldJob(marked, { ...outputsDeleted(0), type: 'JobRetried', stream: 'job:j', data: { attempt: 2, at: at(10) } } as LoggedEvent)!;
+    expect(retried.outputs_deleted_at).toBeNull();
+  });
+
+  test("the runner folds it into every job of the asset, whatever its state, and no other asset's", async () => {
+    const db = new Database(':memory:', { strict: true });
+    const log = createSqliteLog({ db, maxEventBytes: 1 << 20, now: () => at(0), onCorrupt: () => {} });
+    const runner = createProjectionRunner({ db, log, projections: [jobsProjection], logger: silentLogger });
+    runner.init();
+    const job = (id: string, assetId: string) =>
+      log.append(`job:${id}`, [{ type: 'JobCreated', data: { jobId: id, kind: 'media', params: { assetId, inputKey: `${assetId}.mp4` }, at: at(1) } }], 0);
+    await job('x1', 'a1');
+    await job('x2', 'a1');
+    await job('y1', 'a2');
+    await log.append('job:x1', [{ type: 'JobCompleted', data: { result: null, at: at(2) } }], 1);
+    // In the same batch as a job created just before it: that job is in scope too.
+    await job('x3', 'a1');
+    await log.append('asset:a1', [{ type: 'AssetOutputsDeleted', data: { jobs: 3, objects: 5, at: at(3) } }], 0);
+    await runner.catchUp();
+    const deletedAt = () => Object.fromEntries(jobsTable.dump(db).map((j) => [j.id, j.outputs_deleted_at]));
+    expect(deletedAt()).toEqual({ x1: at(3), x2: at(3), x3: at(3), y1: null });
+    expect(jobsTable.load(db, ['x1'])!.status).toBe('COMPLETED');
+    // A rebuild from the log reproduces it.
+    await runner.rebuild();
+    expect(deletedAt()).toEqual({ x1: at(3), x2: at(3), x3: at(3), y1: null });
+    db.close();
   });
 });

@@ -5,12 +5,17 @@
  * PAUSED: told to pause (running chunks finish, nothing new starts). A
  * staged job's progress is its finished stages plus the share of the
  * current one done, over its stage count.
+ *
+ * An asset deleted with its outputs (AssetOutputsDeleted on its stream)
+ * marks every job made from it: `outputs_deleted_at` says its files are gone
+ * (the API then names no URLs, and the outputs answer 410); a retry, which
+ * writes them again, clears it.
  */
 import { tagsOf, weightOf, type JobKinds } from '../actors/job-kind.ts';
 import type { ChunkSpec } from '../events/job.ts';
 import { streamId, streamKind, type LoggedEvent } from '../events/index.ts';
 import type { Projection } from './projection.ts';
-import { defineTable } from './table.ts';
+import { defineTable, type Table } from './table.ts';
 
 export type JobStatusView = 'PENDING' | 'QUEUED' | 'PROCESSING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
@@ -49,6 +54,8 @@ export interface JobView {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** When its outputs were deleted with its asset (AssetOutputsDeleted), or null while they are there. */
+  outputs_deleted_at: string | null;
 }
 
 export const jobsTable = defineTable<JobView>({
@@ -80,6 +87,7 @@ export const jobsTable = defineTable<JobView>({
     created_at: 'TEXT',
     updated_at: 'TEXT',
     completed_at: 'TEXT',
+    outputs_deleted_at: 'TEXT',
   },
   indexes: [['status'], ['parent'], ['created_at'], ['asset_id']],
 });
@@ -122,6 +130,7 @@ export const foldJobWith =
       created_at: at,
       updated_at: at,
       completed_at: null,
+      outputs_deleted_at: null,
     });
     switch (e.type) {
       case 'JobCreated':
@@ -145,6 +154,8 @@ export const foldJobWith =
       }
     }
     if (!v) return null;
+    // The runner folds it into each job of the asset (see jobsByAsset); the first deletion is the one that took the files.
+    if (e.type === 'AssetOutputsDeleted') return v.outputs_deleted_at === null ? { ...v, outputs_deleted_at: e.data.at } : null;
     if (e.type === 'ChunkStarted') {
       // The first chunk of the current attempt to start: the job is running.
       if ((e.data.attempt ?? 1) !== v.attempts || v.status !== 'QUEUED') return null;
@@ -232,19 +243,34 @@ export const foldJobWith =
           stage_count: 0,
           updated_at: e.data.at,
           completed_at: null,
+          // The new attempt writes its outputs again.
+          outputs_deleted_at: null,
         };
       default:
         return null;
     }
   };
 
+/**
+ * The jobs table as the projection hands it to the runner. Jobs are keyed by
+ * id alone, so the one event that touches many of them, an asset's outputs
+ * deleted, is scoped by asset rather than by a key prefix: `under([assetId])`
+ * answers every job made from the asset (by the asset_id index), the same
+ * jobs whose folders the asset-outputs router removed.
+ */
+const jobsByAsset: Table<JobView> = {
+  ...jobsTable,
+  under: (db, [assetId]) => jobsTable.select(db, 'WHERE asset_id = ? ORDER BY id', [String(assetId)]),
+};
+
 export const createJobsProjection = (kinds: JobKinds): Projection<JobView> => ({
   name: 'jobs',
-  version: 5,
-  table: jobsTable,
+  version: 6,
+  table: jobsByAsset,
   keyOf: (e) => {
     if (streamKind(e.stream) === 'job') return [streamId(e.stream)];
     return e.type === 'ChunkStarted' && streamKind(e.stream) === 'chunk' ? [e.data.jobId] : null;
   },
+  scopeOf: (e) => (e.type === 'AssetOutputsDeleted' && streamKind(e.stream) === 'asset' ? [streamId(e.stream)] : null),
   fold: foldJobWith(kinds),
 });

@@ -168,6 +168,11 @@ export interface JobResultView {
   result: unknown;
 }
 
+/** A job's outputs deleted with its asset (DELETE /api/assets/:id?deleteOutputs=true): when. */
+export interface OutputsDeleted {
+  at: string;
+}
+
 export interface JobDto extends JobResultView {
   id: string;
   kind: string;
@@ -194,6 +199,8 @@ export interface JobDto extends JobResultView {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** Its outputs were deleted with its asset: it then names no URLs (`urls` null, no renditions) and the files answer 410. */
+  outputsDeleted: OutputsDeleted | null;
 }
 
 export type JobList = Page<JobDto>;

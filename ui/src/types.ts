@@ -35,10 +35,13 @@ type Widened<T> = { [K in keyof T]: T[K] extends string ? string : T[K] extends 
 export type Asset = Loose<AssetDto, 'folder' | 'probe' | 'updatedAt'>;
 
 /**
- * Older servers send only ids (names.ts falls back to them). `range` is not
- * sent by this server yet: the UI reads the trim from `params.range` until it is.
+ * Older servers send only ids (names.ts falls back to them), and no
+ * `outputsDeleted` (absent: not deleted). `range` is not sent by this server
+ * yet: the UI reads the trim from `params.range` until it is.
  */
-export type Job = Loose<JobDto, 'sourceKey' | 'sourceName' | 'presetName' | 'params' | 'outputs' | 'result'> & { range?: TimeRange | null };
+export type Job = Loose<JobDto, 'sourceKey' | 'sourceName' | 'presetName' | 'params' | 'outputs' | 'result' | 'outputsDeleted'> & {
+  range?: TimeRange | null;
+};
 
 export type Chunk = Loose<ChunkDto, 'worker' | 'startedAt'>;
 

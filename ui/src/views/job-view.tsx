@@ -7,10 +7,12 @@ import { presetLabel, rangeOf, sourceLabel } from '../names.ts';
 import { href } from '../router.ts';
 import type { JobDetailStore } from '../stores/job-detail.ts';
 import { isActive } from '../stores/jobs.ts';
+import { outputsGone } from '../stores/run-again.ts';
 import { formatTime } from '../trim.ts';
 import type { Job } from '../types.ts';
 import { ChunkLanes } from './chunk-lanes.tsx';
 import { JobOutputs } from './job-outputs.tsx';
+import { JobOutputsDeleted, OutputsDeletedBadge } from './job-outputs-deleted.tsx';
 import { TimeTravel } from './time-travel.tsx';
 
 export const JobView = (p: { store: JobDetailStore }) => {
@@ -32,7 +34,9 @@ export const JobView = (p: { store: JobDetailStore }) => {
             <div class="grid-2">
               <div class="col">
                 <ChunkLanes store={s} job={job()} />
-                <JobOutputs job={job()} />
+                <Show when={outputsGone(job()) && job().outputsDeleted} fallback={<JobOutputs job={job()} />}>
+                  {(deleted) => <JobOutputsDeleted job={job()} at={deleted().at} events={s.events} />}
+                </Show>
               </div>
               <div class="col">
                 <TimeTravel store={s} />
@@ -55,6 +59,7 @@ const Header = (p: { job: Job; store: JobDetailStore }) => {
       <div class="page-head">
         <h1 class="mono">{j().id}</h1>
         <StatusBadge status={j().status} />
+        <Show when={outputsGone(j()) && j().outputsDeleted}>{(d) => <OutputsDeletedBadge at={d().at} />}</Show>
         <span class={`dot dot-${p.store.liveState()}`} title={`job stream: ${p.store.liveState()}`} />
         <Show when={p.store.liveState() === 'reconnecting'}>
           <span class="muted small">reconnecting…</span>

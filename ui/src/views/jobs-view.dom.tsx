@@ -1,4 +1,4 @@
-/** Component tests for the jobs page: names over ids, QUEUED, and the new-job form's trim (DOM: happy-dom; ui/test/run-dom.sh). */
+/** Component tests for the jobs page: names over ids, QUEUED, outputs deleted, and the new-job form's trim (DOM: happy-dom; ui/test/run-dom.sh). */
 import { describe, expect, test } from 'bun:test';
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import type { Api } from '../api.ts';
@@ -63,6 +63,20 @@ describe('jobs list', () => {
     expect(rows[1]!.querySelector('[data-testid="job-range"]')).toBeNull();
     const filter = container.querySelector('select[aria-label="Status filter"]') as HTMLSelectElement;
     expect([...filter.options].map((o) => o.value)).toContain('QUEUED');
+  });
+});
+
+describe('jobs list: outputs deleted', () => {
+  test('a completed job whose outputs were deleted shows the badge; others (and older servers) do not', async () => {
+    const { container } = await mount([
+      job({ id: 'gone', status: 'COMPLETED', progress: 100, outputsDeleted: { at: '2026-02-01T10:00:00Z' } }),
+      job({ id: 'kept', status: 'COMPLETED', progress: 100, outputsDeleted: null }),
+      job({ id: 'old', status: 'COMPLETED', progress: 100 }),
+    ]);
+    const badge = (id: string) => container.querySelector(`[data-testid="job-row"][data-id="${id}"] [data-testid="outputs-deleted"]`);
+    expect(badge('gone')!.textContent).toBe('outputs deleted');
+    expect(badge('kept')).toBeNull();
+    expect(badge('old')).toBeNull();
   });
 });
 

@@ -7,6 +7,8 @@ import { presetLabel, rangeOf, sourceLabel } from '../names.ts';
 import { formatTime } from '../trim.ts';
 import { href } from '../router.ts';
 import { isActive, type JobsStore } from '../stores/jobs.ts';
+import { outputsGone } from '../stores/run-again.ts';
+import { OutputsDeletedBadge } from './job-outputs-deleted.tsx';
 import type { JobStatus } from '../../../src/types/api.ts';
 import type { Asset, Job } from '../types.ts';
 import { Pager } from '../components/pager.tsx';
@@ -101,6 +103,13 @@ const JobRow = (p: { job: Job; store: JobsStore }) => {
           <StatusBadge status={j().status} title={j().error ?? undefined} />
           <Show when={j().attempt > 1}>
             <span class="small muted"> #{j().attempt}</span>
+          </Show>
+          <Show when={outputsGone(j()) && j().outputsDeleted}>
+            {(d) => (
+              <div>
+                <OutputsDeletedBadge at={d().at} />
+              </div>
+            )}
           </Show>
         </td>
         <td data-label="Progress">
