@@ -262,7 +262,8 @@ describe('jobs', () => {
     expect(del.deleted).toBe(true);
     expect(del.outputsDeleted).toBeGreaterThan(10);
     expect(await s.storage.output.list(`jobs/${done.id}/`)).toEqual([]);
-    expect((await call('GET', done.urls.master)).status).toBe(404);
+    // Gone, and said so (410 with a sentence), not a bare 404.
+    expect((await call('GET', done.urls.master)).status).toBe(410);
     expect(await s.storage.input.stat('sample.mp4')).not.toBeNull();
   });
 });

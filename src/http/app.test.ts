@@ -33,6 +33,7 @@ describe('HTTP app', () => {
       'detect_timelines',
       'detect_brand_lists',
       'brand_airings',
+      'dead_items',
     ]);
   });
 

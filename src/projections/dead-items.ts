@@ -32,7 +32,7 @@ export const deadItemsTable = defineTable<DeadItemView>({
 });
 
 export const deadItemsProjection: Projection<DeadItemView> = {
-  name: 'dead-items',
+  name: 'dead_items',
   version: 1,
   table: deadItemsTable,
   keyOf: (e) => (streamKind(e.stream) === 'chunk' && (e.type === 'ChunkDeadLettered' || e.type === 'DeadItemResolved') ? [e.stream] : null),
