@@ -43,6 +43,29 @@ export const makeClip = async (path: string, c: ClipShape): Promise<string> => {
   return path;
 };
 
+/**
+ * 4 s of H.264 at 30 fps, one keyframe (so seeking has to decode its way in): red, then green, blue and white from
+ * each whole second on; a frame's colour says which second it came from.
+ */
+export const makeColourClip = async (path: string, size = '320x180'): Promise<string> => {
+  await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=red:s=${size}:r=30:d=4,drawbox=c=green:t=fill:enable='gte(t,1)',drawbox=c=blue:t=fill:enable='gte(t,2)',drawbox=c=white:t=fill:enable='gte(t,3)'`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '300',
+    '-pix_fmt',
+    'yuv420p',
+    path,
+  ]);
+  return path;
+};
+
 /** Video packets (= frames) of the first video stream, counted without decoding. */
 export const videoFrames = async (input: string): Promise<number> => {
   const j = (await runFfprobeJson(['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', input])) as {

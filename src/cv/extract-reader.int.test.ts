@@ -11,29 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAppError } from '../errors.ts';
 import { isFfmpegStall } from '../media/ffmpeg.ts';
-import { runFfmpeg } from '../media/ffmpeg.ts';
+import { makeColourClip } from '../../test/clips.ts';
 import { type ExtractedFrame, extractFrames } from './extract.ts';
 
 let dir = '';
-/** 4 s at 30 fps, 640x360: red, then green, blue and white from each whole second on. */
+/** 4 s at 30 fps, 640x360: red, then green, blue and white from each whole second on (makeColourClip). */
 let colours = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpr-extract-reader-'));
-  colours = join(dir, 'colours.mp4');
-  await runFfmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    "color=c=red:s=640x360:r=30:d=4,drawbox=c=green:t=fill:enable='gte(t,1)',drawbox=c=blue:t=fill:enable='gte(t,2)',drawbox=c=white:t=fill:enable='gte(t,3)'",
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    colours,
-  ]);
+  colours = await makeColourClip(join(dir, 'colours.mp4'), '640x360');
 }, 60_000);
 
 afterAll(() => {

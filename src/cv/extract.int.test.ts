@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeColourClip } from '../../test/clips.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { isAppError } from '../errors.ts';
 import { resolveBinaries } from '../media/binaries.ts';
@@ -23,22 +24,7 @@ let clip720 = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpr-extract-'));
-  colours = join(dir, 'colours.mp4');
-  await runFfmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    "color=c=red:s=320x180:r=30:d=4,drawbox=c=green:t=fill:enable='gte(t,1)',drawbox=c=blue:t=fill:enable='gte(t,2)',drawbox=c=white:t=fill:enable='gte(t,3)'",
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '300',
-    '-pix_fmt',
-    'yuv420p',
-    colours,
-  ]);
+  colours = await makeColourClip(join(dir, 'colours.mp4'));
   clip720 = join(dir, 'clip720.mp4');
   await runFfmpeg([
     '-stream_loop',
