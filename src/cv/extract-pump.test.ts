@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'bun:test';
 import { createFramePump, type FromReader, PROGRESS_BYTES, TICKS, WAITING } from './extract-pump.ts';
+import { coefficientsOf, i420Bytes, i420ToRgbScalar } from './yuv.ts';
 
 const FRAME = 6;
 
@@ -99,5 +100,39 @@ describe('createFramePump', () => {
     pump.handle({ type: 'credit', n: 1 });
     expect(posted.at(-1)).toEqual({ type: 'stopped' });
     expect(posted.length).toBe(2);
+  });
+
+  test('I420 input: reads frames of I420 size, hands on RGB24 frames converted from them', () => {
+    const [w, h] = [4, 2];
+    const inBytes = i420Bytes(w, h); // 12
+    const output = Uint8Array.from({ length: 2 * inBytes + 5 }, (_, i) => (i * 37) & 255);
+    let at = 0;
+    const posted: FromReader[] = [];
+    const pump = createFramePump({
+      read: (_fd, into, offset, length) => {
+        const n = Math.min(length, 5, output.length - at);
+        into.set(output.subarray(at, at + n), offset);
+        at += n;
+        return n;
+      },
+      post: (m) => posted.push(m),
+    });
+    const rgbBytes = w * h * 3;
+    pump.handle({
+      type: 'start',
+      fd: 3,
+      frameBytes: rgbBytes,
+      credit: 5,
+      progress: new SharedArrayBuffer(PROGRESS_BYTES),
+      i420: { width: w, height: h, matrix: 'bt709' },
+    });
+    const frames = posted.flatMap((m) => (m.type === 'frame' ? [new Uint8Array(m.buf)] : []));
+    expect(frames.length).toBe(2);
+    for (const [k, f] of frames.entries()) {
+      const want = new Uint8Array(rgbBytes);
+      i420ToRgbScalar(output.subarray(k * inBytes, (k + 1) * inBytes), want, w, h, coefficientsOf('bt709'));
+      expect([...f]).toEqual([...want]);
+    }
+    expect(posted.at(-1)).toEqual({ type: 'end', partial: 5 });
   });
 });

@@ -10,16 +10,28 @@
  * read ahead; with none left the loop stops reading, the pipe fills and
  * ffmpeg blocks on its write.
  *
+ * With `i420` the pipe carries I420 frames (ffmpeg's `-pix_fmt yuv420p`):
+ * each is read into the converter's memory and converted into the RGB24
+ * buffer that is handed on (yuv.ts), here on the reader's thread.
+ *
  * `progress` (shared with the main thread, which runs the stall watchdog):
  * slot WAITING is 1 while the loop wants bytes (it holds credits and reads),
  * slot TICKS counts every read that returned bytes and every change of
  * WAITING, so "WAITING is 1 and TICKS has not moved for stallMs" means
  * ffmpeg sent nothing for that long though we were ready to take it.
  */
+import { createI420Converter, type I420Converter, type YuvMatrix } from './yuv.ts';
 
-/** Messages to the reader. `buffer` gives a frame's buffer back for reuse (transferred). */
+/** What the pipe carries when it is not RGB24 already: I420 frames of this size and matrix. */
+export interface I420Input {
+  width: number;
+  height: number;
+  matrix: YuvMatrix;
+}
+
+/** Messages to the reader. `frameBytes` is the RGB24 frame handed on. `buffer` gives a frame's buffer back for reuse (transferred). */
 export type ToReader =
-  | { type: 'start'; fd: number; frameBytes: number; credit: number; progress: SharedArrayBuffer }
+  | { type: 'start'; fd: number; frameBytes: number; credit: number; progress: SharedArrayBuffer; i420?: I420Input }
   | { type: 'credit'; n: number }
   | { type: 'buffer'; buf: ArrayBuffer }
   | { type: 'stop' };
@@ -49,6 +61,8 @@ export interface PumpIo {
 interface Run {
   fd: number;
   frameBytes: number;
+  /** Where each frame is read: the RGB buffer itself, or the converter's input. */
+  converter: I420Converter | null;
   credit: number;
   progress: Int32Array;
   done: boolean;
@@ -63,6 +77,19 @@ export const createFramePump = (io: PumpIo, keep = 4) => {
   let run: Run | null = null;
   let frameBytes = 0;
   const free: ArrayBuffer[] = [];
+  let converter: I420Converter | null = null;
+  let converts = '';
+  /** The converter for this input, kept while runs keep its size and matrix. */
+  const converterFor = (i: I420Input): I420Converter => {
+    const key = `${i.width}x${i.height}/${i.matrix}`;
+    if (!converter || converts !== key) {
+      const made = createI420Converter(i.width, i.height, i.matrix);
+      if (!made) throw new Error('this runtime cannot convert I420 frames (no WebAssembly SIMD)');
+      converter = made;
+      converts = key;
+    }
+    return converter;
+  };
 
   const setWaiting = (p: Int32Array, v: 0 | 1) => {
     Atomics.store(p, WAITING, v);
@@ -76,20 +103,21 @@ export const createFramePump = (io: PumpIo, keep = 4) => {
       while (r.credit > 0) {
         const reused = free.length > 0;
         const buf = free.pop() ?? new ArrayBuffer(r.frameBytes);
-        const bytes = new Uint8Array(buf);
+        const bytes = r.converter ? r.converter.input : new Uint8Array(buf);
         let filled = 0;
-        while (filled < r.frameBytes) {
-          const n = io.read(r.fd, bytes, filled, r.frameBytes - filled);
+        while (filled < bytes.byteLength) {
+          const n = io.read(r.fd, bytes, filled, bytes.byteLength - filled);
           if (n === 0) break;
           filled += n;
           Atomics.add(r.progress, TICKS, 1);
         }
-        if (filled < r.frameBytes) {
+        if (filled < bytes.byteLength) {
           r.done = true;
           free.push(buf);
           io.post({ type: 'end', partial: filled });
           return;
         }
+        r.converter?.toRgb(new Uint8Array(buf));
         r.credit--;
         io.post({ type: 'frame', buf, reused }, [buf]);
       }
@@ -107,7 +135,14 @@ export const createFramePump = (io: PumpIo, keep = 4) => {
         case 'start':
           if (msg.frameBytes !== frameBytes) free.length = 0;
           frameBytes = msg.frameBytes;
-          run = { fd: msg.fd, frameBytes, credit: msg.credit, progress: new Int32Array(msg.progress), done: false };
+          run = { fd: msg.fd, frameBytes, converter: null, credit: msg.credit, progress: new Int32Array(msg.progress), done: false };
+          try {
+            run.converter = msg.i420 ? converterFor(msg.i420) : null;
+          } catch (e) {
+            run.done = true;
+            io.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+            return;
+          }
           pump(run);
           return;
         case 'credit':

@@ -69,7 +69,16 @@ for (const via of ['worker', 'stream'] as const) {
       let pid = 0;
       for await (const f of extractFrames({ input: colours, start: 0, end: 4, fps: 30, via, onSpawn: (p) => (pid = p) })) if (f.seq === 1) break;
       expect(isAlive(pid)).toBe(false);
-      const late = await rejection(extractFrames({ input: colours, start: 3.99, end: 5, fps: 2, via, source: { width: 640, height: 360, duration: null } }));
+      const late = await rejection(
+        extractFrames({
+          input: colours,
+          start: 3.99,
+          end: 5,
+          fps: 2,
+          via,
+          source: { width: 640, height: 360, duration: null, matrix: 'bt601', fullRange: false },
+        }),
+      );
       expect(isAppError(late, 'validation')).toBe(true);
     }, 60_000);
 

@@ -1,6 +1,7 @@
 /**
  * Where extractFrames gets its frames from: ffmpeg's stdout, as whole RGB24
- * frames of `frameBytes`, with the same promise either way (a frame source):
+ * frames of `frameBytes` (converted from I420 on the way when ffmpeg sends
+ * that, `i420`: yuv.ts), with the same promise either way (a frame source):
  * frames in order, at most a few read ahead of the consumer, so a slow
  * consumer leaves ffmpeg blocked on a full pipe.
  *
@@ -16,7 +17,8 @@
  */
 import { dlopen, FFIType, type Pointer, ptr } from 'bun:ffi';
 import { AppError, errorMessage } from '../errors.ts';
-import { type FromReader, PROGRESS_BYTES, TICKS, type ToReader, WAITING } from './extract-pump.ts';
+import { type FromReader, type I420Input, PROGRESS_BYTES, TICKS, type ToReader, WAITING } from './extract-pump.ts';
+import { createI420Converter } from './yuv.ts';
 
 export interface FrameSource {
   /** The next whole frame, null at the end of the output (a trailing partial frame is dropped). */
@@ -98,7 +100,7 @@ const KEEP_IDLE = 2;
 const readerEntry = new URL('./extract-worker.ts', import.meta.url);
 
 /** Reads `pipe.read` in a Worker; ffmpeg must already hold the write end and `closeWrite` have been called. */
-export const pipeSource = (pipe: FramePipe, frameBytes: number): FrameSource => {
+export const pipeSource = (pipe: FramePipe, frameBytes: number, i420?: I420Input): FrameSource => {
   const worker = idle.pop() ?? new Worker(readerEntry);
   worker.ref();
   const progress = new SharedArrayBuffer(PROGRESS_BYTES);
@@ -143,7 +145,7 @@ export const pipeSource = (pipe: FramePipe, frameBytes: number): FrameSource => 
   };
   worker.addEventListener('message', onMessage);
   worker.addEventListener('error', onError);
-  send({ type: 'start', fd: pipe.read, frameBytes, credit: AHEAD, progress });
+  send({ type: 'start', fd: pipe.read, frameBytes, credit: AHEAD, progress, ...(i420 ? { i420 } : {}) });
 
   let ticks = -1;
   let lastChange = 0;
@@ -200,23 +202,30 @@ export const pipeSource = (pipe: FramePipe, frameBytes: number): FrameSource => 
   };
 };
 
-/** Bun's stdout stream, each frame assembled in a fresh buffer (the fallback). */
-export const streamSource = (stream: ReadableStream<Uint8Array>, frameBytes: number): FrameSource => {
+/** Bun's stdout stream, each frame assembled in a fresh buffer (the fallback); I420 frames are converted on this thread. */
+export const streamSource = (stream: ReadableStream<Uint8Array>, frameBytes: number, i420?: I420Input): FrameSource => {
   const reader = stream.getReader();
+  const converter = i420 ? createI420Converter(i420.width, i420.height, i420.matrix) : null;
+  if (i420 && !converter) throw new AppError('unavailable', 'this runtime cannot convert I420 frames (no WebAssembly SIMD)');
+  const inBytes = converter ? converter.input.byteLength : frameBytes;
   let chunk: Uint8Array = new Uint8Array(0);
   let at = 0;
   let pulling = false;
   let lastByte = 0;
   return {
     async next() {
-      const cur = Buffer.allocUnsafeSlow(frameBytes);
+      const out = Buffer.allocUnsafeSlow(frameBytes);
+      const cur = converter ? converter.input : out;
       let filled = 0;
       for (;;) {
-        const n = Math.min(frameBytes - filled, chunk.byteLength - at);
+        const n = Math.min(inBytes - filled, chunk.byteLength - at);
         cur.set(chunk.subarray(at, at + n), filled);
         filled += n;
         at += n;
-        if (filled === frameBytes) return cur;
+        if (filled === inBytes) {
+          converter?.toRgb(out);
+          return out;
+        }
         pulling = true;
         lastByte = performance.now();
         const r = await reader.read().finally(() => {

@@ -132,7 +132,9 @@ describe('extractFrames', () => {
     expect(isAppError(err, 'validation')).toBe(true);
     expect(String((err as Error).message)).toContain('4.000 s long');
     // Inside the container's duration but after the last frame (the probe cannot tell).
-    const late = await rejection(extractFrames({ input: colours, start: 3.99, end: 5, fps: 2, source: { width: 320, height: 180, duration: null } }));
+    const late = await rejection(
+      extractFrames({ input: colours, start: 3.99, end: 5, fps: 2, source: { width: 320, height: 180, duration: null, matrix: 'bt601', fullRange: false } }),
+    );
     expect(isAppError(late, 'validation')).toBe(true);
   });
 
@@ -144,7 +146,13 @@ describe('extractFrames', () => {
     expect((missing as Error).message).toContain('does not exist');
     // ffmpeg itself failing (the probe skipped): the runner's reason and stderr tail.
     const noProbe = await rejection(
-      extractFrames({ input: corpusFile('derived/text_file_renamed.mp4'), start: 0, end: 1, fps: 1, source: { width: 320, height: 180, duration: null } }),
+      extractFrames({
+        input: corpusFile('derived/text_file_renamed.mp4'),
+        start: 0,
+        end: 1,
+        fps: 1,
+        source: { width: 320, height: 180, duration: null, matrix: 'bt601', fullRange: false },
+      }),
     );
     expect(isAppError(noProbe, 'unrecoverable')).toBe(true);
     expect((noProbe as Error).message).toBe('ffmpeg cannot read this file: it is not a supported media file or it is damaged');
@@ -188,19 +196,90 @@ describe('extractFrames', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
-  test('probeSource: display size and duration', async () => {
-    expect(await probeSource(flower)).toEqual({ width: 960, height: 540, duration: 5.055 });
+  test('probeSource: display size, duration and YUV matrix', async () => {
+    expect(await probeSource(flower)).toEqual({ width: 960, height: 540, duration: 5.055, matrix: 'bt601', fullRange: false }); // tagged smpte170m
+    expect((await probeSource(corpusFile('video/androidx_internal_emulator_transformer_output.mp4'))).matrix).toBe('bt709');
     // A phone clip stored 3840x2160 with a -90° display matrix shows as portrait.
     const portrait = await probeSource(corpusFile('video/androidx_portrait_4k60.mp4'));
-    expect(portrait).toMatchObject({ width: 2160, height: 3840 });
+    expect(portrait).toMatchObject({ width: 2160, height: 3840, fullRange: true }); // yuvj420p
     const frames = await collect(extractFrames({ input: corpusFile('video/androidx_portrait_4k60.mp4'), start: 0, end: 0.2, fps: 10, width: 360 }));
     expect(frames[0]!.frame).toMatchObject({ width: 360, height: 640 });
   });
 });
 
 /**
+ * Colours: ffmpeg sends I420 and the reader converts (yuv.ts). Beside
+ * ffmpeg's own RGB24 (which on 5.1 always uses BT.601 and its fast path
+ * reads about a level dark), and beside the exact formula on ffmpeg's I420
+ * of the same picture, with the matrix the video is tagged with.
+ */
+describe('colours of the frames', () => {
+  const frames = async (input: string, convert: 'here' | 'ffmpeg', width?: number) =>
+    (await collect(extractFrames({ input, start: 0, end: 1, fps: 2, width, convert }))).map((f) => f.frame.data);
+  /** Mean absolute difference and the 99.9th percentile of the differences, over every byte of the frames. */
+  const apart = (a: Uint8Array[], b: Uint8Array[]) => {
+    const hist = new Float64Array(256);
+    let sum = 0;
+    let n = 0;
+    for (const [k, x] of a.entries())
+      for (let i = 0; i < x.length; i++) {
+        const d = Math.abs(x[i]! - b[k]![i]!);
+        hist[d]!++;
+        sum += d;
+        n++;
+      }
+    let acc = 0;
+    const p999 = hist.findIndex((c) => {
+      acc += c;
+      return acc >= n * 0.999;
+    });
+    return { mean: sum / n, p999 };
+  };
+
+  test('match ffmpeg converting itself: limited range, and full range (a phone clip) brought to it', async () => {
+    const flowerHere = await frames(flower, 'here');
+    expect(flowerHere.length).toBe(2);
+    const same = apart(flowerHere, await frames(flower, 'ffmpeg'));
+    expect(same.mean).toBeLessThan(2);
+    expect(same.p999).toBeLessThanOrEqual(4);
+    const phone = corpusFile('video/androidx_portrait_4k60.mp4'); // yuvj420p, BT.601: full range
+    const full = apart(await frames(phone, 'here', 360), await frames(phone, 'ffmpeg', 360));
+    expect(full.mean).toBeLessThan(2.5);
+    expect(full.p999).toBeLessThanOrEqual(12);
+  }, 60_000);
+
+  test('a BT.709 video is converted with BT.709, within a level of the exact formula', async () => {
+    const input = corpusFile('video/androidx_internal_emulator_transformer_output.mp4'); // 1280x720, tagged bt709
+    const [ours] = await frames(input, 'here');
+    const yuvFile = join(dir, 'bt709.yuv');
+    const [w, h] = [1280, 720];
+    // ffmpeg's I420 of that very frame: our own arguments, written to a file.
+    await runFfmpeg([...extractArgs({ input, start: 0, end: 0.5, fps: 2, width: w, height: h, pixFmt: 'yuv420p' }).slice(0, -1), '-y', yuvFile]);
+    const yuv = readFileSync(yuvFile);
+    expect(yuv.length).toBe((w * h * 3) / 2);
+    const error = (kr: number, kb: number) => {
+      const kg = 1 - kr - kb;
+      let sum = 0;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const c = (y >> 1) * (w >> 1) + (x >> 1);
+          const Y = ((yuv[y * w + x]! - 16) * 255) / 219;
+          const U = ((yuv[w * h + c]! - 128) * 255) / 224;
+          const V = ((yuv[(w * h * 5) / 4 + c]! - 128) * 255) / 224;
+          const want = [Y + 2 * (1 - kr) * V, Y - ((2 * kb * (1 - kb)) / kg) * U - ((2 * kr * (1 - kr)) / kg) * V, Y + 2 * (1 - kb) * U];
+          for (let k = 0; k < 3; k++) sum += Math.abs(ours![(y * w + x) * 3 + k]! - Math.max(0, Math.min(255, want[k]!)));
+        }
+      return sum / (w * h * 3);
+    };
+    const asTagged = error(0.2126, 0.0722);
+    expect(asTagged).toBeLessThan(0.4); // rounding alone is 0.25
+    expect(error(0.299, 0.114)).toBeGreaterThan(2 * asTagged); // read as BT.601 it is off (0.8 here)
+  }, 60_000);
+});
+
+/**
  * Speed beside ffmpeg alone. The bare command is ours with /dev/null for the
- * pipe: the same decode, fps filter, scaling and rgb24 conversion, nothing
+ * pipe: the same decode, fps filter, scaling and I420 output, nothing
  * read by Bun. A plain decode with the fps filter to `-f null` (no scaling,
  * no rgb24) is printed as the floor. One round, printed for a reader of the
  * log: the figure itself is the benchmark's (bench/detect.ts measures it in
@@ -220,8 +299,8 @@ describe('extraction speed (1280x720, 8 s of H.264)', () => {
 
   for (const fps of [2, 30]) {
     test(`at ${fps} fps our pipe keeps up with ffmpeg writing to /dev/null`, async () => {
-      const source = { width: 1280, height: 720, duration: 8 };
-      const args = extractArgs({ input: clip720, start: 0, end: 8, fps, width: 1280, height: 720 });
+      const source = { width: 1280, height: 720, duration: 8, matrix: 'bt601' as const, fullRange: false };
+      const args = extractArgs({ input: clip720, start: 0, end: 8, fps, width: 1280, height: 720, pixFmt: 'yuv420p' });
       const toDevNull = [...args.slice(0, -1), '-y', '/dev/null'];
       const decodeOnly = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', clip720, '-an', '-vf', `fps=${fps}`, '-f', 'null', '-'];
       const t = { ours: [] as number[], devnull: [] as number[], decode: [] as number[] };
