@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { coefficientsOf, createI420Converter, i420Bytes, i420Supported, i420ToRgbScalar, matrixOf, type YuvMatrix } from './yuv.ts';
+import { coefficientsOf, createI420Converter, i420Bytes, i420Supported, i420ToRgbScalar, LUMA_WEIGHTS, matrixOf, type YuvMatrix } from './yuv.ts';
 
 const MATRICES: YuvMatrix[] = ['bt601', 'bt709', 'bt2020', 'smpte240m', 'fcc'];
 const K: Record<YuvMatrix, [number, number]> = {
@@ -23,7 +23,7 @@ const noise = (w: number, h: number, seed = 1): Uint8Array => {
 
 /** The textbook limited-range formula in floating point, rounded and clamped. */
 const exact = (m: YuvMatrix, y: number, u: number, v: number): [number, number, number] => {
-  const [kr, kb] = K[m];
+  const [kr, kb] = LUMA_WEIGHTS[m];
   const kg = 1 - kr - kb;
   const Y = ((y - 16) * 255) / 219;
   const U = ((u - 128) * 255) / 224;

@@ -35,7 +35,7 @@ export const matrixOf = (colorSpace: string | null | undefined): YuvMatrix => {
 };
 
 /** Kr and Kb of each matrix (Kg = 1 - Kr - Kb). */
-const K: Record<YuvMatrix, [number, number]> = {
+export const LUMA_WEIGHTS: Readonly<Record<YuvMatrix, readonly [number, number]>> = {
   bt601: [0.299, 0.114],
   bt709: [0.2126, 0.0722],
   bt2020: [0.2627, 0.0593],
@@ -54,7 +54,7 @@ export interface YuvCoefficients {
 
 /** Pure: the limited-range coefficients of a matrix. */
 export const coefficientsOf = (m: YuvMatrix): YuvCoefficients => {
-  const [kr, kb] = K[m];
+  const [kr, kb] = LUMA_WEIGHTS[m];
   const kg = 1 - kr - kb;
   const ys = 255 / 219;
   const cs = 255 / 224;
