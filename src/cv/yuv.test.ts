@@ -2,13 +2,6 @@ import { describe, expect, test } from 'bun:test';
 import { coefficientsOf, createI420Converter, i420Bytes, i420Supported, i420ToRgbScalar, LUMA_WEIGHTS, matrixOf, type YuvMatrix } from './yuv.ts';
 
 const MATRICES: YuvMatrix[] = ['bt601', 'bt709', 'bt2020', 'smpte240m', 'fcc'];
-const K: Record<YuvMatrix, [number, number]> = {
-  bt601: [0.299, 0.114],
-  bt709: [0.2126, 0.0722],
-  bt2020: [0.2627, 0.0593],
-  smpte240m: [0.212, 0.087],
-  fcc: [0.3, 0.11],
-};
 
 /** A deterministic I420 frame of noise (every value 0..255 occurs, out-of-range ones included). */
 const noise = (w: number, h: number, seed = 1): Uint8Array => {
