@@ -16,7 +16,7 @@ import type { BrandReport } from '../types/detect.ts';
 import { parseBrandList } from '../work/detect/brands.ts';
 import { ocrOptions } from '../work/detect/engine-configs.ts';
 import { builtinProfile, BUILTIN_PROFILES, type Profile, resolveProfile, validateProfile } from '../work/detect/profile.ts';
-import { reportToCsv } from '../work/detect/report.ts';
+import { reportToCsv } from '../work/detect/report-csv.ts';
 import { type LocalSource, runLocal, type StageStat } from '../work/detect/run-local.ts';
 import { table } from './account-commands.ts';
 import { progressBar } from './format.ts';

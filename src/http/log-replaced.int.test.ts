@@ -76,7 +76,12 @@ test('an emptied Redis is found, reported in status, and the read models follow 
     { name: 'after', scopes: ['admin'] },
   );
   const app = createApp(s);
-  call = caller({ handle: (r: Request) => (r.headers.set('authorization', `Bearer ${key}`), app.handle(r)) });
+  call = caller({
+    handle: (r: Request) => {
+      r.headers.set('authorization', `Bearer ${key}`);
+      return app.handle(r);
+    },
+  });
   const status = (await call('GET', '/api/system/status')).json.log;
   expect(status.replaced.reason).toMatch(/event log (was replaced|went backwards)/);
   expect(status.replaced.previous.epoch).toBe(first.epoch);

@@ -5,12 +5,10 @@ import {
   arcPath,
   axisSpan,
   barGeometry,
-  brandsCsv,
   colourOf,
   costText,
   exportNames,
   framesOf,
-  intervalsCsv,
   laneLayout,
   locate,
   mmss,
@@ -21,7 +19,6 @@ import {
   sovSlices,
   timeOfSeq,
   timeTicks,
-  toCsv,
 } from './detect-report.ts';
 
 describe('lanes and bars', () => {
@@ -107,38 +104,7 @@ describe('sorting the stats rows', () => {
   });
 });
 
-describe('CSV', () => {
-  test('RFC 4180 quoting, CRLF rows, numbers with a dot and no float noise', () => {
-    expect(
-      toCsv(
-        ['a', 'b'],
-        [
-          ['Coca-Cola, Inc.', 'say "hi"'],
-          ['line\nbreak', 1234567.5],
-          [0.1 + 0.2, null],
-        ],
-      ),
-    ).toBe('a,b\r\n"Coca-Cola, Inc.","say ""hi"""\r\n"line\nbreak",1234567.5\r\n0.3,\r\n');
-  });
-
-  test('intervals: frames, source ocr when unsaid, cost blank when unsaid', () => {
-    const r = report([interval('Zed', 5, 6.25, { hits: 3 }), { ...interval('A, B', 1, 2.25), source: 'logo', cost: 0.0125 } as ReportInterval], []);
-    expect(intervalsCsv(r).split('\r\n')).toEqual([
-      'brand,start,end,duration,hits,first_frame,last_frame,mean_confidence,mean_screen_share,source,cost',
-      '"A, B",1,2.25,1.25,3,2,4,0.8,0.02,logo,0.0125',
-      'Zed,5,6.25,1.25,3,10,12,0.8,0.02,ocr,',
-      '',
-    ]);
-  });
-
-  test('brands: every summary field, the grid as nine numbers', () => {
-    const lines = brandsCsv(report([], [summary('Acme', { shareOfVoice: 2 / 3 })])).split('\r\n');
-    expect(lines[0]).toBe(
-      'brand,exposure_seconds,appearances,share_of_voice,mean_screen_share,max_screen_share,placement,clarity,first_seen,last_seen,hits,position_grid',
-    );
-    expect(lines[1]).toBe('Acme,10,1,0.666667,0.02,0.05,centre,0.9,0,10,20,0 0 0 0 1 0 0 0 0');
-  });
-
+describe('export', () => {
   test('download names from the report name', () => {
     expect(exportNames('Match 3 / Final.json')).toEqual({
       brands: 'match-3-final-brands.csv',

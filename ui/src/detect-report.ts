@@ -1,11 +1,12 @@
 /**
  * The brand report as the results views show it (pure, tested in
  * detect-report.test.ts): lanes and bar geometry for the timeline, sorting
- * of the per-brand rows, CSV for export, frame numbers ⇄ seconds, a timeline
+ * of the per-brand rows, export names, frame numbers ⇄ seconds, a timeline
  * second → its source asset and second, and share-of-voice slices.
  */
-import type { BrandReport, BrandSummary, Placement, ReportInterval } from '../../src/types/detect.ts';
+import type { BrandReport, BrandSummary, ReportInterval } from '../../src/types/detect.ts';
 import type { Pick } from '../../src/types/detect-setup.ts';
+import { PLACEMENTS } from '../../src/work/detect/report-csv.ts';
 
 /** Part 2 of detection says which engine saw an interval and what it cost; older reports say neither. */
 export type IntervalSeen = ReportInterval & { source?: string; cost?: number };
@@ -129,9 +130,6 @@ export type StatColumn =
   | 'hits';
 export type SortDir = 'asc' | 'desc';
 
-/** Cells in reading order of the 3×3 grid (the placement column sorts that way, not by name). */
-export const PLACEMENTS: readonly Placement[] = ['top-left', 'top', 'top-right', 'left', 'centre', 'right', 'bottom-left', 'bottom', 'bottom-right'];
-
 /** Text columns start A→Z, and a number column largest first (what one usually wants on the first click). */
 export const firstDir = (c: StatColumn): SortDir => (c === 'brand' || c === 'placement' || c === 'firstSeen' || c === 'lastSeen' ? 'asc' : 'desc');
 
@@ -143,7 +141,7 @@ export const sortBrands = (rows: readonly BrandSummary[], column: StatColumn, di
   const sign = dir === 'asc' ? 1 : -1;
   const key = (b: BrandSummary): number | string => {
     if (column === 'brand') return b.brand.toLowerCase();
-    if (column === 'placement') return PLACEMENTS.indexOf(b.placement);
+    if (column === 'placement') return PLACEMENTS.indexOf(b.placement); // grid order, not by name
     return b[column];
   };
   return [...rows].sort((a, b) => {
@@ -154,63 +152,7 @@ export const sortBrands = (rows: readonly BrandSummary[], column: StatColumn, di
   });
 };
 
-/* ---- CSV (RFC 4180: CRLF rows; a field with a comma, quote or line break quoted, quotes doubled) ---- */
-
-export type CsvCell = string | number | null | undefined;
-
-/** Numbers as JavaScript writes them (a dot, no thousands separator), rounded to 6 places to drop float noise. */
-const csvCell = (v: CsvCell): string => {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(Number(v.toFixed(6))) : '') : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-export const toCsv = (header: readonly string[], rows: readonly (readonly CsvCell[])[]): string =>
-  `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
-
-export const intervalsCsv = (report: BrandReport): string => {
-  const p = report.settings.samplePeriod;
-  const rows = [...report.intervals]
-    .sort((a, b) => a.start - b.start || cmpText(a.brand, b.brand))
-    .map((i) => {
-      const f = framesOf(i, p);
-      return [i.brand, i.start, i.end, i.duration, i.hits, f.first, f.last, i.meanConfidence, i.meanScreenShare, sourceOf(i), costOf(i)];
-    });
-  const header = ['brand', 'start', 'end', 'duration', 'hits', 'first_frame', 'last_frame', 'mean_confidence', 'mean_screen_share', 'source', 'cost'];
-  return toCsv(header, rows);
-};
-
-export const brandsCsv = (report: BrandReport): string =>
-  toCsv(
-    [
-      'brand',
-      'exposure_seconds',
-      'appearances',
-      'share_of_voice',
-      'mean_screen_share',
-      'max_screen_share',
-      'placement',
-      'clarity',
-      'first_seen',
-      'last_seen',
-      'hits',
-      'position_grid',
-    ],
-    report.brands.map((b) => [
-      b.brand,
-      b.exposureSeconds,
-      b.appearances,
-      b.shareOfVoice,
-      b.meanScreenShare,
-      b.maxScreenShare,
-      b.placement,
-      b.clarity,
-      b.firstSeen,
-      b.lastSeen,
-      b.hits,
-      b.positionGrid.map((x) => csvCell(x)).join(' '),
-    ]),
-  );
+/* ---- export (the CSV itself is the server's format: src/work/detect/report-csv.ts, run here as it is) ---- */
 
 /** Download names from the report's name: "Match 3.json" → match-3-brands.csv, match-3-intervals.csv, match-3-report.json. */
 export const exportNames = (fileName: string): { brands: string; intervals: string; json: string } => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { compileReport, csvField, type ReportFrame, type ReportHit, reportToCsv } from './report.ts';
+import { compileReport, type ReportFrame, type ReportHit } from './report.ts';
+import { csvField, reportToCsv } from './report-csv.ts';
 
 const W = 1280;
 const H = 720;

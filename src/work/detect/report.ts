@@ -1,7 +1,7 @@
 /**
  * The `compile_report` stage: per-frame brand hits → intervals per brand and
- * the per-brand figures of the report (src/types/detect.ts), and the report
- * as CSV. Pure.
+ * the per-brand figures of the report (src/types/detect.ts). Pure; the CSV
+ * form is report-csv.ts.
  *
  * Intervals follow the sampling (FACTS.md, "Sampling"): the frame at a
  * board's end no longer shows it, so an interval runs [first hit, last hit +
@@ -14,7 +14,8 @@
  */
 import type { Box } from '../../cv/frame.ts';
 import { AppError } from '../../errors.ts';
-import type { BrandReport, BrandSummary, Placement, ReportInterval } from '../../types/detect.ts';
+import type { BrandReport, BrandSummary, ReportInterval } from '../../types/detect.ts';
+import { PLACEMENTS } from './report-csv.ts';
 
 /** One brand seen on one frame: what match.ts's BrandHit carries that the report reads. */
 export interface ReportHit {
@@ -50,9 +51,6 @@ export interface ReportConfig {
 
 /** As the `compile_report` stage's defaults (stages.ts). At 2 fps, 0.5 s means a brand needs two hits. */
 export const REPORT_DEFAULTS: Readonly<ReportConfig> = Object.freeze({ gapBridgeSeconds: 1, minDurationSeconds: 0.5 });
-
-/** The 3×3 grid's cells, row by row from the top left: the order of `positionGrid`. */
-export const PLACEMENTS: readonly Placement[] = ['top-left', 'top', 'top-right', 'left', 'centre', 'right', 'bottom-left', 'bottom', 'bottom-right'];
 
 const EPS = 1e-9;
 const sec = (x: number) => Math.round(x * 1000) / 1000;
@@ -178,65 +176,3 @@ export const compileReport = (input: ReportInput, config: Partial<ReportConfig> 
     settings: { samplePeriod: input.samplePeriod, gapBridgeSeconds: c.gapBridgeSeconds, minDurationSeconds: c.minDurationSeconds },
   };
 };
-
-// ---------------------------------------------------------------------------
-// CSV
-
-/**
- * One RFC 4180 field. Text a spreadsheet would run as a formula (= + - @ or a
- * tab or CR first) gets a leading apostrophe: brand names come from users and
- * the CSV is meant for spreadsheets (OWASP's CSV injection advice).
- */
-export const csvField = (v: string | number): string => {
-  if (typeof v === 'number') return String(v);
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-const csv = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string =>
-  [header, ...rows].map((r) => `${r.map(csvField).join(',')}\r\n`).join('');
-
-const GRID_COLUMNS = PLACEMENTS.map((p) => `grid_${p.replace('-', '_')}`);
-
-/**
- * Pure: the report as two CSV files (RFC 4180: CRLF line ends, a header
- * row, quotes only where needed): `intervals`, one row per interval, and
- * `brands`, one row per brand with its summary. Two files rather than two
- * sections of one, so each opens as a plain table with one header.
- */
-export const reportToCsv = (report: BrandReport): { intervals: string; brands: string } => ({
-  intervals: csv(
-    ['brand', 'start', 'end', 'duration', 'hits', 'mean_confidence', 'mean_screen_share'],
-    report.intervals.map((i) => [i.brand, i.start, i.end, i.duration, i.hits, i.meanConfidence, i.meanScreenShare]),
-  ),
-  brands: csv(
-    [
-      'brand',
-      'exposure_seconds',
-      'appearances',
-      'share_of_voice',
-      'mean_screen_share',
-      'max_screen_share',
-      'placement',
-      'clarity',
-      'first_seen',
-      'last_seen',
-      'hits',
-      ...GRID_COLUMNS,
-    ],
-    report.brands.map((b) => [
-      b.brand,
-      b.exposureSeconds,
-      b.appearances,
-      b.shareOfVoice,
-      b.meanScreenShare,
-      b.maxScreenShare,
-      b.placement,
-      b.clarity,
-      b.firstSeen,
-      b.lastSeen,
-      b.hits,
-      ...b.positionGrid,
-    ]),
-  ),
-});

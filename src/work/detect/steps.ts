@@ -25,7 +25,8 @@ import { edgeOptions, extractOptions, fieldOptions, matchOptions, ocrOptions, pr
 import { type FrameAt, type FrameSpan, framesOf, type PickSource, type SegmentSpec } from './frames.ts';
 import { buildBrandIndex, type BrandHit, matchFrame, type UnresolvedCandidate } from './match.ts';
 import { fromCrop, mergeLines } from './ocr-merge.ts';
-import { compileReport, reportToCsv, type ReportFrame } from './report.ts';
+import { compileReport, type ReportFrame } from './report.ts';
+import { reportToCsv } from './report-csv.ts';
 
 export interface StepDeps {
   input: Storage;

@@ -91,10 +91,28 @@ describe('brand stats', () => {
     expect(saved.map((s) => s.name)).toEqual(['final-match-brands.csv', 'final-match-intervals.csv', 'final-match-report.json']);
     const [brandsCsv, intervalsCsv, json] = await Promise.all(saved.map((s) => s.blob.text()));
     expect(saved[0]!.blob.type).toContain('text/csv');
-    expect(brandsCsv!.split('\r\n')[1]).toBe('"Acme, Inc.",20.25,1,0.6,0.0123,0.05,top-left,0.5,0,10,20,0.75 0.25 0 0 0 0 0 0 0');
-    expect(intervalsCsv!.split('\r\n').slice(1, 3)).toEqual(['"Acme, Inc.",1,21.25,20.25,40,2,42,0.8,0.02,ocr,', 'Beta,5,9.75,4.75,10,10,19,0.7,0.01,ocr,']);
+    // The server's own format (src/work/detect/report-csv.ts): the job's brands.csv and intervals.csv say the same.
+    expect(brandsCsv!.split('\r\n')[0]).toStartWith('brand,exposure_seconds,appearances,share_of_voice,');
+    expect(brandsCsv!.split('\r\n')[1]).toBe('"Acme, Inc.",20.25,1,0.6,0.0123,0.05,top-left,0.5,0,10,20,0.75,0.25,0,0,0,0,0,0,0');
+    expect(intervalsCsv!.split('\r\n').slice(0, 3)).toEqual([
+      'brand,start,end,duration,hits,mean_confidence,mean_screen_share',
+      '"Acme, Inc.",1,21.25,20.25,40,0.8,0.02',
+      'Beta,5,9.75,4.75,10,0.7,0.01',
+    ]);
     expect(JSON.parse(json!)).toEqual(REPORT);
     expect(document.querySelector('a[download]')).toBeNull(); // the link is gone once used
+  });
+
+  test('a brand name a spreadsheet would run as a formula is exported as text', async () => {
+    const formula = '=HYPERLINK("http://x.example","click")';
+    const report = brandReport([reportInterval(formula, 0, 2)], [summary(formula, { exposureSeconds: 2, shareOfVoice: 1 })]);
+    const { getByTestId } = render(() => <BrandStats report={report} fileName="r.json" />);
+    fireEvent.click(getByTestId('export-csv'));
+    fireEvent.click(getByTestId('export-intervals'));
+    const [brandsCsv, intervalsCsv] = await Promise.all(saved.map((s) => s.blob.text()));
+    const quoted = `"'=HYPERLINK(""http://x.example"",""click"")"`;
+    expect(brandsCsv!.split('\r\n')[1]).toStartWith(`${quoted},2,`);
+    expect(intervalsCsv!.split('\r\n')[1]).toStartWith(`${quoted},0,2,`);
   });
 
   test('no brands: a sentence instead of the table', () => {

@@ -5,7 +5,8 @@
  */
 import { For, type JSX, Show, createMemo, createSignal, createUniqueId } from 'solid-js';
 import { Empty } from '../components/bits.tsx';
-import { PLACEMENTS, type SortDir, type StatColumn, brandsCsv, exportNames, firstDir, intervalsCsv, pct, seconds, sortBrands } from '../detect-report.ts';
+import { PLACEMENTS, reportToCsv } from '../../../src/work/detect/report-csv.ts';
+import { type SortDir, type StatColumn, exportNames, firstDir, pct, seconds, sortBrands } from '../detect-report.ts';
 import { formatTime } from '../trim.ts';
 import type { BrandReport, BrandSummary } from '../../../src/types/detect.ts';
 import { SovChart } from './sov-chart.tsx';
@@ -71,7 +72,7 @@ export const BrandStats = (p: { report: BrandReport; fileName: string }) => {
           type="button"
           class="btn small"
           data-testid="export-csv"
-          onClick={() => download(brandsCsv(p.report), names().brands, 'text/csv;charset=utf-8')}
+          onClick={() => download(reportToCsv(p.report).brands, names().brands, 'text/csv;charset=utf-8')}
         >
           Export CSV
         </button>
@@ -79,7 +80,7 @@ export const BrandStats = (p: { report: BrandReport; fileName: string }) => {
           type="button"
           class="btn small"
           data-testid="export-intervals"
-          onClick={() => download(intervalsCsv(p.report), names().intervals, 'text/csv;charset=utf-8')}
+          onClick={() => download(reportToCsv(p.report).intervals, names().intervals, 'text/csv;charset=utf-8')}
         >
           Export intervals CSV
         </button>
