@@ -5,6 +5,13 @@ export const percentile = (sorted: number[], p: number): number => {
   return sorted[i]!;
 };
 
+/** The middle value, the mean of the two middle ones for an even count. */
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
 export const timed = async <T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> => {
   const t0 = performance.now();
   const value = await fn();

@@ -34,7 +34,7 @@ import { resolveBinaries } from '../src/media/binaries.ts';
 import { builtinProfile, resolveProfile } from '../src/work/detect/profile.ts';
 import { runLocal } from '../src/work/detect/run-local.ts';
 import { scoreClips } from '../src/work/detect/score.ts';
-import { bench, flush } from './_stats.ts';
+import { bench, flush, median } from './_stats.ts';
 import { benchServerDetect } from './detect-server.ts';
 
 const bins = resolveBinaries();
@@ -98,11 +98,6 @@ try {
     }
     ourRuns.push(performance.now() - ours);
   }
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
   const spread = (xs: number[], digits = 0) => `${Math.min(...xs).toFixed(digits)}..${Math.max(...xs).toFixed(digits)}`;
   const bareMs = median(bareRuns);
   const oursMs = median(ourRuns);

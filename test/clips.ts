@@ -66,6 +66,30 @@ export const makeColourClip = async (path: string, size = '320x180'): Promise<st
   return path;
 };
 
+/** The colour (of makeColourClip's four) a packed RGB24 frame's middle pixel is nearest to, else its rgb(). */
+export const frameColour = (frame: { width: number; height: number; data: Uint8Array }): string => {
+  const { width, height, data } = frame;
+  const i = ((height >> 1) * width + (width >> 1)) * 3;
+  const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+  if (r > 200 && g > 200 && b > 200) return 'white';
+  if (r > 150 && g < 80 && b < 80) return 'red';
+  if (g > 80 && r < 80 && b < 80) return 'green';
+  if (b > 150 && r < 80 && g < 80) return 'blue';
+  return `rgb(${r},${g},${b})`;
+};
+
+/** What iterating `it` to its end rejects with, null when it ends cleanly (extraction's errors come from its iterator). */
+export const rejection = async (it: AsyncIterable<unknown>): Promise<unknown> => {
+  try {
+    for await (const _ of it) {
+      // drain
+    }
+  } catch (e) {
+    return e;
+  }
+  return null;
+};
+
 /** Video packets (= frames) of the first video stream, counted without decoding. */
 export const videoFrames = async (input: string): Promise<number> => {
   const j = (await runFfprobeJson(['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', input])) as {

@@ -83,9 +83,7 @@ export const createFramePump = (io: PumpIo, keep = 4) => {
   const converterFor = (i: I420Input): I420Converter => {
     const key = `${i.width}x${i.height}/${i.matrix}`;
     if (!converter || converts !== key) {
-      const made = createI420Converter(i.width, i.height, i.matrix);
-      if (!made) throw new Error('this runtime cannot convert I420 frames (no WebAssembly SIMD)');
-      converter = made;
+      converter = createI420Converter(i.width, i.height, i.matrix);
       converts = key;
     }
     return converter;

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAppError } from '../errors.ts';
 import { isFfmpegStall } from '../media/ffmpeg.ts';
-import { makeColourClip } from '../../test/clips.ts';
+import { frameColour, makeColourClip, rejection } from '../../test/clips.ts';
+import { isAlive } from '../../test/faults/procs.ts';
 import { type ExtractedFrame, extractFrames } from './extract.ts';
 
 let dir = '';
@@ -27,36 +28,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const colourOf = (data: Uint8Array, width: number, height: number): string => {
-  const i = ((height >> 1) * width + (width >> 1)) * 3;
-  const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-  if (r > 200 && g > 200 && b > 200) return 'white';
-  if (r > 150 && g < 80 && b < 80) return 'red';
-  if (g > 80 && r < 80 && b < 80) return 'green';
-  if (b > 150 && r < 80 && g < 80) return 'blue';
-  return `rgb(${r},${g},${b})`;
-};
-const colour = (f: ExtractedFrame) => colourOf(f.frame.data, f.frame.width, f.frame.height);
-
-const rejection = async (it: AsyncIterable<unknown>): Promise<unknown> => {
-  try {
-    for await (const _ of it) {
-      // drain
-    }
-  } catch (e) {
-    return e;
-  }
-  return null;
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const colour = (f: ExtractedFrame) => frameColour(f.frame);
 
 const EXPECTED = ['red', 'red', 'green', 'green', 'blue', 'blue', 'white', 'white'];
 

@@ -151,14 +151,9 @@ export const pipeSource = (pipe: FramePipe, frameBytes: number, i420?: I420Input
   let lastChange = 0;
   return {
     next() {
-      if (frames.length > 0) {
-        send({ type: 'credit', n: 1 });
-        return Promise.resolve(frames.shift()!);
-      }
-      if (failure) return Promise.reject(failure);
-      if (ended) return Promise.resolve(null);
       return new Promise((resolve, reject) => {
         waiter = { resolve, reject };
+        settle(); // at once when a frame, the end or a failure is already here
       });
     },
     release(data) {
@@ -206,7 +201,6 @@ export const pipeSource = (pipe: FramePipe, frameBytes: number, i420?: I420Input
 export const streamSource = (stream: ReadableStream<Uint8Array>, frameBytes: number, i420?: I420Input): FrameSource => {
   const reader = stream.getReader();
   const converter = i420 ? createI420Converter(i420.width, i420.height, i420.matrix) : null;
-  if (i420 && !converter) throw new AppError('unavailable', 'this runtime cannot convert I420 frames (no WebAssembly SIMD)');
   const inBytes = converter ? converter.input.byteLength : frameBytes;
   let chunk: Uint8Array = new Uint8Array(0);
   let at = 0;

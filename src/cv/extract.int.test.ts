@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeColourClip } from '../../test/clips.ts';
+import { frameColour, makeColourClip, rejection } from '../../test/clips.ts';
+import { isAlive } from '../../test/faults/procs.ts';
 import { corpusFile } from '../../test/corpus.ts';
 import { isAppError } from '../errors.ts';
 import { resolveBinaries } from '../media/binaries.ts';
@@ -56,37 +57,7 @@ const collect = async (it: AsyncIterable<ExtractedFrame>): Promise<ExtractedFram
   return out;
 };
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The colour a frame's middle pixel is nearest to. */
-const colourOf = (f: ExtractedFrame): string => {
-  const { width, height, data } = f.frame;
-  const i = ((height >> 1) * width + (width >> 1)) * 3;
-  const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-  if (r > 200 && g > 200 && b > 200) return 'white';
-  if (r > 150 && g < 80 && b < 80) return 'red';
-  if (g > 80 && r < 80 && b < 80) return 'green';
-  if (b > 150 && r < 80 && g < 80) return 'blue';
-  return `rgb(${r},${g},${b})`;
-};
-
-const rejection = async (it: AsyncIterable<unknown>): Promise<unknown> => {
-  try {
-    for await (const _ of it) {
-      // drain
-    }
-  } catch (e) {
-    return e;
-  }
-  return null;
-};
+const colourOf = (f: ExtractedFrame): string => frameColour(f.frame);
 
 describe('targetSize and sampleCount (pure)', () => {
   test('fits the box keeping the aspect ratio, with even sides and no upscaling', () => {

@@ -19,7 +19,7 @@
 import { AppError, errorMessage } from '../errors.ts';
 import { type Binaries, resolveBinaries } from '../media/binaries.ts';
 import { childEnded, childStarted } from '../media/children.ts';
-import { type FfmpegStall, ffmpegError, runFfprobeJson } from '../media/ffmpeg.ts';
+import { ffmpegError, runFfprobeJson, stallError, watchStall } from '../media/ffmpeg.ts';
 import { ffmpegReason } from '../media/ffmpeg-errors.ts';
 import { createTail, pumpLines } from '../media/output-lines.ts';
 import { inputArgs } from '../media/probe-input.ts';
@@ -142,9 +142,7 @@ export const extractArgs = (o: {
   // converts ranges only when asked. A limited one at its own size and
   // format passes the scale filter untouched, with no swscale pass at all.
   '-vf',
-  o.pixFmt === 'yuv420p'
-    ? `fps=${o.fps},scale=${o.width}:${o.height}:flags=bilinear${o.fullRange ? ':out_range=tv' : ''},setsar=1,format=yuv420p`
-    : `fps=${o.fps},scale=${o.width}:${o.height}:flags=bilinear,setsar=1,format=rgb24`,
+  `fps=${o.fps},scale=${o.width}:${o.height}:flags=bilinear${o.pixFmt === 'yuv420p' && o.fullRange ? ':out_range=tv' : ''},setsar=1,format=${o.pixFmt}`,
   '-f',
   'rawvideo',
   '-pix_fmt',
@@ -239,15 +237,14 @@ export async function* extractFrames(o: ExtractOptions): AsyncGenerator<Extracte
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const tail = createTail(30, 4096);
   const stderrDone = pumpLines(proc.stderr, (l) => tail.add(l), 2048).catch(() => {});
-  const stallMs = o.stallMs;
   let frames: FrameSource | null = null;
   let watchdog: ReturnType<typeof setInterval> | null = null;
   let seq = 0;
   try {
     const from = pipe ? pipeSource(pipe, frameBytes, i420) : streamSource(proc.stdout as ReadableStream<Uint8Array>, frameBytes, i420);
     frames = from;
-    // Checked a few times per stallMs; only time spent waiting on ffmpeg counts (see FrameSource.silentMs).
-    if (stallMs) watchdog = setInterval(() => from.silentMs(performance.now()) >= stallMs && kill('stalled'), Math.max(50, Math.min(1000, stallMs / 4)));
+    // Only time spent waiting on ffmpeg counts (see FrameSource.silentMs).
+    watchdog = watchStall(o.stallMs, from.silentMs, () => kill('stalled'));
     for (;;) {
       const data = await from.next();
       // Frames read before a stop are not handed out: the run ends as it was told.
@@ -258,11 +255,7 @@ export async function* extractFrames(o: ExtractOptions): AsyncGenerator<Extracte
     }
     const exitCode = await proc.exited;
     await stderrDone;
-    if (stop === 'stalled') {
-      const stalledSeconds = Math.round(stallMs! / 100) / 10;
-      const e = ffmpegError('unavailable', `ffmpeg sent nothing for ${stalledSeconds} s (hung or stopped): killed`, tail.text(), null);
-      throw Object.assign(e, { stalledSeconds }) satisfies FfmpegStall;
-    }
+    if (stop === 'stalled') throw stallError(o.stallMs!, 'sent nothing', tail.text());
     if (o.signal?.aborted || stop) throw cancelled();
     if (exitCode !== 0) throw ffmpegError('unrecoverable', ffmpegReason(tail.text(), exitCode), tail.text(), exitCode);
     if (seq === 0)

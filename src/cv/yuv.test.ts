@@ -108,7 +108,7 @@ describe('createI420Converter', () => {
       [962, 542],
     ] as const) {
       for (const m of ['bt601', 'bt709'] as const) {
-        const conv = createI420Converter(w, h, m)!;
+        const conv = createI420Converter(w, h, m);
         const src = noise(w, h, w * h);
         conv.input.set(src);
         const got = new Uint8Array(w * h * 3);
@@ -122,7 +122,7 @@ describe('createI420Converter', () => {
   });
 
   test('converts frame after frame with the same memory; refuses odd sizes and a wrong output size', () => {
-    const conv = createI420Converter(32, 4, 'bt601')!;
+    const conv = createI420Converter(32, 4, 'bt601');
     const out = new Uint8Array(32 * 4 * 3);
     conv.input.set(solid(32, 4, 235, 128, 128));
     conv.toRgb(out);

@@ -12,6 +12,7 @@
  * the columns past the last whole 16 of a row): within one level of the
  * exact formula.
  */
+import { AppError } from '../errors.ts';
 import { base64 } from './i420-wasm.ts';
 
 /** The YUV→RGB matrices libswscale knows, by the names ffprobe gives a stream's `color_space`. */
@@ -132,11 +133,11 @@ export interface I420Converter {
 
 const PAGE = 65536;
 
-/** A converter for frames of one size and matrix (its own memory); null without WebAssembly SIMD. */
-export const createI420Converter = (width: number, height: number, matrix: YuvMatrix): I420Converter | null => {
+/** A converter for frames of one size and matrix (its own memory). Throws AppError 'unavailable' without WebAssembly SIMD (see i420Supported). */
+export const createI420Converter = (width: number, height: number, matrix: YuvMatrix): I420Converter => {
   if (!(width >= 2 && height >= 2 && width % 2 === 0 && height % 2 === 0)) throw new RangeError(`I420 frames need even sides, got ${width}x${height}`);
   const mod = wasmModule();
-  if (!mod) return null;
+  if (!mod) throw new AppError('unavailable', 'this runtime cannot convert I420 frames (no WebAssembly SIMD)');
   const ex = new WebAssembly.Instance(mod, {}).exports as unknown as I420Exports;
   const inBytes = i420Bytes(width, height);
   const outAt = Math.ceil(inBytes / 16) * 16;

@@ -30,6 +30,28 @@ export type FfmpegStall = FfmpegError & { stalledSeconds: number };
 
 export const isFfmpegStall = (e: unknown): e is FfmpegStall => isFfmpegError(e) && typeof (e as Partial<FfmpegStall>).stalledSeconds === 'number';
 
+/**
+ * The stall watchdog of a child process: `onStall` once `silentMs(now)` (how
+ * long it has been quiet when it should not be) reaches stallMs. Checked a
+ * few times per stallMs rather than re-armed per output: output comes often.
+ * Null without stallMs; clear the interval when the process ends.
+ */
+export const watchStall = (stallMs: number | undefined, silentMs: (now: number) => number, onStall: () => void): ReturnType<typeof setInterval> | null =>
+  stallMs
+    ? setInterval(
+        () => {
+          if (silentMs(performance.now()) >= stallMs) onStall();
+        },
+        Math.max(50, Math.min(1000, stallMs / 4)),
+      )
+    : null;
+
+/** The FfmpegStall for an ffmpeg the watchdog killed: `what` it failed to do for stallMs ("made no progress"). */
+export const stallError = (stallMs: number, what: string, stderrTail: string): FfmpegStall => {
+  const stalledSeconds = Math.round(stallMs / 100) / 10;
+  return Object.assign(ffmpegError('unavailable', `ffmpeg ${what} for ${stalledSeconds} s (hung or stopped): killed`, stderrTail, null), { stalledSeconds });
+};
+
 const cancelled = () => new AppError('invalid_state', 'cancelled');
 
 type Stop = 'aborted' | 'timeout' | 'stalled' | 'callback' | 'overflow';
@@ -87,18 +109,13 @@ const spawnTool = async (s: SpawnSpec): Promise<Finished> => {
   s.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = s.timeoutMs ? setTimeout(() => kill('timeout'), s.timeoutMs) : null;
   // The watchdog: a process that prints nothing for stallMs is stuck (stopped,
-  // deadlocked, blocked on a read that never returns). Checked a few times
-  // per stallMs rather than re-armed per line: lines come 4 times a second.
+  // deadlocked, blocked on a read that never returns).
   let lastOutput = performance.now();
-  const stallMs = s.stallMs;
-  const watchdog = stallMs
-    ? setInterval(
-        () => {
-          if (performance.now() - lastOutput >= stallMs) kill('stalled');
-        },
-        Math.max(50, Math.min(1000, stallMs / 4)),
-      )
-    : null;
+  const watchdog = watchStall(
+    s.stallMs,
+    (now) => now - lastOutput,
+    () => kill('stalled'),
+  );
 
   const tail = createTail(30, 4096);
   const chunks: Uint8Array[] = [];
@@ -211,11 +228,7 @@ export const runFfmpeg = async (args: string[], opts: RunFfmpegOptions = {}): Pr
   });
   if (r.stop === 'aborted') throw cancelled();
   if (r.stop === 'callback') throw r.callbackError;
-  if (r.stop === 'stalled') {
-    const stalledSeconds = Math.round(opts.stallMs! / 100) / 10;
-    const e = ffmpegError('unavailable', `ffmpeg made no progress for ${stalledSeconds} s (hung or stopped): killed`, r.stderrTail, null);
-    throw Object.assign(e, { stalledSeconds });
-  }
+  if (r.stop === 'stalled') throw stallError(opts.stallMs!, 'made no progress', r.stderrTail);
   if (r.stop === 'timeout') throw ffmpegError('unrecoverable', `ffmpeg did not finish within ${opts.timeoutMs! / 1000} s`, r.stderrTail, null);
   // ffmpeg 5.1 exits 0 when only its trailer could not be written ("Error
   // writing trailer of x.ts: No space left on device"): the output is cut short all the same.
