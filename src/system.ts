@@ -174,7 +174,9 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
   const workers = opts.workConcurrency ?? config.workers;
   const nodeId = `${hostname()}-${process.pid}-${nanoid(6)}`;
   // A worker silent as long as its items may go without a heartbeat is lost: its items are taken over then.
-  const lostAfterMs = config.reclaimSeconds * 1000;
+  // A worker is lost, and its items taken over, after the queue's reclaim time; both beat at a sixth of it.
+  const timings = reclaimTimings(config.reclaimSeconds);
+  const lostAfterMs = timings.claimIdleMs;
   const workerRegistry = redis ? createRedisWorkerRegistry({ redis, prefix: config.redisPrefix, lostAfterMs }) : createMemoryWorkerRegistry({ lostAfterMs });
   const capacity = (): Promise<PoolCapacity> =>
     planCapacity({ shared: config.workQueue === 'redis', target: config.planWorkers, localSlots: workers, registry: workerRegistry });
@@ -212,7 +214,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
         prefix: config.redisPrefix,
         consumer: nodeId,
         logger,
-        ...reclaimTimings(config.reclaimSeconds),
+        ...timings,
         ...opts.queueTimings,
       })
     : createMemoryWorkQueue();
@@ -364,7 +366,7 @@ export const createSystem = async (config: Config, opts: SystemOptions = {}): Pr
               startedAt: now(),
               state: () => (draining.signal.aborted ? 'draining' : 'running'),
             }),
-            everyMs: Math.max(200, Math.round(lostAfterMs / 6)),
+            everyMs: Math.max(200, timings.heartbeatMs),
             signal: stop.signal,
             logger,
           }),

@@ -47,7 +47,7 @@ export interface AccountFlags {
 const usage = (s: string) => new AppError('validation', `usage: ${s}`);
 
 /** A client with the stored (or MPR_API_KEY) credentials. */
-const signedIn = (d: AccountDeps): Client => {
+export const signedIn = (d: { env: CliEnv; fetch?: (r: Request) => Promise<Response> }): Client => {
   const c = resolveCredentials(d.env);
   return createClient({
     url: c.url,

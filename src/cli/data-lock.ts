@@ -10,6 +10,7 @@
 import type { Database } from 'bun:sqlite';
 import { hostname } from 'node:os';
 import { AppError } from '../errors.ts';
+import { processAlive } from '../media/children.ts';
 
 export type LockRole = 'server' | 'rebuild';
 
@@ -68,15 +69,6 @@ export interface DataLock {
   renew(): boolean;
   release(): void;
 }
-
-const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM'; // alive, someone else's
-  }
-};
 
 /**
  * Takes the data folder's lock for `role`, or throws AppError('invalid_state')

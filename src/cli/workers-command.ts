@@ -6,9 +6,8 @@
  */
 import { AppError } from '../errors.ts';
 import type { WorkerDto, WorkerItem, WorkersDto } from '../types/workers.ts';
-import { table } from './account-commands.ts';
-import { createClient } from './client.ts';
-import { type CliEnv, resolveCredentials } from './credentials.ts';
+import { signedIn, table } from './account-commands.ts';
+import type { CliEnv } from './credentials.ts';
 
 export interface WorkersDeps {
   env: CliEnv;
@@ -59,14 +58,7 @@ export const workersLines = (dto: WorkersDto): string[] => {
 
 export const workersCommand = async (d: WorkersDeps, rest: readonly string[], flags: { json?: boolean }) => {
   if (rest.length > 0) throw new AppError('validation', `usage: mpr workers [--json] (takes no argument, got "${rest[0]}")`);
-  const c = resolveCredentials(d.env);
-  const client = createClient({
-    url: c.url,
-    bearer: c.key,
-    fetch: d.fetch,
-    refused: c.source.kind === 'env' ? (why) => `MPR_API_KEY was refused by ${c.url} (${why})` : undefined,
-  });
-  const dto = await client.get<WorkersDto>('/api/workers');
+  const dto = await signedIn(d).get<WorkersDto>('/api/workers');
   if (flags.json) return void d.out(JSON.stringify(dto, null, 2));
   for (const line of workersLines(dto)) d.out(line);
 };

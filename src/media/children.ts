@@ -89,6 +89,16 @@ export const judgeRecord = (r: ChildRecord, owner: ProcStat | null, child: ProcS
   return 'drop';
 };
 
+/** Whether a process with this pid exists (ours or another user's), on any platform; says nothing of which process it is. */
+export const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM'; // alive, someone else's
+  }
+};
+
 const readStat = (pid: number | 'self'): ProcStat | null => {
   try {
     return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));

@@ -16,6 +16,7 @@ import { actorsOf } from '../actors/registry.ts';
 import { chunkStream } from '../events/chunk.ts';
 import type { CommandMeta, Runtime } from '../actors/runtime.ts';
 import { AppError, errorDetail, errorMessage, isAppError, stalledSecondsOf } from '../errors.ts';
+import type { WorkerItem } from '../types/workers.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkItem } from './queue/index.ts';
 
@@ -50,17 +51,6 @@ export interface WorkStats {
   failed: number;
 }
 
-/** A chunk running here, for the worker registry. */
-export interface RunningItem {
-  itemId: string;
-  jobId: string;
-  kind: string;
-  n: number;
-  startedAt: string;
-  /** Of this chunk's own work, 0–100, once it said. */
-  percent: number | null;
-}
-
 /**
  * Keeps trying what the log refused for being unreachable (Redis down or
  * restarting) until it goes through or `signal` aborts: a chunk's outcome
@@ -92,7 +82,7 @@ export interface ChunkRunner {
   isRunning(jobId: string): boolean;
   stats(): WorkStats;
   /** The chunks running here now. */
-  current(): RunningItem[];
+  current(): WorkerItem[];
 }
 
 export const createChunkRunner = (d: {
@@ -114,7 +104,7 @@ export const createChunkRunner = (d: {
   const running = new Map<string, Set<AbortController>>();
   // Item ids running here: an item delivered twice at once (a router's re-delivery) runs once.
   const here = new Set<string>();
-  const items = new Map<string, RunningItem>();
+  const items = new Map<string, WorkerItem>();
   let done = 0;
   let failed = 0;
 
@@ -172,7 +162,7 @@ export const createChunkRunner = (d: {
     let stopped = false;
     let stalls = 0;
     let poisoned: string | null = null;
-    const item: RunningItem = { itemId: chunkStream(jobId, n, attempt), jobId, kind: chunk.kind, n, startedAt: now(), percent: null };
+    const item: WorkerItem = { itemId: chunkStream(jobId, n, attempt), jobId, kind: chunk.kind, n, startedAt: now(), percent: null };
     items.set(item.itemId, item);
     try {
       await actor.execute({ type: 'StartChunk', data: { worker: d.worker, at: now() } }, meta);

@@ -20,7 +20,7 @@ import { readdir, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { AppError } from '../errors.ts';
-import { processStartTime } from '../media/children.ts';
+import { processAlive, processStartTime } from '../media/children.ts';
 import { makeFolder, pruneEmptyFolders } from '../storage/folders.ts';
 
 /** The scratch root inside a data folder. */
@@ -80,15 +80,6 @@ export const ownerMayRun = (o: RunOwner, self: RunOwner, now: { start: number | 
   return now.start !== null && now.start === o.start;
 };
 
-const pidExists = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-};
-
 /**
  * A new, empty scratch folder for one run of `name`: `<name>.<run id>`.
  * Returns its path, which removeScratch takes. Earlier runs' folders are
@@ -133,7 +124,7 @@ const sweepRuns = async (attemptDir: string): Promise<number> => {
   let removed = 0;
   for (const entry of await entriesOf(attemptDir)) {
     const owner = entry.isDirectory() ? runOwnerOf(entry.name) : null;
-    if (!owner || ownerMayRun(owner, self, { start: processStartTime(owner.pid), exists: pidExists(owner.pid) })) continue;
+    if (!owner || ownerMayRun(owner, self, { start: processStartTime(owner.pid), exists: processAlive(owner.pid) })) continue;
     await rm(join(attemptDir, entry.name), { recursive: true, force: true });
     removed++;
   }

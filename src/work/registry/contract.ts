@@ -62,7 +62,7 @@ export const workerRegistryContract = (name: string, make: MakeRegistry, o: { sh
     test('empty: no workers, no capacity; it says its lost-after time', () =>
       withRegistry(async ({ registry }) => {
         expect(await registry.list()).toEqual([]);
-        expect(await registry.capacity()).toBe(0);
+        expect((await registry.snapshot()).capacity).toBe(0);
         expect(registry.lostAfterMs).toBe(LOST_AFTER);
       }));
 
@@ -82,13 +82,13 @@ export const workerRegistryContract = (name: string, make: MakeRegistry, o: { sh
         await registry.beat(beatOf('w1', { concurrency: 3 }));
         clock.now += LOST_AFTER;
         expect((await registry.list())[0]!.status).toBe('live');
-        expect(await registry.capacity()).toBe(3);
+        expect((await registry.snapshot()).capacity).toBe(3);
         clock.now += 1;
         expect((await registry.list())[0]).toMatchObject({ status: 'lost', beatAgeSeconds: 60 });
-        expect(await registry.capacity()).toBe(0);
+        expect((await registry.snapshot()).capacity).toBe(0);
         await registry.beat(beatOf('w1', { concurrency: 3 }));
         expect((await registry.list())[0]!.status).toBe('live');
-        expect(await registry.capacity()).toBe(3);
+        expect((await registry.snapshot()).capacity).toBe(3);
       }));
 
     test('capacity sums the live workers that take work: not draining, lost or stopped ones', () =>
@@ -100,7 +100,7 @@ export const workerRegistryContract = (name: string, make: MakeRegistry, o: { sh
         await registry.beat(beatOf('draining', { concurrency: 8, state: 'draining' }));
         await registry.beat(beatOf('stopped', { concurrency: 32 }));
         await registry.markStopped('stopped');
-        expect(await registry.capacity()).toBe(6);
+        expect((await registry.snapshot()).capacity).toBe(6);
         const byId = Object.fromEntries((await registry.list()).map((w) => [w.id, w.status]));
         expect(byId).toEqual({ a: 'live', b: 'live', draining: 'live', lost: 'lost', stopped: 'stopped' });
       }));
@@ -131,7 +131,7 @@ export const workerRegistryContract = (name: string, make: MakeRegistry, o: { sh
       withRegistry(async ({ registry }) => {
         await registry.beat(beatOf('w1', { state: 'stopped', done: 3 }));
         expect((await registry.list())[0]).toMatchObject({ status: 'stopped', done: 3 });
-        expect(await registry.capacity()).toBe(0);
+        expect((await registry.snapshot()).capacity).toBe(0);
       }));
 
     test('remove forgets one worker only', () =>
@@ -216,7 +216,7 @@ export const workerRegistryContract = (name: string, make: MakeRegistry, o: { sh
         const ids = Array.from({ length: 40 }, (_, i) => `w${String(i).padStart(2, '0')}`);
         await Promise.all(ids.map((id) => registry.beat(beatOf(id, { concurrency: 1 }))));
         expect((await registry.list()).map((w) => w.id)).toEqual(ids);
-        expect(await registry.capacity()).toBe(40);
+        expect((await registry.snapshot()).capacity).toBe(40);
       }));
 
     // One process, one node: the in-process registry has no other node to share with.

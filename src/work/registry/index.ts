@@ -14,7 +14,8 @@
  * their clocks within a few seconds (NTP), well under the lost-after time.
  */
 import { AppError } from '../../errors.ts';
-import type { WorkerBeat, WorkerDto, WorkerInfo, WorkerItem, WorkerRole, WorkerState, WorkerStatus } from '../../types/workers.ts';
+import type { WorkerBeat, WorkerDto, WorkerInfo, WorkerItem, WorkerRole, WorkersDto, WorkerState, WorkerStatus } from '../../types/workers.ts';
+import { capacityOfWorkers } from './capacity.ts';
 
 export type { WorkerBeat, WorkerDto, WorkerInfo, WorkerItem, WorkerRole, WorkerState, WorkerStatus };
 
@@ -29,8 +30,8 @@ export interface WorkerRegistry {
   remove(id: string): Promise<void>;
   /** Every worker with its status, in display order (see `ordered`); prunes the long gone. */
   list(): Promise<WorkerDto[]>;
-  /** The summed concurrency of the live workers that take work: what a job can be planned across. */
-  capacity(): Promise<number>;
+  /** The list with the capacity of its live workers that take work, from one read: what `GET /api/workers` answers. */
+  snapshot(): Promise<WorkersDto>;
 }
 
 export const HOUR_MS = 3_600_000;
@@ -71,9 +72,12 @@ export const ordered = (entries: readonly WorkerInfo[], nowMs: number, lostAfter
     }))
     .sort((a, b) => RANK[a.status] - RANK[b.status] || a.host.localeCompare(b.host) || a.id.localeCompare(b.id));
 
-/** Pure: the summed concurrency of the live workers that take work (a draining one takes none). */
-export const capacityOf = (listed: readonly Pick<WorkerDto, 'status' | 'state' | 'concurrency'>[]): number =>
-  listed.reduce((sum, w) => (w.status === 'live' && w.state === 'running' ? sum + w.concurrency : sum), 0);
+/** Pure: the registry's answer for a list it read: the summed slots of its live workers that take work (a draining one takes none). */
+export const snapshotOf = (workers: WorkerDto[], lostAfterMs: number): WorkersDto => ({
+  workers,
+  capacity: capacityOfWorkers(workers)?.slots ?? 0,
+  lostAfterSeconds: Math.round(lostAfterMs / 1000),
+});
 
 /** Pure: a stopped worker's entry: its counters kept, nothing running. */
 export const stoppedOf = (w: WorkerInfo, lastBeat: string): WorkerInfo => ({ ...w, state: 'stopped', busy: 0, items: [], lastBeat });

@@ -3,7 +3,7 @@
  * node, so a map is the whole registry. Entries are copied in and out, so a
  * caller holding a listed worker cannot change what is stored.
  */
-import { capacityOf, checkBeat, DEFAULT_RETENTION, isPrunable, ordered, type Retention, stoppedOf, type WorkerInfo, type WorkerRegistry } from './index.ts';
+import { snapshotOf, checkBeat, DEFAULT_RETENTION, isPrunable, ordered, type Retention, stoppedOf, type WorkerInfo, type WorkerRegistry } from './index.ts';
 
 export const createMemoryWorkerRegistry = (o: { lostAfterMs: number; clock?: () => number; retention?: Retention }): WorkerRegistry => {
   const clock = o.clock ?? Date.now;
@@ -34,6 +34,6 @@ export const createMemoryWorkerRegistry = (o: { lostAfterMs: number; clock?: () 
       entries.delete(id);
     },
     list,
-    capacity: async () => capacityOf(await list()),
+    snapshot: async () => snapshotOf(await list(), o.lostAfterMs),
   };
 };

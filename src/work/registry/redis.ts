@@ -11,7 +11,7 @@
  */
 import type { Redis } from 'ioredis';
 import {
-  capacityOf,
+  snapshotOf,
   checkBeat,
   DEFAULT_RETENTION,
   isPrunable,
@@ -79,6 +79,6 @@ export const createRedisWorkerRegistry = (o: {
       await redis.hdel(key, id);
     },
     list,
-    capacity: async () => capacityOf(await list()),
+    snapshot: async () => snapshotOf(await list(), o.lostAfterMs),
   };
 };
