@@ -6,6 +6,7 @@
 import { AppError } from '../errors.ts';
 import type { ChunkEvent } from '../events/chunk.ts';
 import type { StoredEvent } from '../events/types.ts';
+import type { DeadItemTry } from '../types/workers.ts';
 import type { Decider } from './decider.ts';
 
 export interface ChunkState {
@@ -21,7 +22,7 @@ export interface ChunkState {
   /** The node running it, once started. */
   worker: string | null;
   /** Takes and stalls so far, in order: a poison item's history (see ChunkDeadLettered). */
-  history: { what: 'taken' | 'stalled' | 'handed-back'; worker: string; at: string; stalledSeconds?: number }[];
+  history: DeadItemTry[];
   /** Set aside as a poison item; then resolved by an admin. */
   dead: 'no' | 'dead' | 'retried' | 'dropped';
 }

@@ -4,6 +4,8 @@
  * `chunk:<jobId>:<n>:r<attempt>`, so each attempt's chunks start afresh
  * while every stream of a job keeps the `chunk:<jobId>:` prefix.
  */
+import type { DeadItemTry } from '../types/workers.ts';
+
 export type ChunkEvent =
   | {
       type: 'ChunkCreated';
@@ -39,7 +41,7 @@ export type ChunkEvent =
         reason: string;
         tries: number;
         /** Every take (ChunkStarted) and stall (ChunkStalled), in order. */
-        history: { what: 'taken' | 'stalled' | 'handed-back'; worker: string; at: string; stalledSeconds?: number }[];
+        history: DeadItemTry[];
         at: string;
       };
     }

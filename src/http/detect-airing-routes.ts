@@ -7,7 +7,7 @@ import type { Database } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
 import { airedBrands, brandAirings } from '../projections/index.ts';
 import type { Page } from '../types/api.ts';
-import { page, pageQuery } from './detect-route-kit.ts';
+import { page, pageQuery } from './route-kit.ts';
 import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
 

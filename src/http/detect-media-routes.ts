@@ -8,7 +8,7 @@
 import { Elysia, t } from 'elysia';
 import { AppError } from '../errors.ts';
 import type { System } from '../system.ts';
-import { anId, none } from './detect-route-kit.ts';
+import { anId, none } from './route-kit.ts';
 import { outputUrl } from './dto.ts';
 import { strict } from './input.ts';
 import { json, ref, responses } from './openapi-responses.ts';

@@ -6,7 +6,7 @@
  */
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
-import { anId, stageParams } from './detect-route-kit.ts';
+import { anId, stageParams } from './route-kit.ts';
 import { strict } from './input.ts';
 import { OverlayInput } from './detect-run-schemas.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';

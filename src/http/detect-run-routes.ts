@@ -10,13 +10,13 @@ import { Elysia, type Static, t } from 'elysia';
 import { findJob, queryJobs } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import { jobDto } from './dto.ts';
-import { anId, by, none, page, pageQuery, stageParams } from './detect-route-kit.ts';
+import { anId, by, none, page, pageQuery, stageParams } from './route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { DetectRunInput, PauseAfterInput, ReplayInput, ReplayStageInput } from './detect-run-schemas.ts';
 import { queryInteger } from './schema-kinds.ts';
 import { idParams } from './schemas.ts';
-import { parseEventFilter, parseResumePosition, resumeWithin, sseResponse, type SseDeps } from './sse/index.ts';
+import { parseEventFilter, parseResumePosition, type SseDeps, sseResponse, startAfter } from './sse/index.ts';
 import { presentResult } from '../actors/job-kind.ts';
 import { AppError } from '../errors.ts';
 
@@ -94,7 +94,7 @@ export const detectRunRoutes = (s: DetectRunRoutesDeps) => {
         if (job?.kind !== 'detect') throw new AppError('not_found', `no detect job ${params.jobId}`);
         const first = (await s.log.readStream(`job:${params.jobId}`))[0];
         const resume = parseResumePosition(request.headers.get('last-event-id'), query.after);
-        const after = resume === null ? Math.max(0, (first?.position ?? 1) - 1) : await resumeWithin(s.log, resume);
+        const after = await startAfter(s.log, resume, () => Math.max(0, (first?.position ?? 1) - 1));
         const filter = parseEventFilter({ job: params.jobId });
         return sseResponse(s, { after, filter, signal: request.signal });
       },

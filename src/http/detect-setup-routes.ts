@@ -7,7 +7,7 @@
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
 import type { BrandList, ProfileDto, Timeline } from '../types/detect-setup.ts';
-import { by, none, page, pageQuery, stageParams } from './detect-route-kit.ts';
+import { by, none, page, pageQuery, stageParams } from './route-kit.ts';
 import { strict } from './input.ts';
 import { json, requestBody, responses } from './openapi-responses.ts';
 import { BrandListInput, DuplicateProfileInput, ProfileInput, TimelineInput } from './detect-schemas.ts';

@@ -6,7 +6,7 @@
  */
 import { Elysia, t } from 'elysia';
 import type { System } from '../system.ts';
-import { anId, none, page, pageQuery } from './detect-route-kit.ts';
+import { anId, none, page, pageQuery } from './route-kit.ts';
 import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
 

@@ -8,7 +8,7 @@ import type { System } from '../system.ts';
 import { strict } from './input.ts';
 import { responses } from './openapi-responses.ts';
 import { queryInteger } from './schema-kinds.ts';
-import { parseEventFilter, parseResumePosition, resumeWithin, sseResponse, type SseDeps, type SseOptions } from './sse/index.ts';
+import { parseEventFilter, parseResumePosition, type SseDeps, type SseOptions, sseResponse, startAfter } from './sse/index.ts';
 
 /** The route's timings (see SseOptions). */
 export type EventsRoutesOptions = SseOptions;
@@ -37,7 +37,7 @@ export const eventsRoutes = (s: EventsRoutesDeps, opts: EventsRoutesOptions = {}
       const resume = parseResumePosition(request.headers.get('last-event-id'), query.after);
       // subscribe(head) delivers everything appended after this read, so a
       // client starting "from now" misses nothing appended while it connects.
-      const after = resume === null ? await s.log.head() : await resumeWithin(s.log, resume);
+      const after = await startAfter(s.log, resume, () => s.log.head());
       return sseResponse(s, { after, filter, signal: request.signal }, opts);
     },
     {

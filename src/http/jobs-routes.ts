@@ -21,7 +21,7 @@ import { strict } from './input.ts';
 import { json, ref, responses } from './openapi-responses.ts';
 import { documented, int, queryInteger } from './schema-kinds.ts';
 import { CreateJobBody, ForkBody, idParams } from './schemas.ts';
-import { jobFilter, parseResumePosition, resumeWithin, sseResponse, type SseDeps } from './sse/index.ts';
+import { jobFilter, parseResumePosition, sseResponse, type SseDeps, startAfter } from './sse/index.ts';
 
 /** What the jobs routes read and command. */
 export type JobsRoutesDeps = SseDeps & Pick<System, 'db' | 'log' | 'bus' | 'kinds' | 'runtime' | 'projections' | 'now' | 'config' | 'auth'>;
@@ -193,7 +193,7 @@ export const jobsRoutes = (s: JobsRoutesDeps) => {
       async ({ params, request }) => {
         if ((request.headers.get('accept') ?? '').includes('text/event-stream')) {
           loadJob(s, params.id);
-          const after = await resumeWithin(s.log, parseResumePosition(request.headers.get('last-event-id'), undefined) ?? 0);
+          const after = await startAfter(s.log, parseResumePosition(request.headers.get('last-event-id'), undefined), () => 0);
           return sseResponse(s, { after, filter: jobFilter(params.id), signal: request.signal });
         }
         const items = await jobEvents(s, params.id);

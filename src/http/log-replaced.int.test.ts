@@ -7,24 +7,20 @@
  * of this test's own, emptied with FLUSHALL under the running system.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { parseConfig } from '../config.ts';
-import { silentLogger } from '../logger.ts';
 import { findUserByEmail } from '../projections/users.ts';
-import { createSystem, type System } from '../system.ts';
+import type { System } from '../system.ts';
 import { TEST_ADMIN, signedIn } from '../../test/auth.ts';
 import { startRedisServer, type RedisServer } from '../../test/redis-server.ts';
+import { type TestEnv, testEnv } from '../../test/system.ts';
 import { until } from '../../test/wait.ts';
 import { createApp } from './app.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let server: RedisServer;
+let env: TestEnv;
 let s: System;
-const dataDir = mkdtempSync(join(tmpdir(), 'mpr-log-replaced-'));
 
 const caller = (app: { handle(r: Request): Promise<Response> }) => async (method: string, path: string, body?: unknown) => {
   const init: RequestInit = body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
@@ -36,23 +32,14 @@ const preset = (id: string) => ({ id, name: id, output: 'mp4', video: { rungs: [
 
 beforeAll(async () => {
   server = await startRedisServer();
-  const env = {
-    MPR_DATA: dataDir,
-    LOG_LEVEL: 'error',
-    REDIS_URL: server.url,
-    MPR_WORK_QUEUE: 'redis',
-    MPR_ADMIN_EMAIL: TEST_ADMIN.email,
-    MPR_ADMIN_PASSWORD: TEST_ADMIN.password,
-    MPR_RATE_LIMIT: '10000000',
-  };
-  s = await createSystem(parseConfig(env), { logger: silentLogger, workConcurrency: 1 });
+  env = testEnv('redis', 'log-replaced', { REDIS_URL: server.url, MPR_WORK_QUEUE: 'redis' });
+  s = await env.boot({ workConcurrency: 1 });
   await s.start();
 });
 
 afterAll(async () => {
-  await Promise.race([s.close().catch(() => undefined), Bun.sleep(5_000)]);
+  await Promise.race([env.cleanup(), Bun.sleep(5_000)]);
   server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('an emptied Redis is found, reported in status, and the read models follow the new log', async () => {
@@ -66,7 +53,6 @@ test('an emptied Redis is found, reported in status, and the read models follow 
   await redis.flushall();
   redis.disconnect();
 
-  // The session store went with it: sign in again (the first admin is made again from the configuration).
   // The session store went with it: the key is gone, and the first admin is made again from the configuration.
   await until(() => findUserByEmail(s.db, TEST_ADMIN.email) !== null && s.projections.logReplaced() !== null, 'the first admin made again', 30_000);
   const admin = findUserByEmail(s.db, TEST_ADMIN.email)!;

@@ -31,10 +31,10 @@ export type OutputsRoutesDeps = Pick<System, 'storage'> & {
 };
 
 /** Pure: the job whose folder (`jobs/<jobId>/…`, where jobs write their outputs) holds a key, or null. */
-export const jobOfOutputKey = (key: string): string | null => /^jobs\/([^/]+)\/./.exec(key)?.[1] ?? null;
+const jobOfOutputKey = (key: string): string | null => /^jobs\/([^/]+)\/./.exec(key)?.[1] ?? null;
 
 /** Pure: what a file of a job whose outputs were deleted answers, in words. */
-export const outputsGoneMessage = (jobId: string, at: string): string =>
+const outputsGoneMessage = (jobId: string, at: string): string =>
   `the outputs of job ${jobId} were deleted with its asset on ${at.slice(0, 16).replace('T', ' ')} UTC; run it again to make them anew`;
 
 const GRANT_PARAMS = ['scope', 'exp', 'kid', 'sig'] as const;

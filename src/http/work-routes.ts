@@ -12,11 +12,9 @@ import { AppError } from '../errors.ts';
 import { deadItems, type DeadItemView, findDeadItem } from '../projections/index.ts';
 import type { System } from '../system.ts';
 import type { DeadItem } from '../types/workers.ts';
-import { parsePage } from './dto.ts';
-import { principalOf } from './guard.ts';
 import { strict } from './input.ts';
 import { json, responses } from './openapi-responses.ts';
-import { queryInteger } from './schema-kinds.ts';
+import { by, page, pageQuery } from './route-kit.ts';
 
 export type WorkRoutesDeps = Pick<System, 'db' | 'runtime' | 'now' | 'config' | 'auth'>;
 
@@ -32,10 +30,6 @@ const dto = (v: DeadItemView): DeadItem => ({
   at: v.at,
 });
 
-const listQuery = t.Object({
-  limit: queryInteger('page size', { minimum: 1, maximum: 500, default: 50 }),
-  offset: queryInteger('items to skip', { minimum: 0, default: 0 }),
-});
 const itemParam = t.Object({ itemId: t.String({ maxLength: 200, description: "the item's id: its chunk stream, e.g. chunk:<job>:3" }) });
 
 const load = (s: WorkRoutesDeps, itemId: string): DeadItemView => {
@@ -57,12 +51,12 @@ export const workRoutes = (s: WorkRoutesDeps) =>
     .get(
       '/dead',
       ({ query }) => {
-        const page = deadItems(s.db, parsePage(query as Record<string, string | undefined>));
-        return { items: page.items.map(dto), total: page.total };
+        const found = deadItems(s.db, page(query));
+        return { items: found.items.map(dto), total: found.total };
       },
       {
-        query: listQuery,
-        transform: strict({ body: false, query: listQuery }),
+        query: pageQuery,
+        transform: strict({ body: false, query: pageQuery }),
         detail: {
           summary: 'Work items set aside as poison (lost their worker or stalled MPR_MAX_ITEM_TRIES times), newest first, with their history',
           responses: responses({ 200: json('DeadItemPage', 'Dead-lettered items') }, 400),
@@ -76,7 +70,7 @@ export const workRoutes = (s: WorkRoutesDeps) =>
         // The job first: one that cannot run again (past MPR_MAX_ATTEMPTS) leaves the item in the list.
         const { position } = await retryJob(s, v.job_id, s.config.maxAttempts);
         await s.auth.caughtUpTo(position);
-        await resolve(s, v, 'retried', principalOf(request).userId);
+        await resolve(s, v, 'retried', by(request));
         return { item: dto(v), action: 'retried' as const, jobId: v.job_id };
       },
       {
@@ -92,7 +86,7 @@ export const workRoutes = (s: WorkRoutesDeps) =>
       '/dead/:itemId',
       async ({ params, request }) => {
         const v = load(s, params.itemId);
-        await resolve(s, v, 'dropped', principalOf(request).userId);
+        await resolve(s, v, 'dropped', by(request));
         return { item: dto(v), action: 'dropped' as const, jobId: v.job_id };
       },
       {

@@ -26,7 +26,7 @@ export { ASSET_SORTS, findAsset, queryAssets, type AssetQuery, type AssetSortBy 
 export { chunksOfJob, queuedChunkCount } from './chunk-queries.ts';
 export { detectScenarios, type ScenarioRow } from './scenario-queries.ts';
 export { findUpload, listUploads, openUploadOfKey, staleUploads, uploadsProjection, uploadsTable, type UploadView } from './uploads.ts';
-export { deadItems, deadItemsProjection, deadItemsTable, findDeadItem, type DeadItemView } from './dead-items.ts';
+export { deadItems, findDeadItem, type DeadItemView } from './dead-items.ts';
 export { airedBrands, brandAirings, brandAiringsProjection, brandAiringsTable, type AiredBrand, type BrandAiring } from './brand-airings.ts';
 
 /** Every read model MPR keeps, in the order the runner applies them; the kinds say what jobs' tags and chunks' weights are (none known: no tags, equal weights). */

@@ -6,7 +6,8 @@
  */
 import type { Database } from 'bun:sqlite';
 import { errorMessage } from '../errors.ts';
-import { type EventLog, type LogIdentity, logChange } from '../events/log/index.ts';
+import { type EventLog, logChange } from '../events/log/index.ts';
+import type { LogReplacement } from '../types/api.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { LoggedEvent } from '../events/index.ts';
 import type { Logger } from '../logger.ts';
@@ -21,14 +22,6 @@ export interface ProjectionStatus {
 }
 
 /** A log found replaced or gone backwards under the read models, and rebuilt from (kept until the next one). */
-export interface LogReplacement {
-  at: string;
-  reason: string;
-  /** The log the read models had folded: its epoch and how far. */
-  previous: { epoch: string | null; position: number };
-  /** The log found instead. */
-  current: LogIdentity;
-}
 
 export interface ProjectionRunner {
   /** Creates tables; rebuilds any projection whose version changed. */

@@ -304,6 +304,22 @@ export type TelemetryFrame = { topic: string; at: string } & (
   | { kind: 'chunk-progress'; data: ChunkProgressData }
 );
 
+/** An event log's identity: its epoch id (set with its first event; null while it is empty) and its head position. */
+export interface LogIdentity {
+  epoch: string | null;
+  head: number;
+}
+
+/** A log found replaced or gone backwards under the read models, which were folded again from it. */
+export interface LogReplacement {
+  at: string;
+  reason: string;
+  /** The log the read models had folded: its epoch and how far. */
+  previous: { epoch: string | null; position: number };
+  /** The log found instead. */
+  current: LogIdentity;
+}
+
 /** `GET /api/events` and `/api/jobs/:id/events` (Accept: text/event-stream): each event name and its JSON data. */
 export interface SseFrames {
   log: StoredEvent;
@@ -324,7 +340,7 @@ export interface SystemStatus {
      * came back empty, a stale replica), and rebuilt its read models from the
      * log as it was then; null if never.
      */
-    replaced: { at: string; reason: string; previous: { epoch: string | null; position: number }; current: { epoch: string | null; head: number } } | null;
+    replaced: LogReplacement | null;
   };
   projections: { name: string; version: number; position: number; errors: number; lastError: string | null }[];
   routers: { name: string; position: number }[];

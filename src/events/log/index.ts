@@ -4,6 +4,7 @@
  * the same contract suite (contract.ts).
  */
 import { nanoid } from 'nanoid';
+import type { LogIdentity } from '../../types/api.ts';
 import type { NewEvent, StoredEvent } from '../types.ts';
 
 export type LogBackend = 'sqlite' | 'redis';
@@ -22,10 +23,7 @@ export interface AppendResult {
  * looking at a log that was replaced or went backwards (a Redis that came
  * back empty, a failover to a stale replica): see `logChange`.
  */
-export interface LogIdentity {
-  epoch: string | null;
-  head: number;
-}
+export type { LogIdentity };
 
 /** A new epoch id: the day it began and a random part. */
 export const newEpoch = (): string => `${new Date().toISOString().slice(0, 10)}-${nanoid(10)}`;

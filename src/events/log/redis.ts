@@ -185,11 +185,12 @@ export const createRedisLog = (opts: RedisLogOptions): EventLog => {
       let last = Math.max(0, Math.floor(afterPosition));
       // The log this subscription reads: one that changes under it (Redis came back empty) ends it with LogReplaced.
       const seen = await identity();
-      const check = async () => {
-        const reason = logChange({ epoch: seen.epoch, position: last }, await identity());
+      const checkAgainst = (now: LogIdentity) => {
+        const reason = logChange({ epoch: seen.epoch, position: last }, now);
         if (reason) throw new LogReplaced(reason);
       };
-      await check();
+      const check = async () => checkAgainst(await identity());
+      checkAgainst(seen); // a position past this log's head already
       // Catch up with plain reads on the shared client...
       for (;;) {
         if (signal.aborted || closed) return;

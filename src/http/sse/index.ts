@@ -6,7 +6,7 @@
  */
 export { formatFrame, heartbeatFrame, itemFrame, logFrame, SSE_HEADERS, telemetryFrame, type SseFrame, type SseItem } from './frames.ts';
 export { jobFilter, matchesEvent, matchesTelemetry, parseEventFilter, type EventFilter, type FilterQuery } from './filter.ts';
-export { parseResumePosition, resumeWithin } from './resume.ts';
+export { parseResumePosition, startAfter } from './resume.ts';
 export { MERGE_END, mergeLive, type CloseReason, type LiveSources, type Merge } from './merge.ts';
 export { activeEventStreams, eventStream, sseResponse, type SseDeps, type SseOptions, type StreamParams } from './response.ts';
 export { createSseParser, type ParsedFrame } from './parser.ts';

@@ -27,3 +27,10 @@ export const parseResumePosition = (lastEventId: string | null | undefined, afte
  * than waiting for ever for a position the log may never reach again.
  */
 export const resumeWithin = async (log: Pick<EventLog, 'head'>, after: number): Promise<number> => (after > (await log.head()) ? 0 : after);
+
+/**
+ * Where a stream starts: a resume position (parseResumePosition) kept within
+ * the log (resumeWithin), or, with none, the route's own `fresh` start.
+ */
+export const startAfter = async (log: Pick<EventLog, 'head'>, resume: number | null, fresh: () => number | Promise<number>): Promise<number> =>
+  resume === null ? fresh() : resumeWithin(log, resume);

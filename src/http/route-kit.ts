@@ -1,4 +1,4 @@
-/** What the detection routes share: who is asking, a route without input, a page's query, and the names in their paths. */
+/** What routes share: who is asking, a route without input, a page's query, and the names in their paths. */
 import { t } from 'elysia';
 import { parsePage } from './dto.ts';
 import { principalOf } from './guard.ts';
