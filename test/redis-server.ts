@@ -8,7 +8,8 @@ export interface RedisServer {
   stop(): void;
 }
 
-const freePort = (): number => {
+/** A loopback port free a moment ago (the OS's pick). */
+export const freePort = (): number => {
   const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
   const port = s.port;
   s.stop(true);

@@ -20,6 +20,7 @@ import type { EventLog } from '../../src/events/log/index.ts';
 import { createRedisLog } from '../../src/events/log/redis.ts';
 import { createSqliteLog } from '../../src/events/log/sqlite.ts';
 import { createFsStorage, createS3Storage, type Storage } from '../../src/storage/index.ts';
+import { freePort } from '../redis-server.ts';
 import { S3RVER_CREDENTIALS, type S3Server, startS3Server } from '../s3-server.ts';
 import { ffmpegNaming, isAlive, signalPid, waitFor } from './procs.ts';
 import { startRedis, type RedisProc } from './redis-proc.ts';
@@ -75,13 +76,6 @@ const killEverything = () => {
 };
 // A run that ends without afterAll (a crash, a timeout) still leaves nothing running.
 process.on('exit', killEverything);
-
-export const freePort = (): number => {
-  const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-};
 
 /** The test process's environment without anything that would point a node elsewhere. */
 const inheritedEnv = (): Record<string, string> => {

@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
+import { freePort } from '../redis-server.ts';
 
 export interface RedisProc {
   port: number;
@@ -27,13 +28,6 @@ export interface RedisProc {
   /** Kills it and removes its folder. */
   stop(): Promise<void>;
 }
-
-const freePort = (): number => {
-  const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-};
 
 /** Answers PING with PONG (a server still loading its AOF answers -LOADING). */
 const pong = (port: number): Promise<boolean> =>

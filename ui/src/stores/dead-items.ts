@@ -13,6 +13,7 @@ import { ApiError, type Api } from '../api.ts';
 import { errorText } from '../format.ts';
 import type { DeadItem, DeadItemResolved, DeadItemTry } from '../../../src/types/workers.ts';
 import { createPagedList } from './paged.ts';
+import { pollEvery } from './poll.ts';
 
 export type DeadItemsApi = Pick<Api, 'deadItems' | 'retryDeadItem' | 'dropDeadItem'>;
 
@@ -92,11 +93,7 @@ export const createDeadItemsStore = (api: DeadItemsApi, opts: { everyMs?: number
   };
 
   /** Fetches now and every `everyMs` until the returned stop is called (the page calls it on cleanup). */
-  const poll = (): (() => void) => {
-    void list.load();
-    const timer = setInterval(() => void list.load(), everyMs);
-    return () => clearInterval(timer);
-  };
+  const poll = (): (() => void) => pollEvery(list.load, everyMs);
 
   const listError = () => {
     const e = list.error();

@@ -7,6 +7,7 @@
 import { createSignal } from 'solid-js';
 import { errorText } from '../format.ts';
 import type { WorkersDto } from '../../../src/types/workers.ts';
+import { pollEvery } from './poll.ts';
 
 export interface WorkersApi {
   workers(): Promise<WorkersDto>;
@@ -38,11 +39,7 @@ export const createWorkersStore = (api: WorkersApi, opts: { everyMs?: number } =
     })());
 
   /** Fetches now and every `everyMs` until the returned stop is called (the page calls it on cleanup). */
-  const poll = (): (() => void) => {
-    void refresh();
-    const timer = setInterval(() => void refresh(), everyMs);
-    return () => clearInterval(timer);
-  };
+  const poll = (): (() => void) => pollEvery(refresh, everyMs);
 
   const workers = () => data()?.workers ?? [];
   return { data, workers, error, loaded, refresh, poll };
