@@ -70,14 +70,16 @@ ffmpeg -hide_banner -loglevel error -nostdin -y -stream_loop -1 -i "$footage" \
 printf '[{ "name": "%s" }, { "name": "%s" }]\n' "$brand" "$absent" >"$work/brands.json"
 say "ok: made a 5 s clip showing $brand ($(since "$t") s)"
 # Nothing from the checkout: a bare environment, run from an empty folder.
-run() { env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$work" MPR_DATA="$work/data" LOG_LEVEL=info "$@"; }
+bare_env=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$work" MPR_DATA="$work/data" LOG_LEVEL=info)
+run() { "${bare_env[@]}" "$@"; }
 
 t=$(now)
 run ./mpr --help | grep -q 'Usage: mpr' || fail "mpr --help"
 say "ok: mpr --help ($(since "$t") s)"
 
 t=$(now)
-run PORT=0 MPR_ADMIN_PASSWORD=check-binary-admin-1 ./mpr start >"$work/server.log" 2>&1 &
+# exec: $! is then mpr itself, not a subshell running `run` (killing that left mpr running).
+(exec "${bare_env[@]}" PORT=0 MPR_ADMIN_PASSWORD=check-binary-admin-1 ./mpr start) >"$work/server.log" 2>&1 &
 server_pid=$!
 port=""
 for _ in $(seq 1 100); do
